@@ -1,0 +1,68 @@
+using Analytics.Data.Identity;
+using Analytics.Domain.Access;
+using Analytics.Domain.Dashboards;
+using Analytics.Domain.Demo;
+using Analytics.Domain.Facts;
+using Analytics.Domain.Metrics;
+using Analytics.Domain.Operational;
+using Analytics.Domain.Reports;
+using Analytics.Domain.Sources;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Analytics.Data.Configurations;
+using Microsoft.EntityFrameworkCore;
+
+namespace Analytics.Data;
+
+/// <summary>
+/// The application's database. One model, two providers: <see cref="SqliteAnalyticsDbContext"/> and
+/// <see cref="PostgresAnalyticsDbContext"/> exist only so each provider keeps its own migration set.
+/// </summary>
+public abstract class AnalyticsDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options)
+{
+    public abstract DatabaseProvider Provider { get; }
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<InstanceGrant> InstanceGrants => Set<InstanceGrant>();
+    public DbSet<DataSource> Sources => Set<DataSource>();
+    public DbSet<ReportTemplate> Templates => Set<ReportTemplate>();
+    public DbSet<Report> Reports => Set<Report>();
+    public DbSet<Execution> Executions => Set<Execution>();
+    public DbSet<Dataset> Datasets => Set<Dataset>();
+    public DbSet<Fact> Facts => Set<Fact>();
+    public DbSet<MetricDefinition> MetricDefinitions => Set<MetricDefinition>();
+    public DbSet<Dashboard> Dashboards => Set<Dashboard>();
+    public DbSet<Widget> Widgets => Set<Widget>();
+    public DbSet<MetricSeries> MetricSeries => Set<MetricSeries>();
+    public DbSet<MetricPoint> MetricPoints => Set<MetricPoint>();
+    public DbSet<SeededAnomaly> SeededAnomalies => Set<SeededAnomaly>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AnalyticsDbContext).Assembly);
+        builder.UseSnakeCaseForDomain();
+    }
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public sealed class SqliteAnalyticsDbContext(DbContextOptions<SqliteAnalyticsDbContext> options) : AnalyticsDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // SQLite has no date type; EF cannot compare or order DateTimeOffset stored as text. Store UTC ticks instead.
+        builder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
+        builder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
+    }
+}
+
+public sealed class PostgresAnalyticsDbContext(DbContextOptions<PostgresAnalyticsDbContext> options) : AnalyticsDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+}

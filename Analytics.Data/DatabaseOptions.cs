@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Analytics.Data;
+
+/// <summary><c>Analytics:Database</c>: which provider; the connection string is <c>ConnectionStrings:Analytics</c>.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Analytics:Database";
+    public const string DefaultSqlite = "Data Source=data/analytics.db";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Filled from <c>ConnectionStrings:Analytics</c>; SQLite defaults to <see cref="DefaultSqlite"/>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Seed the demo workspace when the database is empty.</summary>
+    public bool SeedDemo { get; set; } = true;
+
+    [Range(1, 3600)]
+    public int CommandTimeoutSeconds { get; set; } = 60;
+
+    public string EffectiveConnectionString => Provider switch
+    {
+        DatabaseProvider.Sqlite => string.IsNullOrWhiteSpace(ConnectionString) ? DefaultSqlite : ConnectionString,
+        _ => ConnectionString ?? "",
+    };
+}

@@ -1,0 +1,77 @@
+using Analytics.Data.Facts;
+using Analytics.Data.Identity;
+using Analytics.Data.Seeding;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Data;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// The database (SQLite by default, PostgreSQL by <c>Analytics:Database:Provider</c>), one context per operation
+    /// through <see cref="IDbContextFactory{AnalyticsDbContext}"/>, start-up migration and idempotent demo seeding.
+    /// </summary>
+    public static IHostApplicationBuilder AddAnalyticsData(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .Configure<IConfiguration>((o, config) => o.ConnectionString ??= config.GetConnectionString("Analytics"))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Analytics:Database:Provider is Postgres but ConnectionStrings:Analytics is empty: set it to an Npgsql connection string.")
+            .ValidateOnStart();
+
+        var options = new DatabaseOptions();
+        builder.Configuration.GetSection(DatabaseOptions.Section).Bind(options);
+        options.ConnectionString ??= builder.Configuration.GetConnectionString("Analytics");
+
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Postgres:
+                services.AddPooledDbContextFactory<PostgresAnalyticsDbContext>(o => o
+                    .UseNpgsql(options.EffectiveConnectionString, npgsql => npgsql.CommandTimeout(options.CommandTimeoutSeconds)));
+                services.AddSingleton<IDbContextFactory<AnalyticsDbContext>, ProviderContextFactory<PostgresAnalyticsDbContext>>();
+                services.AddSingleton<IFactBulkWriter, PostgresFactBulkWriter>();
+                break;
+            default:
+                services.AddPooledDbContextFactory<SqliteAnalyticsDbContext>(o => o
+                    .UseSqlite(options.EffectiveConnectionString, sqlite => sqlite.CommandTimeout(options.CommandTimeoutSeconds))
+                    .AddInterceptors(new SqlitePragmas()));
+                services.AddSingleton<IDbContextFactory<AnalyticsDbContext>, ProviderContextFactory<SqliteAnalyticsDbContext>>();
+                services.AddSingleton<IFactBulkWriter, SqliteFactBulkWriter>();
+                break;
+        }
+
+        // Identity's stores want a scoped context; it is short-lived (per request), never per circuit.
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AnalyticsDbContext>>().CreateDbContext());
+
+        services.AddSingleton<DemoWorkspaceSeeder>();
+        services.AddSingleton<DatabaseInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        services.AddScoped<ActorResolver>();
+        services.AddScoped<UserService>();
+        services.AddScoped<ApiKeyService>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return builder;
+    }
+}
+
+/// <summary>Healthy once migrations and seeding finished and the database answers.</summary>
+internal sealed class DatabaseHealthCheck(DatabaseInitializer initializer, IDbContextFactory<AnalyticsDbContext> factory) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!initializer.IsReady) return HealthCheckResult.Unhealthy("The database is still being migrated or seeded.");
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("The database does not answer.");
+    }
+}

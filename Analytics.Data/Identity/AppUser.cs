@@ -1,0 +1,13 @@
+using Analytics.Domain.Access;
+using Microsoft.AspNetCore.Identity;
+
+namespace Analytics.Data.Identity;
+
+/// <summary>A local account (ASP.NET Core Identity) with the product's role.</summary>
+public sealed class AppUser : IdentityUser
+{
+    public string DisplayName { get; set; } = "";
+    public Role Role { get; set; } = Role.Viewer;
+    public DateTimeOffset CreatedAt { get; set; }
+    public bool Disabled { get; set; }
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using Analytics.Data.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Data.Seeding;
+
+/// <summary>
+/// Runs before the app serves: applies the provider's migrations, switches SQLite to WAL, seeds the built-in metrics and
+/// (on an empty database) the demo workspace, and makes sure a first admin exists. <c>/healthz</c> is unhealthy until done.
+/// </summary>
+public sealed class DatabaseInitializer(
+    IServiceProvider services,
+    IOptions<DatabaseOptions> options,
+    ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    private volatile bool _ready;
+
+    public bool IsReady => _ready;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        await MigrateAsync(cancellationToken);
+        var seeder = services.GetRequiredService<DemoWorkspaceSeeder>();
+        await seeder.SeedBuiltInMetricsAsync(cancellationToken);
+        if (options.Value.SeedDemo)
+        {
+            var rows = await seeder.SeedDemoWorkspaceAsync(cancellationToken);
+            if (rows > 0) logger.LogInformation("Seeded the demo workspace: {Rows} fact rows", rows);
+        }
+        await using (var scope = services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserService>().EnsureFirstAdminAsync(cancellationToken);
+        }
+        _ready = true;
+        logger.LogInformation("Database ready ({Provider}) in {Ms} ms", options.Value.Provider, stopwatch.ElapsedMilliseconds);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task MigrateAsync(CancellationToken ct)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<AnalyticsDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            var builder = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        }
+        await db.Database.MigrateAsync(ct);
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using Analytics.Domain.Facts;
+
+namespace Analytics.Domain.Demo;
+
+/// <summary>
+/// Deterministic daily ad performance: for each campaign × ASIN, impressions, clicks, spend, sales and purchases with
+/// weekly seasonality, a yearly shape (Prime Day in July, Q4 peak), a per-campaign trend, noise, and a few injected
+/// anomalies that are returned alongside so detectors can be scored. Same inputs, same numbers, on every machine:
+/// each series draws from its own <see cref="Random"/> seeded from (seed, series index).
+/// </summary>
+public sealed class AdPerformanceGenerator(AdPerformanceSpec spec)
+{
+    private static readonly double[] WeekdayFactor = [1.18, 1.00, 1.02, 1.00, 0.97, 0.93, 1.12]; // Sun..Sat
+    private static readonly string[] CampaignTypes = ["Sponsored Products", "Sponsored Brands", "Sponsored Display"];
+    private static readonly string[] Strategies = ["Brand", "Category", "Competitor", "Auto", "Exact", "Broad"];
+
+    public AdPerformanceSpec Spec { get; } = spec;
+
+    public long RowCount => (long)Spec.Campaigns.Count * Spec.AsinsPerCampaign * Spec.Days;
+
+    /// <summary>Campaigns and the anomalies that will be injected, decided up front from the seed.</summary>
+    public IReadOnlyList<InjectedAnomaly> Anomalies => _anomalies ??= PlanAnomalies();
+
+    private IReadOnlyList<InjectedAnomaly>? _anomalies;
+
+    public static AdPerformanceSpec ForInstance(DemoInstance instance, DateOnly lastDay, int seed = DemoWorkspace.Seed, int days = DemoWorkspace.Days)
+    {
+        var campaigns = new List<CampaignSpec>();
+        for (var i = 0; i < instance.ProductLines.Count; i++)
+        {
+            var line = instance.ProductLines[i];
+            var strategy = Strategies[(i + instance.Brand.Length) % Strategies.Length];
+            campaigns.Add(new($"{instance.Brand} - {line} - {strategy}", CampaignTypes[i % CampaignTypes.Length]));
+        }
+        return new(campaigns, AsinsPerCampaign: 4, lastDay, days, seed ^ instance.SourceId.GetStableHashCode(), AnomaliesPerSource: 5);
+    }
+
+    /// <summary>A spec sized to roughly <paramref name="rows"/> rows (for the CLI's bulk seeding).</summary>
+    public static AdPerformanceSpec ForRowCount(long rows, DateOnly lastDay, int seed = DemoWorkspace.Seed)
+    {
+        const int asins = 10;
+        var days = (int)Math.Clamp(rows, 1, DemoWorkspace.Days);
+        var campaignCount = (int)Math.Max(1, (rows + (long)asins * days - 1) / ((long)asins * days));
+        var campaigns = Enumerable.Range(1, campaignCount)
+            .Select(i => new CampaignSpec($"Bulk - Campaign {i:D5}", CampaignTypes[i % CampaignTypes.Length]))
+            .ToList();
+        return new(campaigns, asins, lastDay, days, seed, AnomaliesPerSource: Math.Min(10, campaignCount * 2));
+    }
+
+    public IEnumerable<FactRow> Rows()
+    {
+        var anomaliesBySeries = Anomalies.ToLookup(a => a.CampaignIndex);
+        var firstDay = Spec.LastDay.AddDays(-(Spec.Days - 1));
+        var firstTs = new DateTimeOffset(firstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
+        var firstDow = (int)firstDay.DayOfWeek;
+        var yearly = new double[Spec.Days];
+        for (var d = 0; d < Spec.Days; d++) yearly[d] = YearlyFactor(firstDay.AddDays(d));
+
+        for (var c = 0; c < Spec.Campaigns.Count; c++)
+        {
+            var campaign = Spec.Campaigns[c];
+            var campaignAnomalies = anomaliesBySeries[c].ToDictionary(a => a.DayIndex);
+            for (var a = 0; a < Spec.AsinsPerCampaign; a++)
+            {
+                var series = c * Spec.AsinsPerCampaign + a;
+                var rng = new Random(StableHash.Combine(Spec.Seed, series));
+                var asin = Asin(Spec.Seed, series);
+                var baseImpressions = 1500 + rng.NextDouble() * 28000;
+                var ctr = 0.002 + rng.NextDouble() * 0.012;
+                var cpc = 0.35 + rng.NextDouble() * 2.1;
+                var cvr = 0.05 + rng.NextDouble() * 0.10;
+                var aov = 14 + rng.NextDouble() * 70;
+                var growthPerDay = Math.Log(1 + (-0.25 + rng.NextDouble() * 0.65)) / 365.0; // -25%..+40% a year
+                var dims = new string?[] { campaign.Name, asin, campaign.Type };
+
+                for (var d = 0; d < Spec.Days; d++)
+                {
+                    var dow = (firstDow + d) % 7;
+                    var level = baseImpressions * WeekdayFactor[dow] * yearly[d] * Math.Exp(growthPerDay * d);
+                    var impressions = level * Noise(rng, 0.08);
+                    var clicks = impressions * ctr * Noise(rng, 0.10);
+                    var spend = clicks * cpc * Noise(rng, 0.05);
+                    var purchases = clicks * cvr * Noise(rng, 0.15);
+                    var sales = purchases * aov * Noise(rng, 0.08);
+
+                    if (campaignAnomalies.TryGetValue(d, out var anomaly))
+                    {
+                        switch (anomaly.Metric)
+                        {
+                            case "spend": spend *= anomaly.Factor; break;
+                            case "sales": sales *= anomaly.Factor; purchases *= anomaly.Factor; break;
+                            case "impressions": impressions *= anomaly.Factor; clicks *= anomaly.Factor; spend *= anomaly.Factor; purchases *= anomaly.Factor; sales *= anomaly.Factor; break;
+                            case "clicks": clicks *= anomaly.Factor; spend *= anomaly.Factor; break;
+                        }
+                    }
+
+                    yield return new FactRow(
+                        firstTs + d * 86400L,
+                        dims,
+                        [Math.Round(impressions), Math.Round(clicks), Math.Round(spend, 2), Math.Round(sales, 2), Math.Round(purchases)]);
+                }
+            }
+        }
+    }
+
+    private IReadOnlyList<InjectedAnomaly> PlanAnomalies()
+    {
+        var rng = new Random(Spec.Seed ^ 0x5EED);
+        var kinds = new (string Metric, double Factor, string What)[]
+        {
+            ("spend", 3.5, "Spend spike: a bid or budget misconfiguration"),
+            ("sales", 0.15, "Sales drop: the listing was suppressed"),
+            ("impressions", 0.1, "Delivery outage: impressions collapsed"),
+            ("clicks", 4.0, "Click spike: suspected invalid traffic"),
+        };
+        var list = new List<InjectedAnomaly>();
+        var earliest = Math.Min(56, Spec.Days - 1); // leave eight weeks of history before the first anomaly
+        var usedDays = new HashSet<int>();
+        for (var i = 0; i < Spec.AnomaliesPerSource && Spec.Days > earliest + 1; i++)
+        {
+            var kind = kinds[i % kinds.Length];
+            int day;
+            var guard = 0;
+            do { day = earliest + rng.Next(Spec.Days - earliest); }
+            while (usedDays.Any(u => Math.Abs(u - day) < 14) && ++guard < 100);
+            usedDays.Add(day);
+            var campaign = rng.Next(Spec.Campaigns.Count);
+            list.Add(new InjectedAnomaly(campaign, Spec.Campaigns[campaign].Name, day, Spec.LastDay.AddDays(day - (Spec.Days - 1)), kind.Metric, kind.Factor, kind.What));
+        }
+        return list;
+    }
+
+    private static double YearlyFactor(DateOnly day)
+    {
+        var factor = 1.0 + 0.12 * Math.Sin(2 * Math.PI * (day.DayOfYear - 80) / 365.0);
+        if (day.Month == 11 && day.Day >= 20 || day.Month == 12 && day.Day <= 20) factor *= 1.45; // Q4 peak
+        if (day.Month == 7 && day.Day is >= 8 and <= 12) factor *= 1.8; // Prime Day
+        return factor;
+    }
+
+    /// <summary>Multiplicative noise around 1 with roughly the given relative standard deviation (Box–Muller).</summary>
+    private static double Noise(Random rng, double sigma)
+    {
+        var u1 = 1.0 - rng.NextDouble();
+        var u2 = rng.NextDouble();
+        var z = Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+        return Math.Max(0.05, 1 + sigma * z);
+    }
+
+    private static string Asin(int seed, int series)
+    {
+        const string alphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+        var rng = new Random(StableHash.Combine(StableHash.Combine(seed, series), 7));
+        Span<char> chars = stackalloc char[10];
+        chars[0] = 'B';
+        chars[1] = '0';
+        for (var i = 2; i < chars.Length; i++) chars[i] = alphabet[rng.Next(alphabet.Length)];
+        return new string(chars);
+    }
+}
+
+public sealed record CampaignSpec(string Name, string Type);
+
+public sealed record AdPerformanceSpec(
+    IReadOnlyList<CampaignSpec> Campaigns, int AsinsPerCampaign, DateOnly LastDay, int Days, int Seed, int AnomaliesPerSource);
+
+public sealed record InjectedAnomaly(int CampaignIndex, string Campaign, int DayIndex, DateOnly Day, string Metric, double Factor, string Description);
+
+internal static class StableHash
+{
+    /// <summary>string.GetHashCode and HashCode.Combine are randomized per process; these are not.</summary>
+    public static int Combine(int a, int b) => unchecked(a * 1_000_003 + b);
+
+    public static int GetStableHashCode(this string value)
+    {
+        unchecked
+        {
+            var hash = 23;
+            foreach (var ch in value) hash = hash * 31 + ch;
+            return hash;
+        }
+    }
+}
