@@ -1,6 +1,9 @@
+using Analytics.Data.Dashboards;
 using Analytics.Data.Facts;
 using Analytics.Data.Identity;
+using Analytics.Data.Operational;
 using Analytics.Data.Seeding;
+using Analytics.Data.Sources;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,13 +54,17 @@ public static class DependencyInjection
         // Identity's stores want a scoped context; it is short-lived (per request), never per circuit.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AnalyticsDbContext>>().CreateDbContext());
 
+        services.AddSingleton<OperationalMetricsWriter>();
         services.AddSingleton<DemoWorkspaceSeeder>();
+        services.AddSingleton<BulkSeeder>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
         services.AddScoped<ActorResolver>();
         services.AddScoped<UserService>();
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<SourceService>();
+        services.AddScoped<DashboardService>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
     }

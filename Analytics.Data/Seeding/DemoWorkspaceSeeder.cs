@@ -26,7 +26,7 @@ public sealed class DemoWorkspaceSeeder(
     TimeProvider clock,
     ILogger<DemoWorkspaceSeeder> logger)
 {
-    public const string SystemOwner = "system";
+    public const string SystemOwner = Analytics.Domain.Dashboards.DashboardAccess.WorkspaceOwner;
 
     public async Task SeedBuiltInMetricsAsync(CancellationToken ct)
     {
@@ -183,7 +183,7 @@ public sealed class DemoWorkspaceSeeder(
 internal static class BatchInsert
 {
     public static async Task InsertAsync(DbConnection connection, DbTransaction transaction, string table, string[] columns,
-        IEnumerable<object[]> rows, CancellationToken ct, int rowsPerStatement = 200)
+        IEnumerable<object[]> rows, CancellationToken ct, int rowsPerStatement = 200, string? onConflict = null)
     {
         var chunk = new List<object[]>(rowsPerStatement);
         foreach (var row in rows)
@@ -211,7 +211,7 @@ internal static class BatchInsert
                 }
                 values.Add("(" + string.Join(", ", names) + ")");
             }
-            command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES {string.Join(", ", values)}";
+            command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES {string.Join(", ", values)} {onConflict}";
             await command.ExecuteNonQueryAsync(ct);
         }
     }

@@ -1,0 +1,31 @@
+using Analytics.Jobs.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Quartz;
+
+namespace Analytics.Jobs;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// Quartz, hosted with the app: jobs resolved from DI, an in-process store by default, scheduler started after the
+    /// database is ready (hosted services start in registration order) and stopped gracefully, letting running jobs finish.
+    /// </summary>
+    public static IHostApplicationBuilder AddAnalyticsJobs(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddQuartz(q =>
+        {
+            q.UseInMemoryStore();
+            q.AddQuartzHealthChecks();
+            q.AddJob<ProcessMetricsJob>(j => j.WithIdentity(ProcessMetricsJob.Key).WithDescription("Samples the app's CPU and memory into the operational metrics store."));
+            q.AddTrigger(t => t
+                .ForJob(ProcessMetricsJob.Key)
+                .WithIdentity("process-metrics-every-minute", "system")
+                .StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(60)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+        });
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.Services.AddSingleton<JobConsole>();
+        return builder;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using Analytics.Data.Operational;
+using Quartz;
+
+namespace Analytics.Jobs.Jobs;
+
+/// <summary>
+/// Samples the app's own process (CPU %, working set, managed heap, thread count) into the operational metrics store
+/// every minute, so dashboards can chart the system itself. Misfire policy: skip missed runs (a late sample is
+/// worthless; the next one is a minute away).
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class ProcessMetricsJob(OperationalMetricsWriter writer, TimeProvider clock) : IJob
+{
+    public static readonly JobKey Key = new("process-metrics", "system");
+
+    private static TimeSpan _lastCpu;
+    private static long _lastSampleMs;
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        using var process = Process.GetCurrentProcess();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var cpu = process.TotalProcessorTime;
+        var points = new List<OperationalPoint>
+        {
+            new("process.memory.working_set_mb", null, now, Math.Round(process.WorkingSet64 / 1048576.0, 1)),
+            new("process.memory.managed_heap_mb", null, now, Math.Round(GC.GetTotalMemory(false) / 1048576.0, 1)),
+            new("process.threads", null, now, process.Threads.Count),
+        };
+        if (_lastSampleMs > 0 && now > _lastSampleMs)
+        {
+            var percent = (cpu - _lastCpu).TotalMilliseconds / (now - _lastSampleMs) / Environment.ProcessorCount * 100;
+            points.Add(new("process.cpu.percent", null, now, Math.Round(Math.Clamp(percent, 0, 100), 2)));
+        }
+        _lastCpu = cpu;
+        _lastSampleMs = now;
+        await writer.WriteAsync(points, cancellationToken);
+    }
+}

@@ -1,0 +1,55 @@
+using Analytics.Domain;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Analytics.Web;
+
+/// <summary>RFC 7807 problem+json for every API error.</summary>
+public static class Problems
+{
+    public static Task WriteAsync(HttpContext context, int status, string title, string detail, IDictionary<string, string[]>? errors = null)
+    {
+        var problem = errors is null
+            ? new ProblemDetails()
+            : new HttpValidationProblemDetails(errors);
+        problem.Status = status;
+        problem.Title = title;
+        problem.Detail = detail;
+        problem.Type = $"https://httpstatuses.io/{status}";
+        context.Response.StatusCode = status;
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }).AsTask();
+    }
+}
+
+/// <summary>Maps the domain's exceptions, and bad request bodies, to problem+json; anything else stays a 500.</summary>
+internal sealed class DomainExceptionHandler(ILogger<DomainExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        switch (exception)
+        {
+            case ValidationException v:
+                await Problems.WriteAsync(context, 400, "Invalid input", v.Message, v.Errors.ToDictionary());
+                return true;
+            case NotFoundException n:
+                await Problems.WriteAsync(context, 404, "Not found", n.Message);
+                return true;
+            case ForbiddenException f:
+                await Problems.WriteAsync(context, 403, "Forbidden", f.Message);
+                return true;
+            case ConflictException c:
+                await Problems.WriteAsync(context, 409, "Conflict", c.Message);
+                return true;
+            case BadHttpRequestException b:
+                var detail = b.InnerException is System.Text.Json.JsonException json
+                    ? $"The request body is not valid JSON for this endpoint: {json.Message}"
+                    : b.Message;
+                await Problems.WriteAsync(context, b.StatusCode, b.StatusCode == 413 ? "Too large" : "Bad request", detail);
+                return true;
+            default:
+                logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+                return false;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace Analytics.Web.Components.Layout;
+
+/// <summary>One entry of the side navigation.</summary>
+public sealed record NavItem(string Text, string Path, string Icon, bool AdminOnly = false);
+
+/// <summary>The app's areas, in menu order. One list: the menu, tests and the home page's links read it.</summary>
+public static class NavItems
+{
+    public static IReadOnlyList<NavItem> All { get; } =
+    [
+        new("Home", "/", "home"),
+        new("Dashboards", "/dashboards", "dashboard"),
+        new("Reports", "/reports", "description"),
+        new("Data collections", "/collections", "cloud_download"),
+        new("Sources", "/sources", "storage"),
+        new("Chat", "/chat", "forum"),
+        new("Insights", "/insights", "lightbulb"),
+        new("Alerts", "/alerts", "notifications"),
+        new("Jobs", "/admin/jobs", "schedule", AdminOnly: true),
+        new("Users", "/admin/users", "group", AdminOnly: true),
+    ];
+
+    public static IEnumerable<NavItem> For(bool isAdmin) => All.Where(i => isAdmin || !i.AdminOnly);
+}

@@ -1,0 +1,117 @@
+using System.Text.Json.Serialization;
+using Analytics.Data;
+using Analytics.Data.Identity;
+using Analytics.Web.Api;
+using Analytics.Web.Auth;
+using Analytics.Web.Components;
+using Analytics.Web.Components.Shared;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Identity;
+using Radzen;
+
+namespace Analytics.Web;
+
+public static class Extensions
+{
+    /// <summary>The web front: Blazor Server with Radzen, Identity sign-in, API keys, problem+json, health.</summary>
+    public static IHostApplicationBuilder AddAnalyticsWeb(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRadzenComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<CurrentActor>();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<DomainExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+        });
+
+        // Keys that protect cookies (and, later, source credentials) survive restarts.
+        services.AddDataProtection()
+            .SetApplicationName("Analytics")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration["Analytics:DataDirectory"] ?? "data", "keys")));
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = AuthSchemes.Smart;
+                o.DefaultChallengeScheme = AuthSchemes.Smart;
+            })
+            .AddPolicyScheme(AuthSchemes.Smart, "API key, proxy header or cookie", o => o.ForwardDefaultSelector = SelectScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
+            .AddScheme<AuthenticationSchemeOptions, ProxyAuthenticationHandler>(AuthSchemes.Proxy, null)
+            .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(o =>
+            {
+                o.LoginPath = "/account/login";
+                o.AccessDeniedPath = "/account/denied";
+                o.Cookie.Name = "analytics.auth";
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.ExpireTimeSpan = TimeSpan.FromDays(14);
+                o.SlidingExpiration = true;
+            }));
+
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 8;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddEntityFrameworkStores<AnalyticsDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<AppClaimsFactory>()
+            .AddDefaultTokenProviders();
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AuthSchemes.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole("admin"))
+            .AddPolicy(AuthSchemes.ApiPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.ApiKey).RequireAuthenticatedUser());
+
+        return builder;
+    }
+
+    public static WebApplication UseAnalyticsWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthWriter.WriteAsync }).AllowAnonymous();
+        app.MapAccountEndpoints();
+
+        var api = app.MapGroup("/api/v1")
+            .RequireAuthorization(AuthSchemes.ApiPolicy)
+            .AddEndpointFilter<ActorEndpointFilter>()
+            .DisableAntiforgery();
+        api.MapUsersEndpoints();
+        api.MapSourcesEndpoints();
+        api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint. See CONTRACT.md for the /api/v1 routes."));
+
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode()
+            .RequireAuthorization();
+        return app;
+    }
+
+    /// <summary>Bearer → API key; the proxy's header (when enabled) → proxy; otherwise the sign-in cookie.</summary>
+    private static string SelectScheme(HttpContext context)
+    {
+        if (context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthSchemes.ApiKey;
+        if (context.Request.Path.StartsWithSegments("/api")) return AuthSchemes.ApiKey;
+        var proxy = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value.Proxy;
+        if (proxy.Enabled && context.Request.Headers.ContainsKey(proxy.HeaderName)) return AuthSchemes.Proxy;
+        return IdentityConstants.ApplicationScheme;
+    }
+}
+
