@@ -15,7 +15,7 @@ public abstract class FactBulkWriterTests : ProviderTests
     private const long Start = 1_767_225_600; // 2026-01-01 UTC
 
     /// <summary>Dimensions in slots 1 and 3 and measures in slots 1 and 4, so gaps between slots are exercised too.</summary>
-    private static async Task<(AnalyticsTestHost Host, Dataset Dataset, IFactBulkWriter Writer)> ArrangeAsync(AnalyticsTestHost host)
+    private static async Task<(Dataset Dataset, IFactBulkWriter Writer)> ArrangeAsync(AnalyticsTestHost host)
     {
         await host.InitializeAsync();
         await using var db = await host.DbAsync();
@@ -28,7 +28,7 @@ public abstract class FactBulkWriterTests : ProviderTests
         };
         db.Datasets.Add(dataset);
         await db.SaveChangesAsync();
-        return (host, dataset, host.Services.GetRequiredService<IFactBulkWriter>());
+        return (dataset, host.Services.GetRequiredService<IFactBulkWriter>());
     }
 
     private static FactRow Row(long day, string? campaign, string? asin, double clicks, double? spend) =>
@@ -52,7 +52,7 @@ public abstract class FactBulkWriterTests : ProviderTests
     public async Task Rows_land_in_their_slots_with_nulls_kept_apart_from_empty_strings()
     {
         await using var host = await CreateHostAsync();
-        var (_, dataset, writer) = await ArrangeAsync(host);
+        var (dataset, writer) = await ArrangeAsync(host);
         var rows = Keys.Select((k, i) => Row(0, k.Campaign, k.Asin, i + 1, i == 0 ? null : i * 1.5)).ToList();
 
         var written = await writer.WriteAsync(dataset, rows, FactWriteMode.Insert, CancellationToken.None);
@@ -73,7 +73,7 @@ public abstract class FactBulkWriterTests : ProviderTests
     public async Task Upsert_of_overlapping_window_never_duplicates_and_last_write_wins()
     {
         await using var host = await CreateHostAsync();
-        var (_, dataset, writer) = await ArrangeAsync(host);
+        var (dataset, writer) = await ArrangeAsync(host);
         var first = (from d in Enumerable.Range(0, 10) from k in Keys select Row(d, k.Campaign, k.Asin, d, d * 0.5)).ToList();
         var second = (from d in Enumerable.Range(5, 10) from k in Keys select Row(d, k.Campaign, k.Asin, 1000 + d, null)).ToList();
         await writer.WriteAsync(dataset, first, FactWriteMode.Insert, CancellationToken.None);
@@ -93,7 +93,7 @@ public abstract class FactBulkWriterTests : ProviderTests
     public async Task Duplicates_inside_one_upsert_batch_keep_the_last_row()
     {
         await using var host = await CreateHostAsync();
-        var (_, dataset, writer) = await ArrangeAsync(host);
+        var (dataset, writer) = await ArrangeAsync(host);
         // 50 keys written three times, interleaved, so duplicates fall both within one multi-row statement and across them.
         var rows = (from pass in Enumerable.Range(0, 3)
                     from d in Enumerable.Range(0, 50)
@@ -110,7 +110,7 @@ public abstract class FactBulkWriterTests : ProviderTests
     public async Task Failing_upsert_batch_writes_nothing()
     {
         await using var host = await CreateHostAsync();
-        var (_, dataset, writer) = await ArrangeAsync(host);
+        var (dataset, writer) = await ArrangeAsync(host);
         var existing = Enumerable.Range(0, 10).Select(d => Row(d, "Tents", "B01", d, 1)).ToList();
         await writer.WriteAsync(dataset, existing, FactWriteMode.Insert, CancellationToken.None);
         var before = await FactsAsync(host, dataset);
@@ -127,7 +127,7 @@ public abstract class FactBulkWriterTests : ProviderTests
     public async Task Failing_insert_batch_writes_nothing()
     {
         await using var host = await CreateHostAsync();
-        var (_, dataset, writer) = await ArrangeAsync(host);
+        var (dataset, writer) = await ArrangeAsync(host);
         var failing = ThrowingAfter(Enumerable.Range(0, 300).Select(d => Row(d, "Tents", "B01", d, 1)));
 
         var act = () => writer.WriteAsync(dataset, failing, FactWriteMode.Insert, CancellationToken.None);
