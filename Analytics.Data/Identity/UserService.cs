@@ -153,10 +153,14 @@ public sealed class UserService(
 
     internal static string GeneratePassword()
     {
-        const string letters = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+        const string upper = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+        const string letters = upper + "abcdefghijkmnopqrstuvwxyz";
         const string digits = "23456789";
         var chars = new char[16];
         for (var i = 0; i < chars.Length; i++) chars[i] = letters[RandomNumberGenerator.GetInt32(letters.Length)];
+        // Identity's default rules want both cases: random letters alone are all one case about once in 4,000.
+        chars[0] = upper[RandomNumberGenerator.GetInt32(upper.Length)];
+        chars[1] = letters[upper.Length + RandomNumberGenerator.GetInt32(letters.Length - upper.Length)];
         chars[5] = '-';
         chars[10] = digits[RandomNumberGenerator.GetInt32(digits.Length)];
         chars[15] = digits[RandomNumberGenerator.GetInt32(digits.Length)];

@@ -39,8 +39,10 @@ public sealed class AdPerformanceGenerator(AdPerformanceSpec spec)
     public static AdPerformanceSpec ForRowCount(long rows, DateOnly lastDay, int seed = DemoWorkspace.Seed)
     {
         const int asins = 10;
-        var days = (int)Math.Clamp(rows, 1, DemoWorkspace.Days);
-        var campaignCount = (int)Math.Max(1, (rows + (long)asins * days - 1) / ((long)asins * days));
+        rows = Math.Max(1, rows);
+        // As few campaigns as two years allow, then as few days as reach the count: overshoots by under one day's rows.
+        var campaignCount = (int)((rows + (long)asins * DemoWorkspace.Days - 1) / ((long)asins * DemoWorkspace.Days));
+        var days = (int)((rows + (long)asins * campaignCount - 1) / ((long)asins * campaignCount));
         var campaigns = Enumerable.Range(1, campaignCount)
             .Select(i => new CampaignSpec($"Bulk - Campaign {i:D5}", CampaignTypes[i % CampaignTypes.Length]))
             .ToList();
@@ -146,6 +148,7 @@ public sealed class AdPerformanceGenerator(AdPerformanceSpec spec)
             var guard = 0;
             do { day = earliest + rng.Next(Spec.Days - earliest); }
             while (usedDays.Any(u => Math.Abs(u - day) < 14) && ++guard < 100);
+            if (usedDays.Any(u => Math.Abs(u - day) < 14)) break; // no room left: a clash would put two on one day
             usedDays.Add(day);
             var campaign = rng.Next(Spec.Campaigns.Count);
             list.Add(new InjectedAnomaly(campaign, Spec.Campaigns[campaign].Name, day, Spec.LastDay.AddDays(day - (Spec.Days - 1)), kind.Metric, kind.Factor, kind.What));

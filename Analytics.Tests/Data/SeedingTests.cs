@@ -1,0 +1,158 @@
+using Analytics.Data;
+using Analytics.Data.Seeding;
+using Analytics.Domain.Demo;
+using Analytics.Domain.Facts;
+using Analytics.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Analytics.Tests.Data;
+
+/// <summary>Start-up migration and demo seeding, written once and run against each provider.</summary>
+public abstract class SeedingTests : ProviderTests
+{
+    private static int SpendSlot => DemoWorkspace.Measures().Single(m => m.Name == "spend").Slot;
+
+    /// <summary>What the seeder should write for one instance, computed from the generator directly.</summary>
+    private sealed record Expected(string SourceId, long Rows, double Spend, HashSet<(string Campaign, string Metric, long Ts)> Anomalies);
+
+    private static Expected ExpectedFor(DemoInstance instance, AnalyticsTestHost host)
+    {
+        var lastDay = DateOnly.FromDateTime(host.Clock.GetUtcNow().UtcDateTime).AddDays(-1);
+        var generator = new AdPerformanceGenerator(AdPerformanceGenerator.ForInstance(instance, lastDay));
+        long rows = 0;
+        double spend = 0;
+        foreach (var row in generator.Rows())
+        {
+            rows++;
+            spend += row.Measures[SpendSlot - 1] ?? 0;
+        }
+        var anomalies = generator.Anomalies
+            .Select(a => (a.Campaign, a.Metric, new DateTimeOffset(a.Day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds()))
+            .ToHashSet();
+        return new Expected(instance.SourceId, rows, spend, anomalies);
+    }
+
+    private static async Task<Dataset> DemoDatasetAsync(AnalyticsDbContext db, string sourceId) =>
+        await db.Datasets.AsNoTracking().SingleAsync(d => d.SourceId == sourceId && d.Key == DemoWorkspace.DatasetKey);
+
+    private static async Task AssertInstanceSeededAsync(AnalyticsTestHost host, Expected expected)
+    {
+        await using var db = await host.DbAsync();
+        var dataset = await DemoDatasetAsync(db, expected.SourceId);
+        dataset.DataVersion.Should().BeGreaterThan(0, $"{expected.SourceId} is complete");
+        var facts = db.Facts.Where(f => f.DatasetId == dataset.Id);
+        (await facts.LongCountAsync()).Should().Be(expected.Rows, $"{expected.SourceId} holds every generated row once");
+        var spend = (await facts.Select(f => f.M3).ToListAsync()).Sum() ?? 0;
+        spend.Should().BeApproximately(expected.Spend, Math.Abs(expected.Spend) * 1e-9, "values land in their measure slots");
+        var anomalies = await db.SeededAnomalies.Where(a => a.SourceId == expected.SourceId).ToListAsync();
+        anomalies.Should().OnlyContain(a => a.DatasetId == dataset.Id);
+        anomalies.Select(a => (a.Campaign, a.Metric, a.Ts)).Should().BeEquivalentTo(expected.Anomalies);
+    }
+
+    /// <summary>Everything the initializer could change, to compare before and after a second run.</summary>
+    private static async Task<object> SnapshotAsync(AnalyticsTestHost host)
+    {
+        await using var db = await host.DbAsync();
+        return new
+        {
+            Sources = await db.Sources.OrderBy(s => s.Id).Select(s => new { s.Id, s.CreatedAt, s.UpdatedAt }).ToListAsync(),
+            Datasets = await db.Datasets.OrderBy(d => d.Id).Select(d => new { d.Id, d.SourceId, d.DataVersion, d.UpdatedAt }).ToListAsync(),
+            Facts = await db.Facts.LongCountAsync(),
+            MaxTs = await db.Facts.MaxAsync(f => f.Ts),
+            Anomalies = await db.SeededAnomalies.OrderBy(a => a.Id).Select(a => new { a.Id, a.DatasetId, a.Ts, a.Campaign }).ToListAsync(),
+            Metrics = await db.MetricDefinitions.CountAsync(),
+            Series = await db.MetricSeries.CountAsync(),
+            Points = await db.MetricPoints.LongCountAsync(),
+            Dashboards = await db.Dashboards.CountAsync(),
+            Widgets = await db.Widgets.CountAsync(),
+            Users = await db.Users.OrderBy(u => u.Id).Select(u => u.Id).ToListAsync(),
+        };
+    }
+
+    [ProviderFact]
+    public async Task Initializer_migrates_an_empty_database_and_seeds_the_demo_workspace()
+    {
+        await using var host = await CreateHostAsync(seedDemo: true);
+        var expected = DemoWorkspace.Instances.Select(i => ExpectedFor(i, host)).ToList();
+
+        await host.InitializeAsync();
+
+        host.Services.GetRequiredService<DatabaseInitializer>().IsReady.Should().BeTrue();
+        await using var db = await host.DbAsync();
+        (await db.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
+        (await db.Database.GetAppliedMigrationsAsync()).Should().NotBeEmpty();
+        (await db.Sources.Select(s => s.Id).ToListAsync()).Should().BeEquivalentTo(DemoWorkspace.Instances.Select(i => i.SourceId));
+        (await db.Datasets.CountAsync()).Should().Be(3);
+        (await db.Facts.Select(f => f.D1).Distinct().CountAsync()).Should().BeGreaterThanOrEqualTo(20, "the demo has at least 20 campaigns");
+        (await db.Facts.LongCountAsync()).Should().Be(expected.Sum(e => e.Rows));
+        (await db.SeededAnomalies.CountAsync()).Should().Be(expected.Sum(e => e.Anomalies.Count)).And.BePositive();
+        foreach (var instance in expected) await AssertInstanceSeededAsync(host, instance);
+        (await db.MetricDefinitions.CountAsync(m => m.BuiltIn)).Should().BePositive();
+        (await db.Dashboards.CountAsync()).Should().Be(1);
+    }
+
+    [ProviderFact]
+    public async Task Running_the_initializer_again_changes_nothing()
+    {
+        await using var host = await CreateHostAsync(seedDemo: true);
+        await host.InitializeAsync();
+        var before = await SnapshotAsync(host);
+
+        host.Clock.Advance(TimeSpan.FromDays(3)); // a later start: a naive seeder would add the new days
+        await host.InitializeAsync();
+
+        var after = await SnapshotAsync(host);
+        after.Should().BeEquivalentTo(before);
+    }
+
+    [ProviderFact]
+    public async Task Half_seeded_instance_is_seeded_again_cleanly()
+    {
+        await using var host = await CreateHostAsync(seedDemo: true);
+        await host.InitializeAsync();
+        var crashed = DemoWorkspace.Instances[1];
+        Dataset crashedBefore;
+        List<Dataset> othersBefore;
+        await using (var db = await host.DbAsync())
+        {
+            crashedBefore = await DemoDatasetAsync(db, crashed.SourceId);
+            othersBefore = await db.Datasets.AsNoTracking().Where(d => d.SourceId != crashed.SourceId).ToListAsync();
+            // As if a start had stopped midway through this instance: facts partly written, not yet marked complete.
+            var midpoint = await db.Facts.Where(f => f.DatasetId == crashedBefore.Id).Select(f => f.Ts).OrderBy(t => t).Skip(5000).FirstAsync();
+            await db.Facts.Where(f => f.DatasetId == crashedBefore.Id && f.Ts > midpoint).ExecuteDeleteAsync();
+            await db.Datasets.Where(d => d.Id == crashedBefore.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.DataVersion, 0L));
+        }
+
+        await host.InitializeAsync();
+
+        foreach (var instance in DemoWorkspace.Instances) await AssertInstanceSeededAsync(host, ExpectedFor(instance, host));
+        await using (var db = await host.DbAsync())
+        {
+            (await DemoDatasetAsync(db, crashed.SourceId)).Id.Should().NotBe(crashedBefore.Id, "the half-seeded dataset was replaced");
+            (await db.Datasets.AsNoTracking().Where(d => d.SourceId != crashed.SourceId).ToListAsync())
+                .Should().BeEquivalentTo(othersBefore, "complete instances are left alone");
+            (await db.Facts.Where(f => f.DatasetId == crashedBefore.Id).AnyAsync()).Should().BeFalse("no orphaned facts remain");
+        }
+    }
+
+    [ProviderFact]
+    public async Task Demo_seeding_is_skipped_when_disabled()
+    {
+        await using var host = await CreateHostAsync(seedDemo: false);
+
+        await host.InitializeAsync();
+
+        await using var db = await host.DbAsync();
+        (await db.Sources.AnyAsync()).Should().BeFalse();
+        (await db.Facts.AnyAsync()).Should().BeFalse();
+        (await db.MetricDefinitions.AnyAsync(m => m.BuiltIn)).Should().BeTrue("built-in metrics are always seeded");
+        (await db.Users.CountAsync()).Should().Be(1, "the first admin is always ensured");
+    }
+}
+
+[DatabaseProvider(DatabaseProvider.Sqlite)]
+public sealed class SqliteSeedingTests : SeedingTests;
+
+[DatabaseProvider(DatabaseProvider.Postgres)]
+public sealed class PostgresSeedingTests : SeedingTests;

@@ -1,0 +1,35 @@
+namespace Analytics.Tests.Infrastructure;
+
+/// <summary>
+/// What the machine running the tests offers. Locally, tests that need PostgreSQL or Chromium skip with a visible reason
+/// when it is missing; in CI (<c>CI=true</c>) they never skip, so a missing dependency fails loudly instead of hiding.
+/// </summary>
+public static class TestEnvironment
+{
+    public const string PostgresVariable = "ANALYTICS_TEST_POSTGRES";
+    public const string ChromiumVariable = "ANALYTICS_TEST_CHROMIUM";
+    public const string DefaultChromiumPath = "/usr/bin/chromium";
+
+    public const string PostgresSkipMessage =
+        "PostgreSQL not available: set ANALYTICS_TEST_POSTGRES to an Npgsql connection string (CI sets it)";
+
+    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The server connection string tests create their databases through, or null.</summary>
+    public static string? PostgresConnectionString =>
+        Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } value ? value : null;
+
+    public static string ChromiumPath =>
+        Environment.GetEnvironmentVariable(ChromiumVariable) is { Length: > 0 } value ? value : DefaultChromiumPath;
+
+    /// <summary>Null when PostgreSQL tests should run (configured, or in CI); otherwise why they are skipped.</summary>
+    public static string? PostgresSkipReason => PostgresConnectionString is null && !IsCi ? PostgresSkipMessage : null;
+
+    public static string? ChromiumSkipReason => !File.Exists(ChromiumPath) && !IsCi
+        ? $"Chromium not available: install it at {DefaultChromiumPath} or set {ChromiumVariable} to its path (CI installs it)"
+        : null;
+
+    public static string RequirePostgres() => PostgresConnectionString ?? throw new InvalidOperationException(
+        $"{PostgresVariable} is not set, but this test needs PostgreSQL (in CI it never skips). Set it to an Npgsql connection " +
+        "string for a role that may CREATE DATABASE, e.g. Host=127.0.0.1;Username=analytics;Password=analytics;Database=analytics_test.");
+}
