@@ -60,17 +60,19 @@ public sealed class DemoWorkspaceSeeder(
 
     private async Task<long> SeedInstanceAsync(DemoInstance instance, DateOnly lastDay, CancellationToken ct)
     {
+        bool sourceExists;
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             var dataset = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.SourceId == instance.SourceId && d.Key == DemoWorkspace.DatasetKey, ct);
             if (dataset is { DataVersion: > 0 }) return 0;
-            var stale = await db.Sources.FirstOrDefaultAsync(s => s.Id == instance.SourceId, ct);
-            if (stale is not null)
+            if (dataset is not null)
             {
-                logger.LogWarning("Demo instance {Source} was half seeded (an earlier start stopped midway); seeding it again", instance.SourceId);
-                db.Sources.Remove(stale);
-                await db.SaveChangesAsync(ct);
+                // Half seeded (an earlier start stopped midway): drop the dataset and its facts, keep the source and its grants.
+                logger.LogWarning("Demo instance {Source} was half seeded; seeding its data again", instance.SourceId);
+                await db.Facts.Where(f => f.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
+                await db.Datasets.Where(d => d.Id == dataset.Id).ExecuteDeleteAsync(ct);
             }
+            sourceExists = await db.Sources.AnyAsync(s => s.Id == instance.SourceId, ct);
         }
 
         var now = clock.GetUtcNow();
@@ -78,7 +80,7 @@ public sealed class DemoWorkspaceSeeder(
         Dataset created;
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
-            db.Sources.Add(new DataSource
+            if (!sourceExists) db.Sources.Add(new DataSource
             {
                 Id = instance.SourceId, Name = instance.Name, Kind = SourceKind.Demo, OwnerId = SystemOwner,
                 Description = $"Demo advertiser {instance.Brand}: two years of daily Sponsored Ads performance in {instance.Currency}.",
