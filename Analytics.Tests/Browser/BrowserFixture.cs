@@ -1,0 +1,74 @@
+using Analytics.Tests.Infrastructure;
+using Analytics.Tests.Web;
+using Microsoft.Playwright;
+
+namespace Analytics.Tests.Browser;
+
+/// <summary>
+/// The app on a real loopback port and Debian's Chromium driven by Playwright (never a downloaded browser).
+/// Screenshots go to <c>TestResults/screenshots</c> as test artifacts.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public AnalyticsWebFactory App { get; } = new();
+    public Uri BaseAddress { get; private set; } = default!;
+    public IBrowser Browser { get; private set; } = default!;
+    private IPlaywright? _playwright;
+
+    public static string ScreenshotDirectory
+    {
+        get
+        {
+            var directory = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+            Directory.CreateDirectory(directory);
+            return directory;
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        if (TestEnvironment.ChromiumSkipReason is not null) return; // the tests themselves are skipped
+        BaseAddress = App.StartKestrel();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = TestEnvironment.ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A fresh browser context signed in as the seeded admin, on the home page.</summary>
+    public async Task<IPage> SignedInPageAsync(string email = AnalyticsWebFactory.AdminEmail, string password = AnalyticsWebFactory.AdminPassword)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("[data-testid=sign-in]");
+        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+        await WaitForInteractiveAsync(page);
+        return page;
+    }
+
+    /// <summary>Goes to a page and waits until its circuit is live (prerendered HTML ignores typing until then).</summary>
+    public static async Task GotoInteractiveAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await WaitForInteractiveAsync(page);
+    }
+
+    public static Task WaitForInteractiveAsync(IPage page) =>
+        page.Locator("main[data-interactive=true]").WaitForAsync(new() { Timeout = 15_000 });
+
+    public async Task DisposeAsync()
+    {
+        if (_playwright is not null)
+        {
+            await Browser.CloseAsync();
+            _playwright.Dispose();
+        }
+        await App.DisposeAsync();
+    }
+}
