@@ -26,6 +26,7 @@ public static class DependencyInjection
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         builder.Services.AddSingleton<JobConsole>();
+        builder.Services.AddSingleton<ProcessSampler>();
         return builder;
     }
 }

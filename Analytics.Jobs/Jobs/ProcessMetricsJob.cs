@@ -10,14 +10,22 @@ namespace Analytics.Jobs.Jobs;
 /// worthless; the next one is a minute away).
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class ProcessMetricsJob(OperationalMetricsWriter writer, TimeProvider clock) : IJob
+public sealed class ProcessMetricsJob(OperationalMetricsWriter writer, ProcessSampler sampler) : IJob
 {
     public static readonly JobKey Key = new("process-metrics", "system");
 
-    private static TimeSpan _lastCpu;
-    private static long _lastSampleMs;
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await writer.WriteAsync(sampler.Sample(), cancellationToken);
+}
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+/// <summary>Reads the process's counters; remembers the previous CPU reading so it can report CPU % between samples.</summary>
+public sealed class ProcessSampler(TimeProvider clock)
+{
+    private readonly Lock _gate = new();
+    private TimeSpan _lastCpu;
+    private long _lastSampleMs;
+
+    public IReadOnlyList<OperationalPoint> Sample()
     {
         using var process = Process.GetCurrentProcess();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -28,13 +36,16 @@ public sealed class ProcessMetricsJob(OperationalMetricsWriter writer, TimeProvi
             new("process.memory.managed_heap_mb", null, now, Math.Round(GC.GetTotalMemory(false) / 1048576.0, 1)),
             new("process.threads", null, now, process.Threads.Count),
         };
-        if (_lastSampleMs > 0 && now > _lastSampleMs)
+        lock (_gate)
         {
-            var percent = (cpu - _lastCpu).TotalMilliseconds / (now - _lastSampleMs) / Environment.ProcessorCount * 100;
-            points.Add(new("process.cpu.percent", null, now, Math.Round(Math.Clamp(percent, 0, 100), 2)));
+            if (_lastSampleMs > 0 && now > _lastSampleMs)
+            {
+                var percent = (cpu - _lastCpu).TotalMilliseconds / (now - _lastSampleMs) / Environment.ProcessorCount * 100;
+                points.Add(new("process.cpu.percent", null, now, Math.Round(Math.Clamp(percent, 0, 100), 2)));
+            }
+            _lastCpu = cpu;
+            _lastSampleMs = now;
         }
-        _lastCpu = cpu;
-        _lastSampleMs = now;
-        await writer.WriteAsync(points, cancellationToken);
+        return points;
     }
 }
