@@ -26,6 +26,7 @@ public sealed class DatabaseInitializer(
     {
         var stopwatch = Stopwatch.StartNew();
         await MigrateAsync(cancellationToken);
+        var migrated = stopwatch.ElapsedMilliseconds;
         var seeder = services.GetRequiredService<DemoWorkspaceSeeder>();
         await seeder.SeedBuiltInMetricsAsync(cancellationToken);
         if (options.Value.SeedDemo)
@@ -38,7 +39,7 @@ public sealed class DatabaseInitializer(
             await scope.ServiceProvider.GetRequiredService<UserService>().EnsureFirstAdminAsync(cancellationToken);
         }
         _ready = true;
-        logger.LogInformation("Database ready ({Provider}) in {Ms} ms", options.Value.Provider, stopwatch.ElapsedMilliseconds);
+        logger.LogInformation("Database ready ({Provider}) in {Ms} ms (migrations {MigrateMs} ms)", options.Value.Provider, stopwatch.ElapsedMilliseconds, migrated);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -53,7 +54,8 @@ public sealed class DatabaseInitializer(
             var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
             if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
         }
-        await db.Database.MigrateAsync(ct);
+        // Migrate() takes a database-wide lock and re-checks every migration; skip it when nothing is pending.
+        if ((await db.Database.GetPendingMigrationsAsync(ct)).Any()) await db.Database.MigrateAsync(ct);
         if (db.Provider == DatabaseProvider.Sqlite)
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
