@@ -1,5 +1,6 @@
 using Analytics.Data.Identity;
 using Analytics.Domain.Access;
+using Analytics.Domain.Alerts;
 using Analytics.Domain.Dashboards;
 using Analytics.Domain.Demo;
 using Analytics.Domain.Facts;
@@ -35,6 +36,9 @@ public abstract class AnalyticsDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<MetricSeries> MetricSeries => Set<MetricSeries>();
     public DbSet<MetricPoint> MetricPoints => Set<MetricPoint>();
     public DbSet<SeededAnomaly> SeededAnomalies => Set<SeededAnomaly>();
+    public DbSet<AlertRule> AlertRules => Set<AlertRule>();
+    public DbSet<AlertEvent> AlertEvents => Set<AlertEvent>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

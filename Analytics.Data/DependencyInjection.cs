@@ -1,4 +1,6 @@
+using Analytics.Data.Alerts;
 using Analytics.Data.Dashboards;
+using Analytics.Data.Notifications;
 using Analytics.Data.Facts;
 using Analytics.Data.Identity;
 using Analytics.Data.Operational;
@@ -65,6 +67,11 @@ public static class DependencyInjection
         services.AddScoped<ApiKeyService>();
         services.AddScoped<SourceService>();
         services.AddScoped<DashboardService>();
+        services.AddSingleton<NotificationNotifier>();
+        services.AddSingleton<NotificationService>();
+        services.AddSingleton<AlertService>();
+        services.AddSingleton<AlertEvaluationService>();
+        services.AddHttpClient(AlertEvaluationService.WebhookClient, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
     }

@@ -23,6 +23,13 @@ public static class DependencyInjection
                 .WithIdentity("process-metrics-every-minute", "system")
                 .StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(60)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+
+            q.AddJob<AlertEvaluationJob>(j => j.WithIdentity(AlertEvaluationJob.Key).WithDescription("Evaluates alert rules and notifies when they fire or resolve."));
+            q.AddTrigger(t => t
+                .ForJob(AlertEvaluationJob.Key)
+                .WithIdentity("alert-evaluation-every-minute", "alerts")
+                .StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(60)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         builder.Services.AddSingleton<JobConsole>();

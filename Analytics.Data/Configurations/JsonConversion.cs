@@ -9,15 +9,15 @@ internal static class JsonConversion
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Stores a list as one JSON text column, compared by content so EF notices edits.</summary>
-    public static PropertyBuilder<List<T>> HasJsonConversion<T>(this PropertyBuilder<List<T>> property) =>
+    /// <summary>Stores a list, dictionary or record as one JSON text column, compared by content so EF notices edits.</summary>
+    public static PropertyBuilder<T> HasJsonConversion<T>(this PropertyBuilder<T> property) where T : class, new() =>
         property.HasConversion(
             v => JsonSerializer.Serialize(v, Options),
-            v => JsonSerializer.Deserialize<List<T>>(v, Options) ?? new List<T>(),
-            new ValueComparer<List<T>>(
+            v => JsonSerializer.Deserialize<T>(v, Options) ?? new T(),
+            new ValueComparer<T>(
                 (a, b) => JsonSerializer.Serialize(a, Options) == JsonSerializer.Serialize(b, Options),
                 v => JsonSerializer.Serialize(v, Options).GetHashCode(),
-                v => JsonSerializer.Deserialize<List<T>>(JsonSerializer.Serialize(v, Options), Options)!));
+                v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, Options), Options)!));
 }
 
 internal static class NamingConventions
