@@ -1,0 +1,135 @@
+using System.Data.Common;
+using System.Text;
+using Analytics.Data.Query;
+using Analytics.Domain.Facts;
+using Analytics.Domain.Query;
+using Microsoft.EntityFrameworkCore;
+
+namespace Analytics.Data.Facts;
+
+public sealed record FactWriteResult(long Rows, long DataVersion, DateTimeOffset? Start, DateTimeOffset? End);
+
+/// <summary>
+/// THE way to write facts. Writes through the provider's <see cref="IFactBulkWriter"/> (one transaction), then refreshes
+/// the weekly and monthly rollups of the touched UTC buckets with one set-based <c>DELETE</c> + <c>INSERT … SELECT</c>
+/// per grain (so a bulk seed rebuilds them in two statements, not per row), bumps <see cref="Dataset.DataVersion"/>
+/// (which invalidates cached query results) and publishes a <see cref="DataChange"/>.
+/// The facts and their rollups are separate transactions: a crash between them leaves the rollups of that range stale
+/// until the range is written again or <see cref="RebuildRollupsAsync"/> runs.
+/// </summary>
+public sealed class FactStore(
+    IDbContextFactory<AnalyticsDbContext> factory,
+    IFactBulkWriter writer,
+    IFactSqlDialect dialect,
+    DataChangeNotifier notifier,
+    TimeProvider clock)
+{
+    public async Task<FactWriteResult> WriteAsync(Dataset dataset, IEnumerable<FactRow> rows, FactWriteMode mode, CancellationToken ct)
+    {
+        var range = new TouchedRange();
+        var written = await writer.WriteAsync(dataset, range.Track(rows), mode, ct);
+        if (written == 0) return new FactWriteResult(0, dataset.DataVersion, null, null);
+        await RefreshRollupsAsync(dataset, range.Min, range.Max + 1, ct);
+        var version = await BumpVersionAsync(dataset.Id, ct);
+        var change = new DataChange(dataset.Id, dataset.SourceId, DateTimeOffset.FromUnixTimeSeconds(range.Min), DateTimeOffset.FromUnixTimeSeconds(range.Max), version);
+        notifier.Publish(change);
+        return new FactWriteResult(written, version, change.Start, change.End);
+    }
+
+    /// <summary>Recomputes every rollup of <paramref name="dataset"/> from its facts.</summary>
+    public async Task RebuildRollupsAsync(Dataset dataset, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var facts = db.Facts.Where(f => f.DatasetId == dataset.Id).Select(f => (long?)f.Ts);
+        var min = await facts.MinAsync(ct);
+        var max = await facts.MaxAsync(ct);
+        await db.Set<FactRollup>().Where(r => r.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
+        if (min is { } from && max is { } last) await RefreshRollupsAsync(dataset, from, last + 1, ct);
+    }
+
+    /// <summary>Replaces the rollup rows of every UTC week and month overlapping [from, to) by a fresh aggregate of the facts.</summary>
+    private async Task RefreshRollupsAsync(Dataset dataset, long from, long to, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        foreach (var (grain, granularity, bucket) in new[]
+                 {
+                     (FactRollup.Week, Granularity.Week, FactSql.WeekStart("ts")),
+                     (FactRollup.Month, Granularity.Month, dialect.MonthStart("ts")),
+                 })
+        {
+            var start = TimeBuckets.Start(from, granularity, TimeZoneInfo.Utc);
+            var end = TimeBuckets.Next(TimeBuckets.Start(to - 1, granularity, TimeZoneInfo.Utc), granularity, TimeZoneInfo.Utc);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = RollupSql(dataset, bucket);
+            Add(command, "@ds", dataset.Id);
+            Add(command, "@grain", grain);
+            Add(command, "@start", start);
+            Add(command, "@end", end);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+    }
+
+    private static string RollupSql(Dataset dataset, string bucket)
+    {
+        var dims = dataset.Dimensions.OrderBy(d => d.Slot).Select(d => $"d{d.Slot}").ToList();
+        var measures = dataset.Measures.OrderBy(m => m.Slot).ToList();
+        var sql = new StringBuilder();
+        sql.Append("DELETE FROM fact_rollups WHERE dataset_id = @ds AND grain = @grain AND ts >= @start AND ts < @end;\n");
+        sql.Append("INSERT INTO fact_rollups (dataset_id, grain, ts, dim_hash");
+        foreach (var d in dims) sql.Append(", ").Append(d);
+        foreach (var m in measures) sql.Append(", m").Append(m.Slot);
+        sql.Append(")\nSELECT @ds, @grain, ").Append(bucket).Append(", dim_hash");
+        foreach (var d in dims) sql.Append(", MIN(").Append(d).Append(')');
+        foreach (var m in measures) sql.Append(", ").Append(Aggregate(m.Aggregation)).Append("(m").Append(m.Slot).Append(')');
+        sql.Append("\nFROM facts WHERE dataset_id = @ds AND ts >= @start AND ts < @end GROUP BY ").Append(bucket).Append(", dim_hash");
+        return sql.ToString();
+    }
+
+    /// <summary>Averages never come from rollups (the planner reads raw facts for them); MIN keeps the column meaningful.</summary>
+    private static string Aggregate(Aggregation aggregation) => aggregation switch
+    {
+        Aggregation.Min => "MIN",
+        Aggregation.Max => "MAX",
+        Aggregation.Avg => "MIN",
+        _ => "SUM",
+    };
+
+    private async Task<long> BumpVersionAsync(int datasetId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        await db.Datasets.Where(d => d.Id == datasetId)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.DataVersion, d => d.DataVersion + 1).SetProperty(d => d.UpdatedAt, now), ct);
+        return await db.Datasets.Where(d => d.Id == datasetId).Select(d => d.DataVersion).SingleAsync(ct);
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    /// <summary>The smallest and largest time of the rows that went through.</summary>
+    private sealed class TouchedRange
+    {
+        public long Min { get; private set; } = long.MaxValue;
+        public long Max { get; private set; } = long.MinValue;
+
+        public IEnumerable<FactRow> Track(IEnumerable<FactRow> rows)
+        {
+            foreach (var row in rows)
+            {
+                if (row.Ts < Min) Min = row.Ts;
+                if (row.Ts > Max) Max = row.Ts;
+                yield return row;
+            }
+        }
+    }
+}
