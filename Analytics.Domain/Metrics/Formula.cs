@@ -97,7 +97,7 @@ internal sealed class FormulaParser(string text)
 
     public Formula ParseAll()
     {
-        if (string.IsNullOrWhiteSpace(text)) throw new FormulaException("The formula is empty.", 1);
+        if (string.IsNullOrWhiteSpace(text)) throw new FormulaException("The formula is empty (at position 1).", 1);
         if (text.Length > MaxLength) throw new FormulaException($"The formula is longer than {MaxLength} characters.", MaxLength + 1);
         var result = Expression();
         SkipSpace();
