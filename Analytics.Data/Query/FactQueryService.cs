@@ -47,7 +47,9 @@ public sealed class FactQueryService(
             datasets = datasets.Where(d => Matches(d, wanted)).ToList();
             if (datasets.Count == 0) throw new NotFoundException("Dataset", wanted);
         }
-        var definitions = await db.MetricDefinitions.AsNoTracking().ToListAsync(ct);
+        var stored = await db.MetricDefinitions.AsNoTracking().ToListAsync(ct);
+        // Built-ins are seeded at start; a database that was only migrated still knows them.
+        var definitions = BuiltInMetrics.All.Where(b => !stored.Any(m => m.Name == b.Name)).Concat(stored).ToList();
         var plan = QueryPlanner.Plan(q, datasets, new MetricResolver(definitions));
 
         var key = CacheKey(q, visible, plan);
@@ -57,6 +59,7 @@ public sealed class FactQueryService(
         }
 
         var assembler = new QueryAssembler(plan);
+        var sqlStarted = Stopwatch.GetTimestamp();
         await db.Database.OpenConnectionAsync(ct);
         var connection = db.Database.GetDbConnection();
         foreach (var read in plan.Datasets)
@@ -66,6 +69,7 @@ public sealed class FactQueryService(
             await using var reader = await command.ExecuteReaderAsync(ct);
             await ReadAsync(reader, read, assembler, ct);
         }
+        var sqlMs = Elapsed(sqlStarted);
 
         var byName = definitions.ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
         var labels = datasets.SelectMany(d => d.Dimensions).GroupBy(d => d.Name, StringComparer.OrdinalIgnoreCase)
@@ -85,7 +89,8 @@ public sealed class FactQueryService(
             Granularity: q.Granularity.ToWire(),
             TotalRows: total,
             Truncated: total > rows.Count,
-            Warnings: warnings);
+            Warnings: warnings,
+            SqlMs: sqlMs);
         var result = new QueryResult(columns, rows, meta);
         if (useCache) cache.Set(key, result);
         return result with { Meta = meta with { ElapsedMs = Elapsed(started) } };

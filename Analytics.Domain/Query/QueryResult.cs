@@ -18,7 +18,8 @@ public sealed record QueryMeta(
     int TotalRows,
     bool Truncated,
     IReadOnlyList<string> Warnings,
-    double ElapsedMs = 0);
+    double ElapsedMs = 0,
+    double SqlMs = 0);
 
 /// <param name="Segments">Which table answered which part of the range, e.g. <c>raw 2025-01-03..2025-02-01</c>.</param>
 public sealed record DatasetReadMeta(int Id, string Key, string SourceId, long DataVersion, IReadOnlyList<string> Segments);
