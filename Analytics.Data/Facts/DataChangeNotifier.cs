@@ -35,7 +35,11 @@ public sealed class DataChangeNotifier(Microsoft.Extensions.Logging.ILogger<Data
 
     private void Unsubscribe(Action<DataChange> handler)
     {
-        lock (_gate) _subscribers = _subscribers.Where(s => s != handler).ToArray();
+        lock (_gate)
+        {
+            var index = Array.IndexOf(_subscribers, handler);
+            if (index >= 0) _subscribers = [.. _subscribers[..index], .. _subscribers[(index + 1)..]];
+        }
     }
 
     private sealed class Subscription(DataChangeNotifier owner, Action<DataChange> handler) : IDisposable

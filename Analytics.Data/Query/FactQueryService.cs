@@ -55,7 +55,7 @@ public sealed class FactQueryService(
         var key = CacheKey(q, visible, plan);
         if (useCache && cache.TryGet(key, out var cached))
         {
-            return cached with { Meta = cached.Meta with { Cache = "hit", ElapsedMs = Elapsed(started) } };
+            return cached with { Meta = cached.Meta with { Cache = "hit", ElapsedMs = Elapsed(started), SqlMs = 0 } };
         }
 
         var assembler = new QueryAssembler(plan);
@@ -77,7 +77,7 @@ public sealed class FactQueryService(
         var (columns, rows, total) = assembler.Build(name =>
             byName.TryGetValue(name, out var m) ? (m.Label, m.Format) : (labels.GetValueOrDefault(name, name), null));
 
-        var warnings = plan.Warnings.ToList();
+        var warnings = plan.Warnings.Concat(assembler.Warnings).ToList();
         if (total > rows.Count && !q.LimitGiven) warnings.Add($"Only the first {q.Limit} of {total} rows are returned; set limit (at most {NormalizedQuery.MaxLimit}) or narrow the query.");
         var tables = plan.Datasets.SelectMany(d => d.Segments).Select(s => s.Table).Distinct().ToList();
         var meta = new QueryMeta(

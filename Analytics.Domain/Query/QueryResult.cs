@@ -41,6 +41,9 @@ public sealed class QueryAssembler(QueryPlan plan)
     private readonly Dictionary<long, long> _buckets = new();
     private readonly NormalizedQuery _q = plan.Query;
 
+    /// <summary>What the caller should know about how the rows were built (e.g. empty buckets left out).</summary>
+    public List<string> Warnings { get; } = [];
+
     public void Add(AggregateRow row)
     {
         var bucket = 0L;
@@ -112,7 +115,11 @@ public sealed class QueryAssembler(QueryPlan plan)
         var combinations = _q.GroupBy.Count == 0
             ? [Array.Empty<string?>()]
             : _groups.Keys.Select(k => k.Dimensions).Distinct(DimensionsComparer.Instance).ToList();
-        if ((long)combinations.Count * buckets.Count > 4L * NormalizedQuery.MaxLimit) return;
+        if ((long)combinations.Count * buckets.Count > 4L * NormalizedQuery.MaxLimit)
+        {
+            Warnings.Add($"Empty buckets are not listed: {combinations.Count} groups × {buckets.Count} buckets is too many; group by fewer values or choose a coarser granularity.");
+            return;
+        }
         foreach (var dims in combinations)
         {
             foreach (var bucket in buckets)

@@ -58,7 +58,7 @@ internal sealed class QueryBenchmark : IBenchmark
                 results.Add(new
                 {
                     name, rollup = first.Meta.Rollup, segments = first.Meta.Datasets.SelectMany(d => d.Segments).ToList(),
-                    rowsReturned = first.Rows.Count, sqlMs = first.Meta.SqlMs, targetP95Ms = target,
+                    rowsReturned = first.Rows.Count, targetP95Ms = target,
                     cold, cached, meetsTarget = cold.P95Ms <= target,
                 });
             }
@@ -81,19 +81,23 @@ internal sealed class QueryBenchmark : IBenchmark
         Metrics = metrics, GroupBy = groupBy, Granularity = granularity, TimeRange = new QueryTimeRange(start, end), Limit = 100_000,
     };
 
-    private sealed record Timing(int Runs, double P50Ms, double P95Ms, double MeanMs);
+    /// <param name="SqlP50Ms">Median time in the database stage (statement, reading rows and first aggregation), the rest being C#.</param>
+    private sealed record Timing(int Runs, double P50Ms, double P95Ms, double MeanMs, double SqlP50Ms);
 
     private static async Task<Timing> TimeAsync(Func<Task<QueryResult>> run, int runs)
     {
         var samples = new double[runs];
+        var sql = new double[runs];
         for (var i = 0; i < runs; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            await run();
+            var result = await run();
             samples[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            sql[i] = result.Meta.SqlMs;
         }
         Array.Sort(samples);
-        return new Timing(runs, Round(Percentile(samples, 0.50)), Round(Percentile(samples, 0.95)), Round(samples.Average()));
+        Array.Sort(sql);
+        return new Timing(runs, Round(Percentile(samples, 0.50)), Round(Percentile(samples, 0.95)), Round(samples.Average()), Round(Percentile(sql, 0.50)));
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
