@@ -27,9 +27,19 @@ public sealed class FactStore(
     public async Task<FactWriteResult> WriteAsync(Dataset dataset, IEnumerable<FactRow> rows, FactWriteMode mode, CancellationToken ct)
     {
         var range = new TouchedRange();
-        var written = await writer.WriteAsync(dataset, range.Track(rows), mode, ct);
+        // Inserting into an empty dataset (bulk seeding): the rollups are the batch's own aggregates, built in memory
+        // as the rows stream by. Otherwise the touched buckets are recomputed from the facts in SQL.
+        RollupAccumulator? accumulator = null;
+        if (mode == FactWriteMode.Insert)
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            if (!await db.Facts.AnyAsync(f => f.DatasetId == dataset.Id, ct)) accumulator = new RollupAccumulator(dataset);
+        }
+        var stream = range.Track(rows);
+        var written = await writer.WriteAsync(dataset, accumulator?.Track(stream) ?? stream, mode, ct);
         if (written == 0) return new FactWriteResult(0, dataset.DataVersion, null, null);
-        await RefreshRollupsAsync(dataset, range.Min, range.Max + 1, ct);
+        if (accumulator is { Overflowed: false }) await InsertRollupsAsync(dataset, accumulator, ct);
+        else await RefreshRollupsAsync(dataset, range.Min, range.Max + 1, ct);
         var version = await BumpVersionAsync(dataset.Id, ct);
         var change = new DataChange(dataset.Id, dataset.SourceId, DateTimeOffset.FromUnixTimeSeconds(range.Min), DateTimeOffset.FromUnixTimeSeconds(range.Max), version);
         notifier.Publish(change);
@@ -72,6 +82,92 @@ public sealed class FactStore(
             await command.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
+    }
+
+    private async Task InsertRollupsAsync(Dataset dataset, RollupAccumulator accumulator, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var clear = connection.CreateCommand())
+        {
+            clear.Transaction = transaction;
+            clear.CommandText = "DELETE FROM fact_rollups WHERE dataset_id = @ds";
+            Add(clear, "@ds", dataset.Id);
+            await clear.ExecuteNonQueryAsync(ct);
+        }
+        var columns = new[] { "dataset_id", "grain", "ts", "dim_hash" }
+            .Concat(FactColumns.DimensionColumns(dataset)).Concat(FactColumns.MeasureColumns(dataset)).ToArray();
+        await InsertRowsAsync(connection, transaction, "fact_rollups", columns, accumulator.Rows(dataset.Id), dialect.RowsPerInsert, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// One prepared <c>INSERT … VALUES</c> of <paramref name="rowsPerStatement"/> rows, re-bound per chunk (the last,
+    /// shorter chunk gets its own statement). All values are parameters.
+    /// </summary>
+    private static async Task InsertRowsAsync(DbConnection connection, DbTransaction transaction, string table, string[] columns,
+        IEnumerable<object?[]> rows, int rowsPerStatement, CancellationToken ct)
+    {
+        DbCommand? full = null;
+        try
+        {
+            var chunk = new List<object?[]>(rowsPerStatement);
+            foreach (var row in rows)
+            {
+                chunk.Add(row);
+                if (chunk.Count < rowsPerStatement) continue;
+                full ??= await PrepareAsync(rowsPerStatement);
+                await ExecuteAsync(full, chunk);
+                chunk.Clear();
+            }
+            if (chunk.Count > 0)
+            {
+                await using var last = await PrepareAsync(chunk.Count);
+                await ExecuteAsync(last, chunk);
+            }
+        }
+        finally
+        {
+            if (full is not null) await full.DisposeAsync();
+        }
+
+        Task<DbCommand> PrepareAsync(int count)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var sql = new StringBuilder("INSERT INTO ").Append(table).Append(" (").AppendJoin(", ", columns).Append(") VALUES ");
+            for (var r = 0; r < count; r++)
+            {
+                if (r > 0) sql.Append(", ");
+                sql.Append('(');
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    if (c > 0) sql.Append(", ");
+                    var name = $"@p{r}_{c}";
+                    sql.Append(name);
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = name;
+                    command.Parameters.Add(parameter);
+                }
+                sql.Append(')');
+            }
+            command.CommandText = sql.ToString();
+            // Not prepared explicitly: SQLite keeps the compiled statement on the command between executions, and
+            // PostgreSQL would want parameter types before any value is bound.
+            return Task.FromResult(command);
+        }
+
+        async Task ExecuteAsync(DbCommand command, List<object?[]> chunk)
+        {
+            var p = 0;
+            foreach (var row in chunk)
+            {
+                foreach (var value in row) command.Parameters[p++].Value = value ?? DBNull.Value;
+            }
+            await command.ExecuteNonQueryAsync(ct);
+        }
     }
 
     private static string RollupSql(Dataset dataset, string bucket)

@@ -10,6 +10,12 @@ public interface IFactSqlDialect
 
     /// <summary>An integer expression: the UTC month start (Unix seconds) of the Unix-seconds expression <paramref name="ts"/>.</summary>
     string MonthStart(string ts);
+
+    /// <summary>
+    /// Rows per prepared multi-row <c>INSERT</c>: 1 on SQLite (in process; it looks parameters up by name linearly, so
+    /// wide statements are slower), many on PostgreSQL (each statement is a round trip).
+    /// </summary>
+    int RowsPerInsert { get; }
 }
 
 internal static class FactSql
@@ -23,6 +29,8 @@ internal sealed class SqliteFactSqlDialect : IFactSqlDialect
     public DatabaseProvider Provider => DatabaseProvider.Sqlite;
 
     public string MonthStart(string ts) => $"CAST(strftime('%s', {ts}, 'unixepoch', 'start of month') AS INTEGER)";
+
+    public int RowsPerInsert => 1;
 }
 
 internal sealed class PostgresFactSqlDialect : IFactSqlDialect
@@ -30,4 +38,6 @@ internal sealed class PostgresFactSqlDialect : IFactSqlDialect
     public DatabaseProvider Provider => DatabaseProvider.Postgres;
 
     public string MonthStart(string ts) => $"CAST(EXTRACT(EPOCH FROM date_trunc('month', to_timestamp({ts}) AT TIME ZONE 'UTC')) AS BIGINT)";
+
+    public int RowsPerInsert => 200;
 }
