@@ -1,6 +1,6 @@
 namespace Analytics.Data.Facts;
 
-/// <summary>New or replaced facts of a dataset, between two instants (UTC).</summary>
+/// <summary>New or replaced facts of a dataset: <see cref="Start"/> and <see cref="End"/> are the first and last fact times written (UTC).</summary>
 public sealed record DataChange(int DatasetId, string SourceId, DateTimeOffset Start, DateTimeOffset End, long DataVersion);
 
 /// <summary>

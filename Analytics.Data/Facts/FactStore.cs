@@ -14,8 +14,10 @@ public sealed record FactWriteResult(long Rows, long DataVersion, DateTimeOffset
 /// the weekly and monthly rollups of the touched UTC buckets with one set-based <c>DELETE</c> + <c>INSERT … SELECT</c>
 /// per grain (so a bulk seed rebuilds them in two statements, not per row), bumps <see cref="Dataset.DataVersion"/>
 /// (which invalidates cached query results) and publishes a <see cref="DataChange"/>.
-/// The facts and their rollups are separate transactions: a crash between them leaves the rollups of that range stale
-/// until the range is written again or <see cref="RebuildRollupsAsync"/> runs.
+/// A plain insert into a dataset without facts (bulk seeding) skips the SQL pass: its rollups are the batch's own
+/// aggregates, built in memory as the rows stream to the writer and inserted after it (this assumes no other writer
+/// fills the same dataset at the same moment). The facts and their rollups are separate transactions: a crash between
+/// them leaves the rollups of that range stale until the range is written again or <see cref="RebuildRollupsAsync"/> runs.
 /// </summary>
 public sealed class FactStore(
     IDbContextFactory<AnalyticsDbContext> factory,
