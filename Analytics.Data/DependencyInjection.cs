@@ -4,6 +4,7 @@ using Analytics.Data.Notifications;
 using Analytics.Data.Facts;
 using Analytics.Data.Identity;
 using Analytics.Data.Operational;
+using Analytics.Data.Query;
 using Analytics.Data.Seeding;
 using Analytics.Data.Sources;
 using Microsoft.EntityFrameworkCore;
@@ -43,6 +44,7 @@ public static class DependencyInjection
                     .UseNpgsql(options.EffectiveConnectionString, npgsql => npgsql.CommandTimeout(options.CommandTimeoutSeconds)));
                 services.AddSingleton<IDbContextFactory<AnalyticsDbContext>, ProviderContextFactory<PostgresAnalyticsDbContext>>();
                 services.AddSingleton<IFactBulkWriter, PostgresFactBulkWriter>();
+                services.AddSingleton<IFactSqlDialect, PostgresFactSqlDialect>();
                 break;
             default:
                 services.AddPooledDbContextFactory<SqliteAnalyticsDbContext>(o => o
@@ -50,6 +52,7 @@ public static class DependencyInjection
                     .AddInterceptors(new SqlitePragmas()));
                 services.AddSingleton<IDbContextFactory<AnalyticsDbContext>, ProviderContextFactory<SqliteAnalyticsDbContext>>();
                 services.AddSingleton<IFactBulkWriter, SqliteFactBulkWriter>();
+                services.AddSingleton<IFactSqlDialect, SqliteFactSqlDialect>();
                 break;
         }
 
@@ -57,6 +60,12 @@ public static class DependencyInjection
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AnalyticsDbContext>>().CreateDbContext());
 
         services.AddSingleton<OperationalMetricsWriter>();
+        services.AddSingleton<DataChangeNotifier>();
+        services.AddSingleton<FactStore>();
+        services.AddOptions<QueryOptions>().BindConfiguration(QueryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<QueryResultCache>();
+        services.AddSingleton<FactQueryService>();
+        services.AddSingleton<CatalogService>();
         services.AddSingleton<DemoWorkspaceSeeder>();
         services.AddSingleton<BulkSeeder>();
         services.AddSingleton<DatabaseInitializer>();

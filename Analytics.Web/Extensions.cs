@@ -96,6 +96,7 @@ public static class Extensions
             .DisableAntiforgery();
         api.MapUsersEndpoints();
         api.MapSourcesEndpoints();
+        api.MapQueryEndpoints();
         api.MapAlertsEndpoints();
         api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint. See CONTRACT.md for the /api/v1 routes."));
 

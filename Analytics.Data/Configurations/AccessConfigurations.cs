@@ -12,6 +12,7 @@ internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
     {
         b.Property(u => u.DisplayName).HasMaxLength(200);
         b.Property(u => u.Role).HasConversion<string>().HasMaxLength(20);
+        b.Property(u => u.TimeZone).HasMaxLength(64);
     }
 }
 

@@ -10,4 +10,6 @@ public sealed class AppUser : IdentityUser
     public Role Role { get; set; } = Role.Viewer;
     public DateTimeOffset CreatedAt { get; set; }
     public bool Disabled { get; set; }
+    /// <summary>IANA time zone for calendar buckets (queries, dashboards); null means UTC.</summary>
+    public string? TimeZone { get; set; }
 }

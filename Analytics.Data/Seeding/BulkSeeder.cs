@@ -13,7 +13,7 @@ public sealed record BulkSeedResult(string Provider, long Rows, double Seconds, 
 /// Seeds any number of ad-performance rows into the <c>demo-bulk</c> source (for load and benchmarks), replacing earlier
 /// bulk rows. Same generator and shape as the demo workspace.
 /// </summary>
-public sealed class BulkSeeder(IDbContextFactory<AnalyticsDbContext> factory, IFactBulkWriter writer, TimeProvider clock)
+public sealed class BulkSeeder(IDbContextFactory<AnalyticsDbContext> factory, FactStore store, TimeProvider clock)
 {
     public const string SourceId = "demo-bulk";
     public const string DatasetKey = "ad_performance_bulk";
@@ -38,6 +38,7 @@ public sealed class BulkSeeder(IDbContextFactory<AnalyticsDbContext> factory, IF
             if (old is not null)
             {
                 await db.Facts.Where(f => f.DatasetId == old.Id).ExecuteDeleteAsync(ct);
+                await db.Set<FactRollup>().Where(r => r.DatasetId == old.Id).ExecuteDeleteAsync(ct);
                 db.Datasets.Remove(old);
             }
             await db.SaveChangesAsync(ct);
@@ -53,14 +54,9 @@ public sealed class BulkSeeder(IDbContextFactory<AnalyticsDbContext> factory, IF
         var spec = AdPerformanceGenerator.ForRowCount(rows, DateOnly.FromDateTime(now.UtcDateTime).AddDays(-1));
         var generator = new AdPerformanceGenerator(spec);
         var stopwatch = Stopwatch.StartNew();
-        var written = await writer.WriteAsync(dataset, generator.Rows().Take(checked((int)Math.Min(rows, int.MaxValue))), FactWriteMode.Insert, ct);
+        // Facts, then the weekly and monthly rollups (set-based, over the whole range), then the data version.
+        var written = (await store.WriteAsync(dataset, generator.Rows().Take(checked((int)Math.Min(rows, int.MaxValue))), FactWriteMode.Insert, ct)).Rows;
         stopwatch.Stop();
-
-        await using (var db = await factory.CreateDbContextAsync(ct))
-        {
-            await db.Datasets.Where(d => d.Id == dataset.Id)
-                .ExecuteUpdateAsync(u => u.SetProperty(d => d.DataVersion, d => d.DataVersion + 1), ct);
-        }
         var seconds = stopwatch.Elapsed.TotalSeconds;
         return new BulkSeedResult(provider.ToString(), written, Math.Round(seconds, 3), Math.Round(written / seconds), spec.Campaigns.Count, spec.Days);
     }

@@ -22,7 +22,7 @@ namespace Analytics.Data.Seeding;
 /// </summary>
 public sealed class DemoWorkspaceSeeder(
     IDbContextFactory<AnalyticsDbContext> factory,
-    IFactBulkWriter writer,
+    FactStore store,
     TimeProvider clock,
     ILogger<DemoWorkspaceSeeder> logger)
 {
@@ -70,6 +70,8 @@ public sealed class DemoWorkspaceSeeder(
                 // Half seeded (an earlier start stopped midway): drop the dataset and its facts, keep the source and its grants.
                 logger.LogWarning("Demo instance {Source} was half seeded; seeding its data again", instance.SourceId);
                 await db.Facts.Where(f => f.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
+                await db.Set<FactRollup>().Where(r => r.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
+                await db.SeededAnomalies.Where(a => a.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
                 await db.Datasets.Where(d => d.Id == dataset.Id).ExecuteDeleteAsync(ct);
             }
             sourceExists = await db.Sources.AnyAsync(s => s.Id == instance.SourceId, ct);
@@ -95,9 +97,6 @@ public sealed class DemoWorkspaceSeeder(
             await db.SaveChangesAsync(ct);
         }
 
-        var stopwatch = Stopwatch.StartNew();
-        var rows = await writer.WriteAsync(created, generator.Rows(), FactWriteMode.Insert, ct);
-
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             foreach (var anomaly in generator.Anomalies)
@@ -109,12 +108,14 @@ public sealed class DemoWorkspaceSeeder(
                     Ts = new DateTimeOffset(anomaly.Day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds(),
                 });
             }
-            // Marks the instance complete: done last, so a crash before here re-seeds it.
-            var dataset = await db.Datasets.SingleAsync(d => d.Id == created.Id, ct);
-            dataset.DataVersion = 1;
-            dataset.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(ct);
         }
+
+        // The fact store bumps the data version from 0 to 1 after the facts and their rollups are committed: that marks
+        // the instance complete, so a crash before it re-seeds the instance.
+        var stopwatch = Stopwatch.StartNew();
+        var rows = (await store.WriteAsync(created, generator.Rows(), FactWriteMode.Insert, ct)).Rows;
+
         logger.LogInformation("Seeded demo instance {Source}: {Rows} fact rows in {Ms} ms", instance.SourceId, rows, stopwatch.ElapsedMilliseconds);
         return rows;
     }

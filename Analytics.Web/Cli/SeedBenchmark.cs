@@ -1,6 +1,5 @@
 using Analytics.Data;
 using Analytics.Data.Seeding;
-using Analytics.Domain;
 
 namespace Analytics.Web.Cli;
 
@@ -55,19 +54,7 @@ internal sealed class SeedBenchmark : IBenchmark
 
     private static async Task<BulkSeedResult> RunOnAsync(DatabaseProvider provider, string connectionString, long rows, CancellationToken ct)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Analytics:Database:Provider"] = provider.ToString(),
-            ["ConnectionStrings:Analytics"] = connectionString,
-            ["Analytics:Database:SeedDemo"] = "false",
-        });
-        builder.AddAnalyticsDomain();
-        builder.AddAnalyticsData();
-        builder.Services.AddIdentityCore<Analytics.Data.Identity.AppUser>().AddEntityFrameworkStores<AnalyticsDbContext>();
-        using var host = builder.Build();
-        await host.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct);
+        using var host = await BenchHost.CreateAsync(provider, connectionString, ct);
         return await host.Services.GetRequiredService<BulkSeeder>().SeedAsync(rows, ct);
     }
 }

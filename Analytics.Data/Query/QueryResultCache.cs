@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+using Analytics.Domain.Query;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Data.Query;
+
+public sealed class QueryOptions
+{
+    public const string Section = "Analytics:Query";
+
+    /// <summary>Total size of cached results, counted in result rows (each entry counts its rows + 1).</summary>
+    [Range(0, 100_000_000)]
+    public long CacheSizeRows { get; set; } = 500_000;
+
+    /// <summary>How long a result may stay cached; new data makes it unreachable sooner (its key has the data version).</summary>
+    [Range(1, 86_400)]
+    public int CacheSeconds { get; set; } = 600;
+}
+
+/// <summary>
+/// Query results in a size-limited <see cref="MemoryCache"/> of its own. Keys hold the normalized query, the actor's
+/// visible sources and the data version of every dataset read, so new data is never answered from a stale entry.
+/// </summary>
+public sealed class QueryResultCache(IOptions<QueryOptions> options, TimeProvider clock) : IDisposable
+{
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.CacheSizeRows), Clock = new SystemClockAdapter(clock) });
+
+    public bool TryGet(string key, out QueryResult result) => _cache.TryGetValue(key, out result!);
+
+    public void Set(string key, QueryResult result)
+    {
+        if (options.Value.CacheSizeRows == 0) return;
+        _cache.Set(key, result, new MemoryCacheEntryOptions
+        {
+            Size = result.Rows.Count + 1,
+            AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(options.Value.CacheSeconds),
+        });
+    }
+
+    public void Dispose() => _cache.Dispose();
+
+#pragma warning disable CS0618 // ISystemClock is what MemoryCacheOptions takes; it adapts our TimeProvider.
+    private sealed class SystemClockAdapter(TimeProvider clock) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => clock.GetUtcNow();
+    }
+#pragma warning restore CS0618
+}

@@ -1,0 +1,206 @@
+using Analytics.Domain.Facts;
+using Analytics.Domain.Metrics;
+
+namespace Analytics.Domain.Query;
+
+/// <summary>Where facts are read from: the raw fact table or a pre-aggregated UTC rollup.</summary>
+public enum FactTable
+{
+    Raw,
+    Week,
+    Month,
+}
+
+/// <summary>A time slice [Start, End) of one dataset read from one table.</summary>
+public sealed record ReadSegment(FactTable Table, long Start, long End);
+
+/// <summary>A base measure as one dataset stores it.</summary>
+public sealed record MeasureRead(string Name, int Slot, Aggregation Aggregation);
+
+/// <summary>
+/// How one dataset is read: slots of the group-by dimensions (in query order), filters by slot, the base measures (in
+/// plan order) and the time segments with their tables. Slots come from the dataset definition, never from user text.
+/// </summary>
+public sealed record DatasetRead(
+    Dataset Dataset,
+    IReadOnlyList<int> GroupSlots,
+    IReadOnlyList<(int Slot, IReadOnlyList<string?> Values)> Filters,
+    IReadOnlyList<MeasureRead> Measures,
+    IReadOnlyList<ReadSegment> Segments,
+    bool GroupByTime);
+
+public sealed record QueryPlan(
+    NormalizedQuery Query,
+    IReadOnlyList<ResolvedMetric> Metrics,
+    IReadOnlyList<string> BaseMeasures,
+    IReadOnlyList<Aggregation> Aggregations,
+    IReadOnlyList<DatasetRead> Datasets,
+    IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// Decides which datasets answer a query and how: datasets that have every asked measure and dimension, read "as one";
+/// refuses non-additive measures where they would be summed; picks the coarsest rollup that answers exactly.
+/// </summary>
+public static class QueryPlanner
+{
+    private static readonly string[] GrainOrder = ["hour", "day", "week", "month"];
+
+    /// <param name="candidates">The visible datasets of the chosen sources (already narrowed to <c>dataset</c> when given).</param>
+    public static QueryPlan Plan(NormalizedQuery query, IReadOnlyList<Dataset> candidates, MetricResolver metrics)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var knownMeasures = candidates.SelectMany(d => d.Measures).Select(m => m.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var knownDimensions = candidates.SelectMany(d => d.Dimensions).Select(m => m.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        var resolved = new List<ResolvedMetric>();
+        for (var i = 0; i < query.Metrics.Count; i++)
+        {
+            var name = query.Metrics[i];
+            try
+            {
+                var metric = metrics.Resolve(name, $"metrics[{i}]");
+                var missing = metric.BaseMeasures.Where(m => !knownMeasures.Contains(m)).ToList();
+                if (metric.Definition is null && missing.Count > 0)
+                    errors[$"metrics[{i}]"] = [$"Unknown metric '{name}': no metric definition or measure of the chosen datasets has that name."];
+                else if (missing.Count > 0)
+                    errors[$"metrics[{i}]"] = [$"Metric '{name}' needs {string.Join(", ", missing)}, which no dataset of the chosen sources has."];
+                else resolved.Add(metric);
+            }
+            catch (ValidationException v)
+            {
+                foreach (var (k, m) in v.Errors) errors[k] = m;
+            }
+        }
+        for (var i = 0; i < query.GroupBy.Count; i++)
+        {
+            if (!knownDimensions.Contains(query.GroupBy[i])) errors[$"groupBy[{i}]"] = [$"Unknown dimension '{query.GroupBy[i]}'."];
+        }
+        foreach (var (dim, _) in query.Filters)
+        {
+            if (!knownDimensions.Contains(dim)) errors[$"filters.{dim}"] = [$"Unknown dimension '{dim}'."];
+        }
+        var columns = new List<string>();
+        if (query.Granularity != Granularity.None) columns.Add(NormalizedQuery.TimeColumn);
+        columns.AddRange(query.GroupBy);
+        columns.AddRange(query.Metrics);
+        for (var i = 0; i < query.Sort.Count; i++)
+        {
+            if (!columns.Contains(query.Sort[i].By!)) errors[$"sort[{i}].by"] = [$"'{query.Sort[i].By}' is not an output column; sort by one of {string.Join(", ", columns)}."];
+        }
+        if (errors.Count > 0) throw new ValidationException(errors);
+
+        var baseMeasures = resolved.SelectMany(m => m.BaseMeasures).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var dimensions = query.GroupBy.Concat(query.Filters.Select(f => f.Dimension)).Distinct().ToList();
+        var selected = candidates
+            .Where(d => baseMeasures.All(m => d.Measure(m) is not null) && dimensions.All(x => d.Dimension(x) is not null))
+            .OrderBy(d => d.SourceId, StringComparer.Ordinal).ThenBy(d => d.Id)
+            .ToList();
+        if (selected.Count == 0)
+        {
+            throw new ValidationException("metrics",
+                $"No dataset of the chosen sources has the measures {string.Join(", ", baseMeasures)}" +
+                (dimensions.Count > 0 ? $" together with the dimensions {string.Join(", ", dimensions)}." : "."));
+        }
+
+        var aggregations = new List<Aggregation>();
+        foreach (var measure in baseMeasures)
+        {
+            var kinds = selected.Select(d => Combinable(d.Measure(measure)!.Aggregation)).Distinct().ToList();
+            if (kinds.Count > 1)
+                throw new ValidationException("metrics", $"Measure '{measure}' aggregates differently in the chosen datasets ({string.Join(", ", kinds)}); pick one dataset.");
+            aggregations.Add(kinds[0]);
+        }
+
+        var warnings = new List<string>();
+        CheckAdditivity(query, selected, baseMeasures, warnings);
+
+        var reads = selected.Select(d =>
+        {
+            var measures = baseMeasures.Select(m => d.Measure(m)!).Select(m => new MeasureRead(m.Name, m.Slot, m.Aggregation)).ToList();
+            var rollupable = measures.All(m => m.Aggregation != Aggregation.Avg && d.Measure(m.Name)!.Additive);
+            var segments = rollupable ? Segments(query.Start, query.End, query.Granularity, query.Zone, [FactTable.Month, FactTable.Week]) : [new ReadSegment(FactTable.Raw, query.Start, query.End)];
+            return new DatasetRead(d,
+                query.GroupBy.Select(g => d.Dimension(g)!.Slot).ToList(),
+                query.Filters.Select(f => (d.Dimension(f.Dimension)!.Slot, f.Values)).ToList(),
+                measures, segments, query.Granularity != Granularity.None);
+        }).ToList();
+        return new QueryPlan(query, resolved, baseMeasures, aggregations, reads, warnings);
+    }
+
+    /// <summary>Count is summed like a sum when partial counts are combined.</summary>
+    private static Aggregation Combinable(Aggregation a) => a == Aggregation.Count ? Aggregation.Sum : a;
+
+    /// <summary>
+    /// A non-additive measure (a distinct count such as reach) is only answered where no summing happens: one dataset,
+    /// every dimension grouped or pinned to one value, buckets no coarser than the dataset's grain, in UTC.
+    /// </summary>
+    private static void CheckAdditivity(NormalizedQuery query, List<Dataset> selected, List<string> baseMeasures, List<string> warnings)
+    {
+        var errors = new List<string>();
+        foreach (var measure in baseMeasures)
+        {
+            var fields = selected.Select(d => (Dataset: d, Field: d.Measure(measure)!)).ToList();
+            if (fields.All(f => f.Field.Additive)) continue;
+            if (selected.Count > 1)
+            {
+                errors.Add($"'{measure}' is not additive (a distinct count), so it cannot be summed across the {selected.Count} datasets that have it; choose one with 'dataset' or 'sourceIds'.");
+                continue;
+            }
+            var dataset = selected[0];
+            var pinned = query.Filters.Where(f => f.Values.Count == 1).Select(f => f.Dimension);
+            var summedOver = dataset.Dimensions.Select(d => d.Name).Except(query.GroupBy.Concat(pinned), StringComparer.OrdinalIgnoreCase).ToList();
+            if (summedOver.Count > 0)
+                errors.Add($"'{measure}' is not additive (a distinct count), so it cannot be summed across {string.Join(", ", summedOver)}; group by them or filter each to one value.");
+            var grain = Array.IndexOf(GrainOrder, dataset.Grain);
+            var asked = query.Granularity == Granularity.None ? int.MaxValue : Array.IndexOf(GrainOrder, query.Granularity.ToWire());
+            if (asked > grain)
+                errors.Add($"'{measure}' is not additive (a distinct count) and was collected per {dataset.Grain}; it cannot be summed into {(query.Granularity == Granularity.None ? "one total over the range" : query.Granularity.ToWire() + " buckets")}. Ask for granularity {dataset.Grain}.");
+            else if (query.Zone != TimeZoneInfo.Utc && grain >= 1)
+                errors.Add($"'{measure}' is not additive (a distinct count) and was collected per UTC {dataset.Grain}; buckets in {query.Zone.Id} would sum parts of two of them. Ask in UTC.");
+        }
+        if (errors.Count > 0) throw new ValidationException(new Dictionary<string, string[]> { ["metrics"] = errors.ToArray() });
+
+        foreach (var dataset in selected)
+        {
+            var grain = Array.IndexOf(GrainOrder, dataset.Grain);
+            var asked = query.Granularity == Granularity.None ? int.MaxValue : Array.IndexOf(GrainOrder, query.Granularity.ToWire());
+            if (asked < grain)
+                warnings.Add($"Dataset '{dataset.Key}' of source '{dataset.SourceId}' is collected per {dataset.Grain}: {query.Granularity.ToWire()} buckets show each {dataset.Grain}'s value in the bucket where it starts.");
+        }
+    }
+
+    /// <summary>
+    /// Splits [start, end) into raw edges and the widest middle a rollup answers exactly: the middle must be aligned to
+    /// the rollup's UTC buckets, and each rollup bucket must fall wholly into one output bucket (in the query's zone).
+    /// The edges are tried again with the next finer rollup.
+    /// </summary>
+    public static IReadOnlyList<ReadSegment> Segments(long start, long end, Granularity granularity, TimeZoneInfo zone, IReadOnlyList<FactTable> levels)
+    {
+        if (start >= end) return [];
+        for (var i = 0; i < levels.Count; i++)
+        {
+            var rollup = levels[i] == FactTable.Month ? Granularity.Month : Granularity.Week;
+            var first = TimeBuckets.Start(start, rollup, TimeZoneInfo.Utc);
+            if (first < start) first = TimeBuckets.Next(first, rollup, TimeZoneInfo.Utc);
+            var last = TimeBuckets.Start(end, rollup, TimeZoneInfo.Utc);
+            if (first >= last || !Exact(first, last, rollup, granularity, zone)) continue;
+            var rest = levels.Skip(i + 1).ToList();
+            return [.. Segments(start, first, granularity, zone, rest), new ReadSegment(levels[i], first, last), .. Segments(last, end, granularity, zone, rest)];
+        }
+        return [new ReadSegment(FactTable.Raw, start, end)];
+    }
+
+    private static bool Exact(long first, long last, Granularity rollup, Granularity granularity, TimeZoneInfo zone)
+    {
+        if (granularity == Granularity.None) return true;
+        if (granularity < rollup) return false;
+        var checkedBuckets = 0;
+        for (var b = first; b < last; b = TimeBuckets.Next(b, rollup, TimeZoneInfo.Utc))
+        {
+            var next = TimeBuckets.Next(b, rollup, TimeZoneInfo.Utc);
+            if (TimeBuckets.Start(b, granularity, zone) != TimeBuckets.Start(next - 1, granularity, zone)) return false;
+            if (++checkedBuckets > 2_000) return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,97 @@
+using Analytics.Domain;
+using Analytics.Domain.Facts;
+using Analytics.Domain.Metrics;
+using Analytics.Domain.Query;
+
+namespace Analytics.Tests.Domain;
+
+public sealed class QueryPlannerTests
+{
+    private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+
+    private static long T(string iso) => DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds();
+
+    private static Dataset Ads(int id, string source) => new()
+    {
+        Id = id, Key = "ads", Name = "Ads", SourceId = source, Grain = "day",
+        Dimensions = [new("campaign", "Campaign", 1), new("asin", "ASIN", 2)],
+        Measures = [new("impressions", "Impressions", 1), new("clicks", "Clicks", 2), new("spend", "Spend", 3), new("sales", "Sales", 4), new("reach", "Reach", 5, Additive: false)],
+    };
+
+    private static SemanticQuery Query(string granularity, params string[] metrics) => new()
+    {
+        Metrics = metrics, Granularity = granularity,
+        TimeRange = new QueryTimeRange(DateTimeOffset.Parse("2025-01-01T00:00:00Z"), DateTimeOffset.Parse("2025-03-01T00:00:00Z")),
+    };
+
+    private static QueryPlan Plan(SemanticQuery query, params Dataset[] datasets) =>
+        QueryPlanner.Plan(NormalizedQuery.From(query, null), datasets, new MetricResolver(BuiltInMetrics.All));
+
+    private static string Describe(IReadOnlyList<ReadSegment> segments) => string.Join(" ", segments.Select(s =>
+        $"{s.Table.ToString().ToLowerInvariant()}[{DateTimeOffset.FromUnixTimeSeconds(s.Start):MM-dd},{DateTimeOffset.FromUnixTimeSeconds(s.End):MM-dd})"));
+
+    [Fact]
+    public void Whole_UTC_months_by_month_read_the_monthly_rollup_only() =>
+        Describe(QueryPlanner.Segments(T("2025-01-01T00:00:00Z"), T("2026-01-01T00:00:00Z"), Granularity.Month, TimeZoneInfo.Utc, [FactTable.Month, FactTable.Week]))
+            .Should().Be("month[01-01,01-01)");
+
+    [Fact]
+    public void A_total_over_a_ragged_range_reads_months_in_the_middle_weeks_next_to_them_and_raw_days_at_the_edges() =>
+        Describe(QueryPlanner.Segments(T("2025-01-15T00:00:00Z"), T("2025-06-20T00:00:00Z"), Granularity.None, TimeZoneInfo.Utc, [FactTable.Month, FactTable.Week]))
+            .Should().Be("raw[01-15,01-20) week[01-20,01-27) raw[01-27,02-01) month[02-01,06-01) raw[06-01,06-02) week[06-02,06-16) raw[06-16,06-20)");
+
+    [Fact]
+    public void Months_in_another_time_zone_or_daily_buckets_never_read_rollups_that_would_mix_buckets()
+    {
+        Describe(QueryPlanner.Segments(T("2025-01-01T00:00:00Z"), T("2026-01-01T00:00:00Z"), Granularity.Month, Berlin, [FactTable.Month, FactTable.Week]))
+            .Should().Be("raw[01-01,01-01)");
+        Describe(QueryPlanner.Segments(T("2025-01-06T00:00:00Z"), T("2025-02-03T00:00:00Z"), Granularity.Day, TimeZoneInfo.Utc, [FactTable.Month, FactTable.Week]))
+            .Should().StartWith("raw");
+        Describe(QueryPlanner.Segments(T("2025-01-06T00:00:00Z"), T("2025-02-03T00:00:00Z"), Granularity.Week, TimeZoneInfo.Utc, [FactTable.Month, FactTable.Week]))
+            .Should().Be("week[01-06,02-03)");
+    }
+
+    [Fact]
+    public void Derived_metrics_read_their_base_measures_from_every_dataset_that_has_them()
+    {
+        var plan = Plan(Query("week", "roas", "ctr"), Ads(1, "a"), Ads(2, "b"));
+        plan.BaseMeasures.Should().Equal("sales", "spend", "clicks", "impressions");
+        plan.Datasets.Should().HaveCount(2);
+        plan.Datasets[0].Measures.Select(m => m.Slot).Should().Equal(4, 3, 2, 1);
+    }
+
+    [Fact]
+    public void Unknown_metrics_dimensions_and_sort_columns_are_rejected_naming_the_field()
+    {
+        var query = Query("day", "roas", "nonsense") with { GroupBy = ["campaign", "planet"], Sort = [new QuerySort("clicks")] };
+        var act = () => Plan(query, Ads(1, "a"));
+        act.Should().Throw<ValidationException>().Which.Errors.Keys.Should().BeEquivalentTo("metrics[1]", "groupBy[1]", "sort[0].by");
+    }
+
+    [Fact]
+    public void A_non_additive_measure_is_refused_at_a_coarser_grain_across_segments_or_across_datasets()
+    {
+        var weekly = () => Plan(Query("week", "reach") with { GroupBy = ["campaign", "asin"] }, Ads(1, "a"));
+        weekly.Should().Throw<ValidationException>().Which.Errors["metrics"].Single().Should().Contain("not additive").And.Contain("week");
+
+        var acrossAsins = () => Plan(Query("day", "reach") with { GroupBy = ["campaign"] }, Ads(1, "a"));
+        acrossAsins.Should().Throw<ValidationException>().Which.Errors["metrics"].Single().Should().Contain("asin");
+
+        var acrossDatasets = () => Plan(Query("day", "reach") with { GroupBy = ["campaign", "asin"] }, Ads(1, "a"), Ads(2, "b"));
+        acrossDatasets.Should().Throw<ValidationException>().Which.Errors["metrics"].Single().Should().Contain("datasets");
+
+        var exact = Plan(Query("day", "reach") with { GroupBy = ["campaign"], Filters = new Dictionary<string, IReadOnlyList<string?>> { ["asin"] = ["B01"] } }, Ads(1, "a"));
+        exact.Datasets.Single().Segments.Should().OnlyContain(s => s.Table == FactTable.Raw);
+    }
+
+    [Fact]
+    public void Query_shape_errors_name_each_field()
+    {
+        var act = () => NormalizedQuery.From(new SemanticQuery
+        {
+            Metrics = [], Granularity = "fortnight", Limit = 0, TimeZone = "Nowhere/Special",
+            TimeRange = new QueryTimeRange(DateTimeOffset.Parse("2025-02-01T00:00:00Z"), DateTimeOffset.Parse("2025-01-01T00:00:00Z")),
+        }, null);
+        act.Should().Throw<ValidationException>().Which.Errors.Keys.Should().BeEquivalentTo("metrics", "granularity", "limit", "timeZone", "timeRange");
+    }
+}
