@@ -34,6 +34,7 @@ public abstract class AnalyticsDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<Widget> Widgets => Set<Widget>();
     public DbSet<MetricSeries> MetricSeries => Set<MetricSeries>();
     public DbSet<MetricPoint> MetricPoints => Set<MetricPoint>();
+    public DbSet<MetricRollup> MetricRollups => Set<MetricRollup>();
     public DbSet<SeededAnomaly> SeededAnomalies => Set<SeededAnomaly>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -555,6 +555,42 @@ namespace Analytics.Data.Migrations.Postgres
                     b.ToTable("metric_points", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Operational.MetricRollup", b =>
+                {
+                    b.Property<long>("SeriesId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("series_id");
+
+                    b.Property<long>("Resolution")
+                        .HasColumnType("bigint")
+                        .HasColumnName("resolution");
+
+                    b.Property<long>("BucketTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bucket_ts");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint")
+                        .HasColumnName("count");
+
+                    b.Property<double>("Max")
+                        .HasColumnType("double precision")
+                        .HasColumnName("max");
+
+                    b.Property<double>("Min")
+                        .HasColumnType("double precision")
+                        .HasColumnName("min");
+
+                    b.Property<double>("Sum")
+                        .HasColumnType("double precision")
+                        .HasColumnName("sum");
+
+                    b.HasKey("SeriesId", "Resolution", "BucketTs")
+                        .HasName("pk_metric_rollups");
+
+                    b.ToTable("metric_rollups", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Operational.MetricSeries", b =>
                 {
                     b.Property<long>("Id")
@@ -1045,6 +1081,16 @@ namespace Analytics.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_metric_points_metric_series_series_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Operational.MetricRollup", b =>
+                {
+                    b.HasOne("Analytics.Domain.Operational.MetricSeries", null)
+                        .WithMany()
+                        .HasForeignKey("SeriesId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_metric_rollups_metric_series_series_id");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Reports.Execution", b =>

@@ -545,6 +545,42 @@ namespace Analytics.Data.Migrations.Sqlite
                     b.ToTable("metric_points", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Operational.MetricRollup", b =>
+                {
+                    b.Property<long>("SeriesId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("series_id");
+
+                    b.Property<long>("Resolution")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolution");
+
+                    b.Property<long>("BucketTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bucket_ts");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<double>("Max")
+                        .HasColumnType("REAL")
+                        .HasColumnName("max");
+
+                    b.Property<double>("Min")
+                        .HasColumnType("REAL")
+                        .HasColumnName("min");
+
+                    b.Property<double>("Sum")
+                        .HasColumnType("REAL")
+                        .HasColumnName("sum");
+
+                    b.HasKey("SeriesId", "Resolution", "BucketTs")
+                        .HasName("pk_metric_rollups");
+
+                    b.ToTable("metric_rollups", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Operational.MetricSeries", b =>
                 {
                     b.Property<long>("Id")
@@ -1029,6 +1065,16 @@ namespace Analytics.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_metric_points_metric_series_series_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Operational.MetricRollup", b =>
+                {
+                    b.HasOne("Analytics.Domain.Operational.MetricSeries", null)
+                        .WithMany()
+                        .HasForeignKey("SeriesId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_metric_rollups_metric_series_series_id");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Reports.Execution", b =>

@@ -1,0 +1,158 @@
+using System.Data.Common;
+using System.Globalization;
+using Analytics.Domain.Operational;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Data.Operational;
+
+/// <summary>
+/// Answers <c>POST /metrics/query</c> from the resolution the <see cref="MetricQueryPlanner"/> picked. Series are
+/// selected by name, then filtered and grouped by tags in memory (one metric has few series); buckets are aligned to
+/// UTC multiples of the interval (the first and last may be partial when the range is not aligned) and buckets with
+/// no points are omitted. avg = Σsum/Σcount; p95/p99 from raw points (linear interpolation between closest ranks).
+/// </summary>
+public sealed class MetricQueryService(IDbContextFactory<AnalyticsDbContext> factory, IOptions<MetricsOptions> options, TimeProvider clock)
+{
+    public async Task<MetricQueryResult> QueryAsync(MetricQueryRequest request, CancellationToken ct)
+    {
+        var plan = MetricQueryPlanner.Plan(request, options.Value.Retention, clock.GetUtcNow());
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var series = await db.MetricSeries.AsNoTracking().Where(s => s.Name == plan.MetricName).Select(s => new { s.Id, s.TagsKey }).ToListAsync(ct);
+
+        var groupOf = new Dictionary<long, string>();
+        var groupTags = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var s in series)
+        {
+            var tags = MetricSeries.TagsOf(s.TagsKey);
+            if (plan.Filters.Any(f => !tags.TryGetValue(f.Key, out var v) || v != f.Value)) continue;
+            var grouped = plan.GroupBy.ToDictionary(k => k, k => tags.GetValueOrDefault(k, ""), StringComparer.Ordinal);
+            var key = MetricSeries.KeyOf(grouped);
+            groupOf[s.Id] = key;
+            groupTags.TryAdd(key, grouped);
+        }
+        var meta = new MetricQueryMeta(plan.Read.ToWire(), plan.Interval.ToWire(), groupOf.Count, plan.Notes);
+        if (groupOf.Count == 0) return new MetricQueryResult([], meta);
+
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        var ids = string.Join(',', groupOf.Keys.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+        var width = plan.Interval.Ms();
+        var data = plan.Aggregation is MetricAggregation.P95 or MetricAggregation.P99
+            ? await PercentilesAsync(connection, plan, ids, groupOf, groupTags, ct)
+            : await AggregatesAsync(connection, plan, ids, groupOf, groupTags, ct);
+        return new MetricQueryResult(data, meta);
+    }
+
+    private static async Task<List<MetricDataPoint>> AggregatesAsync(DbConnection connection, MetricQueryPlan plan, string ids,
+        Dictionary<long, string> groupOf, Dictionary<string, IReadOnlyDictionary<string, string>> groupTags, CancellationToken ct)
+    {
+        var width = plan.Interval.Ms();
+        await using var command = connection.CreateCommand();
+        command.CommandText = plan.Read == MetricResolution.Raw
+            ? $"""
+              SELECT series_id, ts - (ts % {width}), COUNT(*), SUM(value), MIN(value), MAX(value) FROM metric_points
+              WHERE series_id IN ({ids}) AND ts >= @start AND ts < @end GROUP BY series_id, ts - (ts % {width})
+              """
+            : $"""
+              SELECT series_id, bucket_ts - (bucket_ts % {width}), SUM(count), SUM(sum), MIN(min), MAX(max) FROM metric_rollups
+              WHERE resolution = {plan.Read.Ms()} AND series_id IN ({ids}) AND bucket_ts >= @start AND bucket_ts < @end
+              GROUP BY series_id, bucket_ts - (bucket_ts % {width})
+              """;
+        AddParameter(command, "@start", plan.StartMs);
+        AddParameter(command, "@end", plan.EndMs);
+        var buckets = new Dictionary<(string Group, long Bucket), (long Count, double Sum, double Min, double Max)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var key = (groupOf[reader.GetInt64(0)], Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
+                var count = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
+                var sum = Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture);
+                var min = Convert.ToDouble(reader.GetValue(4), CultureInfo.InvariantCulture);
+                var max = Convert.ToDouble(reader.GetValue(5), CultureInfo.InvariantCulture);
+                buckets[key] = buckets.TryGetValue(key, out var a)
+                    ? (a.Count + count, a.Sum + sum, Math.Min(a.Min, min), Math.Max(a.Max, max))
+                    : (count, sum, min, max);
+            }
+        }
+        return buckets
+            .OrderBy(b => b.Key.Group, StringComparer.Ordinal).ThenBy(b => b.Key.Bucket)
+            .Select(b => new MetricDataPoint(DateTimeOffset.FromUnixTimeMilliseconds(b.Key.Bucket), plan.Aggregation switch
+            {
+                MetricAggregation.Sum => b.Value.Sum,
+                MetricAggregation.Count => b.Value.Count,
+                MetricAggregation.Min => b.Value.Min,
+                MetricAggregation.Max => b.Value.Max,
+                _ => b.Value.Count == 0 ? null : b.Value.Sum / b.Value.Count,
+            }, groupTags[b.Key.Group]))
+            .ToList();
+    }
+
+    private static async Task<List<MetricDataPoint>> PercentilesAsync(DbConnection connection, MetricQueryPlan plan, string ids,
+        Dictionary<long, string> groupOf, Dictionary<string, IReadOnlyDictionary<string, string>> groupTags, CancellationToken ct)
+    {
+        var width = plan.Interval.Ms();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT series_id, ts, value FROM metric_points WHERE series_id IN ({ids}) AND ts >= @start AND ts < @end";
+        AddParameter(command, "@start", plan.StartMs);
+        AddParameter(command, "@end", plan.EndMs);
+        var values = new Dictionary<(string Group, long Bucket), List<double>>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var key = (groupOf[reader.GetInt64(0)], MetricResolutions.BucketOf(reader.GetInt64(1), width));
+                if (!values.TryGetValue(key, out var list)) values[key] = list = [];
+                list.Add(reader.GetDouble(2));
+            }
+        }
+        var p = plan.Aggregation == MetricAggregation.P95 ? 0.95 : 0.99;
+        return values
+            .OrderBy(b => b.Key.Group, StringComparer.Ordinal).ThenBy(b => b.Key.Bucket)
+            .Select(b =>
+            {
+                b.Value.Sort();
+                return new MetricDataPoint(DateTimeOffset.FromUnixTimeMilliseconds(b.Key.Bucket), MetricQueryPlanner.Percentile(b.Value, p), groupTags[b.Key.Group]);
+            })
+            .ToList();
+    }
+
+    /// <summary>Per metric name and bucket of <paramref name="widthMs"/>: count, sum, min, max of the raw points in [from, to).</summary>
+    public async Task<List<StreamAggregate>> AggregateByNameAsync(IReadOnlyList<string> names, long fromMs, long toMs, long widthMs, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        var parameters = names.Select((n, i) => $"@n{i}").ToList();
+        command.CommandText = $"""
+            SELECT s.name, p.ts - (p.ts % {widthMs}), COUNT(*), SUM(p.value), MIN(p.value), MAX(p.value)
+            FROM metric_points p JOIN metric_series s ON s.id = p.series_id
+            WHERE s.name IN ({string.Join(", ", parameters)}) AND p.ts >= @from AND p.ts < @to
+            GROUP BY s.name, p.ts - (p.ts % {widthMs})
+            """;
+        for (var i = 0; i < names.Count; i++) AddParameter(command, parameters[i], names[i]);
+        AddParameter(command, "@from", fromMs);
+        AddParameter(command, "@to", toMs);
+        var result = new List<StreamAggregate>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new StreamAggregate(reader.GetString(0), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
+                Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture), Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture),
+                Convert.ToDouble(reader.GetValue(4), CultureInfo.InvariantCulture), Convert.ToDouble(reader.GetValue(5), CultureInfo.InvariantCulture)));
+        }
+        return result;
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
+
+/// <summary>The raw points of one metric name (all its series) in one bucket.</summary>
+public sealed record StreamAggregate(string Name, long BucketTs, long Count, double Sum, double Min, double Max);
