@@ -78,7 +78,7 @@ public sealed class MetricQueryService(IDbContextFactory<AnalyticsDbContext> fac
         }
         return buckets
             .OrderBy(b => b.Key.Group, StringComparer.Ordinal).ThenBy(b => b.Key.Bucket)
-            .Select(b => new MetricDataPoint(DateTimeOffset.FromUnixTimeMilliseconds(b.Key.Bucket), plan.Aggregation switch
+            .Select(b => new MetricDataPoint(DateTimeOffset.FromUnixTimeMilliseconds(b.Key.Bucket).UtcDateTime, plan.Aggregation switch
             {
                 MetricAggregation.Sum => b.Value.Sum,
                 MetricAggregation.Count => b.Value.Count,
@@ -113,7 +113,7 @@ public sealed class MetricQueryService(IDbContextFactory<AnalyticsDbContext> fac
             .Select(b =>
             {
                 b.Value.Sort();
-                return new MetricDataPoint(DateTimeOffset.FromUnixTimeMilliseconds(b.Key.Bucket), MetricQueryPlanner.Percentile(b.Value, p), groupTags[b.Key.Group]);
+                return new MetricDataPoint(DateTimeOffset.FromUnixTimeMilliseconds(b.Key.Bucket).UtcDateTime, MetricQueryPlanner.Percentile(b.Value, p), groupTags[b.Key.Group]);
             })
             .ToList();
     }

@@ -15,7 +15,7 @@ public sealed record MetricQueryRequest
 
 public sealed record MetricTimeRange(DateTimeOffset? Start, DateTimeOffset? End);
 
-public sealed record MetricDataPoint(DateTimeOffset Timestamp, double? Value, IReadOnlyDictionary<string, string> Tags);
+public sealed record MetricDataPoint(DateTime Timestamp, double? Value, IReadOnlyDictionary<string, string> Tags);
 
 /// <summary>How the answer was computed: the resolution read (<c>raw</c>, <c>1m</c>, …), the output interval, and notes.</summary>
 public sealed record MetricQueryMeta(string Resolution, string Interval, int SeriesCount, IReadOnlyList<string> Notes);
