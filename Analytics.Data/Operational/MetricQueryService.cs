@@ -48,16 +48,23 @@ public sealed class MetricQueryService(IDbContextFactory<AnalyticsDbContext> fac
         Dictionary<long, string> groupOf, Dictionary<string, IReadOnlyDictionary<string, string>> groupTags, CancellationToken ct)
     {
         var width = plan.Interval.Ms();
+        // One output group (no groupBy, or every series in the same group): let the database merge the series too.
+        var single = groupTags.Count == 1;
+        var seriesColumn = single ? "MIN(series_id)" : "series_id";
+        var seriesGroup = single ? "" : "series_id, ";
         await using var command = connection.CreateCommand();
-        command.CommandText = plan.Read == MetricResolution.Raw
+        command.CommandText = plan.Read == plan.Interval && !single
+            // The rollup already has the output's buckets: stream its rows in key order, no grouping.
+            ? $"SELECT series_id, bucket_ts, count, sum, min, max FROM metric_rollups WHERE resolution = {plan.Read.Ms()} AND series_id IN ({ids}) AND bucket_ts >= @start AND bucket_ts < @end"
+            : plan.Read == MetricResolution.Raw
             ? $"""
-              SELECT series_id, ts - (ts % {width}), COUNT(*), SUM(value), MIN(value), MAX(value) FROM metric_points
-              WHERE series_id IN ({ids}) AND ts >= @start AND ts < @end GROUP BY series_id, ts - (ts % {width})
+              SELECT {seriesColumn}, ts - (ts % {width}), COUNT(*), SUM(value), MIN(value), MAX(value) FROM metric_points
+              WHERE series_id IN ({ids}) AND ts >= @start AND ts < @end GROUP BY {seriesGroup}ts - (ts % {width})
               """
             : $"""
-              SELECT series_id, bucket_ts - (bucket_ts % {width}), SUM(count), SUM(sum), MIN(min), MAX(max) FROM metric_rollups
+              SELECT {seriesColumn}, bucket_ts - (bucket_ts % {width}), SUM(count), SUM(sum), MIN(min), MAX(max) FROM metric_rollups
               WHERE resolution = {plan.Read.Ms()} AND series_id IN ({ids}) AND bucket_ts >= @start AND bucket_ts < @end
-              GROUP BY series_id, bucket_ts - (bucket_ts % {width})
+              GROUP BY {seriesGroup}bucket_ts - (bucket_ts % {width})
               """;
         AddParameter(command, "@start", plan.StartMs);
         AddParameter(command, "@end", plan.EndMs);

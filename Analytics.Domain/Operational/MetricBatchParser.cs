@@ -26,6 +26,8 @@ public static partial class MetricBatchParser
         // Names and tag keys repeat across a batch: intern them per batch so the series cache sees equal strings cheaply.
         var strings = new Dictionary<int, string>();
         var tags = new List<KeyValuePair<string, string>>(8);
+        // Points of one series repeat the same tags object byte for byte: its canonical key is computed once per batch.
+        var tagKeys = new Dictionary<int, (byte[] Raw, string Key)>();
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8 });
         try
         {
@@ -44,6 +46,7 @@ public static partial class MetricBatchParser
                     continue;
                 }
                 string? name = null;
+                string tagsKey = "";
                 long? ts = null;
                 double? value = null;
                 tags.Clear();
@@ -56,13 +59,13 @@ public static partial class MetricBatchParser
                     if (!escaped && field.SequenceEqual("name"u8)) name = ReadName(ref reader, index, errors, strings, ref pointOk);
                     else if (!escaped && field.SequenceEqual("time"u8)) ts = ReadTime(ref reader, index, errors, maxTs, ref pointOk);
                     else if (!escaped && field.SequenceEqual("value"u8)) value = ReadValue(ref reader, index, errors, ref pointOk);
-                    else if (!escaped && field.SequenceEqual("tags"u8)) ReadTags(ref reader, index, errors, options, strings, tags, ref pointOk);
+                    else if (!escaped && field.SequenceEqual("tags"u8)) tagsKey = ReadTagsCached(ref reader, json, index, errors, options, strings, tags, tagKeys, ref pointOk);
                     else reader.Skip(); // unknown fields are ignored, as most ingest APIs do
                 }
                 if (name is null && pointOk && !errors.ContainsKey($"[{index}].name")) { Add(errors, $"[{index}].name", "Required."); pointOk = false; }
                 if (ts is null && pointOk && !errors.ContainsKey($"[{index}].time")) { Add(errors, $"[{index}].time", "Required: an ISO 8601 time with offset, e.g. 2026-03-15T12:00:00Z."); pointOk = false; }
                 if (value is null && pointOk && !errors.ContainsKey($"[{index}].value")) { Add(errors, $"[{index}].value", "Required: a finite JSON number."); pointOk = false; }
-                if (pointOk && errors.Count == 0) points.Add(new SeriesPoint(name!, TagsKey(tags), ts!.Value, value!.Value));
+                if (pointOk && errors.Count == 0) points.Add(new SeriesPoint(name!, tagsKey, ts!.Value, value!.Value));
                 if (errors.Count >= MaxReportedErrors) break;
             }
         }
@@ -111,6 +114,33 @@ public static partial class MetricBatchParser
             Add(errors, key, "Must be a finite number within the range of a 64-bit float."); ok = false; return null;
         }
         return value;
+    }
+
+    private static string ReadTagsCached(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, int index, Dictionary<string, List<string>> errors,
+        MetricsIngestOptions options, Dictionary<int, string> strings, List<KeyValuePair<string, string>> tags, Dictionary<int, (byte[] Raw, string Key)> cache, ref bool ok)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            ReadTags(ref reader, index, errors, options, strings, tags, ref ok);
+            return "";
+        }
+        var start = (int)reader.TokenStartIndex;
+        var probe = reader;
+        probe.Skip();
+        var raw = json[start..(int)probe.BytesConsumed];
+        var hash = HashOf(raw);
+        if (cache.TryGetValue(hash, out var hit) && raw.SequenceEqual(hit.Raw))
+        {
+            reader.Skip();
+            return hit.Key;
+        }
+        tags.Clear();
+        var errorsBefore = errors.Count;
+        var okBefore = ok;
+        ReadTags(ref reader, index, errors, options, strings, tags, ref ok);
+        var key = TagsKey(tags);
+        if (okBefore && ok && errors.Count == errorsBefore) cache[hash] = (raw.ToArray(), key);
+        return key;
     }
 
     private static void ReadTags(ref Utf8JsonReader reader, int index, Dictionary<string, List<string>> errors, MetricsIngestOptions options,
