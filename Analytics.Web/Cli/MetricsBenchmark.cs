@@ -49,6 +49,7 @@ internal sealed class MetricsBenchmark : IBenchmark
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
                 ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
+                ["Logging:LogLevel:Microsoft.AspNetCore.StaticFiles"] = "Error",
             });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
