@@ -24,7 +24,7 @@ public static partial class MetricBatchParser
         var points = new List<SeriesPoint>();
         var maxTs = (now + options.MaxFutureSkew).ToUnixTimeMilliseconds();
         // Names and tag keys repeat across a batch: intern them per batch so the series cache sees equal strings cheaply.
-        var strings = new Dictionary<int, string>();
+        var strings = new Dictionary<int, (byte[] Utf8, string Value)>();
         var tags = new List<KeyValuePair<string, string>>(8);
         // Points of one series repeat the same tags object byte for byte: its canonical key is computed once per batch.
         var tagKeys = new Dictionary<int, (byte[] Raw, string Key)>();
@@ -77,7 +77,7 @@ public static partial class MetricBatchParser
         return points;
     }
 
-    private static string? ReadName(ref Utf8JsonReader reader, int index, Dictionary<string, List<string>> errors, Dictionary<int, string> strings, ref bool ok)
+    private static string? ReadName(ref Utf8JsonReader reader, int index, Dictionary<string, List<string>> errors, Dictionary<int, (byte[] Utf8, string Value)> strings, ref bool ok)
     {
         if (reader.TokenType != JsonTokenType.String) { Fail(ref reader, errors, $"[{index}].name", "Must be a string.", ref ok); return null; }
         var name = Intern(ref reader, strings);
@@ -87,37 +87,35 @@ public static partial class MetricBatchParser
 
     private static long? ReadTime(ref Utf8JsonReader reader, int index, Dictionary<string, List<string>> errors, long maxTs, ref bool ok)
     {
-        var key = $"[{index}].time";
-        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) { Fail(ref reader, errors, key, "Must be an ISO 8601 string with offset, e.g. 2026-03-15T12:00:00Z.", ref ok); return null; }
+        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) { Fail(ref reader, errors, $"[{index}].time", "Must be an ISO 8601 string with offset, e.g. 2026-03-15T12:00:00Z.", ref ok); return null; }
         var raw = reader.ValueSpan;
         if (!HasOffset(raw) || !reader.TryGetDateTimeOffset(out var time))
         {
-            Add(errors, key, "Must be an ISO 8601 time with an offset (Z or ±hh:mm), e.g. 2026-03-15T12:00:00Z."); ok = false; return null;
+            Add(errors, $"[{index}].time", "Must be an ISO 8601 time with an offset (Z or ±hh:mm), e.g. 2026-03-15T12:00:00Z."); ok = false; return null;
         }
         var ms = time.ToUnixTimeMilliseconds();
-        if (ms < MinTimestampMs) { Add(errors, key, "Must not be before 2000-01-01T00:00:00Z."); ok = false; return null; }
-        if (ms > maxTs) { Add(errors, key, "Is too far in the future (more than the allowed clock skew ahead of the server's time)."); ok = false; return null; }
+        if (ms < MinTimestampMs) { Add(errors, $"[{index}].time", "Must not be before 2000-01-01T00:00:00Z."); ok = false; return null; }
+        if (ms > maxTs) { Add(errors, $"[{index}].time", "Is too far in the future (more than the allowed clock skew ahead of the server's time)."); ok = false; return null; }
         return ms;
     }
 
     private static double? ReadValue(ref Utf8JsonReader reader, int index, Dictionary<string, List<string>> errors, ref bool ok)
     {
-        var key = $"[{index}].value";
         if (reader.TokenType != JsonTokenType.Number)
         {
             // "NaN", "Infinity" and numbers in strings are refused: a value is a finite JSON number.
-            Fail(ref reader, errors, key, "Must be a finite JSON number (NaN, Infinity and strings are not accepted).", ref ok);
+            Fail(ref reader, errors, $"[{index}].value", "Must be a finite JSON number (NaN, Infinity and strings are not accepted).", ref ok);
             return null;
         }
         if (!reader.TryGetDouble(out var value) || !double.IsFinite(value))
         {
-            Add(errors, key, "Must be a finite number within the range of a 64-bit float."); ok = false; return null;
+            Add(errors, $"[{index}].value", "Must be a finite number within the range of a 64-bit float."); ok = false; return null;
         }
         return value;
     }
 
     private static string ReadTagsCached(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, int index, Dictionary<string, List<string>> errors,
-        MetricsIngestOptions options, Dictionary<int, string> strings, List<KeyValuePair<string, string>> tags, Dictionary<int, (byte[] Raw, string Key)> cache, ref bool ok)
+        MetricsIngestOptions options, Dictionary<int, (byte[] Utf8, string Value)> strings, List<KeyValuePair<string, string>> tags, Dictionary<int, (byte[] Raw, string Key)> cache, ref bool ok)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -144,7 +142,7 @@ public static partial class MetricBatchParser
     }
 
     private static void ReadTags(ref Utf8JsonReader reader, int index, Dictionary<string, List<string>> errors, MetricsIngestOptions options,
-        Dictionary<int, string> strings, List<KeyValuePair<string, string>> tags, ref bool ok)
+        Dictionary<int, (byte[] Utf8, string Value)> strings, List<KeyValuePair<string, string>> tags, ref bool ok)
     {
         if (reader.TokenType == JsonTokenType.Null) return;
         if (reader.TokenType != JsonTokenType.StartObject) { Fail(ref reader, errors, $"[{index}].tags", "Must be an object of string values.", ref ok); return; }
@@ -180,21 +178,15 @@ public static partial class MetricBatchParser
         return raw.Length >= 6 && raw[^6] is (byte)'+' or (byte)'-' && raw[^3] == (byte)':';
     }
 
-    private static string Intern(ref Utf8JsonReader reader, Dictionary<int, string> strings)
+    private static string Intern(ref Utf8JsonReader reader, Dictionary<int, (byte[] Utf8, string Value)> strings)
     {
         if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > 256) return reader.GetString()!;
         var span = reader.ValueSpan;
         var hash = HashOf(span);
-        if (strings.TryGetValue(hash, out var s) && Encoding.UTF8.GetByteCount(s) == span.Length && Matches(s, span)) return s;
-        s = Encoding.UTF8.GetString(span);
-        strings[hash] = s;
+        if (strings.TryGetValue(hash, out var hit) && span.SequenceEqual(hit.Utf8)) return hit.Value;
+        var s = Encoding.UTF8.GetString(span);
+        strings[hash] = (span.ToArray(), s);
         return s;
-    }
-
-    private static bool Matches(string s, ReadOnlySpan<byte> utf8)
-    {
-        Span<byte> buffer = stackalloc byte[utf8.Length];
-        return Encoding.UTF8.TryGetBytes(s, buffer, out var written) && written == utf8.Length && buffer.SequenceEqual(utf8);
     }
 
     private static int HashOf(ReadOnlySpan<byte> span)
