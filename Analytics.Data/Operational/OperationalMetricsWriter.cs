@@ -49,13 +49,15 @@ public sealed class OperationalMetricsWriter(IDbContextFactory<AnalyticsDbContex
         await db.Database.OpenConnectionAsync(ct);
         var connection = db.Database.GetDbConnection();
         var ids = await ResolveSeriesAsync(connection, points, ct);
+        // Per-(series, minute) partial aggregates, computed before taking SQLite's single writer slot.
+        var minutes = sqlite ? MinutePartials(points, ids) : null;
 
         if (sqlite) await _sqliteWriter.WaitAsync(ct);
         try
         {
             await using var transaction = await connection.BeginTransactionAsync(ct);
             var recompute = connection is SqliteConnection sqliteConnection
-                ? WriteSqlite(sqliteConnection, (SqliteTransaction)transaction, points, ids)
+                ? WriteSqlite(sqliteConnection, (SqliteTransaction)transaction, points, ids, minutes!)
                 : await InsertPostgresAsync((NpgsqlConnection)connection, points, ids, Touched(points, ids), ct);
             if (recompute) await UpdateRollupsAsync(connection, transaction, ct);
             await transaction.CommitAsync(ct);
@@ -123,10 +125,10 @@ public sealed class OperationalMetricsWriter(IDbContextFactory<AnalyticsDbContex
     /// the batch's partial aggregates merged in (count +, sum +, min, max) — no reads — which is exact because no
     /// earlier value in them changed. Returns whether buckets were queued for a recompute.
     /// </summary>
-    private static bool WriteSqlite(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<SeriesPoint> points, long[] ids)
+    private static bool WriteSqlite(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<SeriesPoint> points, long[] ids,
+        Dictionary<(long SeriesId, long Minute), Partial> minutes)
     {
         // Microsoft.Data.Sqlite has no real async I/O: its async methods run synchronously, so the loops call the sync API.
-        var deltas = new Dictionary<(long Resolution, long SeriesId, long Bucket), Partial>();
         var dirtyMinutes = new HashSet<(long SeriesId, long Minute)>();
         using (var insert = connection.CreateCommand())
         using (var update = connection.CreateCommand())
@@ -148,20 +150,23 @@ public sealed class OperationalMetricsWriter(IDbContextFactory<AnalyticsDbContex
                 s.Value = ids[i];
                 t.Value = point.Ts;
                 v.Value = point.Value;
-                if (insert.ExecuteNonQuery() == 1)
-                {
-                    foreach (var resolution in MetricResolutions.Rollups)
-                    {
-                        var key = (resolution.Ms(), ids[i], MetricResolutions.BucketOf(point.Ts, resolution.Ms()));
-                        deltas[key] = deltas.TryGetValue(key, out var partial) ? partial.Add(point.Value) : new Partial(1, point.Value, point.Value, point.Value);
-                    }
-                    continue;
-                }
+                if (insert.ExecuteNonQuery() == 1) continue;
                 us.Value = ids[i];
                 ut.Value = point.Ts;
                 uv.Value = point.Value;
                 update.ExecuteNonQuery();
                 dirtyMinutes.Add((ids[i], MetricResolutions.BucketOf(point.Ts, MetricResolution.OneMinute.Ms())));
+            }
+        }
+        // A minute is clean when every point of the batch in it was new: its partial is exactly what was added.
+        var deltas = new Dictionary<(long Resolution, long SeriesId, long Bucket), Partial>();
+        foreach (var ((series, minute), partial) in minutes)
+        {
+            if (dirtyMinutes.Contains((series, minute))) continue;
+            foreach (var resolution in MetricResolutions.Rollups)
+            {
+                var key = (resolution.Ms(), series, MetricResolutions.BucketOf(minute, resolution.Ms()));
+                deltas[key] = deltas.TryGetValue(key, out var sum) ? sum.Merge(partial) : partial;
             }
         }
         var recompute = new HashSet<(long Resolution, long SeriesId, long Bucket)>();
@@ -226,6 +231,20 @@ public sealed class OperationalMetricsWriter(IDbContextFactory<AnalyticsDbContex
     private readonly record struct Partial(long Count, double Sum, double Min, double Max)
     {
         public Partial Add(double value) => new(Count + 1, Sum + value, Math.Min(Min, value), Math.Max(Max, value));
+
+        public Partial Merge(Partial other) => new(Count + other.Count, Sum + other.Sum, Math.Min(Min, other.Min), Math.Max(Max, other.Max));
+    }
+
+    private static Dictionary<(long SeriesId, long Minute), Partial> MinutePartials(IReadOnlyList<SeriesPoint> points, long[] ids)
+    {
+        var minutes = new Dictionary<(long, long), Partial>();
+        for (var i = 0; i < points.Count; i++)
+        {
+            var key = (ids[i], MetricResolutions.BucketOf(points[i].Ts, MetricResolution.OneMinute.Ms()));
+            var value = points[i].Value;
+            minutes[key] = minutes.TryGetValue(key, out var partial) ? partial.Add(value) : new Partial(1, value, value, value);
+        }
+        return minutes;
     }
 
     /// <summary>PostgreSQL: COPY into a temporary table, one set-based upsert; every touched bucket is recomputed.</summary>
