@@ -68,32 +68,49 @@ public sealed class MetricQueryService(IDbContextFactory<AnalyticsDbContext> fac
               """;
         AddParameter(command, "@start", plan.StartMs);
         AddParameter(command, "@end", plan.EndMs);
-        var buckets = new Dictionary<(string Group, long Bucket), (long Count, double Sum, double Min, double Max)>();
+        // Groups by index, not by their key string: one small-integer lookup per row.
+        var groups = groupTags.Keys.Order(StringComparer.Ordinal).ToArray();
+        var indexOfGroup = groups.Select((g, i) => (g, i)).ToDictionary(x => x.g, x => x.i, StringComparer.Ordinal);
+        var groupOfSeries = groupOf.ToDictionary(s => s.Key, s => indexOfGroup[s.Value]);
+        var streamed = plan.Read == plan.Interval && !single;
+        var buckets = new Dictionary<(int Group, long Bucket), (long Count, double Sum, double Min, double Max)>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
-                var key = (groupOf[reader.GetInt64(0)], Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
-                var count = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
-                var sum = Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture);
-                var min = Convert.ToDouble(reader.GetValue(4), CultureInfo.InvariantCulture);
-                var max = Convert.ToDouble(reader.GetValue(5), CultureInfo.InvariantCulture);
+                var key = (groupOfSeries[reader.GetInt64(0)], reader.GetInt64(1));
+                long count;
+                double sum, min, max;
+                if (streamed)
+                {
+                    (count, sum, min, max) = (reader.GetInt64(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5));
+                }
+                else
+                {
+                    // SUM over bigint is numeric on PostgreSQL.
+                    count = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
+                    sum = Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture);
+                    min = reader.GetDouble(4);
+                    max = reader.GetDouble(5);
+                }
                 buckets[key] = buckets.TryGetValue(key, out var a)
                     ? (a.Count + count, a.Sum + sum, Math.Min(a.Min, min), Math.Max(a.Max, max))
                     : (count, sum, min, max);
             }
         }
-        return buckets
-            .OrderBy(b => b.Key.Group, StringComparer.Ordinal).ThenBy(b => b.Key.Bucket)
-            .Select(b => new MetricDataPoint(DateTimeOffset.FromUnixTimeMilliseconds(b.Key.Bucket).UtcDateTime, plan.Aggregation switch
+        var data = new List<MetricDataPoint>(buckets.Count);
+        foreach (var b in buckets.OrderBy(b => b.Key.Group).ThenBy(b => b.Key.Bucket))
+        {
+            data.Add(new MetricDataPoint(DateTimeOffset.FromUnixTimeMilliseconds(b.Key.Bucket).UtcDateTime, plan.Aggregation switch
             {
                 MetricAggregation.Sum => b.Value.Sum,
                 MetricAggregation.Count => b.Value.Count,
                 MetricAggregation.Min => b.Value.Min,
                 MetricAggregation.Max => b.Value.Max,
                 _ => b.Value.Count == 0 ? null : b.Value.Sum / b.Value.Count,
-            }, groupTags[b.Key.Group]))
-            .ToList();
+            }, groupTags[groups[b.Key.Group]]));
+        }
+        return data;
     }
 
     private static async Task<List<MetricDataPoint>> PercentilesAsync(DbConnection connection, MetricQueryPlan plan, string ids,
