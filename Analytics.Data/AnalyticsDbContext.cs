@@ -35,6 +35,7 @@ public abstract class AnalyticsDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<Widget> Widgets => Set<Widget>();
     public DbSet<MetricSeries> MetricSeries => Set<MetricSeries>();
     public DbSet<MetricPoint> MetricPoints => Set<MetricPoint>();
+    public DbSet<MetricRollup> MetricRollups => Set<MetricRollup>();
     public DbSet<SeededAnomaly> SeededAnomalies => Set<SeededAnomaly>();
     public DbSet<AlertRule> AlertRules => Set<AlertRule>();
     public DbSet<AlertEvent> AlertEvents => Set<AlertEvent>();

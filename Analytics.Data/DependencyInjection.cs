@@ -1,4 +1,5 @@
 using Analytics.Data.Alerts;
+using Analytics.Domain.Alerts;
 using Analytics.Data.Dashboards;
 using Analytics.Data.Notifications;
 using Analytics.Data.Facts;
@@ -7,6 +8,8 @@ using Analytics.Data.Operational;
 using Analytics.Data.Query;
 using Analytics.Data.Seeding;
 using Analytics.Data.Sources;
+using Analytics.Domain.Operational;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,16 +43,17 @@ public static class DependencyInjection
         switch (options.Provider)
         {
             case DatabaseProvider.Postgres:
-                services.AddPooledDbContextFactory<PostgresAnalyticsDbContext>(o => o
-                    .UseNpgsql(options.EffectiveConnectionString, npgsql => npgsql.CommandTimeout(options.CommandTimeoutSeconds)));
+                services.AddPooledDbContextFactory<PostgresAnalyticsDbContext>((sp, o) => o
+                    .UseNpgsql(options.EffectiveConnectionString, npgsql => npgsql.CommandTimeout(options.CommandTimeoutSeconds))
+                    .AddInterceptors(sp.GetRequiredService<DbCommandTimingInterceptor>()));
                 services.AddSingleton<IDbContextFactory<AnalyticsDbContext>, ProviderContextFactory<PostgresAnalyticsDbContext>>();
                 services.AddSingleton<IFactBulkWriter, PostgresFactBulkWriter>();
                 services.AddSingleton<IFactSqlDialect, PostgresFactSqlDialect>();
                 break;
             default:
-                services.AddPooledDbContextFactory<SqliteAnalyticsDbContext>(o => o
+                services.AddPooledDbContextFactory<SqliteAnalyticsDbContext>((sp, o) => o
                     .UseSqlite(options.EffectiveConnectionString, sqlite => sqlite.CommandTimeout(options.CommandTimeoutSeconds))
-                    .AddInterceptors(new SqlitePragmas()));
+                    .AddInterceptors(new SqlitePragmas(), sp.GetRequiredService<DbCommandTimingInterceptor>()));
                 services.AddSingleton<IDbContextFactory<AnalyticsDbContext>, ProviderContextFactory<SqliteAnalyticsDbContext>>();
                 services.AddSingleton<IFactBulkWriter, SqliteFactBulkWriter>();
                 services.AddSingleton<IFactSqlDialect, SqliteFactSqlDialect>();
@@ -59,6 +63,19 @@ public static class DependencyInjection
         // Identity's stores want a scoped context; it is short-lived (per request), never per circuit.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AnalyticsDbContext>>().CreateDbContext());
 
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => Validator.TryValidateObject(o.Ingest, new ValidationContext(o.Ingest), null, true)
+                           && Validator.TryValidateObject(o.Retention, new ValidationContext(o.Retention), null, true)
+                           && Validator.TryValidateObject(o.SelfInstrumentation, new ValidationContext(o.SelfInstrumentation), null, true)
+                           && Validator.TryValidateObject(o.Stream, new ValidationContext(o.Stream), null, true),
+                "An Analytics:Metrics setting is out of range (see the defaults and ranges documented in appsettings.json).")
+            .Validate(o => o.Retention.RawDays <= o.Retention.OneMinuteDays && o.Retention.OneMinuteDays <= o.Retention.FiveMinutesDays
+                           && o.Retention.FiveMinutesDays <= o.Retention.OneHourDays && o.Retention.OneHourDays <= o.Retention.OneDayDays,
+                "Analytics:Metrics:Retention must keep coarser resolutions at least as long as finer ones (RawDays <= OneMinuteDays <= ... <= OneDayDays).")
+            .ValidateOnStart();
+        services.AddSingleton<MetricsBuffer>();
+        services.AddSingleton<DbCommandTimingInterceptor>();
         services.AddSingleton<OperationalMetricsWriter>();
         services.AddSingleton<DataChangeNotifier>();
         services.AddSingleton<FactStore>();
@@ -66,6 +83,10 @@ public static class DependencyInjection
         services.AddSingleton<QueryResultCache>();
         services.AddSingleton<FactQueryService>();
         services.AddSingleton<CatalogService>();
+        services.AddSingleton<MetricQueryService>();
+        services.AddSingleton<MetricRetention>();
+        services.AddSingleton<MetricsFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<MetricsFlusher>());
         services.AddSingleton<DemoWorkspaceSeeder>();
         services.AddSingleton<BulkSeeder>();
         services.AddSingleton<DatabaseInitializer>();
@@ -80,6 +101,7 @@ public static class DependencyInjection
         services.AddSingleton<NotificationService>();
         services.AddSingleton<AlertService>();
         services.AddSingleton<AlertEvaluationService>();
+        services.AddSingleton<IAlertMetricReader, AlertMetricReader>();
         services.AddHttpClient(AlertEvaluationService.WebhookClient, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;

@@ -30,6 +30,13 @@ public static class DependencyInjection
                 .WithIdentity("alert-evaluation-every-minute", "alerts")
                 .StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(60)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            q.AddJob<MetricsRetentionJob>(j => j.WithIdentity(MetricsRetentionJob.Key).WithDescription("Deletes operational metrics past each resolution's retention (Analytics:Metrics:Retention)."));
+            // Misfire: one catch-up run now, then on schedule (retention is idempotent; replaying missed runs is pointless).
+            q.AddTrigger(t => t
+                .ForJob(MetricsRetentionJob.Key)
+                .WithIdentity("metrics-retention-hourly", "system")
+                .WithCronSchedule("0 17 * * * ?", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+            q.AddJobListener<JobMetricsListener>();
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         builder.Services.AddSingleton<JobConsole>();

@@ -3,6 +3,10 @@ using Analytics.Data;
 using Analytics.Data.Identity;
 using Analytics.Web.Api;
 using Analytics.Web.Auth;
+using Analytics.Web.Instrumentation;
+using Analytics.Data.Operational;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Analytics.Web.Components;
 using Analytics.Web.Components.Shared;
 using Microsoft.AspNetCore.Authentication;
@@ -24,6 +28,9 @@ public static class Extensions
         services.AddRadzenComponents();
         services.AddCascadingAuthenticationState();
         services.AddScoped<CurrentActor>();
+        services.AddSingleton<CircuitCounter>();
+        services.AddSingleton<IMetricsGaugeSource>(sp => sp.GetRequiredService<CircuitCounter>());
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, CircuitMetricsHandler>());
 
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
@@ -78,6 +85,7 @@ public static class Extensions
 
     public static WebApplication UseAnalyticsWeb(this WebApplication app)
     {
+        app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseExceptionHandler();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         if (!app.Environment.IsDevelopment()) app.UseHsts();
@@ -98,6 +106,7 @@ public static class Extensions
         api.MapSourcesEndpoints();
         api.MapQueryEndpoints();
         api.MapAlertsEndpoints();
+        api.MapMetricsEndpoints();
         api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint. See CONTRACT.md for the /api/v1 routes."));
 
         app.MapRazorComponents<App>()

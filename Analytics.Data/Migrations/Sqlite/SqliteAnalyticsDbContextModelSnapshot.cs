@@ -177,6 +177,241 @@ namespace Analytics.Data.Migrations.Sqlite
                     b.ToTable("instance_grants", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Access.Notification", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("category");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("link");
+
+                    b.Property<long?>("ReadAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("read_at");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("UserId", "ReadAt", "CreatedAt")
+                        .HasDatabaseName("ix_notifications_user_id_read_at_created_at");
+
+                    b.ToTable("notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Alerts.AlertEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Delivery")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("delivery");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("RuleId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_id");
+
+                    b.Property<string>("RuleName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_name");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("REAL")
+                        .HasColumnName("threshold");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("REAL")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_events");
+
+                    b.HasIndex("OwnerId", "At")
+                        .HasDatabaseName("ix_alert_events_owner_id_at");
+
+                    b.HasIndex("RuleId", "At")
+                        .HasDatabaseName("ix_alert_events_rule_id_at");
+
+                    b.ToTable("alert_events", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Alerts.AlertRule", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Aggregation")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("aggregation");
+
+                    b.Property<int>("BreachCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("breach_count");
+
+                    b.Property<string>("Channels")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channels");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Filters")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filters");
+
+                    b.Property<double>("Hysteresis")
+                        .HasColumnType("REAL")
+                        .HasColumnName("hysteresis");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LastEvaluatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_evaluated_at");
+
+                    b.Property<double?>("LastValue")
+                        .HasColumnType("REAL")
+                        .HasColumnName("last_value");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metric");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Op")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("op");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("PendingEvaluations")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pending_evaluations");
+
+                    b.Property<string>("SourceIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_ids");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("REAL")
+                        .HasColumnName("threshold");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("window");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_rules");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_alert_rules_owner_id");
+
+                    b.ToTable("alert_rules", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Dashboards.Dashboard", b =>
                 {
                     b.Property<string>("Id")
@@ -638,6 +873,42 @@ namespace Analytics.Data.Migrations.Sqlite
                     b.ToTable("metric_points", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Operational.MetricRollup", b =>
+                {
+                    b.Property<long>("SeriesId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("series_id");
+
+                    b.Property<long>("Resolution")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolution");
+
+                    b.Property<long>("BucketTs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bucket_ts");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<double>("Max")
+                        .HasColumnType("REAL")
+                        .HasColumnName("max");
+
+                    b.Property<double>("Min")
+                        .HasColumnType("REAL")
+                        .HasColumnName("min");
+
+                    b.Property<double>("Sum")
+                        .HasColumnType("REAL")
+                        .HasColumnName("sum");
+
+                    b.HasKey("SeriesId", "Resolution", "BucketTs")
+                        .HasName("pk_metric_rollups");
+
+                    b.ToTable("metric_rollups", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Operational.MetricSeries", b =>
                 {
                     b.Property<long>("Id")
@@ -1074,6 +1345,16 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasConstraintName("fk_instance_grants_asp_net_users_user_id");
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Alerts.AlertEvent", b =>
+                {
+                    b.HasOne("Analytics.Domain.Alerts.AlertRule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alert_events_alert_rules_rule_id");
+                });
+
             modelBuilder.Entity("Analytics.Domain.Dashboards.Widget", b =>
                 {
                     b.HasOne("Analytics.Domain.Dashboards.Dashboard", null)
@@ -1132,6 +1413,16 @@ namespace Analytics.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_metric_points_metric_series_series_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Operational.MetricRollup", b =>
+                {
+                    b.HasOne("Analytics.Domain.Operational.MetricSeries", null)
+                        .WithMany()
+                        .HasForeignKey("SeriesId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_metric_rollups_metric_series_series_id");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Reports.Execution", b =>
