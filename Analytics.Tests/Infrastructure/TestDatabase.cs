@@ -62,6 +62,19 @@ public sealed class TestDatabase : IAsyncDisposable
         await using var server = new NpgsqlConnection(_serverConnectionString);
         await server.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresName}\" WITH (FORCE)", server);
-        await drop.ExecuteNonQueryAsync();
+        // FORCE cannot terminate an autovacuum worker that just connected to a freshly written database (42501 for a
+        // role without pg_signal_backend); the worker leaves within moments, so try again briefly.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse && attempt < 20)
+            {
+                await Task.Delay(250);
+            }
+        }
     }
 }
