@@ -64,6 +64,7 @@ public static class DependencyInjection
         services.AddSingleton<QueryResultCache>();
         services.AddSingleton<FactQueryService>();
         services.AddSingleton<CatalogService>();
+        services.AddSingleton<UserPreferencesService>();
         services.AddSingleton<DemoWorkspaceSeeder>();
         services.AddSingleton<BulkSeeder>();
         services.AddSingleton<DatabaseInitializer>();
