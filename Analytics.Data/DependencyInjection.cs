@@ -87,6 +87,7 @@ public static class DependencyInjection
         services.AddSingleton<MetricRetention>();
         services.AddSingleton<MetricsFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<MetricsFlusher>());
+        services.AddSingleton<UserPreferencesService>();
         services.AddSingleton<DemoWorkspaceSeeder>();
         services.AddSingleton<BulkSeeder>();
         services.AddSingleton<DatabaseInitializer>();

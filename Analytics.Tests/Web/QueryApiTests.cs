@@ -97,6 +97,22 @@ public sealed class QueryApiTests(AnalyticsWebFactory factory) : IClassFixture<A
     }
 
     [Fact]
+    public async Task Queries_bucket_in_the_users_time_zone_unless_they_name_one()
+    {
+        var client = factory.CreateApiClient(await CreateUserWithKeyAsync("analyst", ["demo-contoso"]));
+        (await client.PutAsJsonAsync("/api/v1/me/preferences", new { timeZone = "Atlantis/Lost" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await client.PutAsJsonAsync("/api/v1/me/preferences", new { timeZone = "America/New_York" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await client.GetFromJsonAsync<JsonObject>("/api/v1/me/preferences"))!["timeZone"]!.GetValue<string>().Should().Be("America/New_York");
+
+        var mine = await (await client.PostAsJsonAsync("/api/v1/query", LastDays(3, ["spend"], "day"))).Content.ReadFromJsonAsync<JsonObject>();
+        mine!["meta"]!["timeZone"]!.GetValue<string>().Should().Be("America/New_York");
+        mine["rows"]![0]![0]!.GetValue<DateTime>().ToUniversalTime().Hour.Should().BeOneOf(new[] { 4, 5 }, "New York midnight is 04:00 or 05:00 UTC");
+
+        var named = await (await client.PostAsJsonAsync("/api/v1/query", LastDays(3, ["spend"], "day", new { timeZone = "UTC" }))).Content.ReadFromJsonAsync<JsonObject>();
+        named!["meta"]!["timeZone"]!.GetValue<string>().Should().Be("UTC");
+    }
+
+    [Fact]
     public async Task Custom_metrics_are_validated_queryable_and_only_authors_change_them()
     {
         var bad = await Admin.PostAsJsonAsync("/api/v1/metrics/definitions", new { name = "profit", label = "Profit", formula = "sales - * spend", format = "currency" });

@@ -1,3 +1,4 @@
+using Analytics.Data.Identity;
 using Analytics.Data.Query;
 using Analytics.Domain;
 using Analytics.Domain.Query;
@@ -14,6 +15,12 @@ public static class QueryEndpoints
 
         api.MapPost("/query", async (HttpContext http, FactQueryService engine, SemanticQuery body, CancellationToken ct) =>
             await engine.ExecuteAsync(http.Actor(), body, ct)).WithTags("Query");
+
+        // The caller's own settings: the time zone queries bucket in when they name none.
+        api.MapGet("/me/preferences", async (HttpContext http, UserPreferencesService preferences, CancellationToken ct) =>
+            await preferences.GetAsync(http.Actor(), ct)).WithTags("Users");
+        api.MapPut("/me/preferences", async (HttpContext http, UserPreferencesService preferences, UserPreferences body, CancellationToken ct) =>
+            await preferences.UpdateAsync(http.Actor(), body, ct)).WithTags("Users");
 
         var definitions = api.MapGroup("/metrics/definitions").WithTags("Metrics");
 
