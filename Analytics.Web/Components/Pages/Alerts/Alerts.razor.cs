@@ -8,11 +8,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Web.Components.Pages.Alerts;
 
-public sealed partial class Alerts
+public sealed partial class Alerts : IDisposable
 {
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required AlertService AlertService { get; init; }
     [Inject] public required IDbContextFactory<Analytics.Data.AnalyticsDbContext> Db { get; init; }
+    [Inject] public required Analytics.Data.Notifications.NotificationNotifier Notifier { get; init; }
 
     private static readonly string[] Kinds = ["semantic", "operational"];
     private static readonly string[] AggregationNames = ["avg", "sum", "count", "min", "max", "p95", "p99"];
@@ -30,6 +31,8 @@ public sealed partial class Alerts
     private bool _showForm;
     private string? _message;
     private bool _messageIsError;
+    private IDisposable? _subscription;
+    private readonly CancellationTokenSource _stop = new();
 
     protected override async Task OnInitializedAsync()
     {
@@ -40,6 +43,41 @@ public sealed partial class Alerts
             _metrics = (await db.MetricDefinitions.AsNoTracking().ToListAsync()).OrderBy(m => m.Label).ToList();
         }
         await LoadAsync();
+    }
+
+    /// <summary>Live: refresh when this user gets a notification (a rule fired or resolved), and every 30 s for states.</summary>
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender) return;
+        var actor = await CurrentActor.GetAsync();
+        _subscription = Notifier.Subscribe(actor.UserId, () => _ = InvokeAsync(RefreshAsync));
+        _ = PollAsync(_stop.Token);
+    }
+
+    private async Task PollAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(30));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct)) await InvokeAsync(RefreshAsync);
+        }
+        catch (OperationCanceledException)
+        {
+            // The page was closed.
+        }
+    }
+
+    private async Task RefreshAsync()
+    {
+        await LoadAsync();
+        StateHasChanged();
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _stop.Cancel();
+        _stop.Dispose();
     }
 
     private async Task LoadAsync()
