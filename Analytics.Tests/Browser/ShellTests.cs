@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Analytics.Tests.Infrastructure;
 using Analytics.Web.Components.Layout;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Analytics.Tests.Browser;
@@ -111,6 +112,27 @@ public sealed class ShellTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         await page.ClickAsync("[data-testid=create-user]");
         await Assertions.Expect(page.Locator("[data-testid=users-message]")).ToContainTextAsync($"Created {email}");
         await Assertions.Expect(page.Locator("[data-testid=user-grid]")).ToContainTextAsync(email);
+        await page.Context.CloseAsync();
+    }
+
+    [ChromiumFact]
+    public async Task The_bell_shows_a_new_notification_live_without_a_reload()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await page.EvaluateAsync("() => window.__marker = 'same-document'");
+        await using var scope = fixture.App.Services.CreateAsyncScope();
+        var adminId = (await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Analytics.Data.Identity.AppUser>>()
+            .FindByEmailAsync(Web.AnalyticsWebFactory.AdminEmail))!.Id;
+        var notifications = fixture.App.Services.GetRequiredService<Analytics.Data.Notifications.NotificationService>();
+        var before = await notifications.UnreadCountAsync(new Analytics.Domain.Access.Actor(adminId, "a", Analytics.Domain.Access.Role.Admin, new HashSet<string>()), default);
+
+        await notifications.NotifyAsync(adminId, "alert", "Alert: Spend spike", "spend over 1h is 999", "/alerts", default);
+
+        await Assertions.Expect(page.Locator("[data-testid=bell-count]")).ToHaveTextAsync((before + 1).ToString());
+        await page.ClickAsync("[data-testid=bell-button]");
+        await Assertions.Expect(page.Locator(".bell-panel")).ToContainTextAsync("Alert: Spend spike");
+        (await page.EvaluateAsync<string>("() => window.__marker")).Should().Be("same-document");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "bell.png") });
         await page.Context.CloseAsync();
     }
 }
