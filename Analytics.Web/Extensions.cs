@@ -29,6 +29,7 @@ public static class Extensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<CurrentActor>();
         services.AddSingleton<CircuitCounter>();
+        services.AddSingleton<FeatureUseTracker>();
         services.AddSingleton<IMetricsGaugeSource>(sp => sp.GetRequiredService<CircuitCounter>());
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, CircuitMetricsHandler>());
 

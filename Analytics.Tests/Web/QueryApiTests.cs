@@ -1,3 +1,5 @@
+using Analytics.Data.Operational;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -152,5 +154,23 @@ public sealed class QueryApiTests(AnalyticsWebFactory factory) : IClassFixture<A
         var userId = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
         var keyResponse = await Admin.PostAsJsonAsync($"/api/v1/users/{userId}/api-keys", new { name = "test" });
         return JsonNode.Parse(await keyResponse.Content.ReadAsStringAsync())!["key"]!.GetValue<string>();
+    }
+
+    [Fact]
+    public async Task Self_instrumentation_records_query_cache_hits_and_misses()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var body = new { metrics = new[] { "spend" }, timeRange = new { start = now.AddDays(-3), end = now }, granularity = "none" };
+        (await Admin.PostAsJsonAsync("/api/v1/query", body)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Admin.PostAsJsonAsync("/api/v1/query", body)).StatusCode.Should().Be(HttpStatusCode.OK);
+        await factory.Services.GetRequiredService<MetricsFlusher>().FlushAsync(CancellationToken.None, includeCurrentMinute: true);
+
+        var response = await Admin.PostAsJsonAsync("/api/v1/metrics/query", new
+        {
+            metricName = "query.cache", timeRange = new { start = now.AddHours(-1), end = now.AddMinutes(1) },
+            aggregation = "sum", interval = "1h", groupBy = new[] { "result" },
+        });
+        var data = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["data"]!.AsArray();
+        data.Select(d => d!["tags"]!["result"]!.GetValue<string>()).Should().Contain(["hit", "miss"]);
     }
 }

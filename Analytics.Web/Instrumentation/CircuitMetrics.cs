@@ -17,17 +17,34 @@ public sealed class CircuitCounter : IMetricsGaugeSource
     public IEnumerable<(string Name, string TagsKey, double Value)> Read() => [("blazor.circuits.active", "", Active)];
 }
 
-internal sealed class CircuitMetricsHandler(CircuitCounter counter) : CircuitHandler
+/// <summary>Counts open circuits and records each session's length as <c>blazor.session.duration_s</c> when it closes.</summary>
+internal sealed class CircuitMetricsHandler(CircuitCounter counter, MetricsBuffer buffer, TimeProvider clock) : CircuitHandler
 {
+    private long _openedAt;
+
     public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
     {
         counter.Opened();
+        _openedAt = clock.GetTimestamp();
         return Task.CompletedTask;
     }
 
     public override Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken)
     {
         counter.Closed();
+        buffer.Record("blazor.session.duration_s", "", Math.Round(clock.GetElapsedTime(_openedAt).TotalSeconds, 1));
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>Feature use: one <c>feature.use{area=…}</c> per page a user opens (the path's first segment).</summary>
+public sealed class FeatureUseTracker(MetricsBuffer buffer)
+{
+    public void Visited(string relativePath)
+    {
+        var path = relativePath.Split('?', '#')[0];
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var area = segments.Length == 0 ? "home" : segments[0] == "admin" && segments.Length > 1 ? $"admin/{segments[1]}" : segments[0];
+        buffer.Record("feature.use", new Dictionary<string, string> { ["area"] = area.ToLowerInvariant() }, 1);
     }
 }
