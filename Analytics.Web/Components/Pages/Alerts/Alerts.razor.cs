@@ -106,6 +106,18 @@ public sealed partial class Alerts : IDisposable
         catch (DomainException e) { Show(e.Message, error: true); }
     }
 
+    private async Task ToggleAsync(AlertRuleView r)
+    {
+        try
+        {
+            await AlertService.UpdateAsync(await CurrentActor.GetAsync(), r.Id, new AlertRuleInput(
+                r.Name, r.Metric, new AlertConditionInput(r.Condition.Op, r.Condition.Threshold, r.Condition.Window), r.Channels,
+                r.Kind, r.Aggregation, r.Filters, r.SourceIds, r.Hysteresis, r.PendingEvaluations, Enabled: !r.Enabled), default);
+            await LoadAsync();
+        }
+        catch (DomainException e) { Show(e.Message, error: true); }
+    }
+
     private async Task DeleteAsync(string id)
     {
         try
