@@ -58,11 +58,11 @@ public sealed class MetricQueryService(IDbContextFactory<AnalyticsDbContext> fac
             ? $"SELECT series_id, bucket_ts, count, sum, min, max FROM metric_rollups WHERE resolution = {plan.Read.Ms()} AND series_id IN ({ids}) AND bucket_ts >= @start AND bucket_ts < @end"
             : plan.Read == MetricResolution.Raw
             ? $"""
-              SELECT {seriesColumn}, ts - (ts % {width}), COUNT(*), SUM(value), MIN(value), MAX(value) FROM metric_points
+              SELECT {seriesColumn}, ts - (ts % {width}), CAST(COUNT(*) AS BIGINT), SUM(value), MIN(value), MAX(value) FROM metric_points
               WHERE series_id IN ({ids}) AND ts >= @start AND ts < @end GROUP BY {seriesGroup}ts - (ts % {width})
               """
             : $"""
-              SELECT {seriesColumn}, bucket_ts - (bucket_ts % {width}), SUM(count), SUM(sum), MIN(min), MAX(max) FROM metric_rollups
+              SELECT {seriesColumn}, bucket_ts - (bucket_ts % {width}), CAST(SUM(count) AS BIGINT), SUM(sum), MIN(min), MAX(max) FROM metric_rollups
               WHERE resolution = {plan.Read.Ms()} AND series_id IN ({ids}) AND bucket_ts >= @start AND bucket_ts < @end
               GROUP BY {seriesGroup}bucket_ts - (bucket_ts % {width})
               """;
@@ -70,48 +70,115 @@ public sealed class MetricQueryService(IDbContextFactory<AnalyticsDbContext> fac
         AddParameter(command, "@end", plan.EndMs);
         // Groups by index, not by their key string: one small-integer lookup per row.
         var groups = groupTags.Keys.Order(StringComparer.Ordinal).ToArray();
-        var indexOfGroup = groups.Select((g, i) => (g, i)).ToDictionary(x => x.g, x => x.i, StringComparer.Ordinal);
-        var groupOfSeries = groupOf.ToDictionary(s => s.Key, s => indexOfGroup[s.Value]);
-        var streamed = plan.Read == plan.Interval && !single;
+        var indexOfGroup = new Dictionary<string, int>(groups.Length, StringComparer.Ordinal);
+        for (var i = 0; i < groups.Length; i++) indexOfGroup[groups[i]] = i;
+        var groupOfSeries = new Dictionary<long, int>(groupOf.Count);
+        foreach (var (seriesId, group) in groupOf) groupOfSeries[seriesId] = indexOfGroup[group];
+        var tagsOfGroup = new IReadOnlyDictionary<string, string>[groups.Length];
+        for (var i = 0; i < groups.Length; i++) tagsOfGroup[i] = groupTags[groups[i]];
+        // Every row's bucket lies in [floor(start), end): aggregate into dense per-(group, bucket) arrays, which are
+        // already in output order (group, then time). Huge grids fall back to a dictionary.
+        var firstBucket = MetricResolutions.BucketOf(plan.StartMs, width);
+        var bucketCount = (plan.EndMs - firstBucket + width - 1) / width;
+        var cells = bucketCount * groups.Length;
+        return cells <= DenseCellLimit && plan.StartMs >= 0
+            ? await ReadDenseAsync(command, plan, groupOfSeries, tagsOfGroup, firstBucket, width, (int)bucketCount, ct)
+            : await ReadSparseAsync(command, plan, groupOfSeries, tagsOfGroup, ct);
+    }
+
+    /// <summary>At most this many (group × bucket) cells are aggregated in dense arrays (~33 bytes a cell).</summary>
+    private const long DenseCellLimit = 1_000_000;
+
+    private static async Task<List<MetricDataPoint>> ReadDenseAsync(DbCommand command, MetricQueryPlan plan, Dictionary<long, int> groupOfSeries,
+        IReadOnlyDictionary<string, string>[] tagsOfGroup, long firstBucket, long width, int bucketCount, CancellationToken ct)
+    {
+        var cells = bucketCount * tagsOfGroup.Length;
+        var counts = new long[cells];
+        var sums = new double[cells];
+        var mins = new double[cells];
+        var maxes = new double[cells];
+        var present = new bool[cells];
+        var filled = 0;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var bucket = reader.GetInt64(1);
+                var index = groupOfSeries[reader.GetInt64(0)] * bucketCount + (int)((bucket - firstBucket) / width);
+                var count = reader.GetInt64(2);
+                var sum = reader.GetDouble(3);
+                var min = reader.GetDouble(4);
+                var max = reader.GetDouble(5);
+                if (present[index])
+                {
+                    counts[index] += count;
+                    sums[index] += sum;
+                    mins[index] = Math.Min(mins[index], min);
+                    maxes[index] = Math.Max(maxes[index], max);
+                }
+                else
+                {
+                    present[index] = true;
+                    filled++;
+                    counts[index] = count;
+                    sums[index] = sum;
+                    mins[index] = min;
+                    maxes[index] = max;
+                }
+            }
+        }
+        var data = new List<MetricDataPoint>(filled);
+        var aggregation = plan.Aggregation;
+        for (var group = 0; group < tagsOfGroup.Length; group++)
+        {
+            var tags = tagsOfGroup[group];
+            var offset = group * bucketCount;
+            for (var b = 0; b < bucketCount; b++)
+            {
+                var index = offset + b;
+                if (!present[index]) continue;
+                data.Add(new MetricDataPoint(UtcOf(firstBucket + b * width), ValueOf(aggregation, counts[index], sums[index], mins[index], maxes[index]), tags));
+            }
+        }
+        return data;
+    }
+
+    private static async Task<List<MetricDataPoint>> ReadSparseAsync(DbCommand command, MetricQueryPlan plan, Dictionary<long, int> groupOfSeries,
+        IReadOnlyDictionary<string, string>[] tagsOfGroup, CancellationToken ct)
+    {
         var buckets = new Dictionary<(int Group, long Bucket), (long Count, double Sum, double Min, double Max)>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
                 var key = (groupOfSeries[reader.GetInt64(0)], reader.GetInt64(1));
-                long count;
-                double sum, min, max;
-                if (streamed)
-                {
-                    (count, sum, min, max) = (reader.GetInt64(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5));
-                }
-                else
-                {
-                    // SUM over bigint is numeric on PostgreSQL.
-                    count = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
-                    sum = Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture);
-                    min = reader.GetDouble(4);
-                    max = reader.GetDouble(5);
-                }
+                var (count, sum, min, max) = (reader.GetInt64(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5));
                 buckets[key] = buckets.TryGetValue(key, out var a)
                     ? (a.Count + count, a.Sum + sum, Math.Min(a.Min, min), Math.Max(a.Max, max))
                     : (count, sum, min, max);
             }
         }
-        var data = new List<MetricDataPoint>(buckets.Count);
-        foreach (var b in buckets.OrderBy(b => b.Key.Group).ThenBy(b => b.Key.Bucket))
+        var keys = buckets.Keys.ToArray();
+        Array.Sort(keys);
+        var data = new List<MetricDataPoint>(keys.Length);
+        foreach (var key in keys)
         {
-            data.Add(new MetricDataPoint(DateTimeOffset.FromUnixTimeMilliseconds(b.Key.Bucket).UtcDateTime, plan.Aggregation switch
-            {
-                MetricAggregation.Sum => b.Value.Sum,
-                MetricAggregation.Count => b.Value.Count,
-                MetricAggregation.Min => b.Value.Min,
-                MetricAggregation.Max => b.Value.Max,
-                _ => b.Value.Count == 0 ? null : b.Value.Sum / b.Value.Count,
-            }, groupTags[groups[b.Key.Group]]));
+            var b = buckets[key];
+            data.Add(new MetricDataPoint(UtcOf(key.Bucket), ValueOf(plan.Aggregation, b.Count, b.Sum, b.Min, b.Max), tagsOfGroup[key.Group]));
         }
         return data;
     }
+
+    private static DateTime UtcOf(long unixMs) => DateTime.UnixEpoch.AddTicks(unixMs * TimeSpan.TicksPerMillisecond);
+
+    private static double? ValueOf(MetricAggregation aggregation, long count, double sum, double min, double max) => aggregation switch
+    {
+        MetricAggregation.Sum => sum,
+        MetricAggregation.Count => count,
+        MetricAggregation.Min => min,
+        MetricAggregation.Max => max,
+        _ => count == 0 ? null : sum / count,
+    };
 
     private static async Task<List<MetricDataPoint>> PercentilesAsync(DbConnection connection, MetricQueryPlan plan, string ids,
         Dictionary<long, string> groupOf, Dictionary<string, IReadOnlyDictionary<string, string>> groupTags, CancellationToken ct)

@@ -141,6 +141,53 @@ public sealed class MetricsApiTests : IClassFixture<MetricsWebFactory>
     }
 
     [Fact]
+    public async Task Query_response_is_byte_identical_to_the_serializers_json_of_the_result()
+    {
+        var hour = new DateTimeOffset(DateTimeOffset.UtcNow.Year, DateTimeOffset.UtcNow.Month, DateTimeOffset.UtcNow.Day, DateTimeOffset.UtcNow.Hour, 0, 0, TimeSpan.Zero).AddHours(-3);
+        var hosts = new[] { "a<b>&'+", "h\u00e9llo", "plain" };
+        var body = "[" + string.Join(",", Enumerable.Range(0, 90).Select(i => $$"""{"name":"api.shape","time":"{{Iso(hour.AddSeconds(i * 97))}}","value":{{(i * 1.37).ToString(System.Globalization.CultureInfo.InvariantCulture)}},"tags":{"host":"{{hosts[i % 3]}}","dc":"x"} }""")) + "]";
+        (await Client().PostAsync("/api/v1/metrics/ingest", Json(body))).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        var request = new Analytics.Domain.Operational.MetricQueryRequest
+        {
+            MetricName = "api.shape", TimeRange = new(hour, hour.AddHours(3)), Aggregation = "avg", Interval = "5m", GroupBy = ["host", "dc"],
+        };
+
+        var response = await Client().PostAsJsonAsync("/api/v1/metrics/query", request);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.ToString().Should().Be("application/json; charset=utf-8");
+        var text = await response.Content.ReadAsStringAsync();
+
+        var result = await _factory.Services.GetRequiredService<MetricQueryService>().QueryAsync(request, CancellationToken.None);
+        result.Data.Should().NotBeEmpty();
+        var options = _factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        text.Should().Be(System.Text.Json.JsonSerializer.Serialize(result, options));
+        JsonNode.Parse(text)!["data"]![0]!["timestamp"]!.GetValue<string>().Should().MatchRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$");
+    }
+
+    [Fact]
+    public async Task Query_json_writer_matches_the_serializer_for_nulls_fractional_times_notes_and_escaping()
+    {
+        var shared = new Dictionary<string, string> { ["host"] = "h\u00e9<1>", ["z"] = "" };
+        var result = new Analytics.Domain.Operational.MetricQueryResult(
+        [
+            new(new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), 1.5, shared),
+            new(new DateTime(2026, 1, 2, 3, 4, 5, 123, DateTimeKind.Utc), null, shared),
+            new(new DateTime(1999, 12, 31, 23, 59, 59, 999, DateTimeKind.Utc), 1e-300, new Dictionary<string, string>()),
+            new(new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc), 0.1 + 0.2, new Dictionary<string, string> { ["\"q\""] = "\n" }),
+        ], new("1h", "1d", 3, ["a note", "é"]));
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = _factory.Services };
+        var stream = new MemoryStream();
+        context.Response.Body = stream;
+
+        await new Analytics.Web.Api.MetricQueryJsonResult(result).ExecuteAsync(context);
+        await context.Response.BodyWriter.CompleteAsync();
+
+        var options = _factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        Encoding.UTF8.GetString(stream.ToArray()).Should().Be(System.Text.Json.JsonSerializer.Serialize(result, options));
+        context.Response.ContentType.Should().Be("application/json; charset=utf-8");
+    }
+
+    [Fact]
     public async Task Self_instrumentation_records_an_http_requests_latency_by_route()
     {
         (await Client().GetAsync("/api/v1/sources")).StatusCode.Should().Be(HttpStatusCode.OK);
