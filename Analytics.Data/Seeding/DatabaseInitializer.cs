@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Analytics.Data.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -54,8 +56,10 @@ public sealed class DatabaseInitializer(
             var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
             if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
         }
-        // Migrate() takes a database-wide lock and re-checks every migration; skip it when nothing is pending.
-        if ((await db.Database.GetPendingMigrationsAsync(ct)).Any()) await db.Database.MigrateAsync(ct);
+        // Migrate() takes a database-wide lock and re-checks every migration; skip it when nothing is pending. A new
+        // database has no history table yet: asking it for applied migrations would log a failed command, so look first.
+        var history = db.GetService<IHistoryRepository>();
+        if (!await history.ExistsAsync(ct) || (await db.Database.GetPendingMigrationsAsync(ct)).Any()) await db.Database.MigrateAsync(ct);
         if (db.Provider == DatabaseProvider.Sqlite)
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
