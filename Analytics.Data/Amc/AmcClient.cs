@@ -97,7 +97,9 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
         ValidateSql(sql);
         var (start, end) = (FormatWindow(window.Start), FormatWindow(window.End));
         var recent = await ListRecentAsync(settings, clock.GetUtcNow() - options.ReuseLookback, ct);
-        var same = recent.Where(e => e.TimeWindowStart == start && e.TimeWindowEnd == end && (e.SqlQuery is null || e.SqlQuery == sql)).ToList();
+        // Same window AND same SQL: several reports often run the same window on one instance, so an execution whose
+        // listing lacks its SQL is never taken for ours (a rare duplicate submission beats another report's rows).
+        var same = recent.Where(e => e.TimeWindowStart == start && e.TimeWindowEnd == end && e.SqlQuery == sql).ToList();
         var reusable = same.FirstOrDefault(e => e.Status == AmcExecutionStatus.Succeeded)
             ?? same.FirstOrDefault(e => !e.IsTerminal);
         if (reusable is null && same.FirstOrDefault(e => e.Status == AmcExecutionStatus.Rejected) is { } rejected)
@@ -287,7 +289,7 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
 }
 
 /// <summary>RFC 4180 CSV as AMC writes it: a header row, quoted fields may hold commas, quotes and newlines.
-/// An empty unquoted cell is null (AMC's NULL); a quoted empty cell is the empty string.</summary>
+/// An empty unquoted cell is null (AMC's NULL); a quoted empty cell is the empty string. A final newline ends the last row.</summary>
 public static class AmcCsv
 {
     public static AmcResult Parse(string text)
@@ -309,7 +311,7 @@ public static class AmcCsv
         void EndRecord()
         {
             EndField();
-            if (!(record.Count == 1 && record[0] is null)) records.Add(record);
+            records.Add(record);
             record = [];
         }
         for (; i < text.Length; i++)
@@ -338,6 +340,8 @@ public static class AmcCsv
         var rows = new List<IReadOnlyList<string?>>();
         for (var r = 1; r < records.Count; r++)
         {
+            // A blank line is a NULL in a one-column result, and nothing otherwise.
+            if (columns.Count != 1 && records[r] is [null]) continue;
             if (records[r].Count != columns.Count)
                 throw new AmcException($"AMC's result CSV row {r} has {records[r].Count} cells for {columns.Count} columns.");
             rows.Add(records[r]);

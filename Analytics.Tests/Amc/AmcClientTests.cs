@@ -292,4 +292,14 @@ public sealed class AmcClientTests : IAsyncLifetime
         run.Result.Rows.Should().HaveCount(2);
         _server.RequestsTo("POST").Should().ContainSingle("the execution the 502 hid was found by listing, not created twice");
     }
+
+    [Fact]
+    public void Csv_keeps_nulls_in_one_column_results_and_ignores_blank_lines_otherwise()
+    {
+        AmcCsv.Parse("campaign\nA\n\nB\n").Rows.Should().BeEquivalentTo(new[] { new[] { "A" }, new string?[] { null }, new[] { "B" } }, o => o.WithStrictOrdering());
+        AmcCsv.Parse("\uFEFFcampaign,clicks\r\nA,1\r\n\r\n,2").Rows.Should().BeEquivalentTo(new[] { new string?[] { "A", "1" }, new string?[] { null, "2" } }, o => o.WithStrictOrdering());
+        AmcCsv.Parse("").Columns.Should().BeEmpty();
+        var act = () => AmcCsv.Parse("a,b\n1\n");
+        act.Should().Throw<AmcException>().WithMessage("*row 1 has 1 cells for 2 columns*");
+    }
 }
