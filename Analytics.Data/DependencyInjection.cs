@@ -8,6 +8,10 @@ using Analytics.Data.Operational;
 using Analytics.Data.Query;
 using Analytics.Data.Seeding;
 using Analytics.Data.Sources;
+using Analytics.Data.Sources.Connectors;
+using Analytics.Data.Reports;
+using Analytics.Domain.Sources;
+using Microsoft.AspNetCore.DataProtection;
 using Analytics.Domain.Operational;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
@@ -104,6 +108,25 @@ public static class DependencyInjection
         services.AddSingleton<AlertEvaluationService>();
         services.AddSingleton<IAlertMetricReader, AlertMetricReader>();
         services.AddHttpClient(AlertEvaluationService.WebhookClient, c => c.Timeout = TimeSpan.FromSeconds(10));
+        // Keys that protect sign-in cookies and source credentials survive restarts.
+        services.AddDataProtection()
+            .SetApplicationName("Analytics")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration["Analytics:DataDirectory"] ?? "data", "keys")));
+        services.AddSingleton<ISourceConnector, DemoSourceConnector>();
+        services.AddSingleton<ISourceConnector, AmcSourceConnector>();
+        services.AddSingleton<SourceConnectors>();
+        services.AddSingleton<SourceSecrets>();
+        services.AddOptions<AmcOptions>().BindConfiguration(AmcOptions.Section);
+        services.AddHttpClient(AmcSourceConnector.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddOptions<ReportOptions>().BindConfiguration(ReportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<TemplateService>();
+        services.AddSingleton<ReportService>();
+        services.AddSingleton<ExecutionService>();
+        services.AddSingleton<ExecutionQueue>();
+        services.AddSingleton<ExecutionNotifier>();
+        services.AddSingleton<ReportMerger>();
+        services.AddSingleton<ExecutionRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExecutionRunner>());
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
     }

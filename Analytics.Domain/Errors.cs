@@ -24,3 +24,9 @@ public sealed class ForbiddenException(string message) : DomainException(message
 
 /// <summary>The request conflicts with the current state: 409.</summary>
 public sealed class ConflictException(string message) : DomainException(message);
+
+/// <summary>Too many at once (a limit on concurrent work): 429, with when to try again.</summary>
+public sealed class RateLimitedException(string message, TimeSpan retryAfter) : DomainException(message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

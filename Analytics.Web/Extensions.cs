@@ -11,7 +11,6 @@ using Analytics.Web.Components;
 using Analytics.Web.Components.Shared;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using Radzen;
@@ -40,10 +39,6 @@ public static class Extensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
         });
 
-        // Keys that protect cookies (and, later, source credentials) survive restarts.
-        services.AddDataProtection()
-            .SetApplicationName("Analytics")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration["Analytics:DataDirectory"] ?? "data", "keys")));
 
         services.AddAuthentication(o =>
             {
@@ -106,6 +101,7 @@ public static class Extensions
         api.MapUsersEndpoints();
         api.MapSourcesEndpoints();
         api.MapQueryEndpoints();
+        api.MapReportsEndpoints();
         api.MapAlertsEndpoints();
         api.MapMetricsEndpoints();
         api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint. See CONTRACT.md for the /api/v1 routes."));

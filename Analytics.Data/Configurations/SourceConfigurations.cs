@@ -34,7 +34,10 @@ internal sealed class ReportTemplateConfiguration : IEntityTypeConfiguration<Rep
         b.Property(t => t.Name).HasMaxLength(200);
         b.Property(t => t.Category).HasMaxLength(100);
         b.Property(t => t.ReportType).HasMaxLength(100);
+        b.Property(t => t.Description).HasMaxLength(2000);
+        b.Property(t => t.SourceKindsJson).HasMaxLength(200);
         b.Property(t => t.OwnerId).HasMaxLength(64);
+        b.HasIndex(t => t.Name);
     }
 }
 
@@ -51,6 +54,7 @@ internal sealed class ReportConfiguration : IEntityTypeConfiguration<Report>
         b.HasOne<DataSource>().WithMany().HasForeignKey(r => r.SourceId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Dataset>().WithMany().HasForeignKey(r => r.DatasetId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(r => r.OwnerId);
+        b.HasIndex(r => r.SourceId);
     }
 }
 
@@ -63,9 +67,12 @@ internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Executio
         b.Property(e => e.Id).HasMaxLength(64);
         b.Property(e => e.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(e => e.RequestedBy).HasMaxLength(64);
+        b.Property(e => e.Message).HasMaxLength(2000);
+        b.Property(e => e.Checksum).HasMaxLength(64);
         b.HasOne<Report>().WithMany().HasForeignKey(e => e.ReportId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(e => new { e.ReportId, e.CreatedAt });
         b.HasIndex(e => e.Status);
+        b.HasIndex(e => new { e.RequestedBy, e.Status });
     }
 }
 

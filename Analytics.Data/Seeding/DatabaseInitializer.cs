@@ -20,9 +20,12 @@ public sealed class DatabaseInitializer(
     IOptions<DatabaseOptions> options,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
-    private volatile bool _ready;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public bool IsReady => _ready;
+    public bool IsReady => _ready.Task.IsCompleted;
+
+    /// <summary>Completes once migrations and seeding are done (background services wait for it).</summary>
+    public Task WaitUntilReadyAsync(CancellationToken ct) => _ready.Task.WaitAsync(ct);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -31,6 +34,7 @@ public sealed class DatabaseInitializer(
         var migrated = stopwatch.ElapsedMilliseconds;
         var seeder = services.GetRequiredService<DemoWorkspaceSeeder>();
         await seeder.SeedBuiltInMetricsAsync(cancellationToken);
+        await services.GetRequiredService<Reports.TemplateService>().SeedBuiltInsAsync(cancellationToken);
         if (options.Value.SeedDemo)
         {
             var rows = await seeder.SeedDemoWorkspaceAsync(cancellationToken);
@@ -40,7 +44,7 @@ public sealed class DatabaseInitializer(
         {
             await scope.ServiceProvider.GetRequiredService<UserService>().EnsureFirstAdminAsync(cancellationToken);
         }
-        _ready = true;
+        _ready.TrySetResult();
         logger.LogInformation("Database ready ({Provider}) in {Ms} ms (migrations {MigrateMs} ms)", options.Value.Provider, stopwatch.ElapsedMilliseconds, migrated);
     }
 

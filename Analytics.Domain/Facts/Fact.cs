@@ -27,6 +27,20 @@ public sealed class Fact
     public double? M8 { get; set; }
     public double? M9 { get; set; }
     public double? M10 { get; set; }
+
+    /// <summary>The dimension value in <paramref name="slot"/> (1-based).</summary>
+    public string? Dimension(int slot) => slot switch
+    {
+        1 => D1, 2 => D2, 3 => D3, 4 => D4, 5 => D5, 6 => D6,
+        _ => throw new ArgumentOutOfRangeException(nameof(slot), slot, "Dimension slots are 1..6."),
+    };
+
+    /// <summary>The measure value in <paramref name="slot"/> (1-based).</summary>
+    public double? Measure(int slot) => slot switch
+    {
+        1 => M1, 2 => M2, 3 => M3, 4 => M4, 5 => M5, 6 => M6, 7 => M7, 8 => M8, 9 => M9, 10 => M10,
+        _ => throw new ArgumentOutOfRangeException(nameof(slot), slot, "Measure slots are 1..10."),
+    };
 }
 
 /// <summary>A fact row as produced by generators and connectors: values by slot (index 0 = slot 1).</summary>

@@ -7,7 +7,10 @@ public sealed class ReportTemplate
     public required string Name { get; set; }
     public string Category { get; set; } = "General";
     public string ReportType { get; set; } = "performance";
+    public string? Description { get; set; }
     public required string Sql { get; set; }
+    /// <summary>JSON array of the source kinds the SQL is written for (<c>["amc"]</c>); empty means any.</summary>
+    public string SourceKindsJson { get; set; } = "[]";
     public string ParametersJson { get; set; } = "[]";
     public string UiSchemaJson { get; set; } = "{}";
     public string ReportConfigJson { get; set; } = "{}";
@@ -27,6 +30,10 @@ public sealed class Report
     public string ParametersJson { get; set; } = "{}";
     /// <summary>The dataset the report's rows merge into.</summary>
     public int? DatasetId { get; set; }
+    /// <summary>How the report recurs, as the execution dialog captured it (JSON); null runs only on demand.</summary>
+    public string? ScheduleJson { get; set; }
+    public DateTimeOffset? LastRunAt { get; set; }
+    public DateTimeOffset? NextRunAt { get; set; }
     public required string OwnerId { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -52,8 +59,33 @@ public sealed class Execution
     public int Attempts { get; set; }
     public long RowCount { get; set; }
     public string? Error { get; set; }
+    /// <summary>What the run is doing now, or how it ended ("merged 1,204 rows", "unchanged since …").</summary>
+    public string? Message { get; set; }
+    /// <summary>SHA-256 of the mapped result; an unchanged re-run of the same window is recognised by it and skips the merge.</summary>
+    public string? Checksum { get; set; }
+    /// <summary>True when the result equalled the last merged one for this window, so nothing was written.</summary>
+    public bool Unchanged { get; set; }
+    /// <summary>Rows of this run whose values replaced different values already stored (the newest execution wins).</summary>
+    public int ConflictCount { get; set; }
+    /// <summary>JSON: a sample of the conflicts (key, old and new values).</summary>
+    public string? ConflictsJson { get; set; }
+    /// <summary>JSON: the rows that failed validation, with reasons (nothing is written when any row fails).</summary>
+    public string? ProblemsJson { get; set; }
+    /// <summary>Source rows whose dimensions came back NULL, kept in the "(suppressed)" bucket.</summary>
+    public int SuppressedRows { get; set; }
+    /// <summary>JSON <c>{ columns, rows }</c>: the first rows of the result, for the execution's detail page.</summary>
+    public string? PreviewJson { get; set; }
+    public long? SourceMs { get; set; }
+    public long? MergeMs { get; set; }
     public required string RequestedBy { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
+}
+
+public static class ExecutionStatuses
+{
+    public static string ToWire(ExecutionStatus status) => status.ToString().ToLowerInvariant();
+
+    public static bool IsActive(this ExecutionStatus status) => status is ExecutionStatus.Pending or ExecutionStatus.Running;
 }

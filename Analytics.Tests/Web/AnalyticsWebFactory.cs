@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -52,6 +53,18 @@ public class AnalyticsWebFactory : WebApplicationFactory<Program>
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         return client;
+    }
+
+    /// <summary>Creates a user with <paramref name="role"/> and instance grants through the API; returns its id and an API key.</summary>
+    public async Task<(string UserId, string Key)> CreateUserWithKeyAsync(string role, string[] instances)
+    {
+        using var admin = CreateApiClient(BootstrapKey);
+        var created = await admin.PostAsJsonAsync("/api/v1/users", new { email = $"{role}-{Guid.NewGuid():N}@example.com", role, instanceIds = instances });
+        created.StatusCode.Should().Be(System.Net.HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var userId = System.Text.Json.Nodes.JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        var keyResponse = await admin.PostAsJsonAsync($"/api/v1/users/{userId}/api-keys", new { name = "test" });
+        keyResponse.StatusCode.Should().Be(System.Net.HttpStatusCode.Created);
+        return (userId, System.Text.Json.Nodes.JsonNode.Parse(await keyResponse.Content.ReadAsStringAsync())!["key"]!.GetValue<string>());
     }
 
     protected override void Dispose(bool disposing)

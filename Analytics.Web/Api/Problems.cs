@@ -38,6 +38,10 @@ internal sealed class DomainExceptionHandler(ILogger<DomainExceptionHandler> log
             case ForbiddenException f:
                 await Problems.WriteAsync(context, 403, "Forbidden", f.Message);
                 return true;
+            case RateLimitedException r:
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(r.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Problems.WriteAsync(context, 429, "Too many requests", r.Message);
+                return true;
             case ConflictException c:
                 await Problems.WriteAsync(context, 409, "Conflict", c.Message);
                 return true;

@@ -961,6 +961,19 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
+                    b.Property<string>("Checksum")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("checksum");
+
+                    b.Property<int>("ConflictCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("conflict_count");
+
+                    b.Property<string>("ConflictsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("conflicts_json");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -972,6 +985,23 @@ namespace Analytics.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
+
+                    b.Property<long?>("MergeMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("merge_ms");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("message");
+
+                    b.Property<string>("PreviewJson")
+                        .HasColumnType("text")
+                        .HasColumnName("preview_json");
+
+                    b.Property<string>("ProblemsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("problems_json");
 
                     b.Property<string>("ReportId")
                         .IsRequired()
@@ -988,6 +1018,10 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("row_count");
 
+                    b.Property<long?>("SourceMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("source_ms");
+
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("started_at");
@@ -998,6 +1032,10 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
+                    b.Property<int>("SuppressedRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("suppressed_rows");
+
                     b.Property<DateTimeOffset>("TimeWindowEnd")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("time_window_end");
@@ -1005,6 +1043,10 @@ namespace Analytics.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("TimeWindowStart")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("time_window_start");
+
+                    b.Property<bool>("Unchanged")
+                        .HasColumnType("boolean")
+                        .HasColumnName("unchanged");
 
                     b.HasKey("Id")
                         .HasName("pk_executions");
@@ -1014,6 +1056,9 @@ namespace Analytics.Data.Migrations.Postgres
 
                     b.HasIndex("ReportId", "CreatedAt")
                         .HasDatabaseName("ix_executions_report_id_created_at");
+
+                    b.HasIndex("RequestedBy", "Status")
+                        .HasDatabaseName("ix_executions_requested_by_status");
 
                     b.ToTable("executions", (string)null);
                 });
@@ -1033,11 +1078,19 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("dataset_id");
 
+                    b.Property<DateTimeOffset?>("LastRunAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_run_at");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("NextRunAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_run_at");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -1049,6 +1102,10 @@ namespace Analytics.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("parameters_json");
+
+                    b.Property<string>("ScheduleJson")
+                        .HasColumnType("text")
+                        .HasColumnName("schedule_json");
 
                     b.Property<string>("SourceId")
                         .IsRequired()
@@ -1103,6 +1160,11 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1131,6 +1193,12 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .HasColumnName("report_type");
 
+                    b.Property<string>("SourceKindsJson")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("source_kinds_json");
+
                     b.Property<string>("Sql")
                         .IsRequired()
                         .HasColumnType("text")
@@ -1147,6 +1215,9 @@ namespace Analytics.Data.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_templates");
+
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_templates_name");
 
                     b.ToTable("templates", (string)null);
                 });

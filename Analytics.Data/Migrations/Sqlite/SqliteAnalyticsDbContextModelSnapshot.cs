@@ -949,6 +949,19 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("attempts");
 
+                    b.Property<string>("Checksum")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("checksum");
+
+                    b.Property<int>("ConflictCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("conflict_count");
+
+                    b.Property<string>("ConflictsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("conflicts_json");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
@@ -960,6 +973,23 @@ namespace Analytics.Data.Migrations.Sqlite
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("finished_at");
+
+                    b.Property<long?>("MergeMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("merge_ms");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<string>("PreviewJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("preview_json");
+
+                    b.Property<string>("ProblemsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("problems_json");
 
                     b.Property<string>("ReportId")
                         .IsRequired()
@@ -976,6 +1006,10 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("row_count");
 
+                    b.Property<long?>("SourceMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("source_ms");
+
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("started_at");
@@ -986,6 +1020,10 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.Property<int>("SuppressedRows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("suppressed_rows");
+
                     b.Property<long>("TimeWindowEnd")
                         .HasColumnType("INTEGER")
                         .HasColumnName("time_window_end");
@@ -993,6 +1031,10 @@ namespace Analytics.Data.Migrations.Sqlite
                     b.Property<long>("TimeWindowStart")
                         .HasColumnType("INTEGER")
                         .HasColumnName("time_window_start");
+
+                    b.Property<bool>("Unchanged")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unchanged");
 
                     b.HasKey("Id")
                         .HasName("pk_executions");
@@ -1002,6 +1044,9 @@ namespace Analytics.Data.Migrations.Sqlite
 
                     b.HasIndex("ReportId", "CreatedAt")
                         .HasDatabaseName("ix_executions_report_id_created_at");
+
+                    b.HasIndex("RequestedBy", "Status")
+                        .HasDatabaseName("ix_executions_requested_by_status");
 
                     b.ToTable("executions", (string)null);
                 });
@@ -1021,11 +1066,19 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("dataset_id");
 
+                    b.Property<long?>("LastRunAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_run_at");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
+
+                    b.Property<long?>("NextRunAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_run_at");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -1037,6 +1090,10 @@ namespace Analytics.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("parameters_json");
+
+                    b.Property<string>("ScheduleJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("schedule_json");
 
                     b.Property<string>("SourceId")
                         .IsRequired()
@@ -1091,6 +1148,11 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1119,6 +1181,12 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("report_type");
 
+                    b.Property<string>("SourceKindsJson")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_kinds_json");
+
                     b.Property<string>("Sql")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -1135,6 +1203,9 @@ namespace Analytics.Data.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_templates");
+
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_templates_name");
 
                     b.ToTable("templates", (string)null);
                 });

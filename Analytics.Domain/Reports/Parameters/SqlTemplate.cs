@@ -141,15 +141,24 @@ public sealed class SqlTemplate
         };
     }
 
-    private static object ToDbValue(object value) => value switch
-    {
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        _ => value,
-    };
+    /// <summary>Values as bound: dates stay <see cref="DateOnly"/> (a provider that types them, such as PostgreSQL, keeps
+    /// them dates); <see cref="SqlValues.Untyped"/> turns them into text and numbers for SQLite.</summary>
+    private static object ToDbValue(object value) => value;
 
     private static ValidationException Error(string message) => new("sql", message);
 
     private sealed record Segment(string Text, bool IsPlaceholder);
+}
+
+/// <summary>How bound values reach a database without date or decimal types (SQLite): dates as ISO text, decimals as doubles.</summary>
+public static class SqlValues
+{
+    public static object Untyped(object value) => value switch
+    {
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        decimal m => (double)m,
+        _ => value,
+    };
 }
 
 /// <summary>The one place values become SQL literals (for AMC): strings single-quoted with quotes doubled.</summary>

@@ -1,0 +1,192 @@
+using System.Text.Json;
+using Analytics.Data.Sources;
+using Analytics.Data.Sources.Connectors;
+using Analytics.Domain;
+using Analytics.Domain.Access;
+using Analytics.Domain.Facts;
+using Analytics.Domain.Reports;
+using Analytics.Domain.Reports.Parameters;
+using Analytics.Domain.Sources;
+using Microsoft.EntityFrameworkCore;
+
+namespace Analytics.Data.Reports;
+
+/// <summary>A report as a client sends it (CONTRACT.md: <c>{ name, templateId, sourceId, parameters }</c>, plus an optional schedule).</summary>
+public sealed record ReportInput(string? Name, string? TemplateId, string? SourceId, Dictionary<string, JsonElement>? Parameters, ReportSchedule? Schedule = null);
+
+public sealed record ReportView(
+    string Id, string Name, string TemplateId, string TemplateName, string SourceId, string SourceName, string SourceKind,
+    Dictionary<string, JsonElement> Parameters, int? DatasetId, ReportSchedule? Schedule, string Frequency,
+    DateTimeOffset? LastRunAt, DateTimeOffset? NextRunAt, string? LastStatus, long? LastRowCount, string? LastExecutionId,
+    string OwnerId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// Reports: a template bound to a source with parameter values. The instance rule holds everywhere: a user sees, runs
+/// and edits only reports on instances granted to them (a report elsewhere is "not found"). Each report owns the
+/// dataset its rows merge into, shaped by the template's <c>reportConfig</c>.
+/// </summary>
+public sealed class ReportService(IDbContextFactory<AnalyticsDbContext> factory, TimeProvider clock)
+{
+    public async Task<Page<ReportView>> ListAsync(Actor actor, PageRequest page, string? sourceId, string? search, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var query = Visible(db.Reports.AsNoTracking(), actor);
+        if (!string.IsNullOrWhiteSpace(sourceId)) query = query.Where(r => r.SourceId == sourceId);
+        if (!string.IsNullOrWhiteSpace(search)) query = query.Where(r => r.Name.ToLower().Contains(search.ToLower()));
+        if (page.After is { } after) query = query.Where(r => string.Compare(r.Id, after) > 0);
+        var reports = await query.OrderBy(r => r.Id).Take(page.Limit + 1).ToListAsync(ct);
+        var views = await ViewsAsync(db, reports.Take(page.Limit).ToList(), ct);
+        return new Page<ReportView>(views, reports.Count > page.Limit ? views[^1].Id : null);
+    }
+
+    public async Task<ReportView> GetAsync(Actor actor, string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return (await ViewsAsync(db, [await FindVisibleAsync(db, actor, id, ct)], ct))[0];
+    }
+
+    public async Task<ReportView> CreateAsync(Actor actor, ReportInput input, CancellationToken ct)
+    {
+        actor.EnsureCanAuthor("create reports");
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var (template, source) = await ValidateAsync(db, actor, input, ct);
+        var now = clock.GetUtcNow();
+        var id = Ids.New();
+        var config = ReportConfig.FromJson(template.ReportConfigJson);
+        var (dimensions, measures) = config.ToDatasetFields();
+        var dataset = new Dataset
+        {
+            Key = FactTableConnector.ReportDatasetPrefix + id, Name = input.Name!.Trim(), SourceId = source.Id, Grain = config.Grain.ToLowerInvariant(),
+            Dimensions = dimensions, Measures = measures, CreatedAt = now, UpdatedAt = now,
+        };
+        dataset.Validate();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.Datasets.Add(dataset);
+        await db.SaveChangesAsync(ct);
+        var report = new Report
+        {
+            Id = id, Name = input.Name!.Trim(), TemplateId = template.Id, SourceId = source.Id, DatasetId = dataset.Id,
+            ParametersJson = JsonSerializer.Serialize(input.Parameters ?? [], TemplateRules.Json),
+            ScheduleJson = input.Schedule is null ? null : JsonSerializer.Serialize(input.Schedule, TemplateRules.Json),
+            OwnerId = actor.UserId, CreatedAt = now, UpdatedAt = now,
+        };
+        db.Reports.Add(report);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return (await ViewsAsync(db, [report], ct))[0];
+    }
+
+    /// <summary>Name, parameters and schedule change; the template and source are fixed (they decide the dataset's shape and instance).</summary>
+    public async Task<ReportView> UpdateAsync(Actor actor, string id, ReportInput input, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var report = await FindVisibleAsync(db, actor, id, ct);
+        EnsureCanEdit(actor, report);
+        if (input.TemplateId is { } t && t != report.TemplateId) throw new ValidationException("templateId", "A report's template cannot change; create a new report instead.");
+        if (input.SourceId is { } s && s != report.SourceId) throw new ValidationException("sourceId", "A report's source cannot change; duplicate the report onto the other source.");
+        await ValidateAsync(db, actor, input with { TemplateId = report.TemplateId, SourceId = report.SourceId }, ct);
+        report.Name = input.Name!.Trim();
+        report.ParametersJson = JsonSerializer.Serialize(input.Parameters ?? [], TemplateRules.Json);
+        report.ScheduleJson = input.Schedule is null ? null : JsonSerializer.Serialize(input.Schedule, TemplateRules.Json);
+        report.UpdatedAt = clock.GetUtcNow();
+        await db.Datasets.Where(d => d.Id == report.DatasetId).ExecuteUpdateAsync(u => u.SetProperty(d => d.Name, report.Name), ct);
+        await db.SaveChangesAsync(ct);
+        return (await ViewsAsync(db, [report], ct))[0];
+    }
+
+    /// <summary>A copy with "(copy)" in its name and its own, empty dataset.</summary>
+    public async Task<ReportView> DuplicateAsync(Actor actor, string id, CancellationToken ct)
+    {
+        ReportView original;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            original = (await ViewsAsync(db, [await FindVisibleAsync(db, actor, id, ct)], ct))[0];
+        }
+        var name = original.Name.Length > 190 ? original.Name[..190] : original.Name;
+        return await CreateAsync(actor, new ReportInput($"{name} (copy)", original.TemplateId, original.SourceId, original.Parameters, original.Schedule), ct);
+    }
+
+    /// <summary>Deletes the report, its executions and its dataset with the facts merged into it.</summary>
+    public async Task DeleteAsync(Actor actor, string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var report = await FindVisibleAsync(db, actor, id, ct);
+        EnsureCanEdit(actor, report);
+        if (await db.Executions.AnyAsync(e => e.ReportId == id && (e.Status == ExecutionStatus.Pending || e.Status == ExecutionStatus.Running), ct))
+            throw new ConflictException($"Report '{report.Name}' has an execution in progress; cancel it or wait for it to finish.");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Executions.Where(e => e.ReportId == id).ExecuteDeleteAsync(ct);
+        await db.Reports.Where(r => r.Id == id).ExecuteDeleteAsync(ct);
+        if (report.DatasetId is { } datasetId)
+        {
+            await db.Facts.Where(f => f.DatasetId == datasetId).ExecuteDeleteAsync(ct);
+            await db.Set<FactRollup>().Where(r => r.DatasetId == datasetId).ExecuteDeleteAsync(ct);
+            await db.Datasets.Where(d => d.Id == datasetId).ExecuteDeleteAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>The one place the instance rule becomes a report query.</summary>
+    internal static IQueryable<Report> Visible(IQueryable<Report> reports, Actor actor) =>
+        actor.IsAdmin ? reports : reports.Where(r => actor.InstanceIds.Contains(r.SourceId));
+
+    internal static async Task<Report> FindVisibleAsync(AnalyticsDbContext db, Actor actor, string id, CancellationToken ct)
+    {
+        var report = await db.Reports.FirstOrDefaultAsync(r => r.Id == id, ct);
+        return report is not null && actor.CanReadInstance(report.SourceId) ? report : throw new NotFoundException("Report", id);
+    }
+
+    private static void EnsureCanEdit(Actor actor, Report report)
+    {
+        if (!actor.CanEditOwnedBy(report.OwnerId)) throw new ForbiddenException($"Only the owner of '{report.Name}' or an admin can change it.");
+    }
+
+    private async Task<(ReportTemplate Template, DataSource Source)> ValidateAsync(AnalyticsDbContext db, Actor actor, ReportInput input, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Trim().Length > 200) errors["name"] = ["A report needs a name of 1 to 200 characters."];
+        if (string.IsNullOrWhiteSpace(input.TemplateId)) errors["templateId"] = ["Choose a template."];
+        if (string.IsNullOrWhiteSpace(input.SourceId)) errors["sourceId"] = ["Choose a source."];
+        if (input.Schedule is { } schedule)
+        {
+            try { schedule.Validate(); }
+            catch (ValidationException e) { foreach (var (k, v) in e.Errors) errors[k] = v; }
+        }
+        if (errors.Count > 0) throw new ValidationException(errors);
+
+        var template = await db.Templates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == input.TemplateId, ct)
+            ?? throw new ValidationException("templateId", $"There is no template '{input.TemplateId}'.");
+        if (!actor.CanReadInstance(input.SourceId!)) throw new ValidationException("sourceId", $"There is no source '{input.SourceId}' you can use.");
+        var source = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.Id == input.SourceId, ct)
+            ?? throw new ValidationException("sourceId", $"There is no source '{input.SourceId}' you can use.");
+        var view = TemplateService.View(template);
+        if (!view.Supports(source.Kind))
+            throw new ValidationException("sourceId", $"Template '{template.Name}' is written for {string.Join(", ", view.SourceKinds)} sources; '{source.Name}' is {source.Kind.ToWire()}.");
+        // The values are checked now against a sample window; date expressions resolve per run.
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        ParameterBinder.Bind(view.Parameters, input.Parameters, new DateSpan(today.AddDays(-7), today));
+        return (template, source);
+    }
+
+    private static async Task<List<ReportView>> ViewsAsync(AnalyticsDbContext db, List<Report> reports, CancellationToken ct)
+    {
+        var templateIds = reports.Select(r => r.TemplateId).Distinct().ToList();
+        var sourceIds = reports.Select(r => r.SourceId).Distinct().ToList();
+        var reportIds = reports.Select(r => r.Id).ToList();
+        var templates = await db.Templates.AsNoTracking().Where(t => templateIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        var sources = await db.Sources.AsNoTracking().Where(s => sourceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        var latest = (await db.Executions.AsNoTracking().Where(e => reportIds.Contains(e.ReportId))
+                .Select(e => new { e.ReportId, e.Id, e.Status, e.RowCount, e.CreatedAt }).ToListAsync(ct))
+            .GroupBy(e => e.ReportId).ToDictionary(g => g.Key, g => g.MaxBy(e => e.CreatedAt)!);
+        return reports.Select(r =>
+        {
+            var schedule = r.ScheduleJson is null ? null : JsonSerializer.Deserialize<ReportSchedule>(r.ScheduleJson, TemplateRules.Json);
+            latest.TryGetValue(r.Id, out var last);
+            var source = sources[r.SourceId];
+            return new ReportView(r.Id, r.Name, r.TemplateId, templates.GetValueOrDefault(r.TemplateId, r.TemplateId), r.SourceId, source.Name,
+                source.Kind.ToWire(), TemplateRules.ParseValues(r.ParametersJson), r.DatasetId, schedule, schedule?.Describe() ?? "On demand",
+                r.LastRunAt, r.NextRunAt, last is null ? null : ExecutionStatuses.ToWire(last.Status), last?.RowCount, last?.Id,
+                r.OwnerId, r.CreatedAt, r.UpdatedAt);
+        }).ToList();
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Analytics.Data.Amc;
+using Analytics.Domain;
+using Analytics.Domain.Reports;
+using Analytics.Domain.Sources;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Data.Sources.Connectors;
+
+/// <summary>Settings of the AMC connector (<c>Analytics:Amc</c>): how often a running execution is polled, and the retry policy.</summary>
+public sealed class AmcOptions
+{
+    public const string Section = "Analytics:Amc";
+
+    /// <summary>Real AMC runs take minutes; polling every 15 s is plenty.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(15);
+    public int MaxAttempts { get; set; } = 6;
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    public AmcRetryOptions Retry => new() { MaxAttempts = MaxAttempts, BaseDelay = BaseDelay, MaxDelay = MaxDelay, RequestTimeout = RequestTimeout };
+}
+
+/// <summary>
+/// An Amazon Marketing Cloud instance over its reporting API: the template's SQL is rendered with literal parameters
+/// (AMC takes no bound parameters) onto one line, run as a workflow execution over the window, polled, and its CSV read.
+/// A privacy rejection is final for the window; a failed execution may be retried.
+/// </summary>
+public sealed class AmcSourceConnector(IHttpClientFactory http, IOptions<AmcOptions> options, TimeProvider clock) : ISourceConnector
+{
+    public const string HttpClientName = "amc";
+
+    public SourceKind Kind => SourceKind.Amc;
+
+    public IReadOnlySet<string> SecretSettings { get; } = new HashSet<string> { "accessToken" };
+
+    private static readonly string[] Required = ["baseUrl", "instanceId", "advertiserId", "marketplaceId", "clientId", "accessToken"];
+
+    public void ValidateSettings(JsonObject settings)
+    {
+        var errors = new Dictionary<string, string[]>();
+        foreach (var name in Required)
+        {
+            if (settings[name] is not JsonValue v || !v.TryGetValue<string>(out var text) || string.IsNullOrWhiteSpace(text))
+                errors[$"settings.{name}"] = [$"'{name}' is required for an AMC instance."];
+        }
+        if (settings["baseUrl"] is JsonValue url && url.TryGetValue<string>(out var baseUrl) && !string.IsNullOrWhiteSpace(baseUrl)
+            && (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+            errors["settings.baseUrl"] = [$"'{baseUrl}' is not an http(s) URL, e.g. https://advertising-api.amazon.com."];
+        if (errors.Count > 0) throw new ValidationException(errors);
+    }
+
+    public async Task<TabularResult> RunAsync(SourceQuery query, CancellationToken ct)
+    {
+        var s = query.Settings;
+        string Get(string name) => s[name]?.GetValue<string>() ?? "";
+        var settings = new AmcSettings(Get("baseUrl"), Get("instanceId"), Get("advertiserId"), Get("marketplaceId"), Get("clientId"), Get("accessToken"));
+        var sql = query.Template.RenderAmc(query.Parameters);
+        var client = new AmcClient(http.CreateClient(HttpClientName), options.Value.Retry, clock);
+        query.Progress?.Report("Submitted to AMC; waiting for the execution to finish");
+        try
+        {
+            var run = await client.RunAsync(settings, sql, new AmcTimeWindow(query.WindowStart, query.WindowEnd), options.Value.PollInterval, ct);
+            query.Progress?.Report(run.Reused ? $"Reused AMC execution {run.WorkflowExecutionId}" : $"AMC execution {run.WorkflowExecutionId} succeeded");
+            return new TabularResult(run.Result.Columns, run.Result.Rows.Select(r => r.Cast<object?>().ToArray()).ToList());
+        }
+        catch (AmcRejectedException e)
+        {
+            throw new SourceQueryException(e.Message, retryable: false, e);
+        }
+        catch (AmcExecutionFailedException e)
+        {
+            throw new SourceQueryException(e.Message, retryable: true, e);
+        }
+        catch (AmcHttpException e)
+        {
+            throw new SourceQueryException(e.Message, retryable: false, e);
+        }
+        catch (AmcException e)
+        {
+            throw new SourceQueryException(e.Message, retryable: true, e);
+        }
+    }
+}

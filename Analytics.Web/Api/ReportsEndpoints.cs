@@ -1,0 +1,67 @@
+using Analytics.Data.Reports;
+using Analytics.Domain;
+using Analytics.Domain.Reports;
+
+namespace Analytics.Web.Api;
+
+/// <summary>Templates, reports and executions (CONTRACT.md: Templates, reports, executions).</summary>
+public static class ReportsEndpoints
+{
+    public static RouteGroupBuilder MapReportsEndpoints(this RouteGroupBuilder api)
+    {
+        var templates = api.MapGroup("/templates").WithTags("Reports");
+        templates.MapGet("/", async (HttpContext http, TemplateService service, string? category, string? reportType, string? sourceKind, CancellationToken ct) =>
+            new PagedResponse<TemplateView>(await service.ListAsync(http.Actor(), category, reportType, sourceKind, ct), null));
+        templates.MapPost("/", async (HttpContext http, TemplateService service, TemplateInput body, CancellationToken ct) =>
+        {
+            var created = await service.CreateAsync(http.Actor(), body, ct);
+            return Results.Created($"/api/v1/templates/{created.Id}", created);
+        });
+        templates.MapGet("/{id}", async (HttpContext http, TemplateService service, string id, CancellationToken ct) =>
+            await service.GetAsync(http.Actor(), id, ct));
+        templates.MapPut("/{id}", async (HttpContext http, TemplateService service, string id, TemplateInput body, CancellationToken ct) =>
+            await service.UpdateAsync(http.Actor(), id, body, ct));
+        templates.MapDelete("/{id}", async (HttpContext http, TemplateService service, string id, CancellationToken ct) =>
+        {
+            await service.DeleteAsync(http.Actor(), id, ct);
+            return Results.NoContent();
+        });
+
+        var reports = api.MapGroup("/reports").WithTags("Reports");
+        reports.MapGet("/", async (HttpContext http, ReportService service, int? limit, string? cursor, string? sourceId, string? search, CancellationToken ct) =>
+            PagedResponse<ReportView>.From(await service.ListAsync(http.Actor(), PageRequest.Parse(limit, cursor), sourceId, search, ct)));
+        reports.MapPost("/", async (HttpContext http, ReportService service, ReportInput body, CancellationToken ct) =>
+        {
+            var created = await service.CreateAsync(http.Actor(), body, ct);
+            return Results.Created($"/api/v1/reports/{created.Id}", created);
+        });
+        reports.MapGet("/{id}", async (HttpContext http, ReportService service, string id, CancellationToken ct) =>
+            await service.GetAsync(http.Actor(), id, ct));
+        reports.MapPut("/{id}", async (HttpContext http, ReportService service, string id, ReportInput body, CancellationToken ct) =>
+            await service.UpdateAsync(http.Actor(), id, body, ct));
+        reports.MapDelete("/{id}", async (HttpContext http, ReportService service, string id, CancellationToken ct) =>
+        {
+            await service.DeleteAsync(http.Actor(), id, ct);
+            return Results.NoContent();
+        });
+        reports.MapPost("/{id}/duplicate", async (HttpContext http, ReportService service, string id, CancellationToken ct) =>
+        {
+            var created = await service.DuplicateAsync(http.Actor(), id, ct);
+            return Results.Created($"/api/v1/reports/{created.Id}", created);
+        });
+        reports.MapPost("/{id}/executions", async (HttpContext http, ExecutionService service, string id, ExecutionRequest body, CancellationToken ct) =>
+        {
+            var execution = await service.StartAsync(http.Actor(), id, body, ct);
+            return Results.Accepted($"/api/v1/executions/{execution.Id}", new { executionId = execution.Id, execution.Status });
+        });
+        reports.MapGet("/{id}/executions", async (HttpContext http, ExecutionService service, string id, int? limit, string? cursor, CancellationToken ct) =>
+            PagedResponse<ExecutionView>.From(await service.ListAsync(http.Actor(), id, PageRequest.Parse(limit, cursor), ct)));
+
+        var executions = api.MapGroup("/executions").WithTags("Reports");
+        executions.MapGet("/{id}", async (HttpContext http, ExecutionService service, string id, CancellationToken ct) =>
+            await service.GetAsync(http.Actor(), id, ct));
+        executions.MapPost("/{id}/cancel", async (HttpContext http, ExecutionService service, string id, CancellationToken ct) =>
+            await service.CancelAsync(http.Actor(), id, ct));
+        return api;
+    }
+}
