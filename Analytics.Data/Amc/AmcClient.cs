@@ -90,9 +90,11 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
     /// <summary>
     /// Runs <paramref name="sql"/> over <paramref name="window"/>: reuses an execution already submitted for the same window
     /// and SQL (after a crash) or creates one, polls it to a terminal status and reads every result file.
-    /// Cancelling <paramref name="ct"/> cancels the remote execution too.
+    /// Cancelling <paramref name="ct"/> cancels the remote execution too. With <paramref name="reuseSucceeded"/> false (a
+    /// fresh run: the user wants current data, and AMC's data arrives up to 48 hours late) only an execution still in
+    /// progress is joined; a resumed run also takes one that already succeeded.
     /// </summary>
-    public async Task<AmcRunResult> RunAsync(AmcSettings settings, string sql, AmcTimeWindow window, TimeSpan pollInterval, CancellationToken ct)
+    public async Task<AmcRunResult> RunAsync(AmcSettings settings, string sql, AmcTimeWindow window, TimeSpan pollInterval, CancellationToken ct, bool reuseSucceeded = true)
     {
         ValidateSql(sql);
         var (start, end) = (FormatWindow(window.Start), FormatWindow(window.End));
@@ -100,7 +102,7 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
         // Same window AND same SQL: several reports often run the same window on one instance, so an execution whose
         // listing lacks its SQL is never taken for ours (a rare duplicate submission beats another report's rows).
         var same = recent.Where(e => e.TimeWindowStart == start && e.TimeWindowEnd == end && e.SqlQuery == sql).ToList();
-        var reusable = same.FirstOrDefault(e => e.Status == AmcExecutionStatus.Succeeded)
+        var reusable = same.FirstOrDefault(e => reuseSucceeded && e.Status == AmcExecutionStatus.Succeeded)
             ?? same.FirstOrDefault(e => !e.IsTerminal);
         if (reusable is null && same.FirstOrDefault(e => e.Status == AmcExecutionStatus.Rejected) is { } rejected)
             throw new AmcRejectedException(rejected.WorkflowExecutionId, rejected.StatusReason);

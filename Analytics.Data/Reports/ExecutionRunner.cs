@@ -136,7 +136,7 @@ public sealed class ExecutionRunner(
         var parameters = ParameterBinder.Bind(TemplateRules.ParseParameters(template.ParametersJson), TemplateRules.ParseValues(report.ParametersJson),
             TemplateRules.WindowDates(execution.TimeWindowStart, execution.TimeWindowEnd));
         var query = new SourceQuery(source, secrets.Unprotect(source), SqlTemplate.Parse(template.Sql), parameters,
-            execution.TimeWindowStart, execution.TimeWindowEnd, new Progress(this, execution));
+            execution.TimeWindowStart, execution.TimeWindowEnd, new Progress(this, execution), Resumed: execution.Attempts > 1);
         var connector = connectors.Get(source.Kind);
 
         var watch = Stopwatch.StartNew();
@@ -155,6 +155,7 @@ public sealed class ExecutionRunner(
                 await Task.Delay(delay, clock, ct);
                 await using var db = await factory.CreateDbContextAsync(ct);
                 await db.Executions.Where(x => x.Id == execution.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.Attempts, x => x.Attempts + 1), ct);
+                query = query with { Resumed = true };
             }
         }
         var sourceMs = watch.ElapsedMilliseconds;

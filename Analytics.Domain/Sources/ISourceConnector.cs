@@ -26,7 +26,8 @@ public interface ISourceConnector
 /// <summary>
 /// A template ready to run: the source with its settings (secrets decrypted), the parsed SQL, the bound parameters
 /// (including <c>timeWindowStart</c>/<c>timeWindowEnd</c>) and the window itself. <see cref="Progress"/> receives
-/// human-readable status lines (e.g. "AMC: RUNNING").
+/// human-readable status lines (e.g. "AMC: RUNNING"). <see cref="Resumed"/> is true when this run continues one that was
+/// interrupted (a restart, a retry): a source may then pick up work it already did for the same window instead of redoing it.
 /// </summary>
 public sealed record SourceQuery(
     DataSource Source,
@@ -35,7 +36,8 @@ public sealed record SourceQuery(
     IReadOnlyDictionary<string, ParameterValue> Parameters,
     DateTimeOffset WindowStart,
     DateTimeOffset WindowEnd,
-    IProgress<string>? Progress = null);
+    IProgress<string>? Progress = null,
+    bool Resumed = false);
 
 /// <summary>The source answered a final error for this query (bad SQL, rejected for privacy, …): not worth retrying.</summary>
 public sealed class SourceQueryException(string message, bool retryable = false, Exception? inner = null) : Exception(message, inner)
