@@ -25,4 +25,64 @@ internal static class BenchHost
         await host.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct);
         return host;
     }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> on a fresh temporary SQLite database and, when <c>--postgres "&lt;connection string&gt;"</c>
+    /// is given, on a fresh PostgreSQL database created for the run and dropped after it.
+    /// </summary>
+    public static async Task<List<T>> OnFreshDatabasesAsync<T>(string[] args, Func<DatabaseProvider, string, Task<T>> run, CancellationToken ct)
+    {
+        var results = new List<T>();
+        var directory = Directory.CreateTempSubdirectory("analytics-bench-");
+        try
+        {
+            results.Add(await run(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory.FullName, "bench.db")}"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            directory.Delete(recursive: true);
+        }
+        if (CommandLine.StringOption(args, "--postgres") is not { } postgres) return results;
+        var database = $"analytics_bench_{Environment.ProcessId}";
+        await using (var admin = new Npgsql.NpgsqlConnection(postgres))
+        {
+            await admin.OpenAsync(ct);
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {database}", admin);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+        try
+        {
+            results.Add(await run(DatabaseProvider.Postgres, new Npgsql.NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString));
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await DropAsync(postgres, database);
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Drops the scratch database. Not <c>WITH (FORCE)</c>: that needs the right to signal other roles' backends (an
+    /// autovacuum worker may still be in it), so wait for it to leave instead.
+    /// </summary>
+    private static async Task DropAsync(string postgres, string database)
+    {
+        await using var admin = new Npgsql.NpgsqlConnection(postgres);
+        await admin.OpenAsync(CancellationToken.None);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {database}", admin);
+                await drop.ExecuteNonQueryAsync(CancellationToken.None);
+                return;
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == "55006" && attempt < 20)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
 }
