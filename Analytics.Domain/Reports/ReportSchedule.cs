@@ -55,6 +55,67 @@ public sealed partial record ReportSchedule
         _ => $"Cron {Cron} ({TimeZone})",
     } + (Paused ? ", paused" : "");
 
+    /// <summary>
+    /// The first run strictly after <paramref name="after"/>. Runs are wall-clock times in <see cref="TimeZone"/>, so a
+    /// weekly 08:00 Europe/Berlin run stays at 08:00 local across daylight-saving changes. A local time skipped by a
+    /// spring-forward gap runs when the gap ends; one repeated by a fall-back runs at its first occurrence. Cron schedules
+    /// are computed by <paramref name="cron"/> (the jobs layer's cron engine).
+    /// </summary>
+    public DateTimeOffset? NextOccurrence(DateTimeOffset after, Func<string, TimeZoneInfo, DateTimeOffset, DateTimeOffset?>? cron = null)
+    {
+        if (!TryZone(TimeZone, out var zone)) return null;
+        if (Kind == "cron") return cron?.Invoke(Cron!, zone, after);
+        var time = TimeOnly.ParseExact(Time, "HH:mm", CultureInfo.InvariantCulture);
+        var localDate = DateOnly.FromDateTime(System.TimeZoneInfo.ConvertTime(after, zone).DateTime);
+        for (var i = 0; i < 400; i++)
+        {
+            var date = localDate.AddDays(i);
+            var matches = Kind switch
+            {
+                "daily" => true,
+                "weekly" => Days.Contains(DayNames[((int)date.DayOfWeek + 6) % 7]),
+                "monthly" => date.Day == DayOfMonth,
+                _ => false,
+            };
+            if (!matches) continue;
+            var at = ToUtc(date.ToDateTime(time), zone);
+            if (at > after) return at;
+        }
+        return null;
+    }
+
+    /// <summary>Local wall-clock time to an instant: gaps move forward to where the clock resumes, overlaps take the first occurrence.</summary>
+    public static DateTimeOffset ToUtc(DateTime local, TimeZoneInfo zone)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local)) local = local.AddMinutes(1);
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset).ToUniversalTime();
+    }
+
+    /// <summary>
+    /// The window a run fired at <paramref name="fireTime"/> collects, in whole UTC days: weekly runs take the newest ISO
+    /// week (Monday to Monday), monthly runs the newest calendar month, daily and cron runs the last
+    /// <see cref="WindowDays"/> days — each the newest that ended at least <paramref name="lateData"/> before the run
+    /// (AMC holds data up to 48 hours late, so its week closes only after that).
+    /// </summary>
+    public (DateTimeOffset Start, DateTimeOffset End) WindowFor(DateTimeOffset fireTime, TimeSpan lateData)
+    {
+        var ready = fireTime.ToUniversalTime() - lateData;
+        var day = new DateTimeOffset(ready.UtcDateTime.Date, TimeSpan.Zero);
+        switch (Kind)
+        {
+            case "weekly":
+                var monday = day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+                return (monday.AddDays(-7), monday);
+            case "monthly":
+                var first = new DateTimeOffset(day.Year, day.Month, 1, 0, 0, 0, TimeSpan.Zero);
+                return (first.AddMonths(-1), first);
+            default:
+                return (day.AddDays(-WindowDays), day);
+        }
+    }
+
     private static bool TryZone(string id, out TimeZoneInfo zone)
     {
         try { zone = TimeZoneInfo.FindSystemTimeZoneById(id); return true; }
