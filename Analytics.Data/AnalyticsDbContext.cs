@@ -40,6 +40,8 @@ public abstract class AnalyticsDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<AlertRule> AlertRules => Set<AlertRule>();
     public DbSet<AlertEvent> AlertEvents => Set<AlertEvent>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<Analytics.Domain.Collections.DataCollection> DataCollections => Set<Analytics.Domain.Collections.DataCollection>();
+    public DbSet<Analytics.Domain.Collections.CollectionSegment> CollectionSegments => Set<Analytics.Domain.Collections.CollectionSegment>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,23 +1,72 @@
+using Analytics.Data;
+using Analytics.Data.Collections;
+using Analytics.Data.Reports;
 using Analytics.Jobs.Jobs;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Quartz;
 
 namespace Analytics.Jobs;
 
+/// <summary><c>Analytics:Jobs</c>: where Quartz keeps its schedule.</summary>
+public sealed class JobsOptions
+{
+    public const string Section = "Analytics:Jobs";
+
+    /// <summary><c>persistent</c> (the app's own database: schedules and in-flight work survive restarts) or <c>memory</c>.</summary>
+    public string Store { get; set; } = "persistent";
+    /// <summary>On PostgreSQL, take part in a cluster with every app process on the same database (each trigger fires once).</summary>
+    public bool Clustered { get; set; } = true;
+    public double SupervisorIntervalSeconds { get; set; } = 15;
+}
+
 public static class DependencyInjection
 {
     /// <summary>
-    /// Quartz, hosted with the app: jobs resolved from DI, an in-process store by default, scheduler started after the
-    /// database is ready (hosted services start in registration order) and stopped gracefully, letting running jobs finish.
+    /// Quartz, hosted with the app: jobs resolved from DI; a persistent store on the app's own database (SQLite by default,
+    /// PostgreSQL when configured — clustered there, so several app processes share the work and each trigger fires once);
+    /// the scheduler starts after the database is ready (hosted services start in registration order) and stops
+    /// gracefully, letting running jobs finish — long ones (collections) stop with the app and resume at the next start.
+    /// Misfire policy per job: see each trigger below.
     /// </summary>
     public static IHostApplicationBuilder AddAnalyticsJobs(this IHostApplicationBuilder builder)
     {
+        var jobs = new JobsOptions();
+        builder.Configuration.GetSection(JobsOptions.Section).Bind(jobs);
+        var database = new DatabaseOptions();
+        builder.Configuration.GetSection(DatabaseOptions.Section).Bind(database);
+        database.ConnectionString ??= builder.Configuration.GetConnectionString("Analytics");
+
         builder.Services.AddQuartz(q =>
         {
-            q.UseInMemoryStore();
+            if (jobs.Store.Equals("memory", StringComparison.OrdinalIgnoreCase))
+            {
+                q.UseInMemoryStore();
+            }
+            else
+            {
+                q.UsePersistentStore(store =>
+                {
+                    if (database.Provider == DatabaseProvider.Postgres)
+                    {
+                        store.UsePostgres(Npgsql.NpgsqlFactory.Instance, database.EffectiveConnectionString);
+                        if (jobs.Clustered) store.UseClustering(c => { c.CheckinInterval = TimeSpan.FromSeconds(10); c.CheckinMisfireThreshold = TimeSpan.FromSeconds(20); });
+                    }
+                    else
+                    {
+                        store.UseSqlite(Microsoft.Data.Sqlite.SqliteFactory.Instance, database.EffectiveConnectionString);
+                    }
+                    store.ProvisionSchema();
+                    store.UseSystemTextJsonSerializer();
+                    store.UseExecutionHistory();
+                });
+            }
             q.AddQuartzHealthChecks();
+
             q.AddJob<ProcessMetricsJob>(j => j.WithIdentity(ProcessMetricsJob.Key).WithDescription("Samples the app's CPU and memory into the operational metrics store."));
+            // Misfire: skip to the next minute (a missed sample cannot be taken late).
             q.AddTrigger(t => t
                 .ForJob(ProcessMetricsJob.Key)
                 .WithIdentity("process-metrics-every-minute", "system")
@@ -30,17 +79,50 @@ public static class DependencyInjection
                 .WithIdentity("alert-evaluation-every-minute", "alerts")
                 .StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(60)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+
             q.AddJob<MetricsRetentionJob>(j => j.WithIdentity(MetricsRetentionJob.Key).WithDescription("Deletes operational metrics past each resolution's retention (Analytics:Metrics:Retention)."));
             // Misfire: one catch-up run now, then on schedule (retention is idempotent; replaying missed runs is pointless).
             q.AddTrigger(t => t
                 .ForJob(MetricsRetentionJob.Key)
                 .WithIdentity("metrics-retention-hourly", "system")
                 .WithCronSchedule("0 17 * * * ?", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+
+            q.AddJob<SupervisorJob>(j => j.WithIdentity(SupervisorJob.Key).WithDescription("Fires due report schedules and takes over data collections whose process died."));
+            // Misfire: skip to the next pass (each pass reads the current state).
+            q.AddTrigger(t => t
+                .ForJob(SupervisorJob.Key)
+                .WithIdentity("supervisor-every-15s", "system")
+                .StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(jobs.SupervisorIntervalSeconds)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+
             q.AddJobListener<JobMetricsListener>();
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICollectionDispatcher, QuartzCollectionDispatcher>());
         builder.Services.AddSingleton<JobConsole>();
         builder.Services.AddSingleton<ProcessSampler>();
+        // Cron schedules of reports are computed by Quartz's cron engine, in the schedule's time zone.
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICronEngine, QuartzCronEngine>());
         return builder;
+    }
+}
+
+/// <summary>Quartz's cron expressions (6–7 fields, seconds first), evaluated in the schedule's time zone.</summary>
+public sealed class QuartzCronEngine : ICronEngine
+{
+    public DateTimeOffset? Next(string expression, TimeZoneInfo zone, DateTimeOffset after) =>
+        new CronExpression(expression, zone).GetNextValidTimeAfter(after);
+
+    public string? Validate(string expression)
+    {
+        try
+        {
+            _ = new CronExpression(expression);
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return $"'{expression}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week [year]): {e.Message}";
+        }
     }
 }

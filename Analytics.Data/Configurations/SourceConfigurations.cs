@@ -69,6 +69,8 @@ internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Executio
         b.Property(e => e.RequestedBy).HasMaxLength(64);
         b.Property(e => e.Message).HasMaxLength(2000);
         b.Property(e => e.Checksum).HasMaxLength(64);
+        b.Property(e => e.CollectionId).HasMaxLength(64);
+        b.Property(e => e.Trigger).HasMaxLength(20);
         b.HasOne<Report>().WithMany().HasForeignKey(e => e.ReportId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(e => new { e.ReportId, e.CreatedAt });
         b.HasIndex(e => e.Status);

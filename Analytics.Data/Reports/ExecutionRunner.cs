@@ -42,9 +42,10 @@ public sealed class ExecutionRunner(
     private async Task ResumeAsync(CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var left = await db.Executions.Where(e => e.Status == ExecutionStatus.Pending || e.Status == ExecutionStatus.Running)
+        // Segments of data collections are resumed by their collection's orchestrator, not here.
+        var left = await db.Executions.Where(e => (e.Status == ExecutionStatus.Pending || e.Status == ExecutionStatus.Running) && e.CollectionId == null)
             .OrderBy(e => e.CreatedAt).Select(e => new { e.Id, e.Status }).ToListAsync(ct);
-        await db.Executions.Where(e => e.Status == ExecutionStatus.Running).ExecuteUpdateAsync(u => u
+        await db.Executions.Where(e => e.Status == ExecutionStatus.Running && e.CollectionId == null).ExecuteUpdateAsync(u => u
             .SetProperty(e => e.Status, ExecutionStatus.Pending)
             .SetProperty(e => e.Message, "Interrupted by a restart; resuming"), ct);
         foreach (var e in left) queue.Enqueue(e.Id);
@@ -72,10 +73,15 @@ public sealed class ExecutionRunner(
         }
     }
 
-    /// <summary>Runs one execution to an end state (or back to pending on shutdown).</summary>
-    public async Task RunAsync(string id, CancellationToken stoppingToken)
+    /// <summary>
+    /// Runs one pending execution to an end state (or back to pending on shutdown). <paramref name="maxAttempts"/> caps
+    /// the retries of a retryable source failure (the options' value by default; a collection retries segments itself).
+    /// </summary>
+    public async Task RunAsync(string id, CancellationToken stoppingToken, int? maxAttempts = null)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(options.Value.ExecutionTimeoutMinutes), clock);
+        using var link = timeout.Token.Register(cts.Cancel);
         var ct = cts.Token;
         Execution execution;
         await using (var db = await factory.CreateDbContextAsync(stoppingToken))
@@ -93,11 +99,15 @@ public sealed class ExecutionRunner(
         notifier.Publish(new ExecutionChange(id, execution.ReportId, ExecutionStatus.Running, "Running"));
         try
         {
-            await ProcessAsync(execution, ct);
+            await ProcessAsync(execution, maxAttempts ?? options.Value.MaxAttempts, ct);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             await FinishAsync(id, e => { e.Status = ExecutionStatus.Pending; e.Message = "Interrupted by shutdown; resumes at the next start"; }, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            await FinishAsync(id, x => Fail(x, $"Timed out: still running after {options.Value.ExecutionTimeoutMinutes:0.#} minutes (Analytics:Reports:ExecutionTimeoutMinutes); stopped so it does not block its schedule."), CancellationToken.None);
         }
         catch (OperationCanceledException e)
         {
@@ -105,7 +115,11 @@ public sealed class ExecutionRunner(
         }
         catch (Exception e) when (e is SourceQueryException or ValidationException)
         {
-            await FinishAsync(id, x => Fail(x, e.Message), CancellationToken.None);
+            await FinishAsync(id, x =>
+            {
+                Fail(x, e.Message);
+                x.FinalFailure = e is ValidationException or SourceQueryException { Retryable: false };
+            }, CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -118,7 +132,7 @@ public sealed class ExecutionRunner(
         }
     }
 
-    private async Task ProcessAsync(Execution execution, CancellationToken ct)
+    private async Task ProcessAsync(Execution execution, int maxAttempts, CancellationToken ct)
     {
         Report report;
         ReportTemplate template;
@@ -148,7 +162,7 @@ public sealed class ExecutionRunner(
                 result = await connector.RunAsync(query, ct);
                 break;
             }
-            catch (SourceQueryException e) when (e.Retryable && attempt < options.Value.MaxAttempts)
+            catch (SourceQueryException e) when (e.Retryable && attempt < maxAttempts)
             {
                 var delay = TimeSpan.FromSeconds(options.Value.RetryDelaySeconds * Math.Pow(2, attempt - 1) * (0.5 + Random.Shared.NextDouble() / 2));
                 await SetMessageAsync(execution, $"Attempt {attempt} failed ({e.Message}); retrying in {delay.TotalSeconds:0} s", ct);
@@ -171,6 +185,7 @@ public sealed class ExecutionRunner(
             await FinishAsync(execution.Id, x =>
             {
                 Fail(x, mapped.Describe());
+                x.FinalFailure = true;
                 x.ProblemsJson = JsonSerializer.Serialize(mapped.Problems, TemplateRules.Json);
                 x.PreviewJson = preview;
                 x.SourceMs = sourceMs;
@@ -197,6 +212,7 @@ public sealed class ExecutionRunner(
             x.SourceMs = sourceMs;
             x.MergeMs = mergeMs;
             x.Error = null;
+            x.FinalFailure = false;
             x.Message = outcome.Unchanged
                 ? $"Unchanged since execution {outcome.UnchangedSince}: nothing written"
                 : $"Merged {outcome.RowsWritten:N0} rows"

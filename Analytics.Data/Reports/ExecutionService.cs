@@ -50,7 +50,7 @@ public sealed class ExecutionService(
         var active = db.Executions.Where(e => e.Status == ExecutionStatus.Pending || e.Status == ExecutionStatus.Running);
         if (await active.FirstOrDefaultAsync(e => e.ReportId == reportId && e.TimeWindowStart == start && e.TimeWindowEnd == end, ct) is { } running)
             throw new ConflictException($"Execution {running.Id} of this report is already {ExecutionStatuses.ToWire(running.Status)} for {start:yyyy-MM-dd}..{end:yyyy-MM-dd}; wait for it or cancel it.");
-        var mine = await active.CountAsync(e => e.RequestedBy == actor.UserId, ct);
+        var mine = await active.CountAsync(e => e.RequestedBy == actor.UserId && e.CollectionId == null, ct);
         if (mine >= options.Value.MaxActivePerUser)
             throw new RateLimitedException($"You have {mine} executions pending or running (the limit is {options.Value.MaxActivePerUser}); wait for one to finish.", TimeSpan.FromSeconds(30));
         var onInstance = await active.CountAsync(e => db.Reports.Any(r => r.Id == e.ReportId && r.SourceId == report.SourceId), ct);
@@ -168,6 +168,8 @@ public sealed class ExecutionQueue
     internal void Started(string executionId, CancellationTokenSource cts) => _running[executionId] = cts;
 
     internal void Finished(string executionId) => _running.TryRemove(executionId, out _);
+
+    public bool IsRunningHere(string executionId) => _running.ContainsKey(executionId);
 
     /// <summary>Signals a running execution to stop; false when it is not running in this process.</summary>
     public bool Cancel(string executionId)

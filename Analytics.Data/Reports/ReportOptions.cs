@@ -19,4 +19,6 @@ public sealed class ReportOptions
     /// <summary>Result rows kept with an execution for its detail page.</summary>
     [Range(0, 10_000)] public int PreviewRows { get; set; } = 100;
     [Range(1, 3660)] public int MaxWindowDays { get; set; } = 366;
+    /// <summary>A run still going after this is stopped and failed (retryable), so a stuck source never blocks a schedule. AMC runs take minutes to hours.</summary>
+    [Range(0.01, 10_080)] public double ExecutionTimeoutMinutes { get; set; } = 360;
 }

@@ -75,6 +75,12 @@ public sealed class Execution
     public int SuppressedRows { get; set; }
     /// <summary>JSON <c>{ columns, rows }</c>: the first rows of the result, for the execution's detail page.</summary>
     public string? PreviewJson { get; set; }
+    /// <summary>True when running the window again cannot help (a privacy rejection, rows that fail validation, bad SQL).</summary>
+    public bool FinalFailure { get; set; }
+    /// <summary>The data collection this execution is a segment of, or null for an ad-hoc or scheduled run.</summary>
+    public string? CollectionId { get; set; }
+    /// <summary>Why it ran: <c>manual</c>, <c>schedule</c> or <c>collection</c>.</summary>
+    public string Trigger { get; set; } = "manual";
     public long? SourceMs { get; set; }
     public long? MergeMs { get; set; }
     public required string RequestedBy { get; init; }

@@ -22,6 +22,12 @@ public sealed class FastAmcWebFactory : AnalyticsWebFactory
         builder.UseSetting("Analytics:Amc:BaseDelay", "00:00:00.010");
         builder.UseSetting("Analytics:Amc:MaxDelay", "00:00:00.050");
         builder.UseSetting("Analytics:Reports:RetryDelaySeconds", "0.01");
+        builder.UseSetting("Analytics:Collections:HeartbeatSeconds", "0.2");
+        builder.UseSetting("Analytics:Collections:RetryBaseSeconds", "0.05");
+        builder.UseSetting("Analytics:Collections:RetryMaxSeconds", "0.2");
+        builder.UseSetting("Analytics:Collections:SubmissionsPerMinute", "6000");
+        builder.UseSetting("Analytics:Collections:StaleAfterSeconds", "2");
+        builder.UseSetting("Analytics:Jobs:SupervisorIntervalSeconds", "1");
     }
 }
 
@@ -41,10 +47,15 @@ public sealed class AmcExecutionTests(FastAmcWebFactory factory) : IClassFixture
     {
         _amc = await FakeAmcServer.StartAsync();
         _amc.ResultCsvParts = ["campaign,impressions,clicks,spend,sales,purchases\nSpring Sale,1000,25,10.5,40,2\n,120,3,1,0,0\n,80,2,0.5,5,1\n"];
-        _sourceId = "amc-" + Guid.NewGuid().ToString("N")[..8];
-        // Stored the way the sources API stores it: the access token encrypted.
+        _sourceId = await AddAmcSourceAsync(factory, _amc);
+    }
+
+    /// <summary>Stores an AMC source pointing at <paramref name="amc"/> the way the sources API stores it: the access token encrypted.</summary>
+    public static async Task<string> AddAmcSourceAsync(AnalyticsWebFactory factory, FakeAmcServer amc)
+    {
+        var sourceId = "amc-" + Guid.NewGuid().ToString("N")[..8];
         var secrets = factory.Services.GetRequiredService<SourceSecrets>();
-        var s = _amc.Settings;
+        var s = amc.Settings;
         var settings = new JsonObject
         {
             ["baseUrl"] = s.BaseUrl, ["instanceId"] = s.InstanceId, ["advertiserId"] = s.AdvertiserId,
@@ -53,10 +64,11 @@ public sealed class AmcExecutionTests(FastAmcWebFactory factory) : IClassFixture
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AnalyticsDbContext>>().CreateDbContextAsync();
         db.Sources.Add(new DataSource
         {
-            Id = _sourceId, Name = "AMC test instance", Kind = SourceKind.Amc, OwnerId = "system",
+            Id = sourceId, Name = "AMC test instance", Kind = SourceKind.Amc, OwnerId = "system",
             SettingsJson = secrets.Protect(SourceKind.Amc, settings).ToJsonString(), CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
         });
         await db.SaveChangesAsync();
+        return sourceId;
     }
 
     public async Task DisposeAsync() => await _amc.DisposeAsync();

@@ -418,6 +418,168 @@ namespace Analytics.Data.Migrations.Postgres
                     b.ToTable("alert_rules", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Collections.CollectionSegment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("CollectionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("collection_id");
+
+                    b.Property<DateTimeOffset>("End")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("end");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("ExecutionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("execution_id");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer")
+                        .HasColumnName("index");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<long>("RowCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_count");
+
+                    b.Property<DateTimeOffset>("Start")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_collection_segments");
+
+                    b.HasIndex("CollectionId", "Index")
+                        .IsUnique()
+                        .HasDatabaseName("ix_collection_segments_collection_id_index");
+
+                    b.ToTable("collection_segments", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Collections.DataCollection", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("End")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("end");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Granularity")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("granularity");
+
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<int>("MaxConcurrency")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_concurrency");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("ReportId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source_id");
+
+                    b.Property<DateTimeOffset>("Start")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_collections");
+
+                    b.HasIndex("ReportId")
+                        .HasDatabaseName("ix_data_collections_report_id");
+
+                    b.HasIndex("SourceId")
+                        .HasDatabaseName("ix_data_collections_source_id");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_data_collections_status");
+
+                    b.ToTable("data_collections", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Dashboards.Dashboard", b =>
                 {
                     b.Property<string>("Id")
@@ -966,6 +1128,11 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("checksum");
 
+                    b.Property<string>("CollectionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("collection_id");
+
                     b.Property<int>("ConflictCount")
                         .HasColumnType("integer")
                         .HasColumnName("conflict_count");
@@ -981,6 +1148,10 @@ namespace Analytics.Data.Migrations.Postgres
                     b.Property<string>("Error")
                         .HasColumnType("text")
                         .HasColumnName("error");
+
+                    b.Property<bool>("FinalFailure")
+                        .HasColumnType("boolean")
+                        .HasColumnName("final_failure");
 
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1043,6 +1214,12 @@ namespace Analytics.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("TimeWindowStart")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("time_window_start");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("trigger");
 
                     b.Property<bool>("Unchanged")
                         .HasColumnType("boolean")
@@ -1442,6 +1619,26 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasConstraintName("fk_alert_events_alert_rules_rule_id");
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Collections.CollectionSegment", b =>
+                {
+                    b.HasOne("Analytics.Domain.Collections.DataCollection", null)
+                        .WithMany("Segments")
+                        .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_collection_segments_data_collections_collection_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Collections.DataCollection", b =>
+                {
+                    b.HasOne("Analytics.Domain.Reports.Report", null)
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_data_collections_reports_report_id");
+                });
+
             modelBuilder.Entity("Analytics.Domain.Dashboards.Widget", b =>
                 {
                     b.HasOne("Analytics.Domain.Dashboards.Dashboard", null)
@@ -1594,6 +1791,11 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Collections.DataCollection", b =>
+                {
+                    b.Navigation("Segments");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Dashboards.Dashboard", b =>

@@ -412,6 +412,166 @@ namespace Analytics.Data.Migrations.Sqlite
                     b.ToTable("alert_rules", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Collections.CollectionSegment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("CollectionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("collection_id");
+
+                    b.Property<long>("End")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("end");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<string>("ExecutionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("execution_id");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("index");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<long>("RowCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("row_count");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("start");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_collection_segments");
+
+                    b.HasIndex("CollectionId", "Index")
+                        .IsUnique()
+                        .HasDatabaseName("ix_collection_segments_collection_id_index");
+
+                    b.ToTable("collection_segments", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Collections.DataCollection", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("End")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("end");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Granularity")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("granularity");
+
+                    b.Property<long?>("HeartbeatAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<int>("MaxConcurrency")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_concurrency");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("ReportId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("start");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_collections");
+
+                    b.HasIndex("ReportId")
+                        .HasDatabaseName("ix_data_collections_report_id");
+
+                    b.HasIndex("SourceId")
+                        .HasDatabaseName("ix_data_collections_source_id");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_data_collections_status");
+
+                    b.ToTable("data_collections", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Dashboards.Dashboard", b =>
                 {
                     b.Property<string>("Id")
@@ -954,6 +1114,11 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("checksum");
 
+                    b.Property<string>("CollectionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("collection_id");
+
                     b.Property<int>("ConflictCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("conflict_count");
@@ -969,6 +1134,10 @@ namespace Analytics.Data.Migrations.Sqlite
                     b.Property<string>("Error")
                         .HasColumnType("TEXT")
                         .HasColumnName("error");
+
+                    b.Property<bool>("FinalFailure")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("final_failure");
 
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER")
@@ -1031,6 +1200,12 @@ namespace Analytics.Data.Migrations.Sqlite
                     b.Property<long>("TimeWindowStart")
                         .HasColumnType("INTEGER")
                         .HasColumnName("time_window_start");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trigger");
 
                     b.Property<bool>("Unchanged")
                         .HasColumnType("INTEGER")
@@ -1426,6 +1601,26 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasConstraintName("fk_alert_events_alert_rules_rule_id");
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Collections.CollectionSegment", b =>
+                {
+                    b.HasOne("Analytics.Domain.Collections.DataCollection", null)
+                        .WithMany("Segments")
+                        .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_collection_segments_data_collections_collection_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Collections.DataCollection", b =>
+                {
+                    b.HasOne("Analytics.Domain.Reports.Report", null)
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_data_collections_reports_report_id");
+                });
+
             modelBuilder.Entity("Analytics.Domain.Dashboards.Widget", b =>
                 {
                     b.HasOne("Analytics.Domain.Dashboards.Dashboard", null)
@@ -1578,6 +1773,11 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Collections.DataCollection", b =>
+                {
+                    b.Navigation("Segments");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Dashboards.Dashboard", b =>

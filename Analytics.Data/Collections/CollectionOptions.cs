@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Analytics.Data.Collections;
+
+/// <summary>Data collections (<c>Analytics:Collections</c>): concurrency, the per-instance rate limit, retries and recovery.</summary>
+public sealed class CollectionOptions
+{
+    public const string Section = "Analytics:Collections";
+
+    /// <summary>Segments of one collection running at once unless the request says otherwise (AMC allows 10 per instance).</summary>
+    [Range(1, 100)] public int DefaultMaxConcurrency { get; set; } = 10;
+    /// <summary>Token bucket per instance: segment submissions per minute, shared by every collection on that instance.</summary>
+    [Range(1, 100_000)] public double SubmissionsPerMinute { get; set; } = 60;
+    /// <summary>Submissions the bucket allows in a burst.</summary>
+    [Range(1, 1000)] public int Burst { get; set; } = 10;
+    /// <summary>Attempts per segment before it fails for good.</summary>
+    [Range(1, 20)] public int MaxAttempts { get; set; } = 5;
+    [Range(0.001, 3600)] public double RetryBaseSeconds { get; set; } = 30;
+    [Range(0.001, 86_400)] public double RetryMaxSeconds { get; set; } = 1800;
+    /// <summary>How often the running process records that it is alive.</summary>
+    [Range(0.1, 600)] public double HeartbeatSeconds { get; set; } = 10;
+    /// <summary>A running collection whose heartbeat is older than this is taken over (its process died).</summary>
+    [Range(0.5, 3600)] public double StaleAfterSeconds { get; set; } = 60;
+}

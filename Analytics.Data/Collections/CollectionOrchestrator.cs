@@ -1,0 +1,250 @@
+using Analytics.Data.Reports;
+using Analytics.Domain;
+using Analytics.Domain.Collections;
+using Analytics.Domain.Reports;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Data.Collections;
+
+/// <summary>
+/// Runs a data collection: at most <see cref="DataCollection.MaxConcurrency"/> segments at once, each taking a token from
+/// its instance's bucket before it is submitted, each run as an execution of the report over its window (so it merges
+/// like any run: upserts, never duplicates). A failed segment is retried after an exponential backoff with jitter, up to
+/// <see cref="CollectionOptions.MaxAttempts"/>; a final failure (a privacy rejection, rows that fail validation) is not.
+/// Every transition is written before the next step, so a process killed at any point resumes: segments it left running
+/// run again as resumed executions — which for AMC first look for the execution already submitted for that window.
+/// </summary>
+public sealed class CollectionOrchestrator(
+    IDbContextFactory<AnalyticsDbContext> factory,
+    ExecutionRunner runner,
+    InstanceRateLimiters limiters,
+    CollectionNotifier notifier,
+    IOptions<CollectionOptions> options,
+    TimeProvider clock,
+    ILogger<CollectionOrchestrator> logger)
+{
+    private readonly Random _jitter = new();
+
+    public async Task RunAsync(string collectionId, CancellationToken ct)
+    {
+        var o = options.Value;
+        DataCollection collection;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            var found = await db.DataCollections.AsNoTracking().FirstOrDefaultAsync(c => c.Id == collectionId, ct);
+            if (found is null || found.Status is not (CollectionStatus.Pending or CollectionStatus.Running)) return;
+            collection = found;
+            var now = clock.GetUtcNow();
+            await db.DataCollections.Where(c => c.Id == collectionId).ExecuteUpdateAsync(u => u
+                .SetProperty(c => c.Status, CollectionStatus.Running).SetProperty(c => c.StartedAt, c => c.StartedAt ?? now)
+                .SetProperty(c => c.HeartbeatAt, now).SetProperty(c => c.UpdatedAt, now), ct);
+            // Segments a previous process left running run again; their executions resume rather than start over.
+            await db.CollectionSegments.Where(s => s.CollectionId == collectionId && s.Status == SegmentStatus.Running)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SegmentStatus.Pending), ct);
+        }
+        notifier.Publish(new CollectionChange(collectionId, "running"));
+
+        var running = new Dictionary<long, (Task Task, CancellationTokenSource Cts)>();
+        var lastBeat = clock.GetUtcNow();
+        try
+        {
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                var status = await StatusAsync(collectionId, ct);
+                if (status == CollectionStatus.Cancelled)
+                {
+                    foreach (var (_, cts) in running.Values) await cts.CancelAsync();
+                }
+                var launching = status == CollectionStatus.Running;
+                if (launching)
+                {
+                    foreach (var segment in await RunnableAsync(collectionId, collection.MaxConcurrency - running.Count, running.Keys, ct))
+                    {
+                        var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                        running[segment.Id] = (RunSegmentAsync(collection, segment, cts.Token), cts);
+                    }
+                }
+                foreach (var done in running.Where(r => r.Value.Task.IsCompleted).ToList())
+                {
+                    await done.Value.Task; // surfaces unexpected errors
+                    done.Value.Cts.Dispose();
+                    running.Remove(done.Key);
+                }
+                if (running.Count == 0 && (!launching || !await AnyLeftAsync(collectionId, ct))) break;
+
+                if (clock.GetUtcNow() - lastBeat >= TimeSpan.FromSeconds(o.HeartbeatSeconds))
+                {
+                    lastBeat = clock.GetUtcNow();
+                    await using var db = await factory.CreateDbContextAsync(ct);
+                    await db.DataCollections.Where(c => c.Id == collectionId).ExecuteUpdateAsync(u => u.SetProperty(c => c.HeartbeatAt, lastBeat), ct);
+                }
+                var wake = Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, o.HeartbeatSeconds * 1000)), clock, ct);
+                await Task.WhenAny(running.Values.Select(r => r.Task).Append(wake));
+            }
+        }
+        finally
+        {
+            foreach (var (_, cts) in running.Values) cts.Dispose();
+        }
+        await FinishAsync(collectionId, ct);
+    }
+
+    private async Task<CollectionStatus?> StatusAsync(string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.DataCollections.Where(c => c.Id == id).Select(c => (CollectionStatus?)c.Status).FirstOrDefaultAsync(ct);
+    }
+
+    private async Task<List<CollectionSegment>> RunnableAsync(string id, int room, IEnumerable<long> running, CancellationToken ct)
+    {
+        if (room <= 0) return [];
+        var now = clock.GetUtcNow();
+        var busy = running.ToList();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.CollectionSegments.AsNoTracking()
+            .Where(s => s.CollectionId == id && s.Status == SegmentStatus.Pending && !busy.Contains(s.Id) && (s.NextAttemptAt == null || s.NextAttemptAt <= now))
+            .OrderBy(s => s.Index).Take(room).ToListAsync(ct);
+    }
+
+    private async Task<bool> AnyLeftAsync(string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.CollectionSegments.AnyAsync(s => s.CollectionId == id && (s.Status == SegmentStatus.Pending || s.Status == SegmentStatus.Running), ct);
+    }
+
+    private async Task RunSegmentAsync(DataCollection collection, CollectionSegment segment, CancellationToken ct)
+    {
+        try
+        {
+            await limiters.AcquireAsync(collection.SourceId, ct);
+            var executionId = await PrepareExecutionAsync(collection, segment, ct);
+            await runner.RunAsync(executionId, ct, maxAttempts: 1);
+            ct.ThrowIfCancellationRequested();
+            await RecordOutcomeAsync(collection, segment, executionId, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutdown: the segment stays running in the database and resumes at the next start. Cancel: recorded below.
+            if (await StatusAsync(collection.Id, CancellationToken.None) == CollectionStatus.Cancelled)
+            {
+                await UpdateSegmentAsync(segment.Id, s => { s.Status = SegmentStatus.Cancelled; s.FinishedAt = clock.GetUtcNow(); }, CancellationToken.None);
+                await using var db = await factory.CreateDbContextAsync(CancellationToken.None);
+                await db.Executions.Where(e => e.CollectionId == collection.Id && (e.Status == ExecutionStatus.Pending || e.Status == ExecutionStatus.Running))
+                    .ExecuteUpdateAsync(u => u.SetProperty(e => e.Status, ExecutionStatus.Cancelled).SetProperty(e => e.Message, "Cancelled with its collection")
+                        .SetProperty(e => e.FinishedAt, clock.GetUtcNow()), CancellationToken.None);
+                return;
+            }
+            throw;
+        }
+        finally
+        {
+            notifier.Publish(new CollectionChange(collection.Id, "running"));
+        }
+    }
+
+    /// <summary>Marks the segment running and gives it a pending execution: its unfinished one from before, or a new one.</summary>
+    private async Task<string> PrepareExecutionAsync(DataCollection collection, CollectionSegment segment, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        var execution = segment.ExecutionId is null ? null : await db.Executions.FirstOrDefaultAsync(e => e.Id == segment.ExecutionId, ct);
+        if (execution is null || execution.Status is ExecutionStatus.Succeeded or ExecutionStatus.Cancelled || execution.FinalFailure)
+        {
+            execution = new Execution
+            {
+                Id = Ids.New(), ReportId = collection.ReportId, TimeWindowStart = segment.Start, TimeWindowEnd = segment.End,
+                RequestedBy = collection.OwnerId, CreatedAt = now, CollectionId = collection.Id, Trigger = "collection",
+                Message = $"Segment {segment.Index + 1} of collection {collection.Id}",
+            };
+            db.Executions.Add(execution);
+        }
+        else
+        {
+            // Left running by a dead process, or failed and worth another attempt: the same execution runs again as resumed.
+            execution.Status = ExecutionStatus.Pending;
+            execution.Message = "Resuming";
+        }
+        var tracked = await db.CollectionSegments.SingleAsync(s => s.Id == segment.Id, ct);
+        tracked.Status = SegmentStatus.Running;
+        tracked.Attempts++;
+        tracked.ExecutionId = execution.Id;
+        tracked.StartedAt ??= now;
+        tracked.NextAttemptAt = null;
+        await db.SaveChangesAsync(ct);
+        return execution.Id;
+    }
+
+    private async Task RecordOutcomeAsync(DataCollection collection, CollectionSegment segment, string executionId, CancellationToken ct)
+    {
+        Execution execution;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+            execution = await db.Executions.AsNoTracking().SingleAsync(e => e.Id == executionId, ct);
+        var o = options.Value;
+        await UpdateSegmentAsync(segment.Id, s =>
+        {
+            switch (execution.Status)
+            {
+                case ExecutionStatus.Succeeded:
+                    s.Status = SegmentStatus.Succeeded;
+                    s.RowCount = execution.RowCount;
+                    s.Error = null;
+                    s.FinishedAt = clock.GetUtcNow();
+                    break;
+                case ExecutionStatus.Failed when execution.FinalFailure || s.Attempts >= o.MaxAttempts:
+                    s.Status = SegmentStatus.Failed;
+                    s.Error = execution.FinalFailure ? execution.Error : $"Failed after {s.Attempts} attempts: {execution.Error}";
+                    s.FinishedAt = clock.GetUtcNow();
+                    break;
+                case ExecutionStatus.Failed:
+                    var delay = Math.Min(o.RetryMaxSeconds, o.RetryBaseSeconds * Math.Pow(2, s.Attempts - 1));
+                    double jitter;
+                    lock (_jitter) jitter = 0.5 + _jitter.NextDouble() / 2;
+                    s.Status = SegmentStatus.Pending;
+                    s.Error = $"Attempt {s.Attempts} failed: {execution.Error}";
+                    s.NextAttemptAt = clock.GetUtcNow().AddSeconds(delay * jitter);
+                    break;
+                case ExecutionStatus.Cancelled:
+                    s.Status = SegmentStatus.Cancelled;
+                    s.Error = execution.Message;
+                    s.FinishedAt = clock.GetUtcNow();
+                    break;
+                default:
+                    // Still pending (interrupted by shutdown): leave it running; the next start resumes it.
+                    break;
+            }
+        }, ct);
+        if (execution.Status == ExecutionStatus.Failed) logger.LogInformation("Segment {Index} of collection {Collection} failed: {Error}", segment.Index, collection.Id, execution.Error);
+    }
+
+    private async Task UpdateSegmentAsync(long id, Action<CollectionSegment> apply, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var segment = await db.CollectionSegments.SingleAsync(s => s.Id == id, ct);
+        apply(segment);
+        if (segment.Error is { Length: > 2000 } e) segment.Error = e[..2000];
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Succeeded when every segment did, failed when any failed for good; a paused or cancelled collection keeps its status.</summary>
+    private async Task FinishAsync(string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var collection = await db.DataCollections.SingleAsync(c => c.Id == id, ct);
+        var counts = await db.CollectionSegments.Where(s => s.CollectionId == id).GroupBy(s => s.Status)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        if (collection.Status == CollectionStatus.Running && !counts.ContainsKey(SegmentStatus.Pending) && !counts.ContainsKey(SegmentStatus.Running))
+        {
+            var failed = counts.GetValueOrDefault(SegmentStatus.Failed) + counts.GetValueOrDefault(SegmentStatus.Cancelled);
+            collection.Status = failed == 0 ? CollectionStatus.Succeeded : CollectionStatus.Failed;
+            collection.Error = failed == 0 ? null : $"{failed} of {counts.Values.Sum()} segments failed; retry the failed ones when the cause is fixed.";
+            collection.FinishedAt = clock.GetUtcNow();
+        }
+        collection.UpdatedAt = clock.GetUtcNow();
+        collection.HeartbeatAt = null;
+        await db.SaveChangesAsync(ct);
+        notifier.Publish(new CollectionChange(id, collection.Status.ToString().ToLowerInvariant()));
+    }
+}
