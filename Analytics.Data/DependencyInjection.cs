@@ -114,10 +114,15 @@ public static class DependencyInjection
         services.AddDataProtection()
             .SetApplicationName("Analytics")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration["Analytics:DataDirectory"] ?? "data", "keys")));
+        services.AddOptions<SourceOptions>().BindConfiguration(SourceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ISourceConnector, DemoSourceConnector>();
         services.AddSingleton<ISourceConnector, AmcSourceConnector>();
+        services.AddSingleton<ISourceConnector, SqliteSourceConnector>();
+        services.AddSingleton<ISourceConnector, PostgresSourceConnector>();
+        services.AddSingleton<ISourceConnector, CsvSourceConnector>();
         services.AddSingleton<SourceConnectors>();
         services.AddSingleton<SourceSecrets>();
+        services.AddSingleton<CsvRowUploader>();
         services.AddOptions<AmcOptions>().BindConfiguration(AmcOptions.Section);
         services.AddHttpClient(AmcSourceConnector.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddOptions<ReportOptions>().BindConfiguration(ReportOptions.Section).ValidateDataAnnotations().ValidateOnStart();

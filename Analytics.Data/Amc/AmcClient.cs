@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Analytics.Domain.Text;
 
 namespace Analytics.Data.Amc;
 
@@ -294,60 +295,26 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
 /// An empty unquoted cell is null (AMC's NULL); a quoted empty cell is the empty string. A final newline ends the last row.</summary>
 public static class AmcCsv
 {
+    /// <summary>AMC's result CSV through the shared <see cref="CsvParser"/>: every row must have a cell per column.</summary>
     public static AmcResult Parse(string text)
     {
-        var records = new List<List<string?>>();
-        var record = new List<string?>();
-        var field = new StringBuilder();
-        var quoted = false;
-        var wasQuoted = false;
-        var i = 0;
-        if (text.Length > 0 && text[0] == '\uFEFF') i = 1;
-        var any = false;
-        void EndField()
+        CsvTable table;
+        try
         {
-            record.Add(field.Length == 0 && !wasQuoted ? null : field.ToString());
-            field.Clear();
-            wasQuoted = false;
+            table = CsvParser.Parse(text);
         }
-        void EndRecord()
+        catch (CsvFormatException e)
         {
-            EndField();
-            records.Add(record);
-            record = [];
+            throw new AmcException($"AMC's result CSV is malformed: {e.Message}", e);
         }
-        for (; i < text.Length; i++)
+        var rows = new List<IReadOnlyList<string?>>(table.Rows.Count);
+        for (var r = 0; r < table.Rows.Count; r++)
         {
-            var c = text[i];
-            any = true;
-            if (quoted)
-            {
-                if (c == '"')
-                {
-                    if (i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
-                    else quoted = false;
-                }
-                else field.Append(c);
-            }
-            else if (c == '"' && field.Length == 0) { quoted = true; wasQuoted = true; }
-            else if (c == ',') EndField();
-            else if (c == '\r') { }
-            else if (c == '\n') { EndRecord(); any = false; }
-            else field.Append(c);
+            var fields = table.Rows[r].Fields;
+            if (fields.Count != table.Columns.Count)
+                throw new AmcException($"AMC's result CSV row {r + 1} has {fields.Count} cells for {table.Columns.Count} columns (line {table.Rows[r].Line}).");
+            rows.Add(fields);
         }
-        if (quoted) throw new AmcException("AMC's result CSV ends inside a quoted field.");
-        if (any) EndRecord();
-        if (records.Count == 0) return new AmcResult([], []);
-        var columns = records[0].Select(h => h ?? "").ToList();
-        var rows = new List<IReadOnlyList<string?>>();
-        for (var r = 1; r < records.Count; r++)
-        {
-            // A blank line is a NULL in a one-column result, and nothing otherwise.
-            if (columns.Count != 1 && records[r] is [null]) continue;
-            if (records[r].Count != columns.Count)
-                throw new AmcException($"AMC's result CSV row {r} has {records[r].Count} cells for {columns.Count} columns.");
-            rows.Add(records[r]);
-        }
-        return new AmcResult(columns, rows);
+        return new AmcResult(table.Columns, rows);
     }
 }

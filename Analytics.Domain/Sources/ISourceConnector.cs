@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Analytics.Domain.Facts;
 using Analytics.Domain.Reports;
 using Analytics.Domain.Reports.Parameters;
 
@@ -21,6 +22,22 @@ public interface ISourceConnector
 
     /// <summary>Runs the template with its bound parameters over the window and answers the rows.</summary>
     Task<TabularResult> RunAsync(SourceQuery query, CancellationToken ct);
+
+    /// <summary>Built-in kinds (the seeded demo workspace) are not created through the API.</summary>
+    bool BuiltIn => false;
+
+    /// <summary>
+    /// The settings as stored, from valid settings with secrets in clear: a connector may add plain, non-secret
+    /// descriptions of its secrets that GET shows back (e.g. a connection string without its password). Called on
+    /// every create and update, so such descriptions follow the secret.
+    /// </summary>
+    JsonObject WithPublicSettings(JsonObject settings) => settings;
+
+    /// <summary>
+    /// The datasets a source of this kind keeps in the fact store, shaped by its (valid) settings: a CSV source holds its
+    /// uploaded rows in one. None by default; their ids are assigned when stored.
+    /// </summary>
+    IReadOnlyList<Dataset> OwnedDatasets(string sourceId, string sourceName, JsonObject settings, DateTimeOffset now) => [];
 }
 
 /// <summary>

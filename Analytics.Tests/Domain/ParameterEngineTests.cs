@@ -138,6 +138,23 @@ public sealed class ParameterEngineTests
     }
 
     [Fact]
+    public void Positional_rendering_numbers_every_value_in_order_and_keeps_dates_typed()
+    {
+        var values = ParameterBinder.Bind(
+            [new("c", ParameterType.String), new("names", ParameterType.StringList)],
+            Values(new { c = "x'; DROP TABLE t; --", names = new[] { "a", "b" } }), Window);
+
+        var sql = SqlTemplate.Parse("SELECT 1 FROM t WHERE d >= {{timeWindowStart}} AND c = {{c}} AND n IN {{names}} AND d < {{timeWindowEnd}}")
+            .RenderPositional(values, out var parameters);
+
+        sql.Should().Be("SELECT 1 FROM t WHERE d >= $1 AND c = $2 AND n IN ($3, $4) AND d < $5");
+        parameters.Should().HaveCount(5);
+        parameters[0].Should().BeOfType<DateOnly>();
+        parameters[1].Should().Be("x'; DROP TABLE t; --");
+        parameters.Skip(2).Take(2).Should().Equal("a", "b");
+    }
+
+    [Fact]
     public void An_empty_list_matches_nothing_instead_of_breaking_the_query()
     {
         var values = ParameterBinder.Bind([new("names", ParameterType.StringList)], Values(new { names = Array.Empty<string>() }), Window);

@@ -7,6 +7,7 @@ using Analytics.Domain.Reports.Parameters;
 using Analytics.Domain.Sources;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Analytics.Data.Sources.Connectors;
 
@@ -14,9 +15,10 @@ namespace Analytics.Data.Sources.Connectors;
 /// Sources whose rows already live in the fact store (the demo workspace, CSV uploads): the template's SQL runs in a
 /// private in-memory SQLite database holding, for the time window, one table per dataset of the source, named by the
 /// dataset's key (<c>ad_performance</c> for the demo), with columns <c>date</c> (yyyy-MM-dd), <c>time</c> (ISO 8601
-/// UTC), the dimensions and the measures by name. Nothing the SQL does can reach the app's own database.
+/// UTC), the dimensions and the measures by name. Nothing the SQL does can reach the app's own database: the connection
+/// is locked down (<see cref="SqliteGuard.LockDown"/>: query-only, no ATTACH) and statements stop at the time limit.
 /// </summary>
-public abstract class FactTableConnector(IDbContextFactory<AnalyticsDbContext> factory) : ISourceConnector
+public abstract class FactTableConnector(IDbContextFactory<AnalyticsDbContext> factory, IOptions<SourceOptions> options) : ISourceConnector
 {
     /// <summary>Datasets written by reports are results, not inputs; they are not offered as tables.</summary>
     public const string ReportDatasetPrefix = "report_";
@@ -26,6 +28,12 @@ public abstract class FactTableConnector(IDbContextFactory<AnalyticsDbContext> f
     public virtual IReadOnlySet<string> SecretSettings { get; } = new HashSet<string>();
 
     public abstract void ValidateSettings(JsonObject settings);
+
+    public virtual bool BuiltIn => false;
+
+    public virtual JsonObject WithPublicSettings(JsonObject settings) => settings;
+
+    public virtual IReadOnlyList<Dataset> OwnedDatasets(string sourceId, string sourceName, JsonObject settings, DateTimeOffset now) => [];
 
     public async Task<TabularResult> RunAsync(SourceQuery query, CancellationToken ct)
     {
@@ -45,22 +53,11 @@ public abstract class FactTableConnector(IDbContextFactory<AnalyticsDbContext> f
             query.Progress?.Report($"Loading {dataset.Name} for the window");
             await LoadAsync(memory, dataset, from, to, ct);
         }
-        await using (var readOnly = memory.CreateCommand())
-        {
-            readOnly.CommandText = "PRAGMA query_only = 1";
-            await readOnly.ExecuteNonQueryAsync(ct);
-        }
+        SqliteGuard.LockDown(memory);
         query.Progress?.Report("Running the query");
         await using var command = memory.CreateCommand();
         SqlResultReader.Bind(command, query, SqlValues.Untyped);
-        try
-        {
-            return await SqlResultReader.ReadAsync(command, ct);
-        }
-        catch (SqliteException e)
-        {
-            throw new SourceQueryException($"The query failed: {e.Message}", inner: e);
-        }
+        return await SqliteGuard.ReadAsync(memory, command, options.Value.StatementTimeout, ct);
     }
 
     private async Task LoadAsync(SqliteConnection memory, Dataset dataset, long from, long to, CancellationToken ct)
@@ -107,9 +104,11 @@ public abstract class FactTableConnector(IDbContextFactory<AnalyticsDbContext> f
 }
 
 /// <summary>The seeded demo workspace: <c>ad_performance</c> (date, campaign, asin, campaign_type, impressions, clicks, spend, sales, purchases).</summary>
-public sealed class DemoSourceConnector(IDbContextFactory<AnalyticsDbContext> factory) : FactTableConnector(factory)
+public sealed class DemoSourceConnector(IDbContextFactory<AnalyticsDbContext> factory, IOptions<SourceOptions> options) : FactTableConnector(factory, options)
 {
     public override SourceKind Kind => SourceKind.Demo;
+
+    public override bool BuiltIn => true;
 
     public override void ValidateSettings(JsonObject settings)
     {

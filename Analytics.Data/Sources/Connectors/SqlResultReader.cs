@@ -28,6 +28,12 @@ public static class SqlResultReader
     public static async Task<TabularResult> ReadAsync(DbCommand command, CancellationToken ct)
     {
         await using var reader = await command.ExecuteReaderAsync(ct);
+        return await ReadAsync(reader, ct);
+    }
+
+    /// <summary>The rows of the reader's current result, at most <see cref="MaxRows"/>.</summary>
+    public static async Task<TabularResult> ReadAsync(DbDataReader reader, CancellationToken ct)
+    {
         var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
         var rows = new List<object?[]>();
         while (await reader.ReadAsync(ct))

@@ -86,13 +86,42 @@ public sealed class SqlTemplate
     public string RenderBound(IReadOnlyDictionary<string, ParameterValue> values, out IReadOnlyDictionary<string, object> parameters)
     {
         var bound = new Dictionary<string, object>(StringComparer.Ordinal);
+        var sql = Render(values, (placeholder, item, value) =>
+        {
+            var name = "@p" + placeholder.ToString(CultureInfo.InvariantCulture) + (item is { } i ? "_" + i.ToString(CultureInfo.InvariantCulture) : "");
+            bound[name] = value;
+            return name;
+        });
+        parameters = bound;
+        return sql;
+    }
+
+    /// <summary>
+    /// For drivers that send the text as is (PostgreSQL's extended protocol): placeholders become <c>$1</c>, <c>$2</c>…
+    /// in order, lists <c>($3, $4)</c>; <paramref name="parameters"/> holds the values in that order.
+    /// </summary>
+    public string RenderPositional(IReadOnlyDictionary<string, ParameterValue> values, out IReadOnlyList<object> parameters)
+    {
+        var bound = new List<object>();
+        var sql = Render(values, (_, _, value) =>
+        {
+            bound.Add(value);
+            return "$" + bound.Count.ToString(CultureInfo.InvariantCulture);
+        });
+        parameters = bound;
+        return sql;
+    }
+
+    /// <summary>The text with each value replaced by what <paramref name="bind"/> (placeholder index, list item index, value) names it.</summary>
+    private string Render(IReadOnlyDictionary<string, ParameterValue> values, Func<int, int?, object, string> bind)
+    {
         var sql = new StringBuilder();
         var index = 0;
         foreach (var segment in _segments)
         {
             if (!segment.IsPlaceholder) { sql.Append(segment.Text); continue; }
             var value = Resolve(segment.Text, values);
-            var name = "@p" + index++.ToString(CultureInfo.InvariantCulture);
+            var placeholder = index++;
             if (value is System.Collections.IList list)
             {
                 if (list.Count == 0) { sql.Append("(NULL)"); continue; }
@@ -100,19 +129,15 @@ public sealed class SqlTemplate
                 for (var i = 0; i < list.Count; i++)
                 {
                     if (i > 0) sql.Append(", ");
-                    var item = $"{name}_{i.ToString(CultureInfo.InvariantCulture)}";
-                    bound[item] = ToDbValue(list[i]!);
-                    sql.Append(item);
+                    sql.Append(bind(placeholder, i, ToDbValue(list[i]!)));
                 }
                 sql.Append(')');
             }
             else
             {
-                bound[name] = ToDbValue(value);
-                sql.Append(name);
+                sql.Append(bind(placeholder, null, ToDbValue(value)));
             }
         }
-        parameters = bound;
         return sql.ToString().Trim();
     }
 
