@@ -174,6 +174,25 @@ public sealed class CollectionTests(FastAmcWebFactory factory) : IClassFixture<F
         history[0]!["outcome"]!.GetValue<string>().Should().Be("succeeded");
         history[0]!["manual"]!.GetValue<bool>().Should().BeTrue();
 
+        // Each run lands in the operational store too: duration, CPU, memory, attempts.
+        foreach (var metric in new[] { "jobs.run.duration_ms", "jobs.run.cpu_ms", "jobs.run.peak_memory_bytes", "jobs.run.attempt" })
+        {
+            JsonArray data;
+            do
+            {
+                var response = await Admin.PostAsJsonAsync("/api/v1/metrics/query", new
+                {
+                    metricName = metric, aggregation = "count", groupBy = new[] { "job" }, filters = new Dictionary<string, string> { ["job"] = "system.metrics-retention" },
+                    timeRange = new { start = DateTimeOffset.UtcNow.AddHours(-1), end = DateTimeOffset.UtcNow.AddMinutes(1) },
+                });
+                data = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["data"]!.AsArray();
+                if (data.Count > 0) break;
+                await Task.Delay(250);
+            }
+            while (DateTime.UtcNow < deadline);
+            data.Should().NotBeEmpty($"{metric} is recorded for the run");
+        }
+
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AnalyticsDbContext>>().CreateDbContextAsync();
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
