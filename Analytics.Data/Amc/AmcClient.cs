@@ -19,7 +19,9 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
     private readonly Random _random = random ?? new Random();
     private readonly Lock _randomLock = new();
 
-    public async Task<string> CreateExecutionAsync(AmcSettings s, string sqlQuery, DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken ct)
+    /// <param name="gate">The instance's submission pace: waited on before each attempt of the POST, told of every 429.</param>
+    public async Task<string> CreateExecutionAsync(AmcSettings s, string sqlQuery, DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken ct,
+        Analytics.Domain.Sources.ISubmissionGate? gate = null)
     {
         ValidateSql(sqlQuery);
         if (windowEnd <= windowStart) throw new ArgumentException($"The time window must end after it starts ({windowStart:o} .. {windowEnd:o}).", nameof(windowEnd));
@@ -40,7 +42,7 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
                 && e.SqlQuery == sqlQuery && e.Status is not (AmcExecutionStatus.Failed or AmcExecutionStatus.Cancelled)) is { } found
                 ? JsonSerializer.Serialize(new { workflowExecutionId = found.WorkflowExecutionId })
                 : null;
-        var json = await SendJsonAsync(s, HttpMethod.Post, ExecutionsUrl(s), body, ct, AlreadyCreated);
+        var json = await SendJsonAsync(s, HttpMethod.Post, ExecutionsUrl(s), body, ct, AlreadyCreated, gate);
         return json?["workflowExecutionId"]?.GetValue<string>() is { Length: > 0 } id
             ? id
             : throw new AmcException($"AMC accepted the execution but answered no workflowExecutionId: {json?.ToJsonString()}");
@@ -95,7 +97,8 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
     /// fresh run: the user wants current data, and AMC's data arrives up to 48 hours late) only an execution still in
     /// progress is joined; a resumed run also takes one that already succeeded.
     /// </summary>
-    public async Task<AmcRunResult> RunAsync(AmcSettings settings, string sql, AmcTimeWindow window, TimeSpan pollInterval, CancellationToken ct, bool reuseSucceeded = true)
+    public async Task<AmcRunResult> RunAsync(AmcSettings settings, string sql, AmcTimeWindow window, TimeSpan pollInterval, CancellationToken ct, bool reuseSucceeded = true,
+        Analytics.Domain.Sources.ISubmissionGate? gate = null)
     {
         ValidateSql(sql);
         var (start, end) = (FormatWindow(window.Start), FormatWindow(window.End));
@@ -108,7 +111,7 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
         if (reusable is null && same.FirstOrDefault(e => e.Status == AmcExecutionStatus.Rejected) is { } rejected)
             throw new AmcRejectedException(rejected.WorkflowExecutionId, rejected.StatusReason);
 
-        var id = reusable?.WorkflowExecutionId ?? await CreateExecutionAsync(settings, sql, window.Start, window.End, ct);
+        var id = reusable?.WorkflowExecutionId ?? await CreateExecutionAsync(settings, sql, window.Start, window.End, ct, gate);
         AmcExecution execution;
         try
         {
@@ -193,7 +196,7 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
     }
 
     private async Task<JsonNode?> SendJsonAsync(AmcSettings s, HttpMethod method, string url, string? body, CancellationToken ct,
-        Func<CancellationToken, Task<string?>>? recover = null)
+        Func<CancellationToken, Task<string?>>? recover = null, Analytics.Domain.Sources.ISubmissionGate? gate = null)
     {
         var text = await SendAsync(() =>
         {
@@ -205,14 +208,15 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
             return request;
-        }, ct, recover);
+        }, ct, recover, gate);
         return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
     }
 
     /// <summary>Sends a fresh request per attempt; answers the body of the first success.</summary>
     /// <remarks><paramref name="recover"/>, when given, runs before retrying an attempt whose outcome is unknown (5xx, timeout,
     /// network error) and may answer the result instead, for calls that are not idempotent.</remarks>
-    private async Task<string> SendAsync(Func<HttpRequestMessage> createRequest, CancellationToken ct, Func<CancellationToken, Task<string?>>? recover = null)
+    private async Task<string> SendAsync(Func<HttpRequestMessage> createRequest, CancellationToken ct, Func<CancellationToken, Task<string?>>? recover = null,
+        Analytics.Domain.Sources.ISubmissionGate? gate = null)
     {
         var attempts = Math.Max(1, options.MaxAttempts);
         string lastFailure = "";
@@ -220,6 +224,7 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
         string method = "", path = "";
         for (var attempt = 1; ; attempt++)
         {
+            if (gate is not null) await gate.WaitAsync(ct);
             using var request = createRequest();
             method = request.Method.Method;
             path = request.RequestUri?.AbsolutePath ?? "";
@@ -237,7 +242,11 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
                         throw new AmcHttpException(status, method, path, text);
                     lastFailure = $"{status} {Truncate(text)}";
                     lastException = null;
-                    if (status == (int)HttpStatusCode.TooManyRequests) retryAfter = RetryAfter(response.Headers.RetryAfter, clock.GetUtcNow(), options.MaxRetryAfter);
+                    if (status == (int)HttpStatusCode.TooManyRequests)
+                    {
+                        retryAfter = RetryAfter(response.Headers.RetryAfter, clock.GetUtcNow(), options.MaxRetryAfter);
+                        gate?.Throttled(retryAfter);
+                    }
                 }
                 catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
                 {
@@ -252,7 +261,8 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
             }
             if (attempt >= attempts) throw new AmcRetriesExhaustedException(method, path, attempt, lastFailure, lastException);
             var throttled = retryAfter is not null || lastFailure.StartsWith("429", StringComparison.Ordinal);
-            await Task.Delay(retryAfter ?? Backoff(attempt), clock, ct);
+            // Behind a gate, a 429's wait is the gate's cool-down (shared by the whole instance), taken at the next attempt.
+            if (!(gate is not null && retryAfter is not null)) await Task.Delay(retryAfter ?? Backoff(attempt), clock, ct);
             if (!throttled && recover is not null && await TryRecoverAsync(recover, ct) is { } recovered) return recovered;
         }
     }

@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Analytics.Data.Collections;
 
 /// <summary>
-/// Runs a data collection: at most <see cref="DataCollection.MaxConcurrency"/> segments at once, each taking a token from
-/// its instance's bucket before it is submitted, each run as an execution of the report over its window (so it merges
+/// Runs a data collection: at most <see cref="DataCollection.MaxConcurrency"/> segments at once, each submitted at the pace
+/// of its instance's gate (<see cref="InstanceRateLimiters"/>), each run as an execution of the report over its window (so it merges
 /// like any run: upserts, never duplicates). A failed segment is retried after an exponential backoff with jitter, up to
 /// <see cref="CollectionOptions.MaxAttempts"/>; a final failure (a privacy rejection, rows that fail validation) is not.
 /// Every transition is written before the next step, so a process killed at any point resumes: segments it left running
@@ -19,7 +19,6 @@ namespace Analytics.Data.Collections;
 public sealed class CollectionOrchestrator(
     IDbContextFactory<AnalyticsDbContext> factory,
     ExecutionRunner runner,
-    InstanceRateLimiters limiters,
     CollectionNotifier notifier,
     IOptions<CollectionOptions> options,
     TimeProvider clock,
@@ -119,7 +118,6 @@ public sealed class CollectionOrchestrator(
     {
         try
         {
-            await limiters.AcquireAsync(collection.SourceId, ct);
             var executionId = await PrepareExecutionAsync(collection, segment, ct);
             await runner.RunAsync(executionId, ct, maxAttempts: 1);
             ct.ThrowIfCancellationRequested();

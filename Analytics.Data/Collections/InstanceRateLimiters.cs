@@ -1,41 +1,64 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
+using Analytics.Domain.Sources;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Data.Collections;
 
 /// <summary>
-/// One token bucket per instance (source), shared by every collection that runs on it: a segment takes a token before it
-/// is submitted. Refills <see cref="CollectionOptions.SubmissionsPerMinute"/> per minute up to <see cref="CollectionOptions.Burst"/>.
+/// One submission gate per instance (source), shared by every run on it — ad-hoc, scheduled and backfill segments: a
+/// token bucket refilling continuously at <see cref="CollectionOptions.SubmissionsPerMinute"/> up to
+/// <see cref="CollectionOptions.Burst"/>, taken right before each submission, plus a cool-down: when the source answers
+/// 429, nobody on that instance submits until its <c>Retry-After</c> has passed (or a short default without one).
+/// The refill is continuous (not timer ticks), so the gate never runs ahead of a source that meters the same way.
 /// </summary>
-public sealed class InstanceRateLimiters(IOptions<CollectionOptions> options) : IDisposable
+public sealed class InstanceRateLimiters(IOptions<CollectionOptions> options, TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<string, TokenBucketRateLimiter> _limiters = new();
+    private readonly ConcurrentDictionary<string, Gate> _gates = new();
 
-    public async Task AcquireAsync(string sourceId, CancellationToken ct)
-    {
-        var limiter = _limiters.GetOrAdd(sourceId, _ => Create(options.Value));
-        using var lease = await limiter.AcquireAsync(1, ct);
-        if (!lease.IsAcquired) throw new InvalidOperationException($"The rate limiter of instance {sourceId} refused a token.");
-    }
+    public ISubmissionGate For(string sourceId) =>
+        _gates.GetOrAdd(sourceId, _ => new Gate(options.Value.SubmissionsPerMinute / 60, options.Value.Burst, clock));
 
-    private static TokenBucketRateLimiter Create(CollectionOptions o)
+    public async Task AcquireAsync(string sourceId, CancellationToken ct) => await For(sourceId).WaitAsync(ct);
+
+    private sealed class Gate(double perSecond, int burst, TimeProvider clock) : ISubmissionGate
     {
-        // Refill one token at a time, as often as the rate says, so submissions spread evenly instead of in bursts per period.
-        var period = TimeSpan.FromMinutes(1 / o.SubmissionsPerMinute);
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        private static readonly TimeSpan DefaultCoolDown = TimeSpan.FromSeconds(1);
+        private readonly Lock _lock = new();
+        private double _tokens = burst;
+        private DateTimeOffset _refilledAt = clock.GetUtcNow();
+        private DateTimeOffset _blockedUntil = DateTimeOffset.MinValue;
+
+        public async ValueTask WaitAsync(CancellationToken ct)
         {
-            TokenLimit = o.Burst,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = period < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : period,
-            AutoReplenishment = true,
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
-    }
+            while (true)
+            {
+                TimeSpan wait;
+                lock (_lock)
+                {
+                    var now = clock.GetUtcNow();
+                    _tokens = Math.Min(burst, _tokens + (now - _refilledAt).TotalSeconds * perSecond);
+                    _refilledAt = now;
+                    if (now < _blockedUntil) wait = _blockedUntil - now;
+                    else if (_tokens >= 1)
+                    {
+                        _tokens -= 1;
+                        return;
+                    }
+                    else wait = TimeSpan.FromSeconds((1 - _tokens) / perSecond);
+                }
+                // Waiters wake and re-check; whoever finds a token first takes it (order is roughly first come, first served).
+                await Task.Delay(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, clock, ct);
+            }
+        }
 
-    public void Dispose()
-    {
-        foreach (var limiter in _limiters.Values) limiter.Dispose();
+        public void Throttled(TimeSpan? retryAfter)
+        {
+            lock (_lock)
+            {
+                var until = clock.GetUtcNow() + (retryAfter ?? DefaultCoolDown);
+                if (until > _blockedUntil) _blockedUntil = until;
+                _tokens = 0;
+            }
+        }
     }
 }

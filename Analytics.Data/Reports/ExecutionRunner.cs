@@ -26,6 +26,7 @@ public sealed class ExecutionRunner(
     SourceSecrets secrets,
     ReportMerger merger,
     ExecutionNotifier notifier,
+    Collections.InstanceRateLimiters gates,
     DatabaseInitializer initializer,
     IOptions<ReportOptions> options,
     TimeProvider clock,
@@ -150,7 +151,8 @@ public sealed class ExecutionRunner(
         var parameters = ParameterBinder.Bind(TemplateRules.ParseParameters(template.ParametersJson), TemplateRules.ParseValues(report.ParametersJson),
             TemplateRules.WindowDates(execution.TimeWindowStart, execution.TimeWindowEnd));
         var query = new SourceQuery(source, secrets.Unprotect(source), SqlTemplate.Parse(template.Sql), parameters,
-            execution.TimeWindowStart, execution.TimeWindowEnd, new Progress(this, execution), Resumed: execution.Attempts > 1);
+            execution.TimeWindowStart, execution.TimeWindowEnd, new Progress(this, execution), Resumed: execution.Attempts > 1,
+            Gate: gates.For(source.Id));
         var connector = connectors.Get(source.Kind);
 
         var watch = Stopwatch.StartNew();

@@ -54,7 +54,20 @@ public sealed record SourceQuery(
     DateTimeOffset WindowStart,
     DateTimeOffset WindowEnd,
     IProgress<string>? Progress = null,
-    bool Resumed = false);
+    bool Resumed = false,
+    ISubmissionGate? Gate = null);
+
+/// <summary>
+/// The instance's pace for submitting work to a rate-limited source (AMC): a connector waits on it right before each
+/// submission, and reports a throttling answer so every run on that instance backs off together, honouring the source's
+/// <c>Retry-After</c>, instead of each retrying on its own.
+/// </summary>
+public interface ISubmissionGate
+{
+    ValueTask WaitAsync(CancellationToken ct);
+
+    void Throttled(TimeSpan? retryAfter);
+}
 
 /// <summary>The source answered a final error for this query (bad SQL, rejected for privacy, …): not worth retrying.</summary>
 public sealed class SourceQueryException(string message, bool retryable = false, Exception? inner = null) : Exception(message, inner)

@@ -61,7 +61,7 @@ public sealed class AmcSourceConnector(IHttpClientFactory http, IOptions<AmcOpti
         query.Progress?.Report("Submitted to AMC; waiting for the execution to finish");
         try
         {
-            var run = await client.RunAsync(settings, sql, new AmcTimeWindow(query.WindowStart, query.WindowEnd), options.Value.PollInterval, ct, reuseSucceeded: query.Resumed);
+            var run = await client.RunAsync(settings, sql, new AmcTimeWindow(query.WindowStart, query.WindowEnd), options.Value.PollInterval, ct, reuseSucceeded: query.Resumed, gate: query.Gate);
             query.Progress?.Report(run.Reused ? $"Reused AMC execution {run.WorkflowExecutionId}" : $"AMC execution {run.WorkflowExecutionId} succeeded");
             return new TabularResult(run.Result.Columns, run.Result.Rows.Select(r => r.Cast<object?>().ToArray()).ToList());
         }
