@@ -42,6 +42,15 @@ public sealed class ParameterField
         _ => "Text.",
     };
 
+    /// <summary>What to add after the template's own help: how to enter the value, without repeating what it means.</summary>
+    public string? InputHint => Type switch
+    {
+        ParameterType.StringList or ParameterType.AsinList or ParameterType.CampaignList => "Enter or comma adds one.",
+        ParameterType.Int or ParameterType.Decimal => Expectation,
+        ParameterType.Date or ParameterType.DateRange => Expectation,
+        _ => null,
+    };
+
     private string Range(string what) => (Definition.Min, Definition.Max) switch
     {
         ({ } min, { } max) => $"{what} from {F(min)} to {F(max)}.",

@@ -37,6 +37,11 @@ public sealed partial class ReportFormDialog
         _parameters = new ParameterFormState(Template.Parameters, Template.UiSchema, Report?.Parameters, new Analytics.Domain.Reports.Parameters.DateSpan(today.AddDays(-7), today));
     }
 
+    private void OnParametersChanged()
+    {
+        if (_parameters.IsValid && _message is not null && _errors.Count == 0) _message = null;
+    }
+
     private async Task SaveAsync()
     {
         _message = null;
