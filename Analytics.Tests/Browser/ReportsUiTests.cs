@@ -19,6 +19,24 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await page.Locator($".rz-dropdown-item[aria-label=\"{option}\"]:visible").ClickAsync();
     }
 
+    /// <summary>Starting a run navigates inside the circuit (no load event) to the execution page; a refusal shows in the page instead.</summary>
+    private static async Task WaitForExecutionPageAsync(IPage page, string? previous)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(page.Url.Contains("/reports/executions/") && page.Url != previous))
+        {
+            foreach (var error in new[] { "[data-testid=run-error]", "[data-testid=execution-message]" })
+                if (await page.Locator(error).CountAsync() > 0)
+                    throw new InvalidOperationException($"The run was refused: {await page.Locator(error).InnerTextAsync()}");
+            if (DateTime.UtcNow > deadline)
+            {
+                await page.ScreenshotAsync(new() { Path = Shot("reports-run-timeout.png") });
+                throw new TimeoutException($"No execution page within 60 s; still at {page.Url}.");
+            }
+            await Task.Delay(100);
+        }
+    }
+
     [ChromiumFact]
     public async Task An_analyst_duplicates_a_built_in_template_and_a_missing_name_is_named_under_its_field()
     {
@@ -77,8 +95,7 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(page.Locator("[data-testid=window-summary]")).ToContainTextAsync("(7 days, UTC)");
         await page.ScreenshotAsync(new() { Path = Shot("reports-run-dialog.png") });
         await page.ClickAsync("[data-testid=run-now]");
-
-        await page.WaitForURLAsync(new Regex("/reports/executions/"));
+        await WaitForExecutionPageAsync(page, previous: null);
         await Assertions.Expect(page.Locator("[data-testid=execution-status]")).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("[data-testid=row-count]")).ToHaveTextAsync("56"); // 8 campaigns × 7 days
         await Assertions.Expect(page.Locator("[data-testid=stored-rows]")).ToHaveTextAsync("56");
@@ -89,7 +106,7 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await page.ScreenshotAsync(new() { Path = Shot("reports-execution.png"), FullPage = true });
 
         await page.ClickAsync("[data-testid=run-again]");
-        await page.WaitForURLAsync(url => url != firstRun && url.Contains("/reports/executions/"));
+        await WaitForExecutionPageAsync(page, previous: firstRun);
         await Assertions.Expect(page.Locator("[data-testid=execution-status]")).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("[data-testid=unchanged]")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=row-count]")).ToHaveTextAsync("56");
