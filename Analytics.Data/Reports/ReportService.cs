@@ -126,6 +126,14 @@ public sealed class ReportService(IDbContextFactory<AnalyticsDbContext> factory,
         await transaction.CommitAsync(ct);
     }
 
+    /// <summary>How many fact rows the report's dataset holds: re-running a window must not change it.</summary>
+    public async Task<long> StoredRowCountAsync(Actor actor, string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var report = await FindVisibleAsync(db, actor, id, ct);
+        return report.DatasetId is { } datasetId ? await db.Facts.LongCountAsync(f => f.DatasetId == datasetId, ct) : 0;
+    }
+
     /// <summary>The one place the instance rule becomes a report query.</summary>
     internal static IQueryable<Report> Visible(IQueryable<Report> reports, Actor actor) =>
         actor.IsAdmin ? reports : reports.Where(r => actor.InstanceIds.Contains(r.SourceId));

@@ -1,0 +1,94 @@
+using Analytics.Data.Reports;
+using Analytics.Domain;
+using Analytics.Web.Auth;
+using Microsoft.AspNetCore.Components;
+using Radzen;
+
+namespace Analytics.Web.Components.Pages.Reports;
+
+/// <summary>What the run dialog did: started an execution, or changed the report's schedule.</summary>
+public sealed record RunDialogResult(string? ExecutionId, ReportView? Updated);
+
+public sealed partial class RunDialog
+{
+    [Inject] public required CurrentActor CurrentActor { get; init; }
+    [Inject] public required ReportService ReportService { get; init; }
+    [Inject] public required ExecutionService ExecutionService { get; init; }
+    [Inject] public required DialogService Dialogs { get; init; }
+    [Inject] public required TimeProvider Clock { get; init; }
+
+    [Parameter, EditorRequired] public ReportView Report { get; set; } = default!;
+    /// <summary>0 run once, 1 recurring, 2 backfill.</summary>
+    [Parameter] public int InitialTab { get; set; }
+
+    private static readonly object[] Kinds =
+        [new { Value = "daily", Text = "Daily" }, new { Value = "weekly", Text = "Weekly on chosen days" }, new { Value = "monthly", Text = "Monthly" }, new { Value = "cron", Text = "Cron expression" }];
+
+    private static readonly IReadOnlyList<string> Zones =
+        TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Append("UTC").Distinct().Order(StringComparer.Ordinal).ToList();
+
+    private RunDialogState _state = default!;
+    private int _tab;
+    private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
+    private string? _message;
+    private bool _busy;
+
+    private DateTime TodayDate => _state.Today.ToDateTime(TimeOnly.MinValue);
+
+    protected override void OnInitialized()
+    {
+        _state = new RunDialogState(DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime));
+        _state.LoadSchedule(Report.Schedule);
+        _tab = InitialTab;
+    }
+
+    private async Task RunOnceAsync()
+    {
+        await GuardAsync(async () =>
+        {
+            var (start, end) = _state.Window();
+            var execution = await ExecutionService.StartAsync(await CurrentActor.GetAsync(), Report.Id, new ExecutionRequest(start, end), default);
+            Dialogs.Close(new RunDialogResult(execution.Id, null));
+        });
+    }
+
+    private Task SaveScheduleAsync() => GuardAsync(async () =>
+    {
+        var updated = await ReportService.UpdateAsync(await CurrentActor.GetAsync(), Report.Id,
+            new ReportInput(Report.Name, null, null, Report.Parameters, _state.Schedule()), default);
+        Dialogs.Close(new RunDialogResult(null, updated));
+    });
+
+    private Task RemoveScheduleAsync() => GuardAsync(async () =>
+    {
+        var updated = await ReportService.UpdateAsync(await CurrentActor.GetAsync(), Report.Id,
+            new ReportInput(Report.Name, null, null, Report.Parameters, null), default);
+        Dialogs.Close(new RunDialogResult(null, updated));
+    });
+
+    private async Task GuardAsync(Func<Task> action)
+    {
+        _message = null;
+        _busy = true;
+        try
+        {
+            _errors = new Dictionary<string, string[]>();
+            await action();
+        }
+        catch (ValidationException e)
+        {
+            _errors = e.Errors;
+            _message = e.Errors.Keys.Any(k => k.StartsWith("parameters.", StringComparison.Ordinal))
+                ? "The report's parameters are not valid for this window: " + string.Join(" ", e.Errors.Values.SelectMany(v => v)) + " Edit the report to fix them."
+                : "Check the fields marked below.";
+        }
+        catch (DomainException e)
+        {
+            _message = e.Message;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+}
