@@ -77,7 +77,7 @@ public sealed partial class Reports : IDisposable
     {
         if (r.NextRunAt is { } next) return next.ToString("yyyy-MM-dd HH:mm");
         if (r.Schedule is not { Paused: false } schedule) return "—";
-        // Until the scheduler (issue 4) records it, show when the schedule says it falls.
+        // Until the scheduler records it (within its next pass), show when the schedule says it falls.
         return schedule.NextOccurrence(Clock.GetUtcNow()) is { } expected ? $"{expected:yyyy-MM-dd HH:mm} (expected)" : "set by the scheduler";
     }
 

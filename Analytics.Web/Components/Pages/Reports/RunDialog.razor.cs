@@ -14,6 +14,8 @@ public sealed partial class RunDialog
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required ReportService ReportService { get; init; }
     [Inject] public required ExecutionService ExecutionService { get; init; }
+    [Inject] public required Analytics.Data.Collections.CollectionService Collections { get; init; }
+    [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required DialogService Dialogs { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
 
@@ -51,6 +53,16 @@ public sealed partial class RunDialog
             Dialogs.Close(new RunDialogResult(execution.Id, null));
         });
     }
+
+    /// <summary>Starts a data collection over the period and opens its page, where its segments fill in live.</summary>
+    private Task StartBackfillAsync() => GuardAsync(async () =>
+    {
+        var (start, end) = _state.BackfillPeriod();
+        var collection = await Collections.CreateAsync(await CurrentActor.GetAsync(),
+            new Analytics.Data.Collections.CollectionInput(Report.Id, start, end, _state.Granularity, _state.MaxConcurrency), default);
+        Dialogs.Close(null);
+        Navigation.NavigateTo($"/collections/{collection.Id}");
+    });
 
     private Task SaveScheduleAsync() => GuardAsync(async () =>
     {

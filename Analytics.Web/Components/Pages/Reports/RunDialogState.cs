@@ -145,6 +145,15 @@ public sealed class RunDialogState(DateOnly today)
         }
     }
 
+    /// <summary>The collection to start: the validated period, as [first day, day after the last) in UTC.</summary>
+    public (DateTimeOffset Start, DateTimeOffset End) BackfillPeriod()
+    {
+        var segments = BackfillSegments();
+        return (segments[0].Start, segments[^1].End);
+    }
+
+    public int MaxConcurrency { get; set; } = 10;
+
     public string DescribeBackfill()
     {
         try
