@@ -50,7 +50,9 @@ public sealed class FactQueryService(
         var stored = await db.MetricDefinitions.AsNoTracking().ToListAsync(ct);
         // Built-ins are seeded at start; a database that was only migrated still knows them.
         var definitions = BuiltInMetrics.All.Where(b => !stored.Any(m => m.Name == b.Name)).Concat(stored).ToList();
-        var plan = QueryPlanner.Plan(q, datasets, new MetricResolver(definitions));
+        var datasetIds = datasets.Select(d => d.Id).ToList();
+        var aggregates = await db.Set<FactProjection>().AsNoTracking().Where(p => datasetIds.Contains(p.DatasetId)).ToListAsync(ct);
+        var plan = QueryPlanner.Plan(q, datasets, new MetricResolver(definitions), aggregates);
 
         var key = CacheKey(q, visible, plan);
         if (useCache && cache.TryGet(key, out var cached))
@@ -82,7 +84,7 @@ public sealed class FactQueryService(
         var tables = plan.Datasets.SelectMany(d => d.Segments).Select(s => s.Table).Distinct().ToList();
         var meta = new QueryMeta(
             plan.Datasets.Select(d => new DatasetReadMeta(d.Dataset.Id, d.Dataset.Key, d.Dataset.SourceId, d.Dataset.DataVersion,
-                d.Segments.Select(Describe).ToList())).ToList(),
+                d.Segments.Select(s => Describe(d, s)).ToList())).ToList(),
             Rollup: tables.Count == 0 ? "raw" : tables.Max().ToString().ToLowerInvariant(),
             Cache: useCache ? "miss" : "off",
             TimeZone: q.Zone.Id,
@@ -114,7 +116,10 @@ public sealed class FactQueryService(
     /// <summary>
     /// <c>SELECT [ts,] dN…, AGG(mN)… FROM facts|fact_rollups WHERE dataset_id = @ds [AND grain = @gK] AND ts &gt;= @sK AND
     /// ts &lt; @eK AND dN IN (@fI_J…) GROUP BY …</c>, one branch per segment joined by <c>UNION ALL</c>. Column names come
-    /// from slot numbers of the dataset definition; every value is a parameter.
+    /// from slot numbers of the dataset definition; every value is a parameter. A day projection's rows are read as
+    /// they are stored, without <c>GROUP BY</c>: the planner chose it because it is small, and the second stage sums
+    /// per bucket and group anyway (SQLite sorts a <c>GROUP BY</c> over non-key columns in a temporary b-tree, which
+    /// cost more than the summing in C#). Averages never read aggregates, so every branch has the same columns.
     /// </summary>
     internal static void BuildCommand(DbCommand command, DatasetRead read)
     {
@@ -123,8 +128,11 @@ public sealed class FactQueryService(
         if (read.GroupByTime) groups.Add("ts");
         groups.AddRange(read.GroupSlots.Select(s => $"d{s}"));
         select.AppendJoin(", ", groups);
+        var plain = new StringBuilder().AppendJoin(", ", groups);
         foreach (var m in read.Measures)
         {
+            if (plain.Length > 0) plain.Append(", ");
+            plain.Append('m').Append(m.Slot);
             if (select.Length > 0) select.Append(", ");
             select.Append(m.Aggregation switch
             {
@@ -160,10 +168,16 @@ public sealed class FactQueryService(
         {
             var segment = read.Segments[k];
             if (k > 0) sql.Append("\nUNION ALL\n");
-            sql.Append("SELECT ").Append(select).Append(" FROM ");
+            var projected = segment.Table == FactTable.Day;
+            sql.Append("SELECT ").Append(projected ? plain : select).Append(" FROM ");
             if (segment.Table == FactTable.Raw)
             {
                 sql.Append("facts WHERE dataset_id = @ds");
+            }
+            else if (projected)
+            {
+                sql.Append("fact_projection_rows WHERE dataset_id = @ds AND projection = @p").Append(k);
+                Add(command, $"@p{k}", read.Projection ?? throw new InvalidOperationException("A day segment needs a projection."));
             }
             else
             {
@@ -173,7 +187,7 @@ public sealed class FactQueryService(
             sql.Append(" AND ts >= @s").Append(k).Append(" AND ts < @e").Append(k).Append(filters);
             Add(command, $"@s{k}", segment.Start);
             Add(command, $"@e{k}", segment.End);
-            if (groups.Count > 0) sql.Append(" GROUP BY ").AppendJoin(", ", groups);
+            if (groups.Count > 0 && !projected) sql.Append(" GROUP BY ").AppendJoin(", ", groups);
         }
         command.CommandText = sql.ToString();
     }
@@ -200,8 +214,12 @@ public sealed class FactQueryService(
         }
     }
 
-    private static string Describe(ReadSegment s) =>
-        $"{s.Table.ToString().ToLowerInvariant()} {DateTimeOffset.FromUnixTimeSeconds(s.Start):yyyy-MM-dd'T'HH:mm'Z'}..{DateTimeOffset.FromUnixTimeSeconds(s.End):yyyy-MM-dd'T'HH:mm'Z'}";
+    private static string Describe(DatasetRead read, ReadSegment s) =>
+        $"{s.Table.ToString().ToLowerInvariant()}{(s.Table == FactTable.Day ? ProjectionName(read) : "")} {DateTimeOffset.FromUnixTimeSeconds(s.Start):yyyy-MM-dd'T'HH:mm'Z'}..{DateTimeOffset.FromUnixTimeSeconds(s.End):yyyy-MM-dd'T'HH:mm'Z'}";
+
+    /// <summary><c>(campaign, campaign_type)</c>: the dimensions a day projection keeps.</summary>
+    private static string ProjectionName(DatasetRead read) =>
+        "(" + string.Join(", ", FactProjections.Slots(read.Projection ?? 0).Select(s => read.Dataset.Dimensions.FirstOrDefault(d => d.Slot == s)?.Name ?? $"d{s}")) + ")";
 
     private static void Add(DbCommand command, string name, object value)
     {
