@@ -68,6 +68,11 @@ public sealed class FactQueryService(
         {
             await using var command = connection.CreateCommand();
             BuildCommand(command, read);
+            if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+            {
+                SqliteFactReader.Read(sqlite, command, read, assembler, ct);
+                continue;
+            }
             await using var reader = await command.ExecuteReaderAsync(ct);
             await ReadAsync(reader, read, assembler, ct);
         }
@@ -123,18 +128,22 @@ public sealed class FactQueryService(
     /// </summary>
     internal static void BuildCommand(DbCommand command, DatasetRead read)
     {
-        var select = new StringBuilder();
         var groups = new List<string>();
         if (read.GroupByTime) groups.Add("ts");
         groups.AddRange(read.GroupSlots.Select(s => $"d{s}"));
-        select.AppendJoin(", ", groups);
-        var plain = new StringBuilder().AppendJoin(", ", groups);
+        // With group-by dimensions, each row also carries a fact hash of its group: the reader resolves the values once
+        // per hash instead of decoding and hashing strings on every row (one fact hash always has the same values).
+        var grouped = read.GroupSlots.Count > 0;
+        var aggregated = new List<string>();
+        var stored = new List<string>();
+        if (read.GroupByTime) { aggregated.Add("ts"); stored.Add("ts"); }
+        if (grouped) { aggregated.Add("MIN(dim_hash)"); stored.Add("dim_hash"); }
+        aggregated.AddRange(read.GroupSlots.Select(s => $"d{s}"));
+        stored.AddRange(read.GroupSlots.Select(s => $"d{s}"));
         foreach (var m in read.Measures)
         {
-            if (plain.Length > 0) plain.Append(", ");
-            plain.Append('m').Append(m.Slot);
-            if (select.Length > 0) select.Append(", ");
-            select.Append(m.Aggregation switch
+            stored.Add($"m{m.Slot}");
+            aggregated.Add(m.Aggregation switch
             {
                 Aggregation.Min => $"MIN(m{m.Slot})",
                 Aggregation.Max => $"MAX(m{m.Slot})",
@@ -142,6 +151,8 @@ public sealed class FactQueryService(
                 _ => $"SUM(m{m.Slot})",
             });
         }
+        var select = string.Join(", ", aggregated);
+        var plain = string.Join(", ", stored);
 
         var filters = new StringBuilder();
         for (var i = 0; i < read.Filters.Count; i++)
@@ -192,25 +203,42 @@ public sealed class FactQueryService(
         command.CommandText = sql.ToString();
     }
 
+    /// <summary>
+    /// Feeds the rows to the assembler, reusing one partial array (the assembler copies what it keeps). Group-by values
+    /// are read only for a group hash not seen before in this read.
+    /// </summary>
     private static async Task ReadAsync(DbDataReader reader, DatasetRead read, QueryAssembler assembler, CancellationToken ct)
     {
         var dims = read.GroupSlots.Count;
+        var values = new string?[dims];
+        var partials = new Partial[read.Measures.Count];
+        var averages = read.Measures.Select(m => m.Aggregation == Aggregation.Avg).ToArray();
+        var combinations = new Dictionary<long, int>();
+        var none = dims == 0 ? assembler.Combination([]) : -1;
         while (await reader.ReadAsync(ct))
         {
             var c = 0;
             var ts = read.GroupByTime ? reader.GetInt64(c++) : 0L;
-            var values = new string?[dims];
-            for (var i = 0; i < dims; i++, c++) values[i] = reader.IsDBNull(c) ? null : reader.GetString(c);
-            var partials = new Partial[read.Measures.Count];
-            for (var i = 0; i < read.Measures.Count; i++)
+            var combination = none;
+            if (dims > 0)
+            {
+                var hash = reader.GetInt64(c++);
+                if (!combinations.TryGetValue(hash, out combination))
+                {
+                    for (var i = 0; i < dims; i++) values[i] = reader.IsDBNull(c + i) ? null : reader.GetString(c + i);
+                    combinations[hash] = combination = assembler.Combination(values);
+                }
+                c += dims;
+            }
+            for (var i = 0; i < partials.Length; i++)
             {
                 double? value = reader.IsDBNull(c) ? null : reader.GetDouble(c);
                 c++;
                 long count = 0;
-                if (read.Measures[i].Aggregation == Aggregation.Avg) count = reader.GetInt64(c++);
+                if (averages[i]) count = reader.GetInt64(c++);
                 partials[i] = new Partial(value, count);
             }
-            assembler.Add(new AggregateRow(ts, values, partials));
+            assembler.Add(ts, combination, partials);
         }
     }
 
