@@ -50,7 +50,9 @@ public sealed class FactQueryService(
         var stored = await db.MetricDefinitions.AsNoTracking().ToListAsync(ct);
         // Built-ins are seeded at start; a database that was only migrated still knows them.
         var definitions = BuiltInMetrics.All.Where(b => !stored.Any(m => m.Name == b.Name)).Concat(stored).ToList();
-        var plan = QueryPlanner.Plan(q, datasets, new MetricResolver(definitions));
+        var datasetIds = datasets.Select(d => d.Id).ToList();
+        var aggregates = await db.Set<FactProjection>().AsNoTracking().Where(p => datasetIds.Contains(p.DatasetId)).ToListAsync(ct);
+        var plan = QueryPlanner.Plan(q, datasets, new MetricResolver(definitions), aggregates);
 
         var key = CacheKey(q, visible, plan);
         if (useCache && cache.TryGet(key, out var cached))
@@ -66,6 +68,11 @@ public sealed class FactQueryService(
         {
             await using var command = connection.CreateCommand();
             BuildCommand(command, read);
+            if (connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+            {
+                SqliteFactReader.Read(sqlite, command, read, assembler, ct);
+                continue;
+            }
             await using var reader = await command.ExecuteReaderAsync(ct);
             await ReadAsync(reader, read, assembler, ct);
         }
@@ -82,7 +89,7 @@ public sealed class FactQueryService(
         var tables = plan.Datasets.SelectMany(d => d.Segments).Select(s => s.Table).Distinct().ToList();
         var meta = new QueryMeta(
             plan.Datasets.Select(d => new DatasetReadMeta(d.Dataset.Id, d.Dataset.Key, d.Dataset.SourceId, d.Dataset.DataVersion,
-                d.Segments.Select(Describe).ToList())).ToList(),
+                d.Segments.Select(s => Describe(d, s)).ToList())).ToList(),
             Rollup: tables.Count == 0 ? "raw" : tables.Max().ToString().ToLowerInvariant(),
             Cache: useCache ? "miss" : "off",
             TimeZone: q.Zone.Id,
@@ -114,19 +121,29 @@ public sealed class FactQueryService(
     /// <summary>
     /// <c>SELECT [ts,] dN…, AGG(mN)… FROM facts|fact_rollups WHERE dataset_id = @ds [AND grain = @gK] AND ts &gt;= @sK AND
     /// ts &lt; @eK AND dN IN (@fI_J…) GROUP BY …</c>, one branch per segment joined by <c>UNION ALL</c>. Column names come
-    /// from slot numbers of the dataset definition; every value is a parameter.
+    /// from slot numbers of the dataset definition; every value is a parameter. A day projection's rows are read as
+    /// they are stored, without <c>GROUP BY</c>: the planner chose it because it is small, and the second stage sums
+    /// per bucket and group anyway (SQLite sorts a <c>GROUP BY</c> over non-key columns in a temporary b-tree, which
+    /// cost more than the summing in C#). Averages never read aggregates, so every branch has the same columns.
     /// </summary>
     internal static void BuildCommand(DbCommand command, DatasetRead read)
     {
-        var select = new StringBuilder();
         var groups = new List<string>();
         if (read.GroupByTime) groups.Add("ts");
         groups.AddRange(read.GroupSlots.Select(s => $"d{s}"));
-        select.AppendJoin(", ", groups);
+        // With group-by dimensions, each row also carries a fact hash of its group: the reader resolves the values once
+        // per hash instead of decoding and hashing strings on every row (one fact hash always has the same values).
+        var grouped = read.GroupSlots.Count > 0;
+        var aggregated = new List<string>();
+        var stored = new List<string>();
+        if (read.GroupByTime) { aggregated.Add("ts"); stored.Add("ts"); }
+        if (grouped) { aggregated.Add("MIN(dim_hash)"); stored.Add("dim_hash"); }
+        aggregated.AddRange(read.GroupSlots.Select(s => $"d{s}"));
+        stored.AddRange(read.GroupSlots.Select(s => $"d{s}"));
         foreach (var m in read.Measures)
         {
-            if (select.Length > 0) select.Append(", ");
-            select.Append(m.Aggregation switch
+            stored.Add($"m{m.Slot}");
+            aggregated.Add(m.Aggregation switch
             {
                 Aggregation.Min => $"MIN(m{m.Slot})",
                 Aggregation.Max => $"MAX(m{m.Slot})",
@@ -134,6 +151,8 @@ public sealed class FactQueryService(
                 _ => $"SUM(m{m.Slot})",
             });
         }
+        var select = string.Join(", ", aggregated);
+        var plain = string.Join(", ", stored);
 
         var filters = new StringBuilder();
         for (var i = 0; i < read.Filters.Count; i++)
@@ -160,10 +179,16 @@ public sealed class FactQueryService(
         {
             var segment = read.Segments[k];
             if (k > 0) sql.Append("\nUNION ALL\n");
-            sql.Append("SELECT ").Append(select).Append(" FROM ");
+            var projected = segment.Table == FactTable.Day;
+            sql.Append("SELECT ").Append(projected ? plain : select).Append(" FROM ");
             if (segment.Table == FactTable.Raw)
             {
                 sql.Append("facts WHERE dataset_id = @ds");
+            }
+            else if (projected)
+            {
+                sql.Append("fact_projection_rows WHERE dataset_id = @ds AND projection = @p").Append(k);
+                Add(command, $"@p{k}", read.Projection ?? throw new InvalidOperationException("A day segment needs a projection."));
             }
             else
             {
@@ -173,35 +198,56 @@ public sealed class FactQueryService(
             sql.Append(" AND ts >= @s").Append(k).Append(" AND ts < @e").Append(k).Append(filters);
             Add(command, $"@s{k}", segment.Start);
             Add(command, $"@e{k}", segment.End);
-            if (groups.Count > 0) sql.Append(" GROUP BY ").AppendJoin(", ", groups);
+            if (groups.Count > 0 && !projected) sql.Append(" GROUP BY ").AppendJoin(", ", groups);
         }
         command.CommandText = sql.ToString();
     }
 
+    /// <summary>
+    /// Feeds the rows to the assembler, reusing one partial array (the assembler copies what it keeps). Group-by values
+    /// are read only for a group hash not seen before in this read.
+    /// </summary>
     private static async Task ReadAsync(DbDataReader reader, DatasetRead read, QueryAssembler assembler, CancellationToken ct)
     {
         var dims = read.GroupSlots.Count;
+        var values = new string?[dims];
+        var partials = new Partial[read.Measures.Count];
+        var averages = read.Measures.Select(m => m.Aggregation == Aggregation.Avg).ToArray();
+        var combinations = new Dictionary<long, int>();
+        var none = dims == 0 ? assembler.Combination([]) : -1;
         while (await reader.ReadAsync(ct))
         {
             var c = 0;
             var ts = read.GroupByTime ? reader.GetInt64(c++) : 0L;
-            var values = new string?[dims];
-            for (var i = 0; i < dims; i++, c++) values[i] = reader.IsDBNull(c) ? null : reader.GetString(c);
-            var partials = new Partial[read.Measures.Count];
-            for (var i = 0; i < read.Measures.Count; i++)
+            var combination = none;
+            if (dims > 0)
+            {
+                var hash = reader.GetInt64(c++);
+                if (!combinations.TryGetValue(hash, out combination))
+                {
+                    for (var i = 0; i < dims; i++) values[i] = reader.IsDBNull(c + i) ? null : reader.GetString(c + i);
+                    combinations[hash] = combination = assembler.Combination(values);
+                }
+                c += dims;
+            }
+            for (var i = 0; i < partials.Length; i++)
             {
                 double? value = reader.IsDBNull(c) ? null : reader.GetDouble(c);
                 c++;
                 long count = 0;
-                if (read.Measures[i].Aggregation == Aggregation.Avg) count = reader.GetInt64(c++);
+                if (averages[i]) count = reader.GetInt64(c++);
                 partials[i] = new Partial(value, count);
             }
-            assembler.Add(new AggregateRow(ts, values, partials));
+            assembler.Add(ts, combination, partials);
         }
     }
 
-    private static string Describe(ReadSegment s) =>
-        $"{s.Table.ToString().ToLowerInvariant()} {DateTimeOffset.FromUnixTimeSeconds(s.Start):yyyy-MM-dd'T'HH:mm'Z'}..{DateTimeOffset.FromUnixTimeSeconds(s.End):yyyy-MM-dd'T'HH:mm'Z'}";
+    private static string Describe(DatasetRead read, ReadSegment s) =>
+        $"{s.Table.ToString().ToLowerInvariant()}{(s.Table == FactTable.Day ? ProjectionName(read) : "")} {DateTimeOffset.FromUnixTimeSeconds(s.Start):yyyy-MM-dd'T'HH:mm'Z'}..{DateTimeOffset.FromUnixTimeSeconds(s.End):yyyy-MM-dd'T'HH:mm'Z'}";
+
+    /// <summary><c>(campaign, campaign_type)</c>: the dimensions a day projection keeps.</summary>
+    private static string ProjectionName(DatasetRead read) =>
+        "(" + string.Join(", ", FactProjections.Slots(read.Projection ?? 0).Select(s => read.Dataset.Dimensions.FirstOrDefault(d => d.Slot == s)?.Name ?? $"d{s}")) + ")";
 
     private static void Add(DbCommand command, string name, object value)
     {

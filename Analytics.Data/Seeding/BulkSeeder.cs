@@ -39,6 +39,8 @@ public sealed class BulkSeeder(IDbContextFactory<AnalyticsDbContext> factory, Fa
             {
                 await db.Facts.Where(f => f.DatasetId == old.Id).ExecuteDeleteAsync(ct);
                 await db.Set<FactRollup>().Where(r => r.DatasetId == old.Id).ExecuteDeleteAsync(ct);
+                await db.Set<FactProjectionRow>().Where(r => r.DatasetId == old.Id).ExecuteDeleteAsync(ct);
+                await db.Set<FactProjection>().Where(r => r.DatasetId == old.Id).ExecuteDeleteAsync(ct);
                 db.Datasets.Remove(old);
             }
             await db.SaveChangesAsync(ct);

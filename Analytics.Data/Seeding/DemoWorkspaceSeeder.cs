@@ -71,6 +71,8 @@ public sealed class DemoWorkspaceSeeder(
                 logger.LogWarning("Demo instance {Source} was half seeded; seeding its data again", instance.SourceId);
                 await db.Facts.Where(f => f.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
                 await db.Set<FactRollup>().Where(r => r.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
+                await db.Set<FactProjectionRow>().Where(r => r.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
+                await db.Set<FactProjection>().Where(r => r.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
                 await db.SeededAnomalies.Where(a => a.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
                 await db.Datasets.Where(d => d.Id == dataset.Id).ExecuteDeleteAsync(ct);
             }

@@ -3,10 +3,14 @@ using Analytics.Domain.Metrics;
 
 namespace Analytics.Domain.Query;
 
-/// <summary>Where facts are read from: the raw fact table or a pre-aggregated UTC rollup.</summary>
+/// <summary>
+/// Where facts are read from: the raw fact table, a day projection (<see cref="DatasetRead.Projection"/>: the facts
+/// summed per UTC day over the dimensions it does not keep) or a full UTC week or month rollup.
+/// </summary>
 public enum FactTable
 {
     Raw,
+    Day,
     Week,
     Month,
 }
@@ -27,7 +31,8 @@ public sealed record DatasetRead(
     IReadOnlyList<(int Slot, IReadOnlyList<string?> Values)> Filters,
     IReadOnlyList<MeasureRead> Measures,
     IReadOnlyList<ReadSegment> Segments,
-    bool GroupByTime);
+    bool GroupByTime,
+    int? Projection = null);
 
 public sealed record QueryPlan(
     NormalizedQuery Query,
@@ -39,14 +44,17 @@ public sealed record QueryPlan(
 
 /// <summary>
 /// Decides which datasets answer a query and how: datasets that have every asked measure and dimension, read "as one";
-/// refuses non-additive measures where they would be summed; picks the coarsest rollup that answers exactly.
+/// refuses non-additive measures where they would be summed; picks the rollups that answer exactly: without statistics
+/// the coarsest, with them (<see cref="FactProjection"/>) the combination of full rollups, the smallest covering day
+/// projection and raw facts that reads the fewest rows.
 /// </summary>
 public static class QueryPlanner
 {
     private static readonly string[] GrainOrder = ["hour", "day", "week", "month"];
 
     /// <param name="candidates">The visible datasets of the chosen sources (already narrowed to <c>dataset</c> when given).</param>
-    public static QueryPlan Plan(NormalizedQuery query, IReadOnlyList<Dataset> candidates, MetricResolver metrics)
+    /// <param name="aggregates">Each dataset's pre-aggregated tables and their row counts; none keeps the coarsest-rollup rule.</param>
+    public static QueryPlan Plan(NormalizedQuery query, IReadOnlyList<Dataset> candidates, MetricResolver metrics, IReadOnlyList<FactProjection>? aggregates = null)
     {
         var errors = new Dictionary<string, string[]>();
         var knownMeasures = candidates.SelectMany(d => d.Measures).Select(m => m.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -118,13 +126,51 @@ public static class QueryPlanner
         {
             var measures = baseMeasures.Select(m => d.Measure(m)!).Select(m => new MeasureRead(m.Name, m.Slot, m.Aggregation)).ToList();
             var rollupable = measures.All(m => m.Aggregation != Aggregation.Avg && d.Measure(m.Name)!.Additive);
-            var segments = rollupable ? Segments(query.Start, query.End, query.Granularity, query.Zone, [FactTable.Month, FactTable.Week]) : [new ReadSegment(FactTable.Raw, query.Start, query.End)];
-            return new DatasetRead(d,
-                query.GroupBy.Select(g => d.Dimension(g)!.Slot).ToList(),
-                query.Filters.Select(f => (d.Dimension(f.Dimension)!.Slot, f.Values)).ToList(),
-                measures, segments, query.Granularity != Granularity.None);
+            var groupSlots = query.GroupBy.Select(g => d.Dimension(g)!.Slot).ToList();
+            var filters = query.Filters.Select(f => (d.Dimension(f.Dimension)!.Slot, f.Values)).ToList();
+            if (!rollupable)
+                return new DatasetRead(d, groupSlots, filters, measures, [new ReadSegment(FactTable.Raw, query.Start, query.End)], query.Granularity != Granularity.None);
+            var (segments, projection) = Cheapest(query, d, FactProjections.Mask(groupSlots.Concat(filters.Select(f => f.Slot))),
+                aggregates?.Where(a => a.DatasetId == d.Id).ToList() ?? []);
+            return new DatasetRead(d, groupSlots, filters, measures, segments, query.Granularity != Granularity.None, projection);
         }).ToList();
         return new QueryPlan(query, resolved, baseMeasures, aggregations, reads, warnings);
+    }
+
+    /// <summary>
+    /// The segments that read the fewest rows. The day projection considered is the smallest one that keeps every
+    /// grouped and filtered dimension (<paramref name="needed"/>); each ordered choice of month rollup, week rollup and
+    /// that projection (coarse to fine, raw facts for what none answers exactly) is costed as Σ segment length × the
+    /// table's row count — all tables span the dataset's whole time range, so rows per second scale with it. Raw facts
+    /// are costed at twice the largest aggregate (facts hold at least as many rows as any aggregate of them). Without a
+    /// covering projection the full rollups are read as before: the coarsest that answers.
+    /// </summary>
+    private static (IReadOnlyList<ReadSegment> Segments, int? Projection) Cheapest(NormalizedQuery query, Dataset dataset, int needed, List<FactProjection> aggregates)
+    {
+        IReadOnlyList<FactTable> rollups = [FactTable.Month, FactTable.Week];
+        var projection = aggregates.Where(a => a.Grain == FactProjection.Day && a.Dimensions >= 0 && (a.Dimensions & needed) == needed)
+            .OrderBy(a => a.RowCount).ThenBy(a => a.Dimensions).FirstOrDefault();
+        if (projection is null) return (Segments(query.Start, query.End, query.Granularity, query.Zone, rollups), null);
+
+        var largest = aggregates.Max(a => a.RowCount);
+        double Rows(FactTable table) => table switch
+        {
+            FactTable.Day => projection.RowCount,
+            FactTable.Raw => 2.0 * Math.Max(1, largest),
+            _ => aggregates.FirstOrDefault(a => a.Grain == (table == FactTable.Week ? FactRollup.Week : FactRollup.Month) && a.Dimensions == FactProjection.AllDimensions)?.RowCount
+                 ?? 2.0 * Math.Max(1, largest),
+        };
+        IReadOnlyList<ReadSegment>? best = null;
+        var bestCost = double.MaxValue;
+        FactTable[] levels = [FactTable.Month, FactTable.Week, FactTable.Day];
+        for (var choice = 1; choice < 1 << levels.Length; choice++)
+        {
+            var chosen = levels.Where((_, i) => (choice & (1 << i)) != 0).ToList();
+            var segments = Segments(query.Start, query.End, query.Granularity, query.Zone, chosen);
+            var cost = segments.Sum(s => (double)(s.End - s.Start) * Rows(s.Table));
+            if (cost < bestCost) (best, bestCost) = (segments, cost);
+        }
+        return best!.Any(s => s.Table == FactTable.Day) ? (best!, projection.Dimensions) : (best!, null);
     }
 
     /// <summary>Count is summed like a sum when partial counts are combined.</summary>
@@ -179,7 +225,7 @@ public static class QueryPlanner
         if (start >= end) return [];
         for (var i = 0; i < levels.Count; i++)
         {
-            var rollup = levels[i] == FactTable.Month ? Granularity.Month : Granularity.Week;
+            var rollup = levels[i] switch { FactTable.Month => Granularity.Month, FactTable.Week => Granularity.Week, _ => Granularity.Day };
             var first = TimeBuckets.Start(start, rollup, TimeZoneInfo.Utc);
             if (first < start) first = TimeBuckets.Next(first, rollup, TimeZoneInfo.Utc);
             var last = TimeBuckets.Start(end, rollup, TimeZoneInfo.Utc);
@@ -194,6 +240,8 @@ public static class QueryPlanner
     {
         if (granularity == Granularity.None) return true;
         if (granularity < rollup) return false;
+        // UTC days nest in UTC days, ISO weeks and months.
+        if (rollup == Granularity.Day && zone == TimeZoneInfo.Utc) return true;
         var checkedBuckets = 0;
         for (var b = first; b < last; b = TimeBuckets.Next(b, rollup, TimeZoneInfo.Utc))
         {

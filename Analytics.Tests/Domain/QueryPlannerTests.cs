@@ -95,3 +95,91 @@ public sealed class QueryPlannerTests
         act.Should().Throw<ValidationException>().Which.Errors.Keys.Should().BeEquivalentTo("metrics", "granularity", "limit", "timeZone", "timeRange");
     }
 }
+
+/// <summary>The planner's choice between full rollups, day projections and raw facts, from row counts.</summary>
+public sealed class ProjectionPlannerTests
+{
+    private static readonly Dataset Ads = new()
+    {
+        Id = 7, Key = "ads", Name = "Ads", SourceId = "s", Grain = "day",
+        Dimensions = [new("campaign", "Campaign", 1), new("asin", "ASIN", 2), new("campaign_type", "Type", 3)],
+        Measures = [new("spend", "Spend", 3), new("sales", "Sales", 4), new("bid", "Bid", 5, Aggregation.Avg)],
+    };
+
+    /// <summary>The 1M-row benchmark's shape: 137 campaigns × 10 ASINs × 730 days.</summary>
+    private static readonly FactProjection[] Stats =
+    [
+        new() { DatasetId = 7, Grain = FactRollup.Week, Dimensions = FactProjection.AllDimensions, RowCount = 143_850 },
+        new() { DatasetId = 7, Grain = FactRollup.Month, Dimensions = FactProjection.AllDimensions, RowCount = 34_250 },
+        new() { DatasetId = 7, Grain = FactProjection.Day, Dimensions = 0, RowCount = 730 },
+        new() { DatasetId = 7, Grain = FactProjection.Day, Dimensions = 0b100, RowCount = 2_190 },
+        new() { DatasetId = 7, Grain = FactProjection.Day, Dimensions = 0b101, RowCount = 100_010 },
+    ];
+
+    private static DatasetRead Read(string granularity, string[] metrics, string[] groupBy, string? zone = null, IReadOnlyList<FactProjection>? stats = null,
+        string from = "2025-01-01T00:00:00Z", string to = "2026-01-01T00:00:00Z")
+    {
+        var query = new SemanticQuery
+        {
+            Metrics = metrics, GroupBy = groupBy, Granularity = granularity, TimeZone = zone,
+            TimeRange = new QueryTimeRange(DateTimeOffset.Parse(from), DateTimeOffset.Parse(to)),
+        };
+        return QueryPlanner.Plan(NormalizedQuery.From(query, null), [Ads], new MetricResolver(BuiltInMetrics.All), stats ?? Stats).Datasets.Single();
+    }
+
+    [Fact]
+    public void Daily_ROAS_by_campaign_reads_the_smallest_projection_that_keeps_the_campaign()
+    {
+        var read = Read("day", ["roas"], ["campaign"]);
+        read.Projection.Should().Be(0b101);
+        read.Segments.Should().Equal(new ReadSegment(FactTable.Day, DateTimeOffset.Parse("2025-01-01T00:00:00Z").ToUnixTimeSeconds(), DateTimeOffset.Parse("2026-01-01T00:00:00Z").ToUnixTimeSeconds()));
+    }
+
+    [Fact]
+    public void Monthly_totals_read_the_totals_projection_not_the_monthly_rollup() =>
+        Read("month", ["spend", "sales"], []).Should().Match<DatasetRead>(r => r.Projection == 0 && r.Segments.All(s => s.Table == FactTable.Day));
+
+    [Fact]
+    public void A_filter_counts_as_a_dimension_the_projection_must_keep()
+    {
+        var query = new SemanticQuery
+        {
+            Metrics = ["spend"], Granularity = "month", Filters = new Dictionary<string, IReadOnlyList<string?>> { ["campaign"] = ["x"] },
+            TimeRange = new QueryTimeRange(DateTimeOffset.Parse("2025-01-01T00:00:00Z"), DateTimeOffset.Parse("2026-01-01T00:00:00Z")),
+        };
+        var read = QueryPlanner.Plan(NormalizedQuery.From(query, null), [Ads], new MetricResolver(BuiltInMetrics.All), Stats).Datasets.Single();
+        // 12 months × 34,250 / 24 rows from the monthly rollup beat 365 × 137 from the (campaign, type) projection.
+        read.Projection.Should().BeNull();
+        read.Segments.Should().OnlyContain(s => s.Table == FactTable.Month);
+    }
+
+    [Fact]
+    public void No_projection_keeps_the_ASIN_so_by_ASIN_reads_rollups_and_raw_facts() =>
+        Read("week", ["spend"], ["asin"], from: "2025-01-06T00:00:00Z", to: "2025-12-29T00:00:00Z")
+            .Should().Match<DatasetRead>(r => r.Projection == null && r.Segments.All(s => s.Table == FactTable.Week));
+
+    [Fact]
+    public void UTC_day_projections_do_not_answer_days_in_another_zone() =>
+        Read("day", ["roas"], ["campaign"], zone: "America/New_York").Segments.Should().OnlyContain(s => s.Table == FactTable.Raw);
+
+    [Fact]
+    public void UTC_day_projections_answer_whole_days_of_a_zone_without_offset_for_totals() =>
+        Read("none", ["spend"], ["campaign_type"], zone: "America/New_York").Should().Match<DatasetRead>(r => r.Projection == 0b100 && r.Segments.All(s => s.Table == FactTable.Day));
+
+    [Fact]
+    public void Averages_never_read_aggregates() =>
+        Read("day", ["bid"], ["campaign"]).Should().Match<DatasetRead>(r => r.Projection == null && r.Segments.Single().Table == FactTable.Raw);
+
+    [Fact]
+    public void Without_statistics_the_coarsest_rollup_answers_as_before() =>
+        Read("month", ["spend"], [], stats: []).Should().Match<DatasetRead>(r => r.Projection == null && r.Segments.All(s => s.Table == FactTable.Month));
+
+    [Fact]
+    public void Projections_above_a_quarter_of_the_facts_or_dominated_by_an_equal_superset_are_not_kept() =>
+        FactProjections.Keep(new Dictionary<int, long> { [0] = 730, [0b001] = 100_010, [0b100] = 2_190, [0b101] = 100_010, [0b010] = 1_000_000, [0b011] = 1_000_000 }, 1_000_000)
+            .Should().Equal(0, 0b100, 0b101);
+
+    [Fact]
+    public void Candidates_are_totals_single_dimensions_and_pairs_but_never_every_dimension() =>
+        FactProjections.Candidates(Ads).Should().Equal(0, 0b001, 0b010, 0b100, 0b011, 0b101, 0b110);
+}

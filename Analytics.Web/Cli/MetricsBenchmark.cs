@@ -12,10 +12,12 @@ using Microsoft.Data.Sqlite;
 namespace Analytics.Web.Cli;
 
 /// <summary>
-/// <c>bench metrics [--ingest-points N] [--batch N] [--senders N] [--points N]</c>: starts the whole app on a loopback
-/// port over a fresh temporary SQLite database and (1) ingests N points (default 2,000,000) over HTTP in batches
-/// (default 10,000) from concurrent senders (default 3), (2) inserts the same points straight through
-/// Microsoft.Data.Sqlite (prepared single-row INSERT, one transaction per batch) into a fresh table of the same shape,
+/// <c>bench metrics [--ingest-points N] [--batch N] [--senders N] [--rounds N] [--points N]</c>: starts the whole app on
+/// a loopback port over a fresh temporary SQLite database and (1) ingests N points (default 2,000,000) over HTTP in
+/// batches (default 10,000) from concurrent senders (default 3), and (2) inserts the same points straight through
+/// Microsoft.Data.Sqlite (prepared single-row INSERT, one transaction per batch) into a table of the same shape —
+/// interleaved in rounds (default 5: http+raw, raw+http, …, each round new points appended to both tables, so both grow
+/// alike) and reported as medians, so a noisy neighbour on a shared machine slows both sides instead of one; then
 /// (3) bulk-loads raw points up to <c>--points</c> (default 10,000,000), rebuilds the rollups, and measures
 /// dashboard-shaped <c>POST /api/v1/metrics/query</c> latencies over HTTP.
 /// </summary>
@@ -65,18 +67,42 @@ internal sealed class MetricsBenchmark : IBenchmark
             var minute = MetricResolution.OneMinute.Ms();
             now -= now % (5 * minute);
 
-            // (1) HTTP ingest. Batches are serialized before the clock starts; each holds SeriesCount series × consecutive seconds.
+            // (1) and (2), interleaved. Batches are serialized before the clock starts; each holds SeriesCount series ×
+            // consecutive seconds; round r covers its own seconds, so every point is new in both tables.
+            var rounds = (int)Math.Max(1, CommandLine.LongOption(args, "--rounds") ?? 5);
+            var perRound = ingestPoints / rounds;
+            ingestPoints = perRound * rounds;
             var perSeries = ingestPoints / SeriesCount;
             var start = now - perSeries * 1000;
-            var batches = BuildBatches(ingestPoints, batchSize, start);
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = senders };
             using var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            await SendAsync(http, batches.Take(1).ToList(), 1, ct); // warm-up (JIT, series creation); re-sent below, idempotent
-            var ingestWatch = Stopwatch.StartNew();
-            await SendAsync(http, batches, senders, ct);
-            ingestWatch.Stop();
-            var ingestRate = ingestPoints / ingestWatch.Elapsed.TotalSeconds;
+            // Warm-up (JIT, connections, the first series) on a metric of its own and times before the measured ones.
+            await SendAsync(http, BuildBatches(Math.Min(batchSize, perRound), batchSize, start - 86_400_000, "bench.warmup"), 1, ct);
+            using var raw = RawTable.Create(Path.Combine(directory.FullName, "raw.db"));
+            raw.Insert(Math.Min(batchSize, perRound), batchSize, start - 86_400_000);
+            var httpRates = new List<double>();
+            var rawRates = new List<double>();
+            var batches = new List<byte[]>();
+            var ingestSeconds = 0.0;
+            for (var r = 0; r < rounds; r++)
+            {
+                var roundStart = start + (long)r * (perRound / SeriesCount) * 1000;
+                var roundBatches = BuildBatches(perRound, batchSize, roundStart);
+                batches.AddRange(roundBatches);
+                async Task HttpAsync()
+                {
+                    var watch = Stopwatch.StartNew();
+                    await SendAsync(http, roundBatches, senders, ct);
+                    ingestSeconds += watch.Elapsed.TotalSeconds;
+                    httpRates.Add(perRound / watch.Elapsed.TotalSeconds);
+                }
+                void Raw() => rawRates.Add(raw.Insert(perRound, batchSize, roundStart));
+                if (r % 2 == 0) { await HttpAsync(); Raw(); }
+                else { Raw(); await HttpAsync(); }
+            }
+            var ingestRate = Median(httpRates);
+            var rawRate = Median(rawRates);
 
             // Where the time goes (diagnostics): parsing alone, one thread; the writer alone, on parsed points of another metric.
             var ingestOptions = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetricsOptions>>().Value.Ingest;
@@ -90,9 +116,6 @@ internal sealed class MetricsBenchmark : IBenchmark
             writerWatch.Stop();
             parsed.Clear();
             renamed.Clear();
-
-            // (2) raw Microsoft.Data.Sqlite inserts of the same points.
-            var rawRate = RawInsertRate(Path.Combine(directory.FullName, "raw.db"), ingestPoints, batchSize, start);
 
             // (3) bulk load up to totalPoints raw points (10 s apart, ending now), rebuild rollups, time queries.
             var loadWatch = Stopwatch.StartNew();
@@ -151,9 +174,10 @@ internal sealed class MetricsBenchmark : IBenchmark
                 machine = new { Environment.ProcessorCount, os = Environment.OSVersion.ToString() },
                 ingest = new
                 {
-                    points = ingestPoints, batchSize, senders, seconds = Math.Round(ingestWatch.Elapsed.TotalSeconds, 2),
+                    points = ingestPoints, batchSize, senders, rounds, seconds = Math.Round(ingestSeconds, 2),
                     httpPointsPerSecond = Math.Round(ingestRate), rawSqlitePointsPerSecond = Math.Round(rawRate),
                     ratioToRaw = Math.Round(ingestRate / rawRate, 3),
+                    httpRounds = httpRates.Select(x => Math.Round(x)).ToList(), rawRounds = rawRates.Select(x => Math.Round(x)).ToList(),
                     parseOnlyPointsPerSecond = Math.Round(ingestPoints / parseWatch.Elapsed.TotalSeconds),
                     writerOnlyPointsPerSecond = Math.Round(ingestPoints / writerWatch.Elapsed.TotalSeconds),
                 },
@@ -184,7 +208,7 @@ internal sealed class MetricsBenchmark : IBenchmark
     private static double ValueOf(long i) => 50 + (i * 7919 % 1000) / 10.0;
 
     /// <summary>Point i: series i % SeriesCount, second i / SeriesCount after start.</summary>
-    private static List<byte[]> BuildBatches(long points, int batchSize, long start)
+    private static List<byte[]> BuildBatches(long points, int batchSize, long start, string name = "bench.ingest")
     {
         var batches = new List<byte[]>();
         var sb = new StringBuilder(batchSize * 110);
@@ -196,7 +220,7 @@ internal sealed class MetricsBenchmark : IBenchmark
                 if (i > first) sb.Append(',');
                 var series = i % SeriesCount;
                 var time = DateTimeOffset.FromUnixTimeMilliseconds(start + i / SeriesCount * 1000).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
-                sb.Append("{\"name\":\"bench.ingest\",\"time\":\"").Append(time).Append("\",\"value\":")
+                sb.Append("{\"name\":\"").Append(name).Append("\",\"time\":\"").Append(time).Append("\",\"value\":")
                     .Append(ValueOf(i).ToString(CultureInfo.InvariantCulture))
                     .Append(",\"tags\":{\"host\":\"h").Append(series % 20).Append("\",\"region\":\"r").Append(series / 20).Append("\"}}");
             }
@@ -223,37 +247,60 @@ internal sealed class MetricsBenchmark : IBenchmark
         }));
     }
 
-    private static double RawInsertRate(string path, long points, int batchSize, long start)
+    private static double Median(List<double> values)
     {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using (var setup = connection.CreateCommand())
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>
+    /// The raw baseline: a table of the same shape as <c>metric_points</c> in a database of its own, filled through
+    /// Microsoft.Data.Sqlite with a prepared single-row INSERT, one transaction per batch (as the app's writer).
+    /// </summary>
+    private sealed class RawTable : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+
+        private RawTable(SqliteConnection connection) => _connection = connection;
+
+        public static RawTable Create(string path)
         {
+            var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+            connection.Open();
+            using var setup = connection.CreateCommand();
             setup.CommandText = "PRAGMA journal_mode=WAL; " + "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; " +
                 "CREATE TABLE raw_points (series_id INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL, CONSTRAINT pk_raw_points PRIMARY KEY (series_id, ts));";
             setup.ExecuteNonQuery();
+            return new RawTable(connection);
         }
-        var watch = Stopwatch.StartNew();
-        for (long first = 0; first < points; first += batchSize)
+
+        /// <summary>Inserts the points <see cref="BuildBatches"/> would send for (<paramref name="points"/>, <paramref name="start"/>); returns points per second.</summary>
+        public double Insert(long points, int batchSize, long start)
         {
-            using var transaction = connection.BeginTransaction();
-            using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO raw_points (series_id, ts, value) VALUES ($s, $t, $v)";
-            var s = insert.Parameters.Add("$s", SqliteType.Integer);
-            var t = insert.Parameters.Add("$t", SqliteType.Integer);
-            var v = insert.Parameters.Add("$v", SqliteType.Real);
-            insert.Prepare();
-            for (var i = first; i < Math.Min(points, first + batchSize); i++)
+            var watch = Stopwatch.StartNew();
+            for (long first = 0; first < points; first += batchSize)
             {
-                s.Value = i % SeriesCount + 1;
-                t.Value = start + i / SeriesCount * 1000;
-                v.Value = ValueOf(i);
-                insert.ExecuteNonQuery();
+                using var transaction = _connection.BeginTransaction();
+                using var insert = _connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT INTO raw_points (series_id, ts, value) VALUES ($s, $t, $v)";
+                var s = insert.Parameters.Add("$s", SqliteType.Integer);
+                var t = insert.Parameters.Add("$t", SqliteType.Integer);
+                var v = insert.Parameters.Add("$v", SqliteType.Real);
+                insert.Prepare();
+                for (var i = first; i < Math.Min(points, first + batchSize); i++)
+                {
+                    s.Value = i % SeriesCount + 1;
+                    t.Value = start + i / SeriesCount * 1000;
+                    v.Value = ValueOf(i);
+                    insert.ExecuteNonQuery();
+                }
+                transaction.Commit();
             }
-            transaction.Commit();
+            return points / watch.Elapsed.TotalSeconds;
         }
-        return points / watch.Elapsed.TotalSeconds;
+
+        public void Dispose() => _connection.Dispose();
     }
 
     /// <summary>Loads raw points of 40 <c>bench.load</c> series, 10 s apart and ending at <paramref name="end"/>, bypassing the API.</summary>

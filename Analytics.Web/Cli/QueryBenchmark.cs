@@ -8,9 +8,10 @@ using Analytics.Domain.Query;
 namespace Analytics.Web.Cli;
 
 /// <summary>
-/// <c>bench query [--rows N]</c>: bulk-seeds N ad-performance fact rows (default 1,000,000; through the fact store, so
-/// rollups are built) into a fresh temporary SQLite database, then times dashboard-shaped queries through the query
-/// engine: cold (cache bypassed, every run hits the database) and cached. Prints p50/p95 per query shape.
+/// <c>bench query [--rows N] [--postgres "&lt;connection string&gt;"]</c>: bulk-seeds N ad-performance fact rows (default
+/// 1,000,000; through the fact store, so rollups and projections are built) into a fresh temporary SQLite database — or,
+/// with <c>--postgres</c>, a fresh PostgreSQL database — then times dashboard-shaped queries through the query engine:
+/// cold (cache bypassed, every run hits the database) and cached. Prints p50/p95 per query shape.
 /// </summary>
 internal sealed class QueryBenchmark : IBenchmark
 {
@@ -20,60 +21,89 @@ internal sealed class QueryBenchmark : IBenchmark
     public async Task<object> RunAsync(IServiceProvider services, string[] args, CancellationToken ct)
     {
         var rows = CommandLine.LongOption(args, "--rows") ?? 1_000_000;
+        if (CommandLine.StringOption(args, "--postgres") is { } postgres)
+        {
+            var database = $"analytics_bench_{Environment.ProcessId}";
+            await using (var admin = new Npgsql.NpgsqlConnection(postgres))
+            {
+                await admin.OpenAsync(ct);
+                await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {database}", admin);
+                await create.ExecuteNonQueryAsync(ct);
+            }
+            try
+            {
+                var builder = new Npgsql.NpgsqlConnectionStringBuilder(postgres) { Database = database };
+                using var host = await BenchHost.CreateAsync(DatabaseProvider.Postgres, builder.ConnectionString, ct);
+                return await RunOnAsync(host, rows, seed: true, ct);
+            }
+            finally
+            {
+                Npgsql.NpgsqlConnection.ClearAllPools();
+                await using var admin = new Npgsql.NpgsqlConnection(postgres);
+                await admin.OpenAsync(CancellationToken.None);
+                await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
+                await drop.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
         var directory = Directory.CreateTempSubdirectory("analytics-bench-");
         try
         {
             // --db reuses an already seeded database file (for iterating on queries); otherwise a fresh one is seeded.
             var existing = CommandLine.StringOption(args, "--db");
             using var host = await BenchHost.CreateAsync(DatabaseProvider.Sqlite, $"Data Source={existing ?? Path.Combine(directory.FullName, "bench.db")}", ct);
-            var seed = existing is null ? await host.Services.GetRequiredService<BulkSeeder>().SeedAsync(rows, ct) : new BulkSeedResult("Sqlite", 0, 0, 0, 0, 0);
-            var engine = host.Services.GetRequiredService<FactQueryService>();
-            var today = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
-            var monthStart = new DateTimeOffset(today.Year, today.Month, 1, 0, 0, 0, TimeSpan.Zero);
-            var weekStart = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
-            var source = new[] { BulkSeeder.SourceId };
-
-            var shapes = new (string Name, double TargetMs, SemanticQuery Query)[]
-            {
-                ("a year of daily ROAS by campaign", 50, Shape(today.AddDays(-365), today, "day", ["roas"], ["campaign"])),
-                ("monthly totals, 12 whole UTC months (spend, sales, roas)", 20, Shape(monthStart.AddMonths(-12), monthStart, "month", ["spend", "sales", "roas"], [])),
-                ("monthly spend and ROAS by campaign type, 12 whole UTC months", 20, Shape(monthStart.AddMonths(-12), monthStart, "month", ["spend", "roas"], ["campaign_type"])),
-                ("weekly totals, 26 whole ISO weeks (spend, sales, acos)", 20, Shape(weekStart.AddDays(-7 * 26), weekStart, "week", ["spend", "sales", "acos"], [])),
-                ("KPI totals over the last 90 days (ragged: rollups + raw edges)", 20, Shape(today.AddDays(-90), today, "none", ["spend", "sales", "roas", "ctr"], [])),
-                ("top 10 campaigns by spend, last 30 days", 50, Shape(today.AddDays(-30), today, "none", ["spend", "roas"], ["campaign"]) with { Sort = [new QuerySort("spend", true)], Limit = 10 }),
-                ("daily spend and sales, last 30 days, America/New_York", 50, Shape(today.AddDays(-30), today, "day", ["spend", "sales"], []) with { TimeZone = "America/New_York" }),
-            };
-
-            var results = new List<object>();
-            foreach (var (name, target, query) in shapes)
-            {
-                var q = query with { SourceIds = source };
-                var first = await engine.ExecuteAsync(Actor.System, q, ct, useCache: false);
-                var probe = Stopwatch.StartNew();
-                await engine.ExecuteAsync(Actor.System, q, ct, useCache: false);
-                var runs = (int)Math.Clamp(3000 / Math.Max(1, probe.Elapsed.TotalMilliseconds), 10, 300);
-                var cold = await TimeAsync(() => engine.ExecuteAsync(Actor.System, q, ct, useCache: false), runs);
-                await engine.ExecuteAsync(Actor.System, q, ct);
-                var cached = await TimeAsync(() => engine.ExecuteAsync(Actor.System, q, ct), 200);
-                results.Add(new
-                {
-                    name, rollup = first.Meta.Rollup, segments = first.Meta.Datasets.SelectMany(d => d.Segments).ToList(),
-                    rowsReturned = first.Rows.Count, targetP95Ms = target,
-                    cold, cached, meetsTarget = cold.P95Ms <= target,
-                });
-            }
-            return new
-            {
-                benchmark = Name, rows, machine = new { Environment.ProcessorCount, os = Environment.OSVersion.ToString() },
-                seed = new { seed.Rows, seed.Seconds, seed.RowsPerSecond, seed.Campaigns, seed.Days },
-                queries = results,
-            };
+            return await RunOnAsync(host, rows, seed: existing is null, ct);
         }
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             directory.Delete(recursive: true);
         }
+    }
+
+    private async Task<object> RunOnAsync(IHost host, long rows, bool seed, CancellationToken ct)
+    {
+        var seeded = seed ? await host.Services.GetRequiredService<BulkSeeder>().SeedAsync(rows, ct) : new BulkSeedResult("Sqlite", 0, 0, 0, 0, 0);
+        var engine = host.Services.GetRequiredService<FactQueryService>();
+        var today = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
+        var monthStart = new DateTimeOffset(today.Year, today.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var weekStart = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
+        var source = new[] { BulkSeeder.SourceId };
+
+        var shapes = new (string Name, double TargetMs, SemanticQuery Query)[]
+        {
+            ("a year of daily ROAS by campaign", 50, Shape(today.AddDays(-365), today, "day", ["roas"], ["campaign"])),
+            ("monthly totals, 12 whole UTC months (spend, sales, roas)", 20, Shape(monthStart.AddMonths(-12), monthStart, "month", ["spend", "sales", "roas"], [])),
+            ("monthly spend and ROAS by campaign type, 12 whole UTC months", 20, Shape(monthStart.AddMonths(-12), monthStart, "month", ["spend", "roas"], ["campaign_type"])),
+            ("weekly totals, 26 whole ISO weeks (spend, sales, acos)", 20, Shape(weekStart.AddDays(-7 * 26), weekStart, "week", ["spend", "sales", "acos"], [])),
+            ("KPI totals over the last 90 days (ragged: rollups + raw edges)", 20, Shape(today.AddDays(-90), today, "none", ["spend", "sales", "roas", "ctr"], [])),
+            ("top 10 campaigns by spend, last 30 days", 50, Shape(today.AddDays(-30), today, "none", ["spend", "roas"], ["campaign"]) with { Sort = [new QuerySort("spend", true)], Limit = 10 }),
+            ("daily spend and sales, last 30 days, America/New_York", 50, Shape(today.AddDays(-30), today, "day", ["spend", "sales"], []) with { TimeZone = "America/New_York" }),
+        };
+
+        var results = new List<object>();
+        foreach (var (name, target, query) in shapes)
+        {
+            var q = query with { SourceIds = source };
+            var first = await engine.ExecuteAsync(Actor.System, q, ct, useCache: false);
+            var probe = Stopwatch.StartNew();
+            await engine.ExecuteAsync(Actor.System, q, ct, useCache: false);
+            var runs = (int)Math.Clamp(3000 / Math.Max(1, probe.Elapsed.TotalMilliseconds), 10, 300);
+            var cold = await TimeAsync(() => engine.ExecuteAsync(Actor.System, q, ct, useCache: false), runs);
+            await engine.ExecuteAsync(Actor.System, q, ct);
+            var cached = await TimeAsync(() => engine.ExecuteAsync(Actor.System, q, ct), 200);
+            results.Add(new
+            {
+                name, rollup = first.Meta.Rollup, segments = first.Meta.Datasets.SelectMany(d => d.Segments).ToList(),
+                rowsReturned = first.Rows.Count, targetP95Ms = target,
+                cold, cached, meetsTarget = cold.P95Ms <= target,
+            });
+        }
+        return new
+        {
+            benchmark = Name, rows, machine = new { Environment.ProcessorCount, os = Environment.OSVersion.ToString() },
+            seed = new { seeded.Provider, seeded.Rows, seeded.Seconds, seeded.RowsPerSecond, seeded.Campaigns, seeded.Days },
+            queries = results,
+        };
     }
 
     private static SemanticQuery Shape(DateTimeOffset start, DateTimeOffset end, string granularity, string[] metrics, string[] groupBy) => new()

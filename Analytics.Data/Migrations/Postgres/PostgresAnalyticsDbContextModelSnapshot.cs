@@ -878,6 +878,119 @@ namespace Analytics.Data.Migrations.Postgres
                     b.ToTable("facts", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Facts.FactProjection", b =>
+                {
+                    b.Property<int>("DatasetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<string>("Grain")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("grain");
+
+                    b.Property<int>("Dimensions")
+                        .HasColumnType("integer")
+                        .HasColumnName("dimensions");
+
+                    b.Property<long>("RowCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_count");
+
+                    b.HasKey("DatasetId", "Grain", "Dimensions")
+                        .HasName("pk_fact_projections");
+
+                    b.ToTable("fact_projections", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Facts.FactProjectionRow", b =>
+                {
+                    b.Property<int>("DatasetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<int>("Projection")
+                        .HasColumnType("integer")
+                        .HasColumnName("projection");
+
+                    b.Property<long>("Ts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ts");
+
+                    b.Property<long>("DimHash")
+                        .HasColumnType("bigint")
+                        .HasColumnName("dim_hash");
+
+                    b.Property<string>("D1")
+                        .HasColumnType("text")
+                        .HasColumnName("d1");
+
+                    b.Property<string>("D2")
+                        .HasColumnType("text")
+                        .HasColumnName("d2");
+
+                    b.Property<string>("D3")
+                        .HasColumnType("text")
+                        .HasColumnName("d3");
+
+                    b.Property<string>("D4")
+                        .HasColumnType("text")
+                        .HasColumnName("d4");
+
+                    b.Property<string>("D5")
+                        .HasColumnType("text")
+                        .HasColumnName("d5");
+
+                    b.Property<string>("D6")
+                        .HasColumnType("text")
+                        .HasColumnName("d6");
+
+                    b.Property<double?>("M1")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m1");
+
+                    b.Property<double?>("M10")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m10");
+
+                    b.Property<double?>("M2")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m2");
+
+                    b.Property<double?>("M3")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m3");
+
+                    b.Property<double?>("M4")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m4");
+
+                    b.Property<double?>("M5")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m5");
+
+                    b.Property<double?>("M6")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m6");
+
+                    b.Property<double?>("M7")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m7");
+
+                    b.Property<double?>("M8")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m8");
+
+                    b.Property<double?>("M9")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m9");
+
+                    b.HasKey("DatasetId", "Projection", "Ts", "DimHash")
+                        .HasName("pk_fact_projection_rows");
+
+                    b.ToTable("fact_projection_rows", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Facts.FactRollup", b =>
                 {
                     b.Property<int>("DatasetId")
@@ -1677,6 +1790,26 @@ namespace Analytics.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_facts_datasets_dataset_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Facts.FactProjection", b =>
+                {
+                    b.HasOne("Analytics.Domain.Facts.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fact_projections_datasets_dataset_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Facts.FactProjectionRow", b =>
+                {
+                    b.HasOne("Analytics.Domain.Facts.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fact_projection_rows_datasets_dataset_id");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Facts.FactRollup", b =>

@@ -866,6 +866,119 @@ namespace Analytics.Data.Migrations.Sqlite
                     b.ToTable("facts", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Facts.FactProjection", b =>
+                {
+                    b.Property<int>("DatasetId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<string>("Grain")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("grain");
+
+                    b.Property<int>("Dimensions")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dimensions");
+
+                    b.Property<long>("RowCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("row_count");
+
+                    b.HasKey("DatasetId", "Grain", "Dimensions")
+                        .HasName("pk_fact_projections");
+
+                    b.ToTable("fact_projections", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Facts.FactProjectionRow", b =>
+                {
+                    b.Property<int>("DatasetId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<int>("Projection")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("projection");
+
+                    b.Property<long>("Ts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ts");
+
+                    b.Property<long>("DimHash")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dim_hash");
+
+                    b.Property<string>("D1")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("d1");
+
+                    b.Property<string>("D2")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("d2");
+
+                    b.Property<string>("D3")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("d3");
+
+                    b.Property<string>("D4")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("d4");
+
+                    b.Property<string>("D5")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("d5");
+
+                    b.Property<string>("D6")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("d6");
+
+                    b.Property<double?>("M1")
+                        .HasColumnType("REAL")
+                        .HasColumnName("m1");
+
+                    b.Property<double?>("M10")
+                        .HasColumnType("REAL")
+                        .HasColumnName("m10");
+
+                    b.Property<double?>("M2")
+                        .HasColumnType("REAL")
+                        .HasColumnName("m2");
+
+                    b.Property<double?>("M3")
+                        .HasColumnType("REAL")
+                        .HasColumnName("m3");
+
+                    b.Property<double?>("M4")
+                        .HasColumnType("REAL")
+                        .HasColumnName("m4");
+
+                    b.Property<double?>("M5")
+                        .HasColumnType("REAL")
+                        .HasColumnName("m5");
+
+                    b.Property<double?>("M6")
+                        .HasColumnType("REAL")
+                        .HasColumnName("m6");
+
+                    b.Property<double?>("M7")
+                        .HasColumnType("REAL")
+                        .HasColumnName("m7");
+
+                    b.Property<double?>("M8")
+                        .HasColumnType("REAL")
+                        .HasColumnName("m8");
+
+                    b.Property<double?>("M9")
+                        .HasColumnType("REAL")
+                        .HasColumnName("m9");
+
+                    b.HasKey("DatasetId", "Projection", "Ts", "DimHash")
+                        .HasName("pk_fact_projection_rows");
+
+                    b.ToTable("fact_projection_rows", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Facts.FactRollup", b =>
                 {
                     b.Property<int>("DatasetId")
@@ -1659,6 +1772,26 @@ namespace Analytics.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_facts_datasets_dataset_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Facts.FactProjection", b =>
+                {
+                    b.HasOne("Analytics.Domain.Facts.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fact_projections_datasets_dataset_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Facts.FactProjectionRow", b =>
+                {
+                    b.HasOne("Analytics.Domain.Facts.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fact_projection_rows_datasets_dataset_id");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Facts.FactRollup", b =>
