@@ -21,6 +21,8 @@ public sealed partial class Jobs : IDisposable
 
     private readonly JobConsoleState _state = new();
     private readonly CancellationTokenSource _stop = new();
+    private string? _historyJob;
+    private bool _failuresOnly;
     private string? _message;
     private bool _messageIsError;
 
@@ -69,9 +71,9 @@ public sealed partial class Jobs : IDisposable
     private async Task LoadHistoryAsync() =>
         _state.SetHistory(await JobConsole.HistoryAsync(await CurrentActor.GetAsync(), _state.HistoryJob, _state.HistoryRequest, _state.FailuresOnly, _stop.Token));
 
-    private async Task FilterAsync(string? job, bool failuresOnly)
+    private async Task FilterAsync()
     {
-        _state.Filter(job, failuresOnly);
+        _state.Filter(_historyJob, _failuresOnly);
         await LoadHistoryAsync();
     }
 
