@@ -14,6 +14,9 @@ public sealed record JobInfo(string Key, string Group, string? Description, stri
 public sealed record JobRunView(string? Id, string Job, string? Trigger, DateTimeOffset FiredAt, double DurationMs, string Outcome,
     string? Error, int RetryAttempt, bool Manual, string? Node, string? Summary);
 
+/// <summary>A firing Quartz did not run on time (<c>missed</c>), or skipped because the last one still ran (<c>overlap</c>) or a listener vetoed it.</summary>
+public sealed record MisfireView(string Job, string Trigger, DateTimeOffset MisfiredAt, DateTimeOffset? ScheduledFireTime, string Reason);
+
 /// <summary>
 /// The admin job console: every job with its triggers, state, fire times and last outcome; run history from Quartz's
 /// execution history (shared by a cluster); pause, resume and trigger-now. Admins only — checked here, so the page and
@@ -69,6 +72,18 @@ public sealed class JobConsole(ISchedulerFactory schedulers, IServiceProvider se
             e.Duration.TotalMilliseconds, e.EffectiveResult.ToString().ToLowerInvariant(), e.ExceptionMessage, e.RetryAttempt, e.Manual,
             e.SchedulerInstanceId, e.Summary)).ToList();
         return new Page<JobRunView>(items, result.HasMore ? (skip + items.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+    }
+
+    /// <summary>The newest recorded misfires (all jobs), newest first.</summary>
+    public async Task<IReadOnlyList<MisfireView>> MisfiresAsync(Actor actor, int take, CancellationToken ct)
+    {
+        actor.EnsureAdmin("see job misfires");
+        var scheduler = await schedulers.GetScheduler(ct);
+        var store = services.GetService<IExecutionHistoryStore>();
+        if (store is null) return [];
+        var result = await store.QueryMisfires(new MisfireHistoryQuery { SchedulerName = scheduler.SchedulerName, Take = take }, ct);
+        return result.Items.Select(m => new MisfireView(m.JobKey is null ? "" : $"{m.JobKey.Group}.{m.JobKey.Name}", $"{m.TriggerGroup}.{m.TriggerName}",
+            m.MisfiredAtUtc, m.ScheduledFireTimeUtc, m.Reason.ToString().ToLowerInvariant())).ToList();
     }
 
     public async Task TriggerAsync(Actor actor, string key, CancellationToken ct)
