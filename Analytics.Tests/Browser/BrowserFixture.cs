@@ -59,6 +59,25 @@ public sealed class BrowserFixture : IAsyncLifetime
         await WaitForInteractiveAsync(page);
     }
 
+    /// <summary>
+    /// Waits until the page's address matches: Blazor navigates inside the document (no load event), and on a loaded
+    /// CI machine a circuit round trip can take a while, so this polls the address for up to a minute and leaves a
+    /// screenshot when it never gets there.
+    /// </summary>
+    public static async Task WaitForAddressAsync(IPage page, System.Text.RegularExpressions.Regex address)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!address.IsMatch(page.Url))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, $"address-timeout-{Guid.NewGuid():N}.png") });
+                throw new TimeoutException($"The page never reached {address}; it is at {page.Url}.");
+            }
+            await Task.Delay(100);
+        }
+    }
+
     public static Task WaitForInteractiveAsync(IPage page) =>
         page.Locator("main[data-interactive=true]").WaitForAsync(new() { Timeout = 15_000 });
 

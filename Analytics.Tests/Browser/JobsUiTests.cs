@@ -80,7 +80,7 @@ public sealed class JobsUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await page.ScreenshotAsync(new() { Path = Shot("collections-list.png"), FullPage = true });
 
         await row.Locator("[data-testid=collection-link]").ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/collections/{created.Id}$"));
+        await BrowserFixture.WaitForAddressAsync(page, new Regex($"/collections/{created.Id}$"));
         var cells = page.Locator("[data-testid=segment-grid] [data-testid=segment-cell]");
         await Assertions.Expect(cells).ToHaveCountAsync(4);
         await Assertions.Expect(page.Locator("[data-testid=segment-grid] [data-status=succeeded]")).ToHaveCountAsync(4);
@@ -129,7 +129,7 @@ public sealed class JobsUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await page.Locator(".rz-dropdown-item", new() { HasText = "Dialog report B" }).ClickAsync();
         await form.Locator("[data-testid=backfill-create]").ClickAsync();
 
-        await page.WaitForURLAsync(new Regex("/collections/[^/]+$"));
+        await BrowserFixture.WaitForAddressAsync(page, new Regex("/collections/[^/]+$"));
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Backfill: Dialog report B");
         await Assertions.Expect(page.Locator("[data-testid=collection-header] [data-testid=collection-status]")).ToHaveTextAsync("succeeded", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("[data-testid=segment-grid] [data-status=succeeded]")).ToHaveCountAsync(4);

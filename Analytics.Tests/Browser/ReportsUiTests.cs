@@ -46,7 +46,7 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(page.Locator("[data-testid=template-form]")).ToHaveCountAsync(0); // built-ins are read-only
 
         await page.ClickAsync("[data-testid=duplicate-template]");
-        await page.WaitForURLAsync(new Regex("/reports/templates/new\\?from="));
+        await BrowserFixture.WaitForAddressAsync(page, new Regex("/reports/templates/new\\?from="));
         var form = page.Locator("[data-testid=template-form]");
         await Assertions.Expect(form.Locator("[data-testid=tpl-name]")).ToHaveValueAsync("Performance by campaign (copy)");
         await form.Locator("[data-testid=tpl-name]").FillAsync("");
@@ -57,7 +57,7 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await form.Locator("[data-testid=tpl-name]").FillAsync(name);
         await page.ScreenshotAsync(new() { Path = Shot("template-form.png"), FullPage = true });
         await page.ClickAsync("[data-testid=save-template]");
-        await page.WaitForURLAsync(new Regex("/reports$"));
+        await BrowserFixture.WaitForAddressAsync(page, new Regex("/reports$"));
         await Assertions.Expect(page.Locator("[data-testid=template-card]", new() { HasText = name })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }

@@ -49,12 +49,12 @@ public sealed class ShellTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         await page.EvaluateAsync("() => window.__marker = 'same-document'");
 
         await page.Locator("nav[aria-label=Main]").GetByText("Sources", new() { Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/sources$"));
+        await BrowserFixture.WaitForAddressAsync(page, new Regex("/sources$"));
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Sources");
         await Assertions.Expect(page.Locator("[data-testid=source-grid]")).ToContainTextAsync("Northwind Outdoor (US)");
 
         await page.Locator("nav[aria-label=Main]").GetByText("Dashboards", new() { Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/dashboards$"));
+        await BrowserFixture.WaitForAddressAsync(page, new Regex("/dashboards$"));
         await Assertions.Expect(page.Locator("[data-testid=dashboard-grid]")).ToContainTextAsync("Performance overview");
 
         (await page.EvaluateAsync<string>("() => window.__marker")).Should().Be("same-document", "Blazor navigates inside the page");
