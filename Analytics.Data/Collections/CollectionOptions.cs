@@ -9,6 +9,8 @@ public sealed class CollectionOptions
 
     /// <summary>Segments of one collection running at once unless the request says otherwise (AMC allows 10 per instance).</summary>
     [Range(1, 100)] public int DefaultMaxConcurrency { get; set; } = 10;
+    /// <summary>Backfill segments running at once on one instance, across all its collections (per app process).</summary>
+    [Range(1, 100)] public int MaxSegmentsPerInstance { get; set; } = 10;
     /// <summary>Token bucket per instance: segment submissions per minute, shared by every collection on that instance.</summary>
     [Range(1, 100_000)] public double SubmissionsPerMinute { get; set; } = 60;
     /// <summary>Submissions the bucket allows in a burst.</summary>

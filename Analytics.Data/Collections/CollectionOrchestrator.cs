@@ -19,6 +19,7 @@ namespace Analytics.Data.Collections;
 public sealed class CollectionOrchestrator(
     IDbContextFactory<AnalyticsDbContext> factory,
     ExecutionRunner runner,
+    InstanceRateLimiters limiters,
     CollectionNotifier notifier,
     IOptions<CollectionOptions> options,
     TimeProvider clock,
@@ -118,6 +119,7 @@ public sealed class CollectionOrchestrator(
     {
         try
         {
+            using var slot = await limiters.SlotAsync(collection.SourceId, ct);
             var executionId = await PrepareExecutionAsync(collection, segment, ct);
             await runner.RunAsync(executionId, ct, maxAttempts: 1);
             ct.ThrowIfCancellationRequested();

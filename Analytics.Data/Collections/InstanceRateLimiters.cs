@@ -14,6 +14,28 @@ namespace Analytics.Data.Collections;
 public sealed class InstanceRateLimiters(IOptions<CollectionOptions> options, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, Gate> _gates = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _slots = new();
+
+    /// <summary>
+    /// A slot among the <see cref="CollectionOptions.MaxSegmentsPerInstance"/> backfill segments that may run at once on an
+    /// instance, whichever collections they belong to (per app process). Dispose it when the segment ends.
+    /// </summary>
+    public async Task<IDisposable> SlotAsync(string sourceId, CancellationToken ct)
+    {
+        var slots = _slots.GetOrAdd(sourceId, _ => new SemaphoreSlim(options.Value.MaxSegmentsPerInstance));
+        await slots.WaitAsync(ct);
+        return new Release(slots);
+    }
+
+    private sealed class Release(SemaphoreSlim slots) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0) slots.Release();
+        }
+    }
 
     public ISubmissionGate For(string sourceId) =>
         _gates.GetOrAdd(sourceId, _ => new Gate(options.Value.SubmissionsPerMinute / 60, options.Value.Burst, clock));

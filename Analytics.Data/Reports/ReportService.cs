@@ -94,6 +94,21 @@ public sealed class ReportService(IDbContextFactory<AnalyticsDbContext> factory,
         return (await ViewsAsync(db, [report], ct))[0];
     }
 
+    /// <summary>Pauses or resumes the report's schedule; a resumed schedule's next run is computed by the scheduler's next pass.</summary>
+    public async Task<ReportView> SetSchedulePausedAsync(Actor actor, string id, bool paused, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var report = await FindVisibleAsync(db, actor, id, ct);
+        EnsureCanEdit(actor, report);
+        if (report.ScheduleJson is null) throw new ConflictException($"Report '{report.Name}' has no schedule to {(paused ? "pause" : "resume")}.");
+        var schedule = JsonSerializer.Deserialize<ReportSchedule>(report.ScheduleJson, TemplateRules.Json)! with { Paused = paused };
+        report.ScheduleJson = JsonSerializer.Serialize(schedule, TemplateRules.Json);
+        report.NextRunAt = null;
+        report.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return (await ViewsAsync(db, [report], ct))[0];
+    }
+
     /// <summary>A copy with "(copy)" in its name and its own, empty dataset.</summary>
     public async Task<ReportView> DuplicateAsync(Actor actor, string id, CancellationToken ct)
     {

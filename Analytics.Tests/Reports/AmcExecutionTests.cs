@@ -27,6 +27,7 @@ public sealed class FastAmcWebFactory : AnalyticsWebFactory
         builder.UseSetting("Analytics:Collections:RetryMaxSeconds", "0.2");
         builder.UseSetting("Analytics:Collections:SubmissionsPerMinute", "6000");
         builder.UseSetting("Analytics:Collections:StaleAfterSeconds", "2");
+        builder.UseSetting("Analytics:Collections:MaxSegmentsPerInstance", "3");
         builder.UseSetting("Analytics:Jobs:SupervisorIntervalSeconds", "1");
     }
 }

@@ -74,6 +74,32 @@ public sealed class CollectionTests(FastAmcWebFactory factory) : IClassFixture<F
     }
 
     [Fact]
+    public async Task Two_collections_on_one_instance_share_its_segment_cap()
+    {
+        _amc.PollsToFinish = 4;
+        var report = await ReportAsync();
+        var ids = new List<string>();
+        foreach (var offset in new[] { 0, 28 })
+        {
+            var response = await Admin.PostAsJsonAsync("/api/v1/data-collections", new { reportId = report["id"]!.GetValue<string>(), start = Monday.AddDays(offset), end = Monday.AddDays(offset + 28), granularity = "week", maxConcurrency = 4 });
+            ids.Add(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>());
+        }
+        var peak = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var views = new List<JsonNode>();
+            foreach (var id in ids) views.Add(JsonNode.Parse(await Admin.GetStringAsync($"/api/v1/data-collections/{id}"))!);
+            peak = Math.Max(peak, views.Sum(v => v["runningSegments"]!.GetValue<int>()));
+            if (views.All(Ended)) break;
+            DateTime.UtcNow.Should().BeBefore(deadline);
+            await Task.Delay(20);
+        }
+        peak.Should().BeGreaterThan(1).And.BeLessThanOrEqualTo(3, "the instance allows 3 segments at once (Analytics:Collections:MaxSegmentsPerInstance), whichever collection they belong to");
+        (await FactsAsync(report["datasetId"]!.GetValue<int>())).Should().Be(16);
+    }
+
+    [Fact]
     public async Task Failed_segments_are_retried_with_backoff_and_retry_failed_reruns_the_ones_that_gave_up()
     {
         var report = await ReportAsync();

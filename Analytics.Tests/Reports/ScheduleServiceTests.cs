@@ -52,7 +52,7 @@ public sealed class ScheduleServiceTests
     }
 
     [Fact]
-    public async Task A_paused_schedule_does_not_fire()
+    public async Task A_paused_schedule_does_not_fire_and_fires_again_once_resumed()
     {
         await using var host = await AnalyticsTestHost.CreateAsync(Analytics.Data.DatabaseProvider.Sqlite, seedDemo: true);
         await host.InitializeAsync();
@@ -63,7 +63,13 @@ public sealed class ScheduleServiceTests
         var schedules = host.Services.GetRequiredService<ScheduleService>();
         host.Clock.Advance(TimeSpan.FromDays(3));
         (await schedules.RunDueAsync(CancellationToken.None)).Should().BeEmpty();
-        await using var db = await host.DbAsync();
-        (await db.Executions.CountAsync(e => e.ReportId == report.Id)).Should().Be(0);
+        await using (var db = await host.DbAsync())
+            (await db.Executions.CountAsync(e => e.ReportId == report.Id)).Should().Be(0);
+
+        await reports.SetSchedulePausedAsync(admin, report.Id, paused: false, CancellationToken.None);
+        await schedules.RunDueAsync(CancellationToken.None); // computes the next run
+        (await reports.GetAsync(admin, report.Id, CancellationToken.None)).NextRunAt.Should().Be(new DateTimeOffset(2026, 3, 19, 6, 0, 0, TimeSpan.Zero));
+        host.Clock.Advance(TimeSpan.FromDays(1));
+        (await schedules.RunDueAsync(CancellationToken.None)).Single().ExecutionIds.Should().NotBeEmpty("resumed, it fires again");
     }
 }

@@ -49,6 +49,10 @@ public static class ReportsEndpoints
             var created = await service.DuplicateAsync(http.Actor(), id, ct);
             return Results.Created($"/api/v1/reports/{created.Id}", created);
         });
+        reports.MapPost("/{id}/schedule/pause", async (HttpContext http, ReportService service, string id, CancellationToken ct) =>
+            await service.SetSchedulePausedAsync(http.Actor(), id, paused: true, ct));
+        reports.MapPost("/{id}/schedule/resume", async (HttpContext http, ReportService service, string id, CancellationToken ct) =>
+            await service.SetSchedulePausedAsync(http.Actor(), id, paused: false, ct));
         reports.MapPost("/{id}/executions", async (HttpContext http, ExecutionService service, string id, ExecutionRequest body, CancellationToken ct) =>
         {
             var execution = await service.StartAsync(http.Actor(), id, body, ct);

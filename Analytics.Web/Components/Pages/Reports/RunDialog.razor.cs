@@ -37,10 +37,15 @@ public sealed partial class RunDialog
 
     private DateTime TodayDate => _state.Today.ToDateTime(TimeOnly.MinValue);
 
-    protected override void OnInitialized()
+    [Inject] public required Analytics.Data.Identity.UserPreferencesService Preferences { get; init; }
+
+    protected override async Task OnInitializedAsync()
     {
         _state = new RunDialogState(DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime));
         _state.LoadSchedule(Report.Schedule);
+        // A new schedule runs in the user's own time zone unless they pick another.
+        if (Report.Schedule is null && (await Preferences.GetAsync(await CurrentActor.GetAsync(), default)).TimeZone is { Length: > 0 } zone)
+            _state.TimeZone = zone;
         _tab = InitialTab;
     }
 
