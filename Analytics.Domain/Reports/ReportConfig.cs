@@ -37,7 +37,9 @@ public sealed record ReportConfig
         }
         catch (JsonException e)
         {
-            throw new ValidationException(prefix, $"Not a valid report config: {e.Message} Aggregations are sum, min, max, avg or count.");
+            // Key the error by where it is ("$.measures[0].aggregation" → reportConfig.measures[0].aggregation).
+            var key = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? prefix : prefix + "." + e.Path.TrimStart('$', '.');
+            throw new ValidationException(key, $"Not a valid value here ({e.Path}). Aggregations are sum, min, max, avg or count; dimensions are a list of column names.");
         }
         config = config! with { Dimensions = config.Dimensions ?? [], Measures = config.Measures ?? [] };
         config.Validate(prefix);

@@ -26,6 +26,9 @@ public interface ISourceConnector
     /// <summary>Built-in kinds (the seeded demo workspace) are not created through the API.</summary>
     bool BuiltIn => false;
 
+    /// <summary>What a settings form asks for, in order: the UI renders it, so a new kind brings its own form.</summary>
+    IReadOnlyList<SettingField> SettingFields => [];
+
     /// <summary>
     /// The settings as stored, from valid settings with secrets in clear: a connector may add plain, non-secret
     /// descriptions of its secrets that GET shows back (e.g. a connection string without its password). Called on
@@ -38,6 +41,20 @@ public interface ISourceConnector
     /// uploaded rows in one. None by default; their ids are assigned when stored.
     /// </summary>
     IReadOnlyList<Dataset> OwnedDatasets(string sourceId, string sourceName, JsonObject settings, DateTimeOffset now) => [];
+}
+
+/// <summary>One setting of a source kind as a form shows it. <see cref="SettingFieldType.Secret"/> fields are never shown back.</summary>
+public sealed record SettingField(string Name, string Label, SettingFieldType Type, bool Required = true, string? Help = null, string? Placeholder = null);
+
+public enum SettingFieldType
+{
+    Text,
+    Url,
+    Secret,
+    /// <summary>A list of names, entered comma-separated, stored as a JSON array.</summary>
+    List,
+    /// <summary>Measures, entered as <c>name:aggregation</c> comma-separated, stored as <c>[{ name, aggregation }]</c>.</summary>
+    Measures,
 }
 
 /// <summary>

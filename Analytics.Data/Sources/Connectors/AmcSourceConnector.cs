@@ -35,6 +35,16 @@ public sealed class AmcSourceConnector(IHttpClientFactory http, IOptions<AmcOpti
 
     public IReadOnlySet<string> SecretSettings { get; } = new HashSet<string> { "accessToken" };
 
+    public IReadOnlyList<SettingField> SettingFields { get; } =
+    [
+        new("baseUrl", "API base URL", SettingFieldType.Url, Help: "The Amazon Ads API endpoint of the instance's region.", Placeholder: "https://advertising-api.amazon.com"),
+        new("instanceId", "AMC instance id", SettingFieldType.Text, Placeholder: "amcabcd1234"),
+        new("advertiserId", "Advertiser id", SettingFieldType.Text, Help: "Sent as Amazon-Advertising-API-AdvertiserId."),
+        new("marketplaceId", "Marketplace id", SettingFieldType.Text, Placeholder: "ATVPDKIKX0DER"),
+        new("clientId", "Client id", SettingFieldType.Text, Help: "The Login with Amazon application's client id."),
+        new("accessToken", "Access token", SettingFieldType.Secret, Help: "Stored encrypted; never shown again."),
+    ];
+
     private static readonly string[] Required = ["baseUrl", "instanceId", "advertiserId", "marketplaceId", "clientId", "accessToken"];
 
     public void ValidateSettings(JsonObject settings)

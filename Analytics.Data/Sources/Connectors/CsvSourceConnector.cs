@@ -21,6 +21,13 @@ public sealed class CsvSourceConnector(IDbContextFactory<AnalyticsDbContext> fac
 
     public override SourceKind Kind => SourceKind.Csv;
 
+    public override IReadOnlyList<SettingField> SettingFields { get; } =
+    [
+        new("timeColumn", "Time column", SettingFieldType.Text, Help: "The column with each row's date or time (ISO 8601).", Placeholder: "day"),
+        new("dimensions", "Dimensions", SettingFieldType.List, Required: false, Help: "Columns to group and filter by, comma-separated.", Placeholder: "campaign, region"),
+        new("measures", "Measures", SettingFieldType.Measures, Help: "name:aggregation, comma-separated; aggregation is sum, min, max, avg or count.", Placeholder: "clicks:sum, spend:sum"),
+    ];
+
     public override void ValidateSettings(JsonObject settings) => Shape(settings);
 
     /// <summary>The declared shape; a CSV row needs its own time, so <c>timeColumn</c> is required. Errors are keyed <c>settings.…</c>.</summary>

@@ -27,6 +27,8 @@ public abstract class FactTableConnector(IDbContextFactory<AnalyticsDbContext> f
 
     public virtual IReadOnlySet<string> SecretSettings { get; } = new HashSet<string>();
 
+    public virtual IReadOnlyList<SettingField> SettingFields => [];
+
     public abstract void ValidateSettings(JsonObject settings);
 
     public virtual bool BuiltIn => false;

@@ -24,6 +24,13 @@ public sealed class PostgresSourceConnector(IOptions<SourceOptions> options) : I
 
     public IReadOnlySet<string> SecretSettings { get; } = new HashSet<string> { ConnectionString };
 
+    public IReadOnlyList<SettingField> SettingFields { get; } =
+    [
+        new(ConnectionString, "Connection string", SettingFieldType.Secret,
+            Help: "Npgsql format. Stored encrypted (it holds the password); use a role that may only SELECT.",
+            Placeholder: "Host=db;Port=5432;Database=sales;Username=reader;Password=…"),
+    ];
+
     public void ValidateSettings(JsonObject settings)
     {
         if (Builder(settings, out var error) is null) throw new ValidationException($"settings.{ConnectionString}", error!);

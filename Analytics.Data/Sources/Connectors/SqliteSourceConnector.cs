@@ -21,6 +21,11 @@ public sealed class SqliteSourceConnector(IOptions<SourceOptions> options, IOpti
 
     public IReadOnlySet<string> SecretSettings { get; } = new HashSet<string>();
 
+    public IReadOnlyList<SettingField> SettingFields { get; } =
+    [
+        new("connectionString", "Database file", SettingFieldType.Text, Help: "A SQLite file on the server, opened read-only.", Placeholder: "Data Source=/srv/data/sales.db"),
+    ];
+
     public void ValidateSettings(JsonObject settings)
     {
         var path = FilePath(settings, out var error);

@@ -1,0 +1,54 @@
+using Analytics.Data;
+using Analytics.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Analytics.Tests.Browser;
+
+public sealed class SourcesUiTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [ChromiumFact]
+    public async Task An_admin_adds_a_csv_source_fixing_a_field_error_then_uploads_rows_and_a_bad_file_writes_nothing()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await BrowserFixture.GotoInteractiveAsync(page, "/sources");
+        await page.ClickAsync("[data-testid=add-source]");
+        var form = page.Locator("[data-testid=source-form]");
+        await form.WaitForAsync();
+        var name = $"Regional sales {Guid.NewGuid():N}"[..24];
+        await form.Locator("[data-testid=source-name] input, input[data-testid=source-name]").First.FillAsync(name);
+        await form.Locator("[data-testid=source-kind]").ClickAsync();
+        await page.Locator(".rz-dropdown-item", new() { HasText = "CSV uploads" }).ClickAsync();
+        await form.Locator("[data-testid=setting-timeColumn]").FillAsync("day");
+        await form.Locator("[data-testid=setting-dimensions]").FillAsync("region");
+        await form.Locator("[data-testid=setting-measures]").FillAsync("orders:median");
+        await form.Locator("[data-testid=setting-measures]").BlurAsync();
+        await page.ClickAsync("[data-testid=save-source]");
+        await Assertions.Expect(form.Locator(".field-error[data-field=measures]")).ToContainTextAsync("sum, min, max, avg or count");
+
+        await form.Locator("[data-testid=setting-measures]").FillAsync("orders:sum");
+        await form.Locator("[data-testid=setting-measures]").BlurAsync();
+        await page.ClickAsync("[data-testid=save-source]");
+        var row = page.Locator("[data-testid=source-grid] tr", new() { HasText = name });
+        await Assertions.Expect(row).ToBeVisibleAsync();
+
+        await row.Locator("[data-testid=upload-rows]").ClickAsync();
+        var upload = page.Locator("[data-testid=csv-upload]");
+        await upload.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "bad.csv", MimeType = "text/csv", Buffer = "day,region,orders\n2025-01-06,North,3\n2025-01-07,South,-2\n"u8.ToArray(),
+        });
+        await Assertions.Expect(upload.Locator("[data-testid=csv-errors]")).ToContainTextAsync("Nothing was written");
+        await upload.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "good.csv", MimeType = "text/csv", Buffer = "day,region,orders\n2025-01-06,North,3\n2025-01-07,South,2\n"u8.ToArray(),
+        });
+        await Assertions.Expect(upload.Locator("[data-testid=csv-result]")).ToContainTextAsync("2 rows written");
+
+        await using var db = await fixture.App.Services.GetRequiredService<IDbContextFactory<AnalyticsDbContext>>().CreateDbContextAsync();
+        var source = await db.Sources.SingleAsync(s => s.Name == name);
+        (await db.Facts.CountAsync(f => db.Datasets.Any(d => d.Id == f.DatasetId && d.SourceId == source.Id))).Should().Be(2, "the bad file wrote nothing");
+        await page.Context.CloseAsync();
+    }
+}
