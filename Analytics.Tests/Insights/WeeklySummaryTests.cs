@@ -71,10 +71,10 @@ public sealed class WeeklySummaryTests(ITestOutputHelper output)
         summary.RoasCurrent.Should().BeApproximately(sales1 / spend1, 1e-9);
         summary.RoasPrevious.Should().BeApproximately(sales0 / spend0, 1e-9);
         summary.Driver!.Segment.Should().Be(driver.Campaign);
-        summary.Text.Should().StartWith(Invariant($"Spend {(spendPct > 0 ? "up" : "down"))} {Math.Abs(spendPct):0}% week over week ({spend0:#,0} → {spend1:#,0})")
-            .And.Contain(Invariant($"sales {(salesPct > 0 ? "up" : "down"))} {Math.Abs(salesPct):0}% ({sales0:#,0} → {sales1:#,0})")
+        summary.Text.Should().StartWith(Invariant($"Spend {(spendPct > 0 ? "up" : "down")} {Math.Abs(spendPct):0}% week over week ({spend0:#,0} → {spend1:#,0})"))
+            .And.Contain(Invariant($"sales {(salesPct > 0 ? "up" : "down")} {Math.Abs(salesPct):0}% ({sales0:#,0} → {sales1:#,0})"))
             .And.Contain(Invariant($"from {sales0 / spend0:0.0} to {sales1 / spend1:0.0}"))
-            .And.EndWith(Invariant($"driven by campaign {driver.Campaign} ({(headlineIsSpend ? "spend" : "sales"))} {(driver.Delta >= 0 ? "+" : "−")}{Math.Abs(driver.Delta):#,0}).");
+            .And.EndWith(Invariant($"driven by campaign {driver.Campaign} ({(headlineIsSpend ? "spend" : "sales")} {(driver.Delta >= 0 ? "+" : "−")}{Math.Abs(driver.Delta):#,0})."));
     }
 
     private static int Slot(string measure) => DemoWorkspace.Measures().Single(m => m.Name == measure).Slot - 1;
