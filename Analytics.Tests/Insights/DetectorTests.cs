@@ -71,3 +71,13 @@ public sealed class DetectorTests
         new TrendDetector().Detect(values).Should().BeNull();
     }
 }
+
+public sealed class InsightJobTests
+{
+    [Theory]
+    [InlineData("2026-03-16", "2026-03-15")] // Monday → the Sunday before
+    [InlineData("2026-03-15", "2026-03-08")] // Sunday itself is not complete yet
+    [InlineData("2026-03-21", "2026-03-15")] // Saturday
+    public void Weekly_summary_covers_the_last_complete_monday_to_sunday_week(string today, string weekEnd) =>
+        Analytics.Jobs.Jobs.WeeklyInsightSummaryJob.LastCompleteWeekEnd(DateOnly.Parse(today)).Should().Be(DateOnly.Parse(weekEnd));
+}
