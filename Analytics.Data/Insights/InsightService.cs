@@ -78,6 +78,10 @@ public sealed class InsightService(
         foreach (var dataset in await ScannableDatasetsAsync(actor, ct))
         {
             var data = await ReadDailyAsync(actor, dataset, first, asOf, ct);
+            // A day without any row in the whole dataset is not loaded yet (or not collected): a trend over it would be
+            // an artefact of the gap, so such a window is skipped. A campaign without a row on a loaded day spent nothing.
+            var loaded = Enumerable.Range(0, data.Days).All(d => data.Metrics.Values.Any(m => m.Values.Any(v => !double.IsNaN(v[d]))));
+            if (!loaded) continue;
             foreach (var metric in MoneyMetrics.Where(data.Metrics.ContainsKey))
             {
                 var segments = data.Metrics[metric].Select(s => (Segment: s.Key, Values: s.Value)).ToList();
