@@ -12,6 +12,9 @@ public sealed partial class Insights
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required InsightService InsightService { get; init; }
 
+    /// <summary>An insight to highlight: the bell's notifications link here with it.</summary>
+    [SupplyParameterFromQuery(Name = "id")] public string? FocusId { get; set; }
+
     private static readonly IReadOnlyList<Option<InsightType?>> Types =
         Enum.GetValues<InsightType>().Select(t => new Option<InsightType?>(t, t.ToString())).ToList();
     private static readonly IReadOnlyList<Option<InsightPriority?>> Priorities =
@@ -67,7 +70,7 @@ public sealed partial class Insights
         _ => BadgeStyle.Base,
     };
 
-    private static string CardClass(InsightView i) => i.Read ? "insight insight-read" : "insight";
+    private string CardClass(InsightView i) => "insight" + (i.Read ? " insight-read" : "") + (i.Id == FocusId ? " insight-focus" : "");
 
     private sealed record Option<T>(T Value, string Text);
 }
