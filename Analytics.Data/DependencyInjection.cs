@@ -106,6 +106,7 @@ public static class DependencyInjection
         services.AddScoped<DashboardService>();
         services.AddSingleton<NotificationNotifier>();
         services.AddSingleton<NotificationService>();
+        services.AddSingleton<Analytics.Data.Insights.InsightService>();
         services.AddSingleton<AlertService>();
         services.AddSingleton<AlertEvaluationService>();
         services.AddSingleton<IAlertMetricReader, AlertMetricReader>();

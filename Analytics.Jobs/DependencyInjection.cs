@@ -95,6 +95,20 @@ public static class DependencyInjection
                 .StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(jobs.SupervisorIntervalSeconds)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
 
+            q.AddJob<DailyInsightScanJob>(j => j.WithIdentity(DailyInsightScanJob.Key).WithDescription("Scans every instance's last week of daily data for anomalies and stores them as insights."));
+            // Misfire: one catch-up run now, then on schedule (the scan re-reads a week and is idempotent).
+            q.AddTrigger(t => t
+                .ForJob(DailyInsightScanJob.Key)
+                .WithIdentity("insights-daily-0630", "insights")
+                .WithCronSchedule("0 30 6 * * ?", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+
+            q.AddJob<WeeklyInsightSummaryJob>(j => j.WithIdentity(WeeklyInsightSummaryJob.Key).WithDescription("Writes each instance's week-over-week summary and scans 12-week trends."));
+            // Misfire: one catch-up run now, then on schedule (it summarises the last complete week, idempotently).
+            q.AddTrigger(t => t
+                .ForJob(WeeklyInsightSummaryJob.Key)
+                .WithIdentity("insights-weekly-mon-0700", "insights")
+                .WithCronSchedule("0 0 7 ? * MON", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+
             q.AddJobListener<JobMetricsListener>();
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

@@ -104,6 +104,7 @@ public static class Extensions
         api.MapReportsEndpoints();
         api.MapJobsEndpoints();
         api.MapAlertsEndpoints();
+        api.MapInsightsEndpoints();
         api.MapMetricsEndpoints();
         api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint. See CONTRACT.md for the /api/v1 routes."));
 

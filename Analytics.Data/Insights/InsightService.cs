@@ -1,0 +1,393 @@
+using System.Globalization;
+using System.Text.Json;
+using Analytics.Data.Notifications;
+using Analytics.Data.Query;
+using Analytics.Domain;
+using Analytics.Domain.Access;
+using Analytics.Domain.Facts;
+using Analytics.Domain.Insights;
+using Analytics.Domain.Query;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Analytics.Data.Insights;
+
+public sealed record InsightView(
+    string Id, string Type, string SourceId, string Dataset, string SegmentDimension, string Segment, string Metric,
+    DateOnly PeriodStart, DateOnly PeriodEnd, double Magnitude, double Confidence, string Priority, string Title, string Text,
+    JsonElement Chart, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Read, bool Dismissed, bool Pinned);
+
+/// <param name="Since">Only insights found or updated at or after this instant.</param>
+/// <param name="MinPriority">Only this priority and above.</param>
+public sealed record InsightFilter(
+    DateTimeOffset? Since = null, InsightType? Type = null, string? SourceId = null, InsightPriority? MinPriority = null,
+    bool IncludeDismissed = false, bool PinnedOnly = false, bool UnreadOnly = false);
+
+public sealed record InsightRunResult(int Created, int Updated, int Notified);
+
+public enum InsightMark { Read, Unread, Dismiss, Undismiss, Pin, Unpin }
+
+/// <summary>
+/// Runs the detectors over the instances an actor can read and keeps what they find as insights: anomalies (daily
+/// scan), trends and the weekly summary. Facts come through the semantic query engine (so grants, rollups and the
+/// metric catalog apply as for any query). Storing is idempotent: the same type, instance, metric, segment and period
+/// updates the insight it found before. New critical insights notify everyone who can read the instance.
+/// </summary>
+public sealed class InsightService(
+    IDbContextFactory<AnalyticsDbContext> factory,
+    FactQueryService facts,
+    NotificationService notifications,
+    TimeProvider clock,
+    ILogger<InsightService> logger)
+{
+    /// <summary>Additive measures the detectors read; ROAS and friends are computed from their sums.</summary>
+    public static readonly string[] ScannedMetrics = ["impressions", "clicks", "spend", "sales", "purchases"];
+    private static readonly string[] MoneyMetrics = ["spend", "sales"];
+    private const string SegmentDimension = "campaign";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    public AnomalyDetector Detector { get; init; } = new();
+    public TrendDetector Trends { get; init; } = new();
+
+    // ---------------------------------------------------------------- detection
+
+    /// <summary>Anomalies on the <paramref name="days"/> days ending <paramref name="asOf"/> (inclusive), per campaign.</summary>
+    public async Task<InsightRunResult> ScanAnomaliesAsync(Actor actor, DateOnly asOf, int days, CancellationToken ct)
+    {
+        var history = 7 * Detector.Options.Weeks + Detector.Options.ScaleDays + 7;
+        var first = asOf.AddDays(-(days - 1));
+        var found = new List<Insight>();
+        foreach (var dataset in await ScannableDatasetsAsync(actor, ct))
+        {
+            var data = await ReadDailyAsync(actor, dataset, first.AddDays(-history), asOf, ct);
+            var series = data.Metrics.ToDictionary(m => m.Key, m => (IReadOnlyList<DailySeries>)m.Value
+                .Select(s => new DailySeries(s.Key, data.FirstDay, s.Value)).ToList());
+            foreach (var e in new AnomalyScanner(Detector).Scan(series, first).Where(e => e.Day <= asOf))
+            {
+                found.Add(AnomalyInsight(dataset, e));
+            }
+        }
+        return await StoreAsync(found, ct);
+    }
+
+    /// <summary>Monotonic trends of weekly totals (instance and campaigns) over <paramref name="weeks"/> weeks ending <paramref name="asOf"/>.</summary>
+    public async Task<InsightRunResult> ScanTrendsAsync(Actor actor, DateOnly asOf, int weeks, CancellationToken ct)
+    {
+        var first = asOf.AddDays(-(7 * weeks - 1));
+        var found = new List<Insight>();
+        foreach (var dataset in await ScannableDatasetsAsync(actor, ct))
+        {
+            var data = await ReadDailyAsync(actor, dataset, first, asOf, ct);
+            // A day without any row in the whole dataset is not loaded yet (or not collected): a trend over it would be
+            // an artefact of the gap, so such a window is skipped. A campaign without a row on a loaded day spent nothing.
+            var loaded = Enumerable.Range(0, data.Days).All(d => data.Metrics.Values.Any(m => m.Values.Any(v => !double.IsNaN(v[d]))));
+            if (!loaded) continue;
+            foreach (var metric in MoneyMetrics.Where(data.Metrics.ContainsKey))
+            {
+                var segments = data.Metrics[metric].Select(s => (Segment: s.Key, Values: s.Value)).ToList();
+                var total = new double[data.Days];
+                foreach (var s in segments) for (var d = 0; d < data.Days; d++) total[d] += double.IsNaN(s.Values[d]) ? 0 : s.Values[d];
+                segments.Insert(0, ("", total));
+                foreach (var (segment, values) in segments)
+                {
+                    var weekly = Enumerable.Range(0, weeks).Select(w => values.Skip(7 * w).Take(7).Where(v => !double.IsNaN(v)).Sum()).ToList();
+                    if (Trends.Detect(weekly) is { } trend) found.Add(TrendInsight(dataset, metric, segment, first, asOf, weeks, trend));
+                }
+            }
+        }
+        return await StoreAsync(found, ct);
+    }
+
+    /// <summary>The week ending <paramref name="weekEnd"/> (inclusive) against the week before, per instance.</summary>
+    public async Task<InsightRunResult> SummarizeWeekAsync(Actor actor, DateOnly weekEnd, CancellationToken ct)
+    {
+        var found = new List<Insight>();
+        foreach (var dataset in await ScannableDatasetsAsync(actor, ct))
+        {
+            var summary = await WeeklySummaryAsync(actor, dataset, weekEnd, ct);
+            if (summary.Totals.Count == 0) continue;
+            found.Add(SummaryInsight(dataset, summary));
+        }
+        return await StoreAsync(found, ct);
+    }
+
+    public async Task<WeeklySummary> WeeklySummaryAsync(Actor actor, Dataset dataset, DateOnly weekEnd, CancellationToken ct)
+    {
+        var data = await ReadDailyAsync(actor, dataset, weekEnd.AddDays(-13), weekEnd, ct);
+        var rows = new List<SegmentDay>();
+        var segments = data.Metrics.Values.SelectMany(m => m.Keys).Distinct();
+        foreach (var segment in segments)
+        {
+            for (var d = 0; d < data.Days; d++)
+            {
+                var measures = data.Metrics
+                    .Where(m => m.Value.TryGetValue(segment, out var v) && !double.IsNaN(v[d]))
+                    .ToDictionary(m => m.Key, m => m.Value[segment][d]);
+                if (measures.Count > 0) rows.Add(new SegmentDay(segment, data.FirstDay.AddDays(d), measures));
+            }
+        }
+        return WeeklySummaryBuilder.Build(rows, weekEnd);
+    }
+
+    // ---------------------------------------------------------------- feed
+
+    public async Task<Page<InsightView>> ListAsync(Actor actor, InsightFilter filter, PageRequest page, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var query = db.Insights.AsNoTracking();
+        if (!actor.IsAdmin)
+        {
+            var granted = actor.InstanceIds.ToList();
+            query = query.Where(i => granted.Contains(i.SourceId));
+        }
+        if (filter.SourceId is { } source) query = query.Where(i => i.SourceId == source);
+        if (filter.Type is { } type) query = query.Where(i => i.Type == type);
+        if (filter.MinPriority is { } min)
+        {
+            var allowed = Enum.GetValues<InsightPriority>().Where(p => p >= min).ToList();
+            query = query.Where(i => allowed.Contains(i.Priority));
+        }
+        if (filter.Since is { } since) query = query.Where(i => i.UpdatedAt >= since);
+        var user = actor.UserId;
+        var states = db.InsightUserStates.Where(s => s.UserId == user);
+        if (!filter.IncludeDismissed) query = query.Where(i => !states.Any(s => s.InsightId == i.Id && s.DismissedAt != null));
+        if (filter.PinnedOnly) query = query.Where(i => states.Any(s => s.InsightId == i.Id && s.PinnedAt != null));
+        if (filter.UnreadOnly) query = query.Where(i => !states.Any(s => s.InsightId == i.Id && s.ReadAt != null));
+        // Ids are time-ordered (GUID v7): descending id is newest first.
+        if (page.After is { } after) query = query.Where(i => string.Compare(i.Id, after) < 0);
+        var rows = await query.OrderByDescending(i => i.Id).Take(page.Limit + 1).ToListAsync(ct);
+        var ids = rows.Select(r => r.Id).ToList();
+        var marks = await db.InsightUserStates.AsNoTracking().Where(s => s.UserId == user && ids.Contains(s.InsightId)).ToDictionaryAsync(s => s.InsightId, ct);
+        var views = rows.Take(page.Limit).Select(i => View(i, marks.GetValueOrDefault(i.Id))).ToList();
+        return new Page<InsightView>(views, rows.Count > page.Limit ? views[^1].Id : null);
+    }
+
+    public async Task<InsightView> GetAsync(Actor actor, string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var insight = await FindVisibleAsync(db, actor, id, ct);
+        var state = await db.InsightUserStates.AsNoTracking().FirstOrDefaultAsync(s => s.InsightId == id && s.UserId == actor.UserId, ct);
+        return View(insight, state);
+    }
+
+    /// <summary>Marks are per user: reading, dismissing or pinning an insight changes nobody else's feed.</summary>
+    public async Task<InsightView> MarkAsync(Actor actor, string id, InsightMark mark, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var insight = await FindVisibleAsync(db, actor, id, ct);
+        var state = await db.InsightUserStates.FirstOrDefaultAsync(s => s.InsightId == id && s.UserId == actor.UserId, ct);
+        if (state is null) db.InsightUserStates.Add(state = new InsightUserState { InsightId = id, UserId = actor.UserId });
+        var now = clock.GetUtcNow();
+        switch (mark)
+        {
+            case InsightMark.Read: state.ReadAt ??= now; break;
+            case InsightMark.Unread: state.ReadAt = null; break;
+            case InsightMark.Dismiss: state.DismissedAt ??= now; state.ReadAt ??= now; break;
+            case InsightMark.Undismiss: state.DismissedAt = null; break;
+            case InsightMark.Pin: state.PinnedAt ??= now; break;
+            case InsightMark.Unpin: state.PinnedAt = null; break;
+        }
+        await db.SaveChangesAsync(ct);
+        return View(insight, state);
+    }
+
+    private static async Task<Insight> FindVisibleAsync(AnalyticsDbContext db, Actor actor, string id, CancellationToken ct)
+    {
+        var insight = await db.Insights.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
+        if (insight is null || !actor.CanReadInstance(insight.SourceId)) throw new NotFoundException("Insight", id);
+        return insight;
+    }
+
+    private static InsightView View(Insight i, InsightUserState? s) => new(
+        i.Id, i.Type.ToString().ToLowerInvariant(), i.SourceId, i.Dataset, i.SegmentDimension, i.Segment, i.Metric, i.PeriodStart, i.PeriodEnd,
+        i.Magnitude, i.Confidence, i.Priority.ToString().ToLowerInvariant(), i.Title, i.Text,
+        JsonDocument.Parse(string.IsNullOrEmpty(i.ChartQuery) ? "{}" : i.ChartQuery).RootElement.Clone(),
+        i.CreatedAt, i.UpdatedAt, s?.ReadAt is not null, s?.DismissedAt is not null, s?.PinnedAt is not null);
+
+    // ---------------------------------------------------------------- storage
+
+    private async Task<InsightRunResult> StoreAsync(IReadOnlyList<Insight> found, CancellationToken ct)
+    {
+        if (found.Count == 0) return new InsightRunResult(0, 0, 0);
+        var created = new List<Insight>();
+        var updated = 0;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            var keys = found.Select(f => f.Key).ToList();
+            var existing = await db.Insights.Where(i => keys.Contains(i.Key)).ToDictionaryAsync(i => i.Key, ct);
+            foreach (var insight in found.DistinctBy(f => f.Key))
+            {
+                if (existing.TryGetValue(insight.Key, out var old))
+                {
+                    old.Magnitude = insight.Magnitude;
+                    old.Confidence = insight.Confidence;
+                    old.Priority = insight.Priority;
+                    old.Title = insight.Title;
+                    old.Text = insight.Text;
+                    old.ChartQuery = insight.ChartQuery;
+                    old.UpdatedAt = insight.UpdatedAt;
+                    updated++;
+                }
+                else
+                {
+                    db.Insights.Add(insight);
+                    created.Add(insight);
+                }
+            }
+            await db.SaveChangesAsync(ct);
+        }
+
+        var notified = 0;
+        foreach (var insight in created.Where(i => i.Priority == InsightPriority.Critical))
+        {
+            foreach (var user in await ReadersOfAsync(insight.SourceId, ct))
+            {
+                await notifications.NotifyAsync(user, "insight", insight.Title, insight.Text, $"/insights?id={insight.Id}", ct);
+                notified++;
+            }
+        }
+        logger.LogInformation("Insights stored: {Created} new, {Updated} updated, {Notified} notifications", created.Count, updated, notified);
+        return new InsightRunResult(created.Count, updated, notified);
+    }
+
+    /// <summary>Enabled admins and the users granted the instance.</summary>
+    private async Task<IReadOnlyList<string>> ReadersOfAsync(string sourceId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var admins = await db.Users.Where(u => u.Role == Role.Admin && !u.Disabled).Select(u => u.Id).ToListAsync(ct);
+        var granted = await db.InstanceGrants.Where(g => g.SourceId == sourceId).Select(g => g.UserId).ToListAsync(ct);
+        var enabled = await db.Users.Where(u => granted.Contains(u.Id) && !u.Disabled).Select(u => u.Id).ToListAsync(ct);
+        return admins.Union(enabled).Order(StringComparer.Ordinal).ToList();
+    }
+
+    // ---------------------------------------------------------------- reading facts
+
+    /// <summary>Datasets with a campaign dimension and spend or sales, in instances the actor can read.</summary>
+    public async Task<IReadOnlyList<Dataset>> ScannableDatasetsAsync(Actor actor, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var datasets = await db.Datasets.AsNoTracking().Where(d => d.DataVersion > 0).ToListAsync(ct);
+        return datasets
+            .Where(d => actor.CanReadInstance(d.SourceId) && d.Dimension(SegmentDimension) is not null && MoneyMetrics.Any(m => d.Measure(m) is not null))
+            .OrderBy(d => d.SourceId, StringComparer.Ordinal).ThenBy(d => d.Key, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private sealed record DailyData(DateOnly FirstDay, int Days, Dictionary<string, Dictionary<string, double[]>> Metrics);
+
+    /// <summary>Per metric, per campaign, one value per UTC day from <paramref name="first"/> to <paramref name="last"/> (NaN where no row).</summary>
+    private async Task<DailyData> ReadDailyAsync(Actor actor, Dataset dataset, DateOnly first, DateOnly last, CancellationToken ct)
+    {
+        var metrics = ScannedMetrics.Where(m => dataset.Measure(m) is not null).ToList();
+        var result = await facts.ExecuteAsync(actor, new SemanticQuery
+        {
+            Metrics = metrics,
+            GroupBy = [SegmentDimension],
+            Granularity = "day",
+            TimeRange = new QueryTimeRange(Midnight(first), Midnight(last.AddDays(1))),
+            SourceIds = [dataset.SourceId],
+            Dataset = dataset.Key,
+            TimeZone = "UTC",
+            FillEmpty = false,
+            Limit = NormalizedQuery.MaxLimit,
+        }, ct);
+        var days = last.DayNumber - first.DayNumber + 1;
+        var columns = result.Columns.Select((c, i) => (c.Name, i)).ToDictionary(c => c.Name, c => c.i);
+        var data = metrics.ToDictionary(m => m, _ => new Dictionary<string, double[]>());
+        foreach (var row in result.Rows)
+        {
+            var day = DateOnly.FromDateTime((DateTime)row[columns[NormalizedQuery.TimeColumn]]!).DayNumber - first.DayNumber;
+            if (day < 0 || day >= days) continue;
+            var segment = row[columns[SegmentDimension]] as string ?? "(none)";
+            foreach (var metric in metrics)
+            {
+                if (!data[metric].TryGetValue(segment, out var values))
+                {
+                    data[metric][segment] = values = new double[days];
+                    Array.Fill(values, double.NaN);
+                }
+                values[day] = row[columns[metric]] is { } v ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : double.NaN;
+            }
+        }
+        return new DailyData(first, days, data);
+    }
+
+    private static DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    // ---------------------------------------------------------------- wording
+
+    private Insight AnomalyInsight(Dataset dataset, AnomalyEvent e)
+    {
+        var primary = e.Primary;
+        var p = primary.Point;
+        var fold = Fold(p.RelativeChange);
+        var moneyHit = e.Metrics.Any(m => MoneyMetrics.Contains(m.Metric) && Fold(m.Point.RelativeChange) >= 3);
+        var priority = fold >= 3 && moneyHit ? InsightPriority.Critical : fold >= 3 ? InsightPriority.High : InsightPriority.Medium;
+        var direction = p.RelativeChange > 0 ? "spike" : "drop";
+        var others = e.Metrics.Skip(1).Select(m => $"{m.Metric} {Percent(m.Point.RelativeChange)}").ToList();
+        var text = $"{Label(primary.Metric)} {Percent(p.RelativeChange)} on {e.Day:ddd d MMM yyyy} in campaign {e.Segment}: " +
+            $"{Number(p.Value)} against about {Number(p.Expected)} expected for that weekday (robust z = {p.Z.ToString("0.0", CultureInfo.InvariantCulture)})." +
+            (others.Count > 0 ? $" Also unusual that day: {string.Join(", ", others)}." : "");
+        var chart = new SemanticQuery
+        {
+            Metrics = [primary.Metric], GroupBy = [], Granularity = "day",
+            Filters = new Dictionary<string, IReadOnlyList<string?>> { [SegmentDimension] = [e.Segment] },
+            TimeRange = new QueryTimeRange(Midnight(e.Day.AddDays(-28)), Midnight(e.Day.AddDays(8))),
+            SourceIds = [dataset.SourceId], Dataset = dataset.Key, TimeZone = "UTC",
+        };
+        return New(InsightType.Anomaly, dataset, primary.Metric, e.Segment, e.Day, e.Day, p.RelativeChange, p.Confidence, priority,
+            $"{Label(primary.Metric)} {direction} in {e.Segment}", text, chart);
+    }
+
+    private Insight TrendInsight(Dataset dataset, string metric, string segment, DateOnly first, DateOnly last, int weeks, TrendResult t)
+    {
+        var where = segment.Length == 0 ? $"across {dataset.SourceId}" : $"in campaign {segment}";
+        var text = $"{Label(metric)} trending {(t.Slope > 0 ? "up" : "down")} {where}: {Percent(t.PercentChange)} over the last {weeks} weeks " +
+            $"(about {Number(t.StartLevel)} → {Number(t.EndLevel)} a week; Theil–Sen slope {Number(t.Slope)} a week, " +
+            $"Mann–Kendall p {(t.PValue < 0.0001 ? "< 0.0001" : "= " + t.PValue.ToString("0.####", CultureInfo.InvariantCulture))}).";
+        var chart = new SemanticQuery
+        {
+            Metrics = [metric], GroupBy = [], Granularity = "week",
+            Filters = segment.Length == 0 ? null : new Dictionary<string, IReadOnlyList<string?>> { [SegmentDimension] = [segment] },
+            TimeRange = new QueryTimeRange(Midnight(first), Midnight(last.AddDays(1))),
+            SourceIds = [dataset.SourceId], Dataset = dataset.Key, TimeZone = "UTC",
+        };
+        var priority = Math.Abs(t.PercentChange) >= 0.25 ? InsightPriority.Medium : InsightPriority.Low;
+        return New(InsightType.Trend, dataset, metric, segment, first, last, t.PercentChange, t.Confidence, priority,
+            $"{Label(metric)} trending {(t.Slope > 0 ? "up" : "down")} {where}", text, chart);
+    }
+
+    private Insight SummaryInsight(Dataset dataset, WeeklySummary s)
+    {
+        var spendChange = s.Totals.FirstOrDefault(t => t.Metric == "spend")?.Change ?? 0;
+        var chart = new SemanticQuery
+        {
+            Metrics = ["spend", "sales", "roas"], GroupBy = [], Granularity = "day",
+            TimeRange = new QueryTimeRange(Midnight(s.WeekStart.AddDays(-7)), Midnight(s.WeekEnd.AddDays(1))),
+            SourceIds = [dataset.SourceId], Dataset = dataset.Key, TimeZone = "UTC",
+        };
+        var priority = Math.Abs(spendChange) >= 0.25 ? InsightPriority.Medium : InsightPriority.Low;
+        return New(InsightType.Summary, dataset, "overview", "", s.WeekStart, s.WeekEnd, spendChange, 1, priority,
+            $"Week of {s.WeekStart:d MMM} – {s.WeekEnd:d MMM yyyy}: {dataset.Name}", s.Text, chart);
+    }
+
+    private Insight New(InsightType type, Dataset dataset, string metric, string segment, DateOnly start, DateOnly end,
+        double magnitude, double confidence, InsightPriority priority, string title, string text, SemanticQuery chart)
+    {
+        var now = clock.GetUtcNow();
+        var dimension = segment.Length == 0 ? "" : SegmentDimension;
+        return new Insight
+        {
+            Id = Ids.New(), Key = Insight.KeyOf(type, dataset.SourceId, metric, dimension, segment, start, end), Type = type,
+            SourceId = dataset.SourceId, Dataset = dataset.Key, SegmentDimension = dimension, Segment = segment, Metric = metric,
+            PeriodStart = start, PeriodEnd = end, Magnitude = magnitude, Confidence = confidence, Priority = priority,
+            Title = Truncate(title, 300), Text = text, ChartQuery = JsonSerializer.Serialize(chart, Json), CreatedAt = now, UpdatedAt = now,
+        };
+    }
+
+    private static double Fold(double relative) => relative >= 0 ? 1 + relative : 1 / Math.Max(1e-9, 1 + relative);
+    private static string Label(string metric) => metric.Length == 0 ? metric : char.ToUpperInvariant(metric[0]) + metric[1..];
+    private static string Percent(double relative) => relative.ToString("+0%;−0%", CultureInfo.InvariantCulture);
+    private static string Number(double value) => value.ToString(Math.Abs(value) >= 100 ? "#,0" : "#,0.##", CultureInfo.InvariantCulture);
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+}

@@ -1,0 +1,90 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Analytics.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Insights : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "insights",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    key = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    type = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    source_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    dataset = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    segment_dimension = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    segment = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    metric = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    period_start = table.Column<DateOnly>(type: "date", nullable: false),
+                    period_end = table.Column<DateOnly>(type: "date", nullable: false),
+                    magnitude = table.Column<double>(type: "double precision", nullable: false),
+                    confidence = table.Column<double>(type: "double precision", nullable: false),
+                    priority = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    title = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    text = table.Column<string>(type: "text", nullable: false),
+                    chart_query = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_insights", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "insight_user_states",
+                columns: table => new
+                {
+                    insight_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    user_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    read_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    dismissed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    pinned_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_insight_user_states", x => new { x.insight_id, x.user_id });
+                    table.ForeignKey(
+                        name: "fk_insight_user_states_insights_insight_id",
+                        column: x => x.insight_id,
+                        principalTable: "insights",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_insight_user_states_user_id",
+                table: "insight_user_states",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_insights_key",
+                table: "insights",
+                column: "key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_insights_source_id_created_at",
+                table: "insights",
+                columns: new[] { "source_id", "created_at" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "insight_user_states");
+
+            migrationBuilder.DropTable(
+                name: "insights");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+
+namespace Analytics.Domain.Insights;
+
+/// <summary>One segment's (e.g. campaign's) additive measures on one day.</summary>
+public sealed record SegmentDay(string Segment, DateOnly Day, IReadOnlyDictionary<string, double> Measures);
+
+/// <summary>A total this week against the week before.</summary>
+public sealed record MetricChange(string Metric, string Label, double Previous, double Current)
+{
+    /// <summary>Relative change (0.12 = +12%); null when the previous week had none.</summary>
+    public double? Change => Previous == 0 ? null : (Current - Previous) / Previous;
+}
+
+/// <summary>The segment that moved the headline metric the most, in the direction the total moved.</summary>
+public sealed record SummaryDriver(string Segment, string Metric, double Previous, double Current)
+{
+    public double Delta => Current - Previous;
+}
+
+public sealed record WeeklySummary(
+    DateOnly WeekStart, DateOnly WeekEnd, IReadOnlyList<MetricChange> Totals, double? RoasPrevious, double? RoasCurrent,
+    string Headline, SummaryDriver? Driver, string Text)
+{
+    public MetricChange Total(string metric) => Totals.Single(t => t.Metric == metric);
+}
+
+/// <summary>
+/// Week over week: the totals of the additive measures, ROAS as Σsales / Σspend of each week (not an average of daily
+/// ratios), and the segment that drove the headline move (spend or sales, whichever moved more), written as one line
+/// with the numbers: “Spend up 12% week over week (41,210 → 46,155), sales down 3% (…), ROAS down from 4.1 to 3.6,
+/// driven by campaign X (spend +3,900)”.
+/// </summary>
+public static class WeeklySummaryBuilder
+{
+    private static readonly (string Metric, string Label)[] Measures =
+        [("spend", "Spend"), ("sales", "Sales"), ("impressions", "Impressions"), ("clicks", "Clicks"), ("purchases", "Purchases")];
+
+    /// <param name="weekEnd">Last day (inclusive) of the week summarised; the week before ends seven days earlier.</param>
+    public static WeeklySummary Build(IEnumerable<SegmentDay> rows, DateOnly weekEnd)
+    {
+        var weekStart = weekEnd.AddDays(-6);
+        var previousStart = weekStart.AddDays(-7);
+        var current = new Dictionary<(string Segment, string Metric), double>();
+        var previous = new Dictionary<(string Segment, string Metric), double>();
+        foreach (var row in rows)
+        {
+            var bucket = row.Day >= weekStart && row.Day <= weekEnd ? current
+                : row.Day >= previousStart && row.Day < weekStart ? previous : null;
+            if (bucket is null) continue;
+            foreach (var (metric, value) in row.Measures)
+            {
+                bucket[(row.Segment, metric)] = bucket.GetValueOrDefault((row.Segment, metric)) + value;
+            }
+        }
+
+        double Sum(Dictionary<(string Segment, string Metric), double> week, string metric) =>
+            week.Where(kv => kv.Key.Metric == metric).Sum(kv => kv.Value);
+
+        var totals = Measures
+            .Where(m => current.Keys.Concat(previous.Keys).Any(k => k.Metric == m.Metric))
+            .Select(m => new MetricChange(m.Metric, m.Label, Sum(previous, m.Metric), Sum(current, m.Metric)))
+            .ToList();
+        var spend = totals.FirstOrDefault(t => t.Metric == "spend");
+        var sales = totals.FirstOrDefault(t => t.Metric == "sales");
+        double? roasPrevious = spend is { Previous: > 0 } && sales is not null ? sales.Previous / spend.Previous : null;
+        double? roasCurrent = spend is { Current: > 0 } && sales is not null ? sales.Current / spend.Current : null;
+
+        var headline = new[] { spend, sales }.OfType<MetricChange>()
+            .OrderByDescending(t => Math.Abs(t.Change ?? 0)).FirstOrDefault() ?? totals.FirstOrDefault();
+        SummaryDriver? driver = null;
+        if (headline is not null && headline.Current != headline.Previous)
+        {
+            var sign = Math.Sign(headline.Current - headline.Previous);
+            driver = current.Keys.Concat(previous.Keys).Where(k => k.Metric == headline.Metric).Select(k => k.Segment).Distinct()
+                .Select(s => new SummaryDriver(s, headline.Metric, previous.GetValueOrDefault((s, headline.Metric)), current.GetValueOrDefault((s, headline.Metric))))
+                .Where(d => Math.Sign(d.Delta) == sign)
+                .OrderByDescending(d => Math.Abs(d.Delta)).ThenBy(d => d.Segment, StringComparer.Ordinal)
+                .FirstOrDefault();
+        }
+
+        var parts = new List<string>();
+        if (spend is not null) parts.Add($"{Describe(spend, capital: true)} week over week ({Amount(spend.Previous)} → {Amount(spend.Current)})");
+        if (sales is not null) parts.Add($"{Describe(sales, capital: parts.Count == 0)} ({Amount(sales.Previous)} → {Amount(sales.Current)})");
+        if (roasPrevious is { } r0 && roasCurrent is { } r1)
+        {
+            var (a, b) = (Math.Round(r0, 1), Math.Round(r1, 1));
+            parts.Add(a == b
+                ? $"ROAS steady at {Ratio(r1)}"
+                : $"ROAS {(r1 > r0 ? "up" : "down")} from {Ratio(r0)} to {Ratio(r1)}");
+        }
+        if (driver is not null)
+        {
+            parts.Add($"driven by campaign {driver.Segment} ({driver.Metric} {(driver.Delta >= 0 ? "+" : "−")}{Amount(Math.Abs(driver.Delta))})");
+        }
+        var text = parts.Count == 0 ? "No data in the last two weeks." : string.Join(", ", parts) + ".";
+        return new WeeklySummary(weekStart, weekEnd, totals, roasPrevious, roasCurrent, headline?.Metric ?? "", driver, text);
+    }
+
+    /// <summary>“Spend up 12%”, “sales down 3%”, “spend flat”, “sales new” (nothing the week before).</summary>
+    public static string Describe(MetricChange change, bool capital)
+    {
+        var label = capital ? change.Label : change.Label.ToLowerInvariant();
+        if (change.Change is not { } c) return change.Current == 0 ? $"{label} none" : $"{label} new";
+        var pct = Math.Round(Math.Abs(c) * 100);
+        return pct == 0 ? $"{label} flat" : $"{label} {(c > 0 ? "up" : "down")} {pct.ToString("0", CultureInfo.InvariantCulture)}%";
+    }
+
+    public static string Amount(double value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+
+    public static string Ratio(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,57 @@
+using Analytics.Data.Insights;
+using Analytics.Domain.Access;
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace Analytics.Jobs.Jobs;
+
+/// <summary>
+/// The daily anomaly scan: every instance, the last <see cref="LookbackDays"/> complete UTC days, as the system actor.
+/// Re-scanning days already scanned only updates what was stored (insights are keyed by type, instance, metric, segment
+/// and day), so the overlap catches late-arriving data and a missed day without duplicates. Runs at 06:30 UTC.
+/// Misfire policy: fire once now and continue on schedule (cron <c>FireAndProceed</c>) — one catch-up run covers the
+/// lookback; missed runs are never replayed one by one. New critical anomalies notify the instance's readers.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class DailyInsightScanJob(InsightService insights, TimeProvider clock, ILogger<DailyInsightScanJob> logger) : IJob
+{
+    public static readonly JobKey Key = new("insights-daily-scan", "insights");
+    public const int LookbackDays = 7;
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var yesterday = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
+        var result = await insights.ScanAnomaliesAsync(Actor.System, yesterday, LookbackDays, cancellationToken);
+        context.Result = result;
+        logger.LogInformation("Daily insight scan to {Day}: {Created} new, {Updated} updated, {Notified} notified", yesterday, result.Created, result.Updated, result.Notified);
+    }
+}
+
+/// <summary>
+/// The weekly summary per instance (the last complete Monday–Sunday week against the one before) and the trend scan
+/// over the last <see cref="TrendWeeks"/> complete weeks. Runs Mondays at 07:00 UTC. Misfire policy: fire once now and
+/// continue on schedule (<c>FireAndProceed</c>) — a late summary of the last complete week is still the right one,
+/// and it is idempotent.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class WeeklyInsightSummaryJob(InsightService insights, TimeProvider clock, ILogger<WeeklyInsightSummaryJob> logger) : IJob
+{
+    public static readonly JobKey Key = new("insights-weekly-summary", "insights");
+    public const int TrendWeeks = 12;
+
+    /// <summary>The last Sunday strictly before <paramref name="today"/>: the end of the last complete week.</summary>
+    public static DateOnly LastCompleteWeekEnd(DateOnly today)
+    {
+        var back = (int)today.DayOfWeek; // Sunday = 0 → a full week back
+        return today.AddDays(back == 0 ? -7 : -back);
+    }
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var weekEnd = LastCompleteWeekEnd(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var summary = await insights.SummarizeWeekAsync(Actor.System, weekEnd, cancellationToken);
+        var trends = await insights.ScanTrendsAsync(Actor.System, weekEnd, TrendWeeks, cancellationToken);
+        context.Result = new InsightRunResult(summary.Created + trends.Created, summary.Updated + trends.Updated, summary.Notified + trends.Notified);
+        logger.LogInformation("Weekly insights to {WeekEnd}: summaries {Summaries}, trends {Trends}", weekEnd, summary, trends);
+    }
+}

@@ -1,0 +1,40 @@
+using Analytics.Data.Insights;
+using Analytics.Domain;
+using Analytics.Domain.Insights;
+
+namespace Analytics.Web.Api;
+
+/// <summary>The insights feed (CONTRACT.md: Jobs, insights, alerts): newest first, paged; marks are per user.</summary>
+public static class InsightsEndpoints
+{
+    public static RouteGroupBuilder MapInsightsEndpoints(this RouteGroupBuilder api)
+    {
+        var insights = api.MapGroup("/insights").WithTags("Insights");
+
+        insights.MapGet("/", async (HttpContext http, InsightService service, DateTimeOffset? since, string? type, string? instance,
+            string? priority, bool? pinned, bool? unread, bool? dismissed, int? limit, string? cursor, CancellationToken ct) =>
+        {
+            var filter = new InsightFilter(since, ParseEnum<InsightType>("type", type), string.IsNullOrWhiteSpace(instance) ? null : instance,
+                ParseEnum<InsightPriority>("priority", priority), IncludeDismissed: dismissed ?? false, PinnedOnly: pinned ?? false, UnreadOnly: unread ?? false);
+            return PagedResponse<InsightView>.From(await service.ListAsync(http.Actor(), filter, PageRequest.Parse(limit, cursor), ct));
+        });
+
+        insights.MapGet("/{id}", async (HttpContext http, InsightService service, string id, CancellationToken ct) =>
+            await service.GetAsync(http.Actor(), id, ct));
+
+        insights.MapPost("/{id}/{action}", async (HttpContext http, InsightService service, string id, string action, CancellationToken ct) =>
+        {
+            var mark = ParseEnum<InsightMark>("action", action)
+                ?? throw new ValidationException("action", "action must be one of read, unread, dismiss, undismiss, pin, unpin.");
+            return await service.MarkAsync(http.Actor(), id, mark, ct);
+        });
+        return api;
+    }
+
+    private static T? ParseEnum<T>(string field, string? value) where T : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && !int.TryParse(value, out _)) return parsed;
+        throw new ValidationException(field, $"{field} must be one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
+    }
+}
