@@ -257,8 +257,10 @@ public sealed class ExecutionRunner(
     {
         if (message.Length > 2000) message = message[..2000];
         await using var db = await factory.CreateDbContextAsync(ct);
-        await db.Executions.Where(e => e.Id == execution.Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.Message, message), ct);
-        notifier.Publish(new ExecutionChange(execution.Id, execution.ReportId, ExecutionStatus.Running, message));
+        // Only while it runs: a progress line that arrives late must not overwrite how the run ended.
+        var updated = await db.Executions.Where(e => e.Id == execution.Id && e.Status == ExecutionStatus.Running)
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.Message, message), ct);
+        if (updated > 0) notifier.Publish(new ExecutionChange(execution.Id, execution.ReportId, ExecutionStatus.Running, message));
     }
 
     /// <summary>Connector status lines become the execution's message (fire and forget; the last one wins).</summary>
