@@ -8,7 +8,8 @@ namespace Analytics.Jobs.Jobs;
 /// <summary>
 /// Runs one data collection (job key = the collection's id, group <c>collections</c>). Not concurrent per collection —
 /// across a cluster too, since the store is shared. Stopping the app interrupts it; the segments it leaves running are
-/// resumed at the next start. Misfire policy: fire now (a late backfill is still wanted).
+/// resumed at the next start. Misfire policy: fire now (a late backfill is still wanted). When it has run, the insight
+/// scan runs too, over the data that just landed.
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class DataCollectionJob(CollectionOrchestrator orchestrator, IHostApplicationLifetime lifetime) : IJob
@@ -22,6 +23,8 @@ public sealed class DataCollectionJob(CollectionOrchestrator orchestrator, IHost
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         await orchestrator.RunAsync(id, stopping.Token);
         context.Result = $"collection {id} ran";
+        // New data landed: look for anomalies in it now rather than at the next daily scan.
+        if (!stopping.IsCancellationRequested) await context.Scheduler.TriggerJob(DailyInsightScanJob.Key, cancellationToken);
     }
 }
 

@@ -71,6 +71,17 @@ public sealed class CollectionTests(FastAmcWebFactory factory) : IClassFixture<F
         var submitted = _amc.RequestsTo("POST", "/workflowExecutions");
         submitted.Should().HaveCount(12, "one AMC execution per week");
         submitted.Select(r => JsonNode.Parse(r.Body)!["timeWindowStart"]!.GetValue<string>()).Should().OnlyHaveUniqueItems();
+
+        // The new data is scanned for anomalies right after the collection, not at the next daily scan.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonArray scans;
+        do
+        {
+            await Task.Delay(200);
+            scans = (await Admin.GetFromJsonAsync<JsonObject>("/api/v1/jobs/insights.insights-daily-scan/history"))!["items"]!.AsArray();
+        }
+        while (scans.Count == 0 && DateTime.UtcNow < deadline);
+        scans.Should().NotBeEmpty("a finished collection triggers the insight scan");
     }
 
     [Fact]
