@@ -109,6 +109,13 @@ public static class DependencyInjection
                 .WithIdentity("insights-weekly-mon-0700", "insights")
                 .WithCronSchedule("0 0 7 ? * MON", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
 
+            q.AddJob<MonthlyInsightReviewJob>(j => j.WithIdentity(MonthlyInsightReviewJob.Key).WithDescription("Writes each instance's month-over-month review."));
+            // Misfire: one catch-up run now, then on schedule (it reviews the last complete month, idempotently).
+            q.AddTrigger(t => t
+                .ForJob(MonthlyInsightReviewJob.Key)
+                .WithIdentity("insights-monthly-1st-0730", "insights")
+                .WithCronSchedule("0 30 7 1 * ?", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+
             q.AddJobListener<JobMetricsListener>();
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

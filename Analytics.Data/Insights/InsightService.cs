@@ -111,9 +111,27 @@ public sealed class InsightService(
         return await StoreAsync(found, ct);
     }
 
-    public async Task<WeeklySummary> WeeklySummaryAsync(Actor actor, Dataset dataset, DateOnly weekEnd, CancellationToken ct)
+    /// <summary>The monthly review: the calendar month starting <paramref name="monthStart"/> against the month before, per instance.</summary>
+    public async Task<InsightRunResult> SummarizeMonthAsync(Actor actor, DateOnly monthStart, CancellationToken ct)
     {
-        var data = await ReadDailyAsync(actor, dataset, weekEnd.AddDays(-13), weekEnd, ct);
+        var found = new List<Insight>();
+        foreach (var dataset in await ScannableDatasetsAsync(actor, ct))
+        {
+            var rows = await SegmentDaysAsync(actor, dataset, monthStart.AddMonths(-1), monthStart.AddMonths(1).AddDays(-1), ct);
+            var summary = WeeklySummaryBuilder.BuildMonth(rows, monthStart);
+            if (summary.Totals.Count == 0) continue;
+            found.Add(SummaryInsight(dataset, summary, $"Month of {monthStart:MMMM yyyy}: {dataset.Name}"));
+        }
+        return await StoreAsync(found, ct);
+    }
+
+    public async Task<WeeklySummary> WeeklySummaryAsync(Actor actor, Dataset dataset, DateOnly weekEnd, CancellationToken ct) =>
+        WeeklySummaryBuilder.Build(await SegmentDaysAsync(actor, dataset, weekEnd.AddDays(-13), weekEnd, ct), weekEnd);
+
+    /// <summary>Each segment's daily measures over [<paramref name="from"/>, <paramref name="to"/>] (inclusive days).</summary>
+    private async Task<List<SegmentDay>> SegmentDaysAsync(Actor actor, Dataset dataset, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var data = await ReadDailyAsync(actor, dataset, from, to, ct);
         var rows = new List<SegmentDay>();
         var segments = data.Metrics.Values.SelectMany(m => m.Keys).Distinct();
         foreach (var segment in segments)
@@ -126,7 +144,7 @@ public sealed class InsightService(
                 if (measures.Count > 0) rows.Add(new SegmentDay(segment, data.FirstDay.AddDays(d), measures));
             }
         }
-        return WeeklySummaryBuilder.Build(rows, weekEnd);
+        return rows;
     }
 
     // ---------------------------------------------------------------- feed
@@ -357,18 +375,19 @@ public sealed class InsightService(
             $"{Label(metric)} trending {(t.Slope > 0 ? "up" : "down")} {where}", text, chart);
     }
 
-    private Insight SummaryInsight(Dataset dataset, WeeklySummary s)
+    private Insight SummaryInsight(Dataset dataset, WeeklySummary s, string? title = null)
     {
         var spendChange = s.Totals.FirstOrDefault(t => t.Metric == "spend")?.Change ?? 0;
+        var length = s.WeekEnd.DayNumber - s.WeekStart.DayNumber + 1;
         var chart = new SemanticQuery
         {
             Metrics = ["spend", "sales", "roas"], GroupBy = [], Granularity = "day",
-            TimeRange = new QueryTimeRange(Midnight(s.WeekStart.AddDays(-7)), Midnight(s.WeekEnd.AddDays(1))),
+            TimeRange = new QueryTimeRange(Midnight(s.WeekStart.AddDays(-length)), Midnight(s.WeekEnd.AddDays(1))),
             SourceIds = [dataset.SourceId], Dataset = dataset.Key, TimeZone = "UTC",
         };
         var priority = Math.Abs(spendChange) >= 0.25 ? InsightPriority.Medium : InsightPriority.Low;
         return New(InsightType.Summary, dataset, "overview", "", s.WeekStart, s.WeekEnd, spendChange, 1, priority,
-            $"Week of {s.WeekStart:d MMM} – {s.WeekEnd:d MMM yyyy}: {dataset.Name}", s.Text, chart);
+            title ?? $"Week of {s.WeekStart:d MMM} – {s.WeekEnd:d MMM yyyy}: {dataset.Name}", s.Text, chart);
     }
 
     private Insight New(InsightType type, Dataset dataset, string metric, string segment, DateOnly start, DateOnly end,

@@ -37,10 +37,19 @@ public static class WeeklySummaryBuilder
         [("spend", "Spend"), ("sales", "Sales"), ("impressions", "Impressions"), ("clicks", "Clicks"), ("purchases", "Purchases")];
 
     /// <param name="weekEnd">Last day (inclusive) of the week summarised; the week before ends seven days earlier.</param>
-    public static WeeklySummary Build(IEnumerable<SegmentDay> rows, DateOnly weekEnd)
+    public static WeeklySummary Build(IEnumerable<SegmentDay> rows, DateOnly weekEnd) =>
+        Build(rows, weekEnd.AddDays(-6), weekEnd, weekEnd.AddDays(-13), "week over week");
+
+    /// <summary>The calendar month starting <paramref name="monthStart"/> against the month before (the monthly review).</summary>
+    public static WeeklySummary BuildMonth(IEnumerable<SegmentDay> rows, DateOnly monthStart) =>
+        Build(rows, monthStart, monthStart.AddMonths(1).AddDays(-1), monthStart.AddMonths(-1), "month over month");
+
+    /// <summary>
+    /// [<paramref name="weekStart"/>, <paramref name="weekEnd"/>] (inclusive days) against [<paramref name="previousStart"/>,
+    /// <paramref name="weekStart"/>): any period against the one before it, described as <paramref name="comparison"/>.
+    /// </summary>
+    public static WeeklySummary Build(IEnumerable<SegmentDay> rows, DateOnly weekStart, DateOnly weekEnd, DateOnly previousStart, string comparison)
     {
-        var weekStart = weekEnd.AddDays(-6);
-        var previousStart = weekStart.AddDays(-7);
         var current = new Dictionary<(string Segment, string Metric), double>();
         var previous = new Dictionary<(string Segment, string Metric), double>();
         foreach (var row in rows)
@@ -80,7 +89,7 @@ public static class WeeklySummaryBuilder
         }
 
         var parts = new List<string>();
-        if (spend is not null) parts.Add($"{Describe(spend, capital: true)} week over week ({Amount(spend.Previous)} → {Amount(spend.Current)})");
+        if (spend is not null) parts.Add($"{Describe(spend, capital: true)} {comparison} ({Amount(spend.Previous)} → {Amount(spend.Current)})");
         if (sales is not null) parts.Add($"{Describe(sales, capital: parts.Count == 0)} ({Amount(sales.Previous)} → {Amount(sales.Current)})");
         if (roasPrevious is { } r0 && roasCurrent is { } r1)
         {
@@ -93,7 +102,7 @@ public static class WeeklySummaryBuilder
         {
             parts.Add($"driven by campaign {driver.Segment} ({driver.Metric} {(driver.Delta >= 0 ? "+" : "−")}{Amount(Math.Abs(driver.Delta))})");
         }
-        var text = parts.Count == 0 ? "No data in the last two weeks." : string.Join(", ", parts) + ".";
+        var text = parts.Count == 0 ? $"No data in either period ({comparison})." : string.Join(", ", parts) + ".";
         return new WeeklySummary(weekStart, weekEnd, totals, roasPrevious, roasCurrent, headline?.Metric ?? "", driver, text);
     }
 

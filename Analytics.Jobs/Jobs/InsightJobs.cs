@@ -55,3 +55,23 @@ public sealed class WeeklyInsightSummaryJob(InsightService insights, TimeProvide
         logger.LogInformation("Weekly insights to {WeekEnd}: summaries {Summaries}, trends {Trends}", weekEnd, summary, trends);
     }
 }
+
+/// <summary>
+/// The monthly review: each instance's last complete calendar month against the month before. Runs on the 1st at 07:30
+/// UTC. Misfire policy: fire once now and continue on schedule (<c>FireAndProceed</c>) — the review of the last complete
+/// month is still the right one when late, and it is idempotent.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class MonthlyInsightReviewJob(InsightService insights, TimeProvider clock, ILogger<MonthlyInsightReviewJob> logger) : IJob
+{
+    public static readonly JobKey Key = new("insights-monthly-review", "insights");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var lastMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+        var result = await insights.SummarizeMonthAsync(Actor.System, lastMonth, cancellationToken);
+        context.Result = result;
+        logger.LogInformation("Monthly review of {Month:yyyy-MM}: {Result}", lastMonth, result);
+    }
+}

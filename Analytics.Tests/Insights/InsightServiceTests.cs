@@ -136,6 +136,33 @@ public sealed class InsightServiceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Monthly_review_compares_the_month_with_the_one_before_from_the_stored_facts()
+    {
+        var (host, service, admin) = await StartAsync();
+        await using var _ = host;
+        var instance = DemoWorkspace.Instances[0];
+        var month = new DateOnly(LastDay.Year, LastDay.Month, 1).AddMonths(-1);
+        var rows = new AdPerformanceGenerator(AdPerformanceGenerator.ForInstance(instance, LastDay)).Rows()
+            .Select(r => (Day: DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(r.Ts).UtcDateTime), Spend: r.Measures[2] ?? 0, Sales: r.Measures[3] ?? 0))
+            .ToList();
+        double Total(DateOnly from, Func<(DateOnly Day, double Spend, double Sales), double> pick) =>
+            rows.Where(r => r.Day >= from && r.Day < from.AddMonths(1)).Sum(pick);
+        var (spendBefore, spendNow) = (Total(month.AddMonths(-1), r => r.Spend), Total(month, r => r.Spend));
+        var (salesNow, roasNow) = (Total(month, r => r.Sales), Total(month, r => r.Sales) / spendNow);
+
+        await service.SummarizeMonthAsync(admin, month, CancellationToken.None);
+
+        var stored = (await service.ListAsync(admin, new InsightFilter(Type: InsightType.Summary, SourceId: instance.SourceId), new PageRequest(50, null), CancellationToken.None)).Items.Single();
+        output.WriteLine(stored.Text);
+        stored.PeriodStart.Should().Be(month);
+        stored.PeriodEnd.Should().Be(month.AddMonths(1).AddDays(-1));
+        stored.Text.Should().Contain("month over month")
+            .And.Contain($"({WeeklySummaryBuilder.Amount(spendBefore)} → {WeeklySummaryBuilder.Amount(spendNow)})")
+            .And.Contain(WeeklySummaryBuilder.Amount(salesNow))
+            .And.Contain($"to {WeeklySummaryBuilder.Ratio(roasNow)}", "ROAS of the month is its sales over its spend");
+    }
+
+    [Fact]
     public async Task Trend_scan_finds_significant_weekly_trends_with_their_test()
     {
         var (host, service, admin) = await StartAsync();
