@@ -12,4 +12,6 @@ public sealed class AppUser : IdentityUser
     public bool Disabled { get; set; }
     /// <summary>IANA time zone for calendar buckets (queries, dashboards); null means UTC.</summary>
     public string? TimeZone { get; set; }
+    /// <summary>JSON <see cref="Analytics.Domain.Insights.InsightNotificationPreferences"/>; null means the defaults.</summary>
+    public string? InsightNotificationsJson { get; set; }
 }

@@ -256,10 +256,12 @@ public sealed class InsightService(
         }
 
         var notified = 0;
-        foreach (var insight in created.Where(i => i.Priority == InsightPriority.Critical))
+        foreach (var insight in created)
         {
-            foreach (var user in await ReadersOfAsync(insight.SourceId, ct))
+            // Each reader's own choice of types and priority (critical only, by default).
+            foreach (var (user, preferences) in await ReadersOfAsync(insight.SourceId, ct))
             {
+                if (!preferences.Wants(insight.Type, insight.Priority)) continue;
                 await notifications.NotifyAsync(user, "insight", insight.Title, insight.Text, $"/insights?id={insight.Id}", ct);
                 notified++;
             }
@@ -268,14 +270,15 @@ public sealed class InsightService(
         return new InsightRunResult(created.Count, updated, notified);
     }
 
-    /// <summary>Enabled admins and the users granted the instance.</summary>
-    private async Task<IReadOnlyList<string>> ReadersOfAsync(string sourceId, CancellationToken ct)
+    /// <summary>Enabled admins and the users granted the instance, with their notification preferences.</summary>
+    private async Task<IReadOnlyList<(string User, InsightNotificationPreferences Preferences)>> ReadersOfAsync(string sourceId, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var admins = await db.Users.Where(u => u.Role == Role.Admin && !u.Disabled).Select(u => u.Id).ToListAsync(ct);
         var granted = await db.InstanceGrants.Where(g => g.SourceId == sourceId).Select(g => g.UserId).ToListAsync(ct);
-        var enabled = await db.Users.Where(u => granted.Contains(u.Id) && !u.Disabled).Select(u => u.Id).ToListAsync(ct);
-        return admins.Union(enabled).Order(StringComparer.Ordinal).ToList();
+        var readers = await db.Users.Where(u => !u.Disabled && (u.Role == Role.Admin || granted.Contains(u.Id)))
+            .Select(u => new { u.Id, u.InsightNotificationsJson }).ToListAsync(ct);
+        return readers.OrderBy(r => r.Id, StringComparer.Ordinal)
+            .Select(r => (r.Id, Identity.UserPreferencesService.ReadInsights(r.InsightNotificationsJson))).ToList();
     }
 
     // ---------------------------------------------------------------- reading facts

@@ -57,3 +57,28 @@ public sealed class InsightUserState
     public DateTimeOffset? DismissedAt { get; set; }
     public DateTimeOffset? PinnedAt { get; set; }
 }
+
+/// <summary>
+/// What one user wants to be told about as insights appear: which types, from which priority up, and whether at all.
+/// Without a choice: every type, critical only, at once — the default the product started with.
+/// </summary>
+public sealed record InsightNotificationPreferences
+{
+    public IReadOnlyList<InsightType> Types { get; init; } = [InsightType.Anomaly, InsightType.Trend, InsightType.Summary, InsightType.Opportunity];
+    public InsightPriority MinPriority { get; init; } = InsightPriority.Critical;
+    /// <summary><c>immediately</c>, or <c>off</c> (the feed still lists everything).</summary>
+    public string Frequency { get; init; } = "immediately";
+
+    public static readonly string[] Frequencies = ["immediately", "off"];
+
+    public static InsightNotificationPreferences Default { get; } = new();
+
+    public bool Wants(InsightType type, InsightPriority priority) =>
+        Frequency == "immediately" && Types.Contains(type) && priority >= MinPriority;
+
+    public void Validate()
+    {
+        if (!Frequencies.Contains(Frequency))
+            throw new ValidationException("insights.frequency", $"'{Frequency}' is not a frequency; use immediately or off.");
+    }
+}

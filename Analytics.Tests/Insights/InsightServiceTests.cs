@@ -136,6 +136,34 @@ public sealed class InsightServiceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Each_user_is_notified_only_of_the_insight_types_and_priorities_they_chose()
+    {
+        var (host, service, admin) = await StartAsync();
+        await using var _ = host;
+        var preferences = host.Services.GetRequiredService<Analytics.Data.Identity.UserPreferencesService>();
+        var quiet = await ViewerOfAsync(host, admin, "quiet@example.test", "demo-northwind");
+        var keen = await ViewerOfAsync(host, admin, "keen@example.test", "demo-northwind");
+        var summariesOnly = await ViewerOfAsync(host, admin, "summaries@example.test", "demo-northwind");
+        await preferences.UpdateAsync(quiet, new(null, new InsightNotificationPreferences { Frequency = "off" }), CancellationToken.None);
+        await preferences.UpdateAsync(keen, new(null, new InsightNotificationPreferences { MinPriority = InsightPriority.Low }), CancellationToken.None);
+        await preferences.UpdateAsync(summariesOnly, new(null, new InsightNotificationPreferences { Types = [InsightType.Summary], MinPriority = InsightPriority.Low }), CancellationToken.None);
+        (await preferences.GetAsync(keen, CancellationToken.None)).Insights!.MinPriority.Should().Be(InsightPriority.Low);
+        var bad = () => preferences.UpdateAsync(keen, new(null, new InsightNotificationPreferences { Frequency = "hourly" }), CancellationToken.None);
+        (await bad.Should().ThrowAsync<ValidationException>()).Which.Errors.Keys.Should().Contain("insights.frequency");
+
+        await service.ScanAnomaliesAsync(admin, LastDay, days: 600, CancellationToken.None);
+        await service.SummarizeWeekAsync(admin, LastDay, CancellationToken.None);
+
+        await using var db = await host.DbAsync();
+        var northwind = await db.Insights.Where(i => i.SourceId == "demo-northwind").ToListAsync();
+        async Task<int> Count(Actor user) => await db.Notifications.CountAsync(n => n.UserId == user.UserId && n.Category == "insight");
+        (await Count(quiet)).Should().Be(0, "notifications off");
+        (await Count(keen)).Should().Be(northwind.Count, "every type, every priority");
+        (await Count(summariesOnly)).Should().Be(northwind.Count(i => i.Type == InsightType.Summary));
+        (await Count(admin)).Should().Be(await db.Insights.CountAsync(i => i.Priority == InsightPriority.Critical), "the default: critical only");
+    }
+
+    [Fact]
     public async Task Monthly_review_compares_the_month_with_the_one_before_from_the_stored_facts()
     {
         var (host, service, admin) = await StartAsync();
