@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Globalization;
 using System.Text.Json;
 using Analytics.Data.Notifications;
@@ -37,9 +38,13 @@ public sealed class InsightService(
     IDbContextFactory<AnalyticsDbContext> factory,
     FactQueryService facts,
     NotificationService notifications,
+    IHttpClientFactory http,
+    Microsoft.Extensions.Options.IOptions<InsightOptions> options,
     TimeProvider clock,
     ILogger<InsightService> logger)
 {
+    public const string WebhookClient = "insight-webhooks";
+
     /// <summary>Additive measures the detectors read; ROAS and friends are computed from their sums.</summary>
     public static readonly string[] ScannedMetrics = ["impressions", "clicks", "spend", "sales", "purchases"];
     private static readonly string[] MoneyMetrics = ["spend", "sales"];
@@ -266,8 +271,35 @@ public sealed class InsightService(
                 notified++;
             }
         }
+        if (options.Value.WebhookUrl is { Length: > 0 } url)
+        {
+            foreach (var insight in created.Where(i => i.Priority == InsightPriority.Critical)) await PostWebhookAsync(url, insight, ct);
+        }
         logger.LogInformation("Insights stored: {Created} new, {Updated} updated, {Notified} notifications", created.Count, updated, notified);
         return new InsightRunResult(created.Count, updated, notified);
+    }
+
+    /// <summary>
+    /// Critical insights go to the configured webhook too (<c>Analytics:Insights:WebhookUrl</c>), as JSON. A failed post
+    /// is logged and does not stop the scan: the insight is stored and in the feed either way.
+    /// </summary>
+    private async Task PostWebhookAsync(string url, Insight insight, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.CreateClient(WebhookClient).PostAsJsonAsync(url, new
+            {
+                kind = "insight", insight.Id, type = insight.Type.ToString().ToLowerInvariant(), priority = insight.Priority.ToString().ToLowerInvariant(),
+                insight.Title, insight.Text, insight.SourceId, insight.Metric, insight.Segment, insight.PeriodStart, insight.PeriodEnd,
+                link = $"/insights?id={insight.Id}",
+            }, ct);
+            if (!response.IsSuccessStatusCode)
+                logger.LogWarning("Insight webhook answered {Status} for insight {Insight}", (int)response.StatusCode, insight.Id);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            logger.LogWarning(e, "Insight webhook failed for insight {Insight}", insight.Id);
+        }
     }
 
     /// <summary>Enabled admins and the users granted the instance, with their notification preferences.</summary>

@@ -164,6 +164,25 @@ public sealed class InsightServiceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task New_critical_insights_are_posted_to_the_configured_webhook()
+    {
+        await using var webhook = await Analytics.Tests.Infrastructure.FakeWebhookServer.StartAsync();
+        await using var host = await AnalyticsTestHost.CreateAsync(DatabaseProvider.Sqlite, seedDemo: true,
+            settings: new Dictionary<string, string?> { ["Analytics:Insights:WebhookUrl"] = webhook.Url.ToString() });
+        await host.InitializeAsync();
+        var service = host.Services.GetRequiredService<InsightService>();
+
+        await service.ScanAnomaliesAsync(await host.AdminAsync(), LastDay, days: 600, CancellationToken.None);
+
+        await using var db = await host.DbAsync();
+        var critical = await db.Insights.Where(i => i.Priority == InsightPriority.Critical).Select(i => i.Id).ToListAsync();
+        critical.Should().NotBeEmpty();
+        var posted = webhook.Received.Select(b => System.Text.Json.Nodes.JsonNode.Parse(b)!).ToList();
+        posted.Select(p => p["id"]!.GetValue<string>()).Should().BeEquivalentTo(critical);
+        posted.Should().OnlyContain(p => p["priority"]!.GetValue<string>() == "critical" && p["link"]!.GetValue<string>().StartsWith("/insights?id="));
+    }
+
+    [Fact]
     public async Task Monthly_review_compares_the_month_with_the_one_before_from_the_stored_facts()
     {
         var (host, service, admin) = await StartAsync();
