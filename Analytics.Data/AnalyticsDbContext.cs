@@ -33,6 +33,12 @@ public abstract class AnalyticsDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<MetricDefinition> MetricDefinitions => Set<MetricDefinition>();
     public DbSet<Dashboard> Dashboards => Set<Dashboard>();
     public DbSet<Widget> Widgets => Set<Widget>();
+    public DbSet<DashboardFolder> DashboardFolders => Set<DashboardFolder>();
+    public DbSet<DashboardShare> DashboardShares => Set<DashboardShare>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<DashboardComment> DashboardComments => Set<DashboardComment>();
+    public DbSet<DashboardFavorite> DashboardFavorites => Set<DashboardFavorite>();
     public DbSet<MetricSeries> MetricSeries => Set<MetricSeries>();
     public DbSet<MetricPoint> MetricPoints => Set<MetricPoint>();
     public DbSet<MetricRollup> MetricRollups => Set<MetricRollup>();

@@ -55,6 +55,7 @@ public static class DependencyInjection
                 services.AddSingleton<IDbContextFactory<AnalyticsDbContext>, ProviderContextFactory<PostgresAnalyticsDbContext>>();
                 services.AddSingleton<IFactBulkWriter, PostgresFactBulkWriter>();
                 services.AddSingleton<IFactSqlDialect, PostgresFactSqlDialect>();
+                services.AddHostedService(sp => ActivatorUtilities.CreateInstance<Dashboards.PostgresChangeBridge>(sp, options));
                 break;
             default:
                 services.AddPooledDbContextFactory<SqliteAnalyticsDbContext>((sp, o) => o
@@ -103,7 +104,10 @@ public static class DependencyInjection
         services.AddScoped<UserService>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<SourceService>();
-        services.AddScoped<DashboardService>();
+        services.AddSingleton<DashboardService>();
+        services.AddSingleton<DashboardDataService>();
+        services.AddSingleton<DashboardChangeNotifier>();
+        services.AddSingleton<MetricsChangeNotifier>();
         services.AddSingleton<NotificationNotifier>();
         services.AddSingleton<NotificationService>();
         services.AddSingleton<Analytics.Data.Insights.InsightService>();

@@ -93,6 +93,7 @@ public static class Extensions
         app.MapStaticAssets();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthWriter.WriteAsync }).AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapPublicDashboardEndpoints();
 
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(AuthSchemes.ApiPolicy)
@@ -106,6 +107,7 @@ public static class Extensions
         api.MapAlertsEndpoints();
         api.MapInsightsEndpoints();
         api.MapMetricsEndpoints();
+        api.MapDashboardsEndpoints();
         api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint. See CONTRACT.md for the /api/v1 routes."));
 
         app.MapRazorComponents<App>()

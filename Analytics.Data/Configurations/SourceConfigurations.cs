@@ -120,31 +120,6 @@ internal sealed class MetricDefinitionConfiguration : IEntityTypeConfiguration<M
     }
 }
 
-internal sealed class DashboardConfiguration : IEntityTypeConfiguration<Dashboard>
-{
-    public void Configure(EntityTypeBuilder<Dashboard> b)
-    {
-        b.ToTable("Dashboards");
-        b.HasKey(d => d.Id);
-        b.Property(d => d.Id).HasMaxLength(64);
-        b.Property(d => d.Name).HasMaxLength(200);
-        b.Property(d => d.OwnerId).HasMaxLength(64);
-        b.HasMany(d => d.Widgets).WithOne().HasForeignKey(w => w.DashboardId).OnDelete(DeleteBehavior.Cascade);
-        b.HasIndex(d => d.OwnerId);
-    }
-}
-
-internal sealed class WidgetConfiguration : IEntityTypeConfiguration<Widget>
-{
-    public void Configure(EntityTypeBuilder<Widget> b)
-    {
-        b.ToTable("Widgets");
-        b.HasKey(w => w.Id);
-        b.Property(w => w.Id).HasMaxLength(64);
-        b.Property(w => w.Type).HasMaxLength(20);
-    }
-}
-
 internal sealed class MetricSeriesConfiguration : IEntityTypeConfiguration<MetricSeries>
 {
     public void Configure(EntityTypeBuilder<MetricSeries> b)

@@ -1,26 +1,503 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Analytics.Data.Notifications;
+using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Dashboards;
 using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Data.Dashboards;
 
-public sealed record DashboardSummary(string Id, string Name, string Description, string OwnerId, int WidgetCount, DateTimeOffset UpdatedAt, bool CanEdit);
+public sealed record DashboardSummary(string Id, string Name, string Description, string OwnerId, string OwnerName, int WidgetCount,
+    DateTimeOffset UpdatedAt, bool CanEdit, string Permission, bool Favorite, bool Shared, string? FolderId, string? FolderName);
 
-/// <summary>Reads dashboards the actor may see (the rule is <see cref="DashboardAccess"/>).</summary>
-public sealed class DashboardService(IDbContextFactory<AnalyticsDbContext> factory)
+public sealed record DashboardListQuery(string? Search = null, string? Scope = null, string? FolderId = null);
+
+/// <summary>A dashboard as its viewer gets it: the definition, what they may do with it, and the public link when they manage it.</summary>
+public sealed record DashboardView(string Id, string Name, string Description, int RefreshSeconds, IReadOnlyList<DashboardFilter> Filters,
+    DashboardSettings Settings, string? FolderId, IReadOnlyList<WidgetView> Widgets, string OwnerId, string OwnerName, int Version,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? UpdatedBy, string Permission, bool CanEdit, bool CanManage, bool Favorite,
+    string? PublicToken);
+
+public sealed record WidgetView(string Id, string Type, WidgetPosition Position, WidgetConfig Config);
+
+/// <summary>What a save did: the saved dashboard, and who saved in between when the editor's version was behind (last write wins).</summary>
+public sealed record DashboardSaveResult(DashboardView Dashboard, string? OverwroteChangesBy);
+
+public sealed record ShareInput(string? UserId, string? TeamId, string? Permission, bool? Public);
+
+public sealed record ShareView(string Id, string Target, string TargetId, string PrincipalKind, string PrincipalId, string PrincipalName,
+    string Permission, DateTimeOffset CreatedAt);
+
+public sealed record SharesView(IReadOnlyList<ShareView> Shares, string? PublicToken);
+
+public sealed record CommentView(string Id, string? WidgetId, string AuthorId, string AuthorName, string Body, DateTimeOffset CreatedAt);
+
+public sealed record FolderView(string Id, string Name, string OwnerId, int DashboardCount, bool CanManage);
+
+public sealed record TeamView(string Id, string Name, IReadOnlyList<string> MemberIds);
+
+/// <summary>
+/// Dashboards, folders, shares, teams, comments and favourites. Every operation takes the <see cref="Actor"/> and applies
+/// <see cref="DashboardAccess"/>, so the UI, the API, exports and chat share one set of rules; saves publish a
+/// <see cref="DashboardChange"/> so open pages (in this process and, on PostgreSQL, in others) see them.
+/// </summary>
+public sealed partial class DashboardService(
+    IDbContextFactory<AnalyticsDbContext> factory,
+    NotificationService notifications,
+    DashboardChangeNotifier changes,
+    TimeProvider clock)
 {
-    public async Task<IReadOnlyList<DashboardSummary>> ListAsync(Actor actor, CancellationToken ct)
+    // ---- reading -------------------------------------------------------------------------------------------------
+
+    public async Task<IReadOnlyList<DashboardSummary>> ListAsync(Actor actor, CancellationToken ct) => await ListAsync(actor, new DashboardListQuery(), ct);
+
+    public async Task<IReadOnlyList<DashboardSummary>> ListAsync(Actor actor, DashboardListQuery query, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var query = db.Dashboards.AsNoTracking();
-        if (!actor.IsAdmin) query = query.Where(d => d.OwnerId == actor.UserId || d.OwnerId == DashboardAccess.WorkspaceOwner);
-        var rows = await query
-            .Select(d => new { Dashboard = d, Widgets = d.Widgets.Count })
+        var teams = await TeamsOfAsync(db, actor, ct);
+        var shares = await db.DashboardShares.AsNoTracking()
+            .Where(s => (s.PrincipalKind == SharePrincipal.User && s.PrincipalId == actor.UserId) || (s.PrincipalKind == SharePrincipal.Team && teams.Contains(s.PrincipalId)))
             .ToListAsync(ct);
-        return rows
-            .OrderByDescending(r => r.Dashboard.UpdatedAt)
-            .Select(r => new DashboardSummary(r.Dashboard.Id, r.Dashboard.Name, r.Dashboard.Description, r.Dashboard.OwnerId, r.Widgets,
-                r.Dashboard.UpdatedAt, actor.CanEdit(r.Dashboard)))
+        var sharedDashboards = shares.Where(s => s.TargetKind == ShareTarget.Dashboard).Select(s => s.TargetId).ToList();
+        var sharedFolders = shares.Where(s => s.TargetKind == ShareTarget.Folder).Select(s => s.TargetId).ToList();
+        var rows = db.Dashboards.AsNoTracking();
+        if (!actor.IsAdmin)
+        {
+            rows = rows.Where(d => d.OwnerId == actor.UserId || d.OwnerId == DashboardAccess.WorkspaceOwner || sharedDashboards.Contains(d.Id)
+                || (d.FolderId != null && sharedFolders.Contains(d.FolderId)));
+        }
+        if (query.FolderId is { } folder) rows = rows.Where(d => d.FolderId == folder);
+        var list = await rows.Select(d => new { Dashboard = d, Widgets = d.Widgets.Count }).ToListAsync(ct);
+        var favorites = (await db.DashboardFavorites.AsNoTracking().Where(f => f.UserId == actor.UserId).Select(f => f.DashboardId).ToListAsync(ct)).ToHashSet();
+        var ownerIds = list.Select(r => r.Dashboard.OwnerId).Distinct().ToList();
+        var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var folderIds = list.Select(r => r.Dashboard.FolderId).OfType<string>().Distinct().ToList();
+        var folders = await db.DashboardFolders.AsNoTracking().Where(f => folderIds.Contains(f.Id)).ToDictionaryAsync(f => f.Id, f => f.Name, ct);
+        var allShared = (await db.DashboardShares.AsNoTracking().Where(s => s.TargetKind == ShareTarget.Dashboard).Select(s => s.TargetId).Distinct().ToListAsync(ct)).ToHashSet();
+
+        var search = query.Search?.Trim();
+        return list
+            .Select(r =>
+            {
+                var d = r.Dashboard;
+                var permission = actor.PermissionOf(d, shares, teams) ?? SharePermission.View;
+                return new DashboardSummary(d.Id, d.Name, d.Description, d.OwnerId, OwnerName(d.OwnerId, owners), r.Widgets, d.UpdatedAt,
+                    permission == SharePermission.Edit, permission.ToString().ToLowerInvariant(), favorites.Contains(d.Id),
+                    allShared.Contains(d.Id) || d.PublicToken is not null, d.FolderId, d.FolderId is { } f && folders.TryGetValue(f, out var n) ? n : null);
+            })
+            .Where(s => string.IsNullOrEmpty(search) || s.Name.Contains(search, StringComparison.OrdinalIgnoreCase)
+                || s.Description.Contains(search, StringComparison.OrdinalIgnoreCase) || s.OwnerName.Contains(search, StringComparison.OrdinalIgnoreCase))
+            .Where(s => query.Scope switch
+            {
+                "mine" => s.OwnerId == actor.UserId,
+                "shared" => s.OwnerId != actor.UserId && s.OwnerId != DashboardAccess.WorkspaceOwner && (sharedDashboards.Contains(s.Id) || (s.FolderId is { } f && sharedFolders.Contains(f))),
+                "favorites" => s.Favorite,
+                "workspace" => s.OwnerId == DashboardAccess.WorkspaceOwner,
+                _ => true,
+            })
+            .OrderByDescending(s => s.Favorite).ThenByDescending(s => s.UpdatedAt)
             .ToList();
     }
+
+    public async Task<DashboardView> GetAsync(Actor actor, string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var (dashboard, permission) = await LoadVisibleAsync(db, actor, id, tracking: false, ct);
+        return await ViewAsync(db, actor, dashboard, permission, ct);
+    }
+
+    /// <summary>The dashboard behind a public link, and the identity its widgets are computed as (its owner's grants).</summary>
+    public async Task<(DashboardView Dashboard, string OwnerId)> GetPublicAsync(string token, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 64) throw new NotFoundException("Public dashboard", "link");
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var dashboard = await db.Dashboards.AsNoTracking().Include(d => d.Widgets).FirstOrDefaultAsync(d => d.PublicToken == token, ct)
+            ?? throw new NotFoundException("Public dashboard", "link");
+        var owners = await db.Users.AsNoTracking().Where(u => u.Id == dashboard.OwnerId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return (ToView(dashboard, SharePermission.View, canManage: false, favorite: false, OwnerName(dashboard.OwnerId, owners)) with { PublicToken = null }, dashboard.OwnerId);
+    }
+
+    // ---- writing -------------------------------------------------------------------------------------------------
+
+    public async Task<DashboardView> CreateAsync(Actor actor, DashboardDefinition definition, CancellationToken ct)
+    {
+        actor.EnsureCanAuthor("create dashboards");
+        definition.Validate();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (definition.FolderId is { } folderId) await EnsureFolderUsableAsync(db, actor, folderId, ct);
+        var now = clock.GetUtcNow();
+        var dashboard = new Dashboard { Id = Ids.New(), Name = definition.Name!.Trim(), OwnerId = actor.UserId, CreatedAt = now, UpdatedAt = now, UpdatedBy = actor.UserId };
+        Apply(dashboard, definition);
+        db.Dashboards.Add(dashboard);
+        await db.SaveChangesAsync(ct);
+        changes.Publish(new DashboardChange(dashboard.Id, dashboard.Version, actor.UserId, actor.DisplayName));
+        return await ViewAsync(db, actor, dashboard, SharePermission.Edit, ct);
+    }
+
+    /// <summary>
+    /// Replaces the dashboard with <paramref name="definition"/> (last write wins). When the editor's
+    /// <see cref="DashboardDefinition.Version"/> is behind, the result names who saved in between.
+    /// </summary>
+    public async Task<DashboardSaveResult> UpdateAsync(Actor actor, string id, DashboardDefinition definition, CancellationToken ct)
+    {
+        definition.Validate();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (dashboard, permission) = await LoadVisibleAsync(db, actor, id, tracking: true, ct);
+        actor.EnsureCanEdit(dashboard, permission);
+        if (definition.FolderId is { } folderId && folderId != dashboard.FolderId)
+        {
+            if (!actor.CanManage(dashboard)) throw new ForbiddenException("Only the dashboard's owner can move it to another folder.");
+            await EnsureFolderUsableAsync(db, actor, folderId, ct);
+        }
+        string? overwrote = null;
+        if (definition.Version is { } v && v < dashboard.Version && dashboard.UpdatedBy is { } by && by != actor.UserId)
+            overwrote = await db.Users.AsNoTracking().Where(u => u.Id == by).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) ?? "another user";
+        dashboard.Name = definition.Name!.Trim();
+        Apply(dashboard, definition);
+        if (definition.FolderId is null && actor.CanManage(dashboard)) dashboard.FolderId = null;
+        dashboard.Version++;
+        dashboard.UpdatedAt = clock.GetUtcNow();
+        dashboard.UpdatedBy = actor.UserId;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        changes.Publish(new DashboardChange(dashboard.Id, dashboard.Version, actor.UserId, actor.DisplayName));
+        return new DashboardSaveResult(await ViewAsync(db, actor, dashboard, permission, ct), overwrote);
+    }
+
+    public async Task<DashboardView> DuplicateAsync(Actor actor, string id, string? name, CancellationToken ct)
+    {
+        var source = await GetAsync(actor, id, ct);
+        return await CreateAsync(actor, ToDefinition(source) with { Name = string.IsNullOrWhiteSpace(name) ? $"{source.Name} (copy)" : name, FolderId = null }, ct);
+    }
+
+    public async Task DeleteAsync(Actor actor, string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var (dashboard, _) = await LoadVisibleAsync(db, actor, id, tracking: true, ct);
+        if (!actor.CanManage(dashboard)) throw new ForbiddenException("Only the dashboard's owner or an admin can delete it.");
+        db.DashboardShares.RemoveRange(db.DashboardShares.Where(s => s.TargetKind == ShareTarget.Dashboard && s.TargetId == id));
+        db.DashboardComments.RemoveRange(db.DashboardComments.Where(c => c.DashboardId == id));
+        db.DashboardFavorites.RemoveRange(db.DashboardFavorites.Where(f => f.DashboardId == id));
+        db.Dashboards.Remove(dashboard);
+        await db.SaveChangesAsync(ct);
+        changes.Publish(new DashboardChange(id, -1, actor.UserId, actor.DisplayName));
+    }
+
+    public async Task<DashboardView> InstantiateTemplateAsync(Actor actor, string templateId, string? name, IReadOnlyList<string>? sourceIds, CancellationToken ct)
+    {
+        var template = DashboardTemplates.Find(templateId) ?? throw new NotFoundException("Dashboard template", templateId);
+        foreach (var sourceId in sourceIds ?? []) actor.EnsureCanReadInstance(sourceId);
+        return await CreateAsync(actor, template.Instantiate(name, template.NeedsInstances ? sourceIds ?? [] : []), ct);
+    }
+
+    public async Task SetFavoriteAsync(Actor actor, string id, bool favorite, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await LoadVisibleAsync(db, actor, id, tracking: false, ct);
+        var existing = await db.DashboardFavorites.FirstOrDefaultAsync(f => f.UserId == actor.UserId && f.DashboardId == id, ct);
+        if (favorite && existing is null) db.DashboardFavorites.Add(new DashboardFavorite { UserId = actor.UserId, DashboardId = id });
+        if (!favorite && existing is not null) db.DashboardFavorites.Remove(existing);
+        await db.SaveChangesAsync(ct);
+    }
+
+    // ---- sharing -------------------------------------------------------------------------------------------------
+
+    public async Task<SharesView> ListSharesAsync(Actor actor, string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var (dashboard, _) = await LoadVisibleAsync(db, actor, id, tracking: false, ct);
+        if (!actor.CanManage(dashboard)) throw new ForbiddenException("Only the dashboard's owner or an admin sees and changes its shares.");
+        return new SharesView(await ShareViewsAsync(db, ShareTarget.Dashboard, id, ct), dashboard.PublicToken);
+    }
+
+    /// <summary>
+    /// Shares the dashboard with a user or a team (view or edit; sharing again changes the permission), or creates its
+    /// public read-only link (<c>public: true</c>; an unguessable token). Recipients are notified.
+    /// </summary>
+    public async Task<SharesView> ShareAsync(Actor actor, string id, ShareInput input, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var (dashboard, _) = await LoadVisibleAsync(db, actor, id, tracking: true, ct);
+        if (!actor.CanManage(dashboard)) throw new ForbiddenException("Only the dashboard's owner or an admin can share it.");
+        if (input.Public == true)
+        {
+            if (input.UserId is not null || input.TeamId is not null) throw new ValidationException("public", "A public link is shared with nobody in particular: leave userId and teamId out.");
+            dashboard.PublicToken ??= NewToken();
+            await db.SaveChangesAsync(ct);
+            return new SharesView(await ShareViewsAsync(db, ShareTarget.Dashboard, id, ct), dashboard.PublicToken);
+        }
+        await UpsertShareAsync(db, actor, ShareTarget.Dashboard, id, dashboard.Name, $"/dashboards/{id}", input, ct);
+        return new SharesView(await ShareViewsAsync(db, ShareTarget.Dashboard, id, ct), dashboard.PublicToken);
+    }
+
+    public async Task RevokeShareAsync(Actor actor, string id, string shareId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var (dashboard, _) = await LoadVisibleAsync(db, actor, id, tracking: true, ct);
+        if (!actor.CanManage(dashboard)) throw new ForbiddenException("Only the dashboard's owner or an admin can revoke its shares.");
+        if (shareId == "public")
+        {
+            dashboard.PublicToken = null;
+        }
+        else
+        {
+            var share = await db.DashboardShares.FirstOrDefaultAsync(s => s.Id == shareId && s.TargetKind == ShareTarget.Dashboard && s.TargetId == id, ct)
+                ?? throw new NotFoundException("Share", shareId);
+            db.DashboardShares.Remove(share);
+        }
+        await db.SaveChangesAsync(ct);
+        changes.Publish(new DashboardChange(id, dashboard.Version, actor.UserId, actor.DisplayName));
+    }
+
+    // ---- folders and teams ---------------------------------------------------------------------------------------
+
+    public async Task<IReadOnlyList<FolderView>> ListFoldersAsync(Actor actor, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var teams = await TeamsOfAsync(db, actor, ct);
+        var sharedFolders = await db.DashboardShares.AsNoTracking()
+            .Where(s => s.TargetKind == ShareTarget.Folder && ((s.PrincipalKind == SharePrincipal.User && s.PrincipalId == actor.UserId) || (s.PrincipalKind == SharePrincipal.Team && teams.Contains(s.PrincipalId))))
+            .Select(s => s.TargetId).ToListAsync(ct);
+        var folders = await db.DashboardFolders.AsNoTracking()
+            .Where(f => actor.IsAdmin || f.OwnerId == actor.UserId || sharedFolders.Contains(f.Id)).OrderBy(f => f.Name).ToListAsync(ct);
+        var ids = folders.Select(f => f.Id).ToList();
+        var counts = await db.Dashboards.AsNoTracking().Where(d => d.FolderId != null && ids.Contains(d.FolderId)).GroupBy(d => d.FolderId!)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        return folders.Select(f => new FolderView(f.Id, f.Name, f.OwnerId, counts.GetValueOrDefault(f.Id), actor.CanEditOwnedBy(f.OwnerId))).ToList();
+    }
+
+    public async Task<FolderView> CreateFolderAsync(Actor actor, string? name, CancellationToken ct)
+    {
+        actor.EnsureCanAuthor("create folders");
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200) throw new ValidationException("name", "Required: a folder name of at most 200 characters.");
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var folder = new DashboardFolder { Id = Ids.New(), Name = name.Trim(), OwnerId = actor.UserId, CreatedAt = clock.GetUtcNow() };
+        db.DashboardFolders.Add(folder);
+        await db.SaveChangesAsync(ct);
+        return new FolderView(folder.Id, folder.Name, folder.OwnerId, 0, true);
+    }
+
+    /// <summary>Shares a folder (every dashboard in it) with a user or a team.</summary>
+    public async Task<IReadOnlyList<ShareView>> ShareFolderAsync(Actor actor, string folderId, ShareInput input, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var folder = await db.DashboardFolders.FirstOrDefaultAsync(f => f.Id == folderId, ct) ?? throw new NotFoundException("Folder", folderId);
+        if (!actor.CanEditOwnedBy(folder.OwnerId)) throw new ForbiddenException("Only the folder's owner or an admin can share it.");
+        if (input.Public == true) throw new ValidationException("public", "Folders have no public link; share a dashboard publicly instead.");
+        await UpsertShareAsync(db, actor, ShareTarget.Folder, folderId, $"folder {folder.Name}", $"/dashboards?folder={folderId}", input, ct);
+        return await ShareViewsAsync(db, ShareTarget.Folder, folderId, ct);
+    }
+
+    public async Task<IReadOnlyList<TeamView>> ListTeamsAsync(Actor actor, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var teams = await db.Teams.AsNoTracking().Include(t => t.Members).OrderBy(t => t.Name).ToListAsync(ct);
+        return teams.Select(t => new TeamView(t.Id, t.Name, t.Members.Select(m => m.UserId).Order().ToList())).ToList();
+    }
+
+    public async Task<TeamView> SaveTeamAsync(Actor actor, string? id, string? name, IReadOnlyList<string>? memberIds, CancellationToken ct)
+    {
+        actor.EnsureAdmin("manage teams");
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200) throw new ValidationException("name", "Required: a team name of at most 200 characters.");
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var members = (memberIds ?? []).Distinct().ToList();
+        var known = await db.Users.AsNoTracking().Where(u => members.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct);
+        var unknown = members.Except(known).ToList();
+        if (unknown.Count > 0) throw new ValidationException("memberIds", $"No user has the id {string.Join(", ", unknown)}.");
+        if (await db.Teams.AnyAsync(t => t.Name == name.Trim() && t.Id != id, ct)) throw new ConflictException($"A team named '{name.Trim()}' already exists.");
+        Team team;
+        if (id is null)
+        {
+            team = new Team { Id = Ids.New(), Name = name.Trim(), CreatedAt = clock.GetUtcNow() };
+            db.Teams.Add(team);
+        }
+        else
+        {
+            team = await db.Teams.Include(t => t.Members).FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException("Team", id);
+            team.Name = name.Trim();
+            db.TeamMembers.RemoveRange(team.Members);
+            team.Members.Clear();
+        }
+        foreach (var m in members) team.Members.Add(new TeamMember { TeamId = team.Id, UserId = m });
+        await db.SaveChangesAsync(ct);
+        return new TeamView(team.Id, team.Name, members.Order().ToList());
+    }
+
+    // ---- comments ------------------------------------------------------------------------------------------------
+
+    public async Task<IReadOnlyList<CommentView>> ListCommentsAsync(Actor actor, string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await LoadVisibleAsync(db, actor, id, tracking: false, ct);
+        var comments = await db.DashboardComments.AsNoTracking().Where(c => c.DashboardId == id).ToListAsync(ct);
+        var authorIds = comments.Select(c => c.AuthorId).Distinct().ToList();
+        var names = await db.Users.AsNoTracking().Where(u => authorIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return comments.OrderBy(c => c.CreatedAt)
+            .Select(c => new CommentView(c.Id, c.WidgetId, c.AuthorId, OwnerName(c.AuthorId, names), c.Body, c.CreatedAt)).ToList();
+    }
+
+    /// <summary>
+    /// Adds a comment on the dashboard or one of its widgets; anyone who may view the dashboard may comment. Each
+    /// <c>@mention</c> (the part of a user's e-mail before the @, or their display name without spaces) notifies that user
+    /// if they may view the dashboard too.
+    /// </summary>
+    public async Task<CommentView> AddCommentAsync(Actor actor, string id, string? widgetId, string? body, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body)) throw new ValidationException("body", "Required: the comment's text.");
+        if (body.Length > 4000) throw new ValidationException("body", "At most 4,000 characters.");
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var (dashboard, _) = await LoadVisibleAsync(db, actor, id, tracking: false, ct);
+        if (widgetId is not null && !dashboard.Widgets.Any(w => w.Id == widgetId)) throw new ValidationException("widgetId", $"The dashboard has no widget '{widgetId}'.");
+        var comment = new DashboardComment { Id = Ids.New(), DashboardId = id, WidgetId = widgetId, AuthorId = actor.UserId, Body = body.Trim(), CreatedAt = clock.GetUtcNow() };
+        db.DashboardComments.Add(comment);
+        await db.SaveChangesAsync(ct);
+
+        var handles = MentionPattern().Matches(body).Select(m => m.Groups[1].Value.ToLowerInvariant()).ToHashSet();
+        if (handles.Count > 0)
+        {
+            var users = await db.Users.AsNoTracking().Where(u => !u.Disabled).Select(u => new { u.Id, u.Email, u.DisplayName, u.Role }).ToListAsync(ct);
+            foreach (var user in users.Where(u => u.Id != actor.UserId && (handles.Contains((u.Email ?? "").Split('@')[0].ToLowerInvariant())
+                         || handles.Contains(u.DisplayName.Replace(" ", "").ToLowerInvariant()))))
+            {
+                var mentioned = new Actor(user.Id, user.DisplayName, user.Role, new HashSet<string>());
+                var teams = await TeamsOfAsync(db, mentioned, ct);
+                var shares = await SharesForAsync(db, dashboard, ct);
+                if (mentioned.PermissionOf(dashboard, shares, teams) is null) continue;
+                await notifications.NotifyAsync(user.Id, "mention", $"{actor.DisplayName} mentioned you on {dashboard.Name}",
+                    comment.Body.Length > 200 ? comment.Body[..200] + "…" : comment.Body, $"/dashboards/{id}", ct);
+            }
+        }
+        return new CommentView(comment.Id, widgetId, actor.UserId, actor.DisplayName, comment.Body, comment.CreatedAt);
+    }
+
+    [GeneratedRegex(@"(?<![\w.])@([A-Za-z0-9._-]+)")]
+    private static partial Regex MentionPattern();
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    public static DashboardDefinition ToDefinition(DashboardView view) => new()
+    {
+        Name = view.Name, Description = view.Description, RefreshSeconds = view.RefreshSeconds, Filters = view.Filters,
+        Settings = view.Settings, FolderId = view.FolderId, Version = view.Version,
+        Widgets = view.Widgets.Select(w => new WidgetDefinition { Id = w.Id, Type = w.Type, Position = w.Position, Config = w.Config }).ToList(),
+    };
+
+    internal async Task<(Dashboard Dashboard, SharePermission Permission)> LoadVisibleAsync(AnalyticsDbContext db, Actor actor, string id, bool tracking, CancellationToken ct)
+    {
+        var query = tracking ? db.Dashboards : db.Dashboards.AsNoTracking();
+        var dashboard = await query.Include(d => d.Widgets).FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException("Dashboard", id);
+        var permission = actor.PermissionOf(dashboard, await SharesForAsync(db, dashboard, ct), await TeamsOfAsync(db, actor, ct))
+            ?? throw new NotFoundException("Dashboard", id);
+        return (dashboard, permission);
+    }
+
+    private static async Task<List<DashboardShare>> SharesForAsync(AnalyticsDbContext db, Dashboard dashboard, CancellationToken ct) =>
+        await db.DashboardShares.AsNoTracking()
+            .Where(s => (s.TargetKind == ShareTarget.Dashboard && s.TargetId == dashboard.Id) || (s.TargetKind == ShareTarget.Folder && s.TargetId == dashboard.FolderId))
+            .ToListAsync(ct);
+
+    private static async Task<IReadOnlySet<string>> TeamsOfAsync(AnalyticsDbContext db, Actor actor, CancellationToken ct) =>
+        (await db.TeamMembers.AsNoTracking().Where(m => m.UserId == actor.UserId).Select(m => m.TeamId).ToListAsync(ct)).ToHashSet();
+
+    private static async Task EnsureFolderUsableAsync(AnalyticsDbContext db, Actor actor, string folderId, CancellationToken ct)
+    {
+        var folder = await db.DashboardFolders.AsNoTracking().FirstOrDefaultAsync(f => f.Id == folderId, ct);
+        if (folder is null || !actor.CanEditOwnedBy(folder.OwnerId)) throw new ValidationException("folderId", $"No folder '{folderId}' of yours exists.");
+    }
+
+    private async Task UpsertShareAsync(AnalyticsDbContext db, Actor actor, ShareTarget target, string targetId, string what, string link, ShareInput input, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if ((input.UserId is null) == (input.TeamId is null)) errors["userId"] = ["Give exactly one of userId, teamId (or public: true for a dashboard's public link)."];
+        SharePermission? permission = (input.Permission ?? "view").ToLowerInvariant() switch { "view" => SharePermission.View, "edit" => SharePermission.Edit, _ => null };
+        if (permission is null) errors["permission"] = ["One of view, edit."];
+        if (errors.Count > 0) throw new ValidationException(errors);
+        var kind = input.UserId is not null ? SharePrincipal.User : SharePrincipal.Team;
+        var principalId = input.UserId ?? input.TeamId!;
+        List<string> recipients;
+        if (kind == SharePrincipal.User)
+        {
+            if (!await db.Users.AnyAsync(u => u.Id == principalId && !u.Disabled, ct)) throw new ValidationException("userId", $"No active user has the id '{principalId}'.");
+            if (principalId == actor.UserId) throw new ValidationException("userId", "You already have access to your own dashboard.");
+            recipients = [principalId];
+        }
+        else
+        {
+            if (!await db.Teams.AnyAsync(t => t.Id == principalId, ct)) throw new ValidationException("teamId", $"No team has the id '{principalId}'.");
+            recipients = await db.TeamMembers.Where(m => m.TeamId == principalId && m.UserId != actor.UserId).Select(m => m.UserId).ToListAsync(ct);
+        }
+        var existing = await db.DashboardShares.FirstOrDefaultAsync(s => s.TargetKind == target && s.TargetId == targetId && s.PrincipalKind == kind && s.PrincipalId == principalId, ct);
+        if (existing is not null) existing.Permission = permission!.Value;
+        else
+        {
+            db.DashboardShares.Add(new DashboardShare
+            {
+                Id = Ids.New(), TargetKind = target, TargetId = targetId, PrincipalKind = kind, PrincipalId = principalId,
+                Permission = permission!.Value, CreatedBy = actor.UserId, CreatedAt = clock.GetUtcNow(),
+            });
+        }
+        await db.SaveChangesAsync(ct);
+        var verb = permission == SharePermission.Edit ? "edit" : "view";
+        foreach (var recipient in recipients)
+            await notifications.NotifyAsync(recipient, "share", $"{actor.DisplayName} shared {what} with you", $"You can {verb} it.", link, ct);
+    }
+
+    private static async Task<IReadOnlyList<ShareView>> ShareViewsAsync(AnalyticsDbContext db, ShareTarget target, string targetId, CancellationToken ct)
+    {
+        var shares = await db.DashboardShares.AsNoTracking().Where(s => s.TargetKind == target && s.TargetId == targetId).ToListAsync(ct);
+        var userIds = shares.Where(s => s.PrincipalKind == SharePrincipal.User).Select(s => s.PrincipalId).ToList();
+        var teamIds = shares.Where(s => s.PrincipalKind == SharePrincipal.Team).Select(s => s.PrincipalId).ToList();
+        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var teams = await db.Teams.AsNoTracking().Where(t => teamIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        return shares.OrderBy(s => s.CreatedAt).Select(s => new ShareView(s.Id, s.TargetKind.ToString().ToLowerInvariant(), s.TargetId,
+            s.PrincipalKind.ToString().ToLowerInvariant(), s.PrincipalId,
+            (s.PrincipalKind == SharePrincipal.User ? users : teams).GetValueOrDefault(s.PrincipalId, s.PrincipalId),
+            s.Permission.ToString().ToLowerInvariant(), s.CreatedAt)).ToList();
+    }
+
+    private async Task<DashboardView> ViewAsync(AnalyticsDbContext db, Actor actor, Dashboard dashboard, SharePermission permission, CancellationToken ct)
+    {
+        var favorite = await db.DashboardFavorites.AsNoTracking().AnyAsync(f => f.UserId == actor.UserId && f.DashboardId == dashboard.Id, ct);
+        var owners = await db.Users.AsNoTracking().Where(u => u.Id == dashboard.OwnerId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var canManage = actor.CanManage(dashboard);
+        var view = ToView(dashboard, permission, canManage, favorite, OwnerName(dashboard.OwnerId, owners));
+        return canManage ? view : view with { PublicToken = null };
+    }
+
+    private static DashboardView ToView(Dashboard d, SharePermission permission, bool canManage, bool favorite, string ownerName) =>
+        new(d.Id, d.Name, d.Description, d.RefreshSeconds, DashboardFilters.Parse(d.FiltersJson), DashboardSettings.Parse(d.SettingsJson), d.FolderId,
+            d.Widgets.OrderBy(w => w.Y).ThenBy(w => w.X).Select(w => new WidgetView(w.Id, w.Type, new WidgetPosition(w.X, w.Y, w.W, w.H), WidgetConfig.Parse(w.ConfigJson))).ToList(),
+            d.OwnerId, ownerName, d.Version, d.CreatedAt, d.UpdatedAt, d.UpdatedBy, permission.ToString().ToLowerInvariant(),
+            permission == SharePermission.Edit, canManage, favorite, d.PublicToken);
+
+    private static void Apply(Dashboard dashboard, DashboardDefinition definition)
+    {
+        dashboard.Description = (definition.Description ?? "").Trim();
+        dashboard.RefreshSeconds = definition.RefreshSeconds ?? 0;
+        dashboard.FiltersJson = DashboardFilters.ToJson(definition.Filters ?? []);
+        dashboard.SettingsJson = System.Text.Json.JsonSerializer.Serialize(definition.Settings ?? new DashboardSettings(), DashboardDefinition.Json);
+        if (definition.FolderId is not null) dashboard.FolderId = definition.FolderId;
+        var kept = (definition.Widgets ?? []).Where(w => w.Id is not null).Select(w => w.Id!).ToHashSet();
+        dashboard.Widgets.RemoveAll(w => !kept.Contains(w.Id));
+        foreach (var w in definition.Widgets ?? [])
+        {
+            var p = w.Position!;
+            var widget = w.Id is null ? null : dashboard.Widgets.FirstOrDefault(x => x.Id == w.Id);
+            if (widget is null)
+            {
+                widget = new Widget { Id = w.Id ?? Ids.New(), DashboardId = dashboard.Id, Type = w.Type! };
+                dashboard.Widgets.Add(widget);
+            }
+            widget.Type = w.Type!;
+            (widget.X, widget.Y, widget.W, widget.H) = (p.X, p.Y, p.W, p.H);
+            widget.ConfigJson = (w.Config ?? new WidgetConfig()).ToJson();
+        }
+    }
+
+    private static string OwnerName(string ownerId, IReadOnlyDictionary<string, string> names) =>
+        ownerId == DashboardAccess.WorkspaceOwner ? "Workspace" : names.GetValueOrDefault(ownerId, "Unknown user");
+
+    private static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
 }

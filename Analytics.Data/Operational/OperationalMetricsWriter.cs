@@ -1,3 +1,4 @@
+using Analytics.Data.Dashboards;
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Analytics.Domain.Operational;
@@ -31,7 +32,7 @@ public readonly record struct OperationalPoint(string Name, IReadOnlyDictionary<
 /// Limitation: a late point for a bucket whose raw points were already deleted by retention recomputes that 1m bucket
 /// from what raw data remains.
 /// </summary>
-public sealed class OperationalMetricsWriter(IDbContextFactory<AnalyticsDbContext> factory)
+public sealed class OperationalMetricsWriter(IDbContextFactory<AnalyticsDbContext> factory, MetricsChangeNotifier changes)
 {
     private const string TouchedTable = "metric_touched";
     private readonly ConcurrentDictionary<(string Name, string Tags), long> _seriesIds = new();
@@ -66,6 +67,7 @@ public sealed class OperationalMetricsWriter(IDbContextFactory<AnalyticsDbContex
         {
             if (sqlite) _sqliteWriter.Release();
         }
+        changes.Publish(new MetricsChange(points.Select(p => p.Name).Distinct(StringComparer.Ordinal).ToList()));
     }
 
     /// <summary>Recomputes every rollup from raw points (after a bulk load that bypassed <see cref="WriteAsync(IReadOnlyList{SeriesPoint}, CancellationToken)"/>).</summary>

@@ -163,7 +163,7 @@ public sealed class DemoWorkspaceSeeder(
         {
             Id = "demo-performance", Name = "Performance overview", OwnerId = SystemOwner, CreatedAt = now, UpdatedAt = now,
             Description = "Spend, sales and return on ad spend across the demo advertisers.",
-            FiltersJson = """{"timeRange":{"preset":"last30days"}}""",
+            FiltersJson = """[{"dimension":"time","preset":"last30days"}]""",
         };
         (string Type, int X, int Y, int W, int H, string Config)[] widgets =
         [

@@ -4,21 +4,30 @@ namespace Analytics.Domain.Dashboards;
 public sealed class Dashboard
 {
     public const int GridColumns = 12;
+    public const int MaxWidgets = 100;
 
     public required string Id { get; init; }
     public required string Name { get; set; }
     public string Description { get; set; } = "";
-    public required string OwnerId { get; init; }
+    public required string OwnerId { get; set; }
     /// <summary>0 = no auto-refresh.</summary>
     public int RefreshSeconds { get; set; }
-    /// <summary>The dashboard's global filters, as JSON (<c>[{ dimension, values }]</c> and a time range).</summary>
+    /// <summary>The dashboard's global filters: a JSON array of <see cref="DashboardFilter"/>.</summary>
     public string FiltersJson { get; set; } = "[]";
+    /// <summary><see cref="DashboardSettings"/> as JSON.</summary>
+    public string SettingsJson { get; set; } = "{}";
+    public string? FolderId { get; set; }
+    /// <summary>The public read-only link's token (unguessable), or null when the dashboard has no public link.</summary>
+    public string? PublicToken { get; set; }
+    /// <summary>Incremented by every save; editors send the version they started from and learn when someone saved in between.</summary>
+    public int Version { get; set; } = 1;
+    public string? UpdatedBy { get; set; }
     public List<Widget> Widgets { get; set; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>One tile of a dashboard. <see cref="Type"/> names a widget kind (line, bar, kpi, table, text, …).</summary>
+/// <summary>One tile of a dashboard. <see cref="Type"/> names a <see cref="WidgetKind"/> (line, bar, kpi, table, text, …).</summary>
 public sealed class Widget
 {
     public required string Id { get; init; }
@@ -30,4 +39,64 @@ public sealed class Widget
     public int H { get; set; } = 3;
     /// <summary><c>{ query, title, options }</c> as JSON (CONTRACT.md).</summary>
     public string ConfigJson { get; set; } = "{}";
+}
+
+/// <summary>A folder of dashboards; sharing a folder shares every dashboard in it.</summary>
+public sealed class DashboardFolder
+{
+    public required string Id { get; init; }
+    public required string Name { get; set; }
+    public required string OwnerId { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+public enum SharePermission { View = 1, Edit = 2 }
+
+public enum SharePrincipal { User, Team }
+
+public enum ShareTarget { Dashboard, Folder }
+
+/// <summary>A grant of view or edit on a dashboard or a folder to a user or a team.</summary>
+public sealed class DashboardShare
+{
+    public required string Id { get; init; }
+    public ShareTarget TargetKind { get; init; }
+    public required string TargetId { get; init; }
+    public SharePrincipal PrincipalKind { get; init; }
+    public required string PrincipalId { get; init; }
+    public SharePermission Permission { get; set; }
+    public required string CreatedBy { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>A group of users that folders and dashboards can be shared with.</summary>
+public sealed class Team
+{
+    public required string Id { get; init; }
+    public required string Name { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public List<TeamMember> Members { get; set; } = [];
+}
+
+public sealed class TeamMember
+{
+    public required string TeamId { get; init; }
+    public required string UserId { get; init; }
+}
+
+/// <summary>A comment on a dashboard, or on one of its widgets; <c>@name</c> mentions notify.</summary>
+public sealed class DashboardComment
+{
+    public required string Id { get; init; }
+    public required string DashboardId { get; init; }
+    public string? WidgetId { get; init; }
+    public required string AuthorId { get; init; }
+    public required string Body { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+public sealed class DashboardFavorite
+{
+    public required string UserId { get; init; }
+    public required string DashboardId { get; init; }
 }

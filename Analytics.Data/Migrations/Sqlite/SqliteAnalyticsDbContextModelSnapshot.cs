@@ -597,6 +597,11 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("filters_json");
 
+                    b.Property<string>("FolderId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("folder_id");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -609,25 +614,254 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("owner_id");
 
+                    b.Property<string>("PublicToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("public_token");
+
                     b.Property<int>("RefreshSeconds")
                         .HasColumnType("INTEGER")
                         .HasColumnName("refresh_seconds");
+
+                    b.Property<string>("SettingsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("settings_json");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_dashboards");
+
+                    b.HasIndex("FolderId")
+                        .HasDatabaseName("ix_dashboards_folder_id");
 
                     b.HasIndex("OwnerId")
                         .HasDatabaseName("ix_dashboards_owner_id");
 
+                    b.HasIndex("PublicToken")
+                        .IsUnique()
+                        .HasDatabaseName("ix_dashboards_public_token");
+
                     b.ToTable("dashboards", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Dashboards.DashboardComment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AuthorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("author_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DashboardId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dashboard_id");
+
+                    b.Property<string>("WidgetId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("widget_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dashboard_comments");
+
+                    b.HasIndex("DashboardId", "CreatedAt")
+                        .HasDatabaseName("ix_dashboard_comments_dashboard_id_created_at");
+
+                    b.ToTable("dashboard_comments", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Dashboards.DashboardFavorite", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DashboardId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dashboard_id");
+
+                    b.HasKey("UserId", "DashboardId")
+                        .HasName("pk_dashboard_favorites");
+
+                    b.ToTable("dashboard_favorites", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Dashboards.DashboardFolder", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dashboard_folders");
+
+                    b.ToTable("dashboard_folders", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Dashboards.DashboardShare", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Permission")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("permission");
+
+                    b.Property<string>("PrincipalId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("principal_id");
+
+                    b.Property<string>("PrincipalKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("principal_kind");
+
+                    b.Property<string>("TargetId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_id");
+
+                    b.Property<string>("TargetKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_kind");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dashboard_shares");
+
+                    b.HasIndex("PrincipalKind", "PrincipalId")
+                        .HasDatabaseName("ix_dashboard_shares_principal_kind_principal_id");
+
+                    b.HasIndex("TargetKind", "TargetId", "PrincipalKind", "PrincipalId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_dashboard_shares_target_kind_target_id_principal_kind_principal_id");
+
+                    b.ToTable("dashboard_shares", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Dashboards.Team", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_teams");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_teams_name");
+
+                    b.ToTable("teams", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Dashboards.TeamMember", b =>
+                {
+                    b.Property<string>("TeamId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("team_id");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("TeamId", "UserId")
+                        .HasName("pk_team_members");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_team_members_user_id");
+
+                    b.ToTable("team_members", (string)null);
                 });
 
             modelBuilder.Entity("Analytics.Domain.Dashboards.Widget", b =>
                 {
+                    b.Property<string>("DashboardId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dashboard_id");
+
                     b.Property<string>("Id")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
@@ -637,11 +871,6 @@ namespace Analytics.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("config_json");
-
-                    b.Property<string>("DashboardId")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("dashboard_id");
 
                     b.Property<int>("H")
                         .HasColumnType("INTEGER")
@@ -665,11 +894,8 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("y");
 
-                    b.HasKey("Id")
+                    b.HasKey("DashboardId", "Id")
                         .HasName("pk_widgets");
-
-                    b.HasIndex("DashboardId")
-                        .HasDatabaseName("ix_widgets_dashboard_id");
 
                     b.ToTable("widgets", (string)null);
                 });
@@ -1879,6 +2105,16 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasConstraintName("fk_data_collections_reports_report_id");
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Dashboards.TeamMember", b =>
+                {
+                    b.HasOne("Analytics.Domain.Dashboards.Team", null)
+                        .WithMany("Members")
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_team_members_teams_team_id");
+                });
+
             modelBuilder.Entity("Analytics.Domain.Dashboards.Widget", b =>
                 {
                     b.HasOne("Analytics.Domain.Dashboards.Dashboard", null)
@@ -2071,6 +2307,11 @@ namespace Analytics.Data.Migrations.Sqlite
             modelBuilder.Entity("Analytics.Domain.Dashboards.Dashboard", b =>
                 {
                     b.Navigation("Widgets");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Dashboards.Team", b =>
+                {
+                    b.Navigation("Members");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Globalization;
+using Analytics.Data.Operational;
+using Analytics.Data.Query;
+using Analytics.Domain;
+using Analytics.Domain.Access;
+using Analytics.Domain.Dashboards;
+using Analytics.Domain.Operational;
+using Analytics.Domain.Query;
+using Microsoft.EntityFrameworkCore;
+
+namespace Analytics.Data.Dashboards;
+
+/// <summary>A request's filter overrides on top of the dashboard's saved filters (<c>?start=&amp;end=&amp;preset=&amp;filter.&lt;dim&gt;=</c>).</summary>
+public sealed record DashboardDataRequest(DateTimeOffset? Start = null, DateTimeOffset? End = null, string? Preset = null,
+    IReadOnlyDictionary<string, IReadOnlyList<string?>>? Filters = null, IReadOnlyList<string>? WidgetIds = null);
+
+/// <summary>A KPI card's numbers: the value, the previous period's, the change, and whether the change is good for this metric.</summary>
+public sealed record KpiValue(string Metric, string Label, string Format, double? Value, double? Previous, double? ChangePercent, bool HigherIsBetter, bool? Good);
+
+/// <param name="Status"><c>ok</c>, <c>error</c> or <c>text</c> (nothing to compute).</param>
+public sealed record WidgetResult(string WidgetId, string Type, string Status, QueryResult? Result, QueryResult? Previous,
+    QueryResult? Sparkline, KpiValue? Kpi, string? Error, double Ms);
+
+public sealed record DashboardData(string DashboardId, DateTimeOffset Start, DateTimeOffset End, string? Preset, string TimeZone,
+    IReadOnlyList<WidgetResult> Widgets, double Ms);
+
+/// <summary>The context one page view computes widgets in: who, in which zone, under which filters, over which catalog.</summary>
+public sealed record WidgetContext(Actor Actor, ResolvedFilters Filters, TimeZoneInfo Zone, Catalog Catalog, bool CompareToPrevious);
+
+/// <summary>
+/// Computes dashboard widgets' data through the one semantic layer (<see cref="FactQueryService"/>) or the operational
+/// store (<see cref="MetricQueryService"/>), as the person looking (their instance grants filter every row). The
+/// dashboard's filters apply to each widget whose data has the filtered dimension; KPI cards also get the previous
+/// period and a sparkline. One widget's failure is that widget's error, never the page's.
+/// </summary>
+public sealed class DashboardDataService(
+    IDbContextFactory<AnalyticsDbContext> factory,
+    DashboardService dashboards,
+    FactQueryService facts,
+    MetricQueryService metrics,
+    CatalogService catalog,
+    TimeProvider clock)
+{
+    private const int Parallelism = 4;
+
+    public async Task<DashboardData> GetAsync(Actor actor, string dashboardId, DashboardDataRequest request, CancellationToken ct)
+    {
+        var view = await dashboards.GetAsync(actor, dashboardId, ct);
+        return await ComputeAsync(actor, view, request, ct);
+    }
+
+    /// <summary>A public link's data: computed as the dashboard's owner, for that dashboard's widgets only.</summary>
+    public async Task<(DashboardView Dashboard, DashboardData Data)> GetPublicAsync(string token, DashboardDataRequest request, CancellationToken ct)
+    {
+        var (view, ownerId) = await dashboards.GetPublicAsync(token, ct);
+        var owner = await OwnerActorAsync(ownerId, ct);
+        return (view, await ComputeAsync(owner, view, request, ct));
+    }
+
+    public async Task<Actor> OwnerActorAsync(string ownerId, CancellationToken ct)
+    {
+        if (ownerId == DashboardAccess.WorkspaceOwner) return Actor.System;
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == ownerId && !u.Disabled, ct)
+            ?? throw new NotFoundException("Public dashboard", "link");
+        var grants = await db.InstanceGrants.AsNoTracking().Where(g => g.UserId == ownerId).Select(g => g.SourceId).ToListAsync(ct);
+        return new Actor(user.Id, user.DisplayName, user.Role, grants.ToHashSet());
+    }
+
+    public async Task<DashboardData> ComputeAsync(Actor actor, DashboardView view, DashboardDataRequest request, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var context = await ContextAsync(actor, view, request, ct);
+        var widgets = view.Widgets.Where(w => request.WidgetIds is null || request.WidgetIds.Contains(w.Id)).ToList();
+        var results = new WidgetResult[widgets.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, widgets.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
+            async (i, token) => results[i] = await ComputeWidgetAsync(context, widgets[i], token));
+        return new DashboardData(view.Id, context.Filters.Start, context.Filters.End, context.Filters.Preset, context.Zone.Id, results, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>Resolves the filters in the viewer's time zone and loads the catalog once for a page view.</summary>
+    public async Task<WidgetContext> ContextAsync(Actor actor, DashboardView view, DashboardDataRequest request, CancellationToken ct)
+    {
+        var zone = await ZoneOfAsync(actor, ct);
+        var filters = DashboardFilters.Resolve(view.Filters, clock.GetUtcNow(), zone, request.Start, request.End, request.Preset, request.Filters);
+        foreach (var id in filters.SourceIds ?? []) actor.EnsureCanReadInstance(id);
+        return new WidgetContext(actor, filters, zone, await catalog.GetAsync(actor, ct), view.Settings.CompareToPrevious);
+    }
+
+    public async Task<WidgetResult> ComputeWidgetAsync(WidgetContext context, WidgetView widget, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        double Ms() => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        var kind = WidgetKinds.Find(widget.Type);
+        if (kind is null) return new WidgetResult(widget.Id, widget.Type, "error", null, null, null, null, $"Unknown widget type '{widget.Type}'.", 0);
+        if (kind.Data == WidgetData.Text) return new WidgetResult(widget.Id, widget.Type, "text", null, null, null, null, null, 0);
+        try
+        {
+            if (widget.Config.Series is { } series) return await SeriesWidgetAsync(context, widget, series, Ms, ct);
+            if (widget.Config.Query is not { } query) return new WidgetResult(widget.Id, widget.Type, "error", null, null, null, null, "The widget has no query yet: pick a metric in its settings.", Ms());
+            var current = Filtered(context, context.Filters, query);
+            var result = await facts.ExecuteAsync(context.Actor, current, ct);
+            QueryResult? previous = null, sparkline = null;
+            KpiValue? kpi = null;
+            if (widget.Type == "kpi")
+            {
+                previous = await facts.ExecuteAsync(context.Actor, Filtered(context, context.Filters.Previous(), query), ct);
+                sparkline = await facts.ExecuteAsync(context.Actor, current with { Granularity = context.Filters.Length.TotalDays > 120 ? "week" : "day", Sort = null, Limit = null, FillEmpty = true }, ct);
+                kpi = Kpi(context, query.Metrics![0], result, previous);
+            }
+            else if (context.CompareToPrevious && current.Granularity is { } g && g != "none")
+            {
+                previous = await facts.ExecuteAsync(context.Actor, Filtered(context, context.Filters.Previous(), query), ct);
+            }
+            return new WidgetResult(widget.Id, widget.Type, "ok", result, previous, sparkline, kpi, null, Ms());
+        }
+        catch (DomainException e) when (e is ValidationException or NotFoundException)
+        {
+            return new WidgetResult(widget.Id, widget.Type, "error", null, null, null, null, e is ValidationException v ? string.Join(" ", v.Errors.SelectMany(x => x.Value)) : e.Message, Ms());
+        }
+    }
+
+    private static SemanticQuery Filtered(WidgetContext context, ResolvedFilters filters, SemanticQuery query)
+    {
+        var metricNames = (query.Metrics ?? []).Select(m => m.Trim().ToLowerInvariant()).ToList();
+        var answering = context.Catalog.Datasets
+            .Where(d => query.Dataset is null || d.Key.Equals(query.Dataset, StringComparison.OrdinalIgnoreCase) || d.Id == query.Dataset)
+            .Where(d => query.SourceIds is null || query.SourceIds.Contains(d.SourceId))
+            .Where(d => metricNames.All(m => context.Catalog.Metrics.FirstOrDefault(x => x.Name == m) is not { } metric || metric.Datasets.Contains(d.Id)))
+            .Where(d => (query.GroupBy ?? []).All(g => d.Dimensions.Any(x => x.Name.Equals(g, StringComparison.OrdinalIgnoreCase))))
+            .ToList();
+        return filters.ApplyTo(query, dimension => answering.Any(d => d.Dimensions.Any(x => x.Name.Equals(dimension, StringComparison.OrdinalIgnoreCase))));
+    }
+
+    private static KpiValue Kpi(WidgetContext context, string metricName, QueryResult current, QueryResult previous)
+    {
+        var name = metricName.Trim().ToLowerInvariant();
+        var metric = context.Catalog.Metrics.FirstOrDefault(m => m.Name == name);
+        double? value = Single(current, name), before = Single(previous, name);
+        double? change = value is { } v && before is { } b && b != 0 ? (v - b) / Math.Abs(b) * 100 : null;
+        var higherIsBetter = metric?.HigherIsBetter ?? true;
+        bool? good = change is { } c && Math.Abs(c) > 0.05 ? (c > 0) == higherIsBetter : null;
+        return new KpiValue(name, metric?.Label ?? name, metric?.Format ?? "number", value, before, change, higherIsBetter, good);
+    }
+
+    private static double? Single(QueryResult result, string column)
+    {
+        var index = result.Columns.ToList().FindIndex(c => c.Name == column);
+        return index < 0 || result.Rows.Count == 0 ? null : result.Rows[0][index] switch { double d => d, long l => l, int i => i, decimal m => (double)m, _ => null };
+    }
+
+    private async Task<WidgetResult> SeriesWidgetAsync(WidgetContext context, WidgetView widget, WidgetSeries series, Func<double> ms, CancellationToken ct)
+    {
+        var range = new MetricTimeRange(context.Filters.Start, context.Filters.End);
+        var aggregation = series.Aggregation ?? "avg";
+        if (widget.Type is "kpi" or "gauge")
+        {
+            var agg = Enum.TryParse<MetricAggregation>(aggregation, ignoreCase: true, out var a) ? a : throw new ValidationException("config.series.aggregation", "One of avg, sum, count, min, max, p95, p99.");
+            var filters = series.Filters ?? new Dictionary<string, string>();
+            var value = await metrics.WindowAggregateAsync(series.MetricName!, filters, agg, context.Filters.Start.ToUnixTimeMilliseconds(), context.Filters.End.ToUnixTimeMilliseconds(), ct);
+            var prev = context.Filters.Previous();
+            var before = await metrics.WindowAggregateAsync(series.MetricName!, filters, agg, prev.Start.ToUnixTimeMilliseconds(), prev.End.ToUnixTimeMilliseconds(), ct);
+            var column = new QueryColumn("value", "number", "metric", widget.Config.Title ?? series.MetricName, "number");
+            var result = new QueryResult([column], [[value]], Meta(context, "none"));
+            double? change = value is { } v && before is { } b && b != 0 ? (v - b) / Math.Abs(b) * 100 : null;
+            var higherIsBetter = !series.MetricName!.Contains("error") && !series.MetricName.Contains("duration") && !series.MetricName.Contains("pending");
+            var kpi = new KpiValue("value", widget.Config.Title ?? series.MetricName, "number", value, before, change, higherIsBetter,
+                change is { } c && Math.Abs(c) > 0.05 ? (c > 0) == higherIsBetter : null);
+            return new WidgetResult(widget.Id, widget.Type, "ok", result, null, null, kpi, null, ms());
+        }
+        var answer = await metrics.QueryAsync(new MetricQueryRequest
+        {
+            MetricName = series.MetricName, TimeRange = range, Aggregation = aggregation, Interval = series.Interval,
+            GroupBy = series.GroupBy, Filters = series.Filters,
+        }, ct);
+        return new WidgetResult(widget.Id, widget.Type, "ok", ToQueryResult(context, series, answer, widget.Config.Title), null, null, null, null, ms());
+    }
+
+    /// <summary>Operational points as a semantic-layer result: a time column, one column per tag grouped by, and the value.</summary>
+    private static QueryResult ToQueryResult(WidgetContext context, WidgetSeries series, MetricQueryResult answer, string? title)
+    {
+        var groupBy = series.GroupBy ?? [];
+        List<QueryColumn> columns = [new(NormalizedQuery.TimeColumn, "time", "time", "Time")];
+        columns.AddRange(groupBy.Select(g => new QueryColumn(g, "string", "dimension", g)));
+        columns.Add(new QueryColumn(series.MetricName!, "number", "metric", title ?? series.MetricName, "number"));
+        var rows = answer.Data.Select(p =>
+        {
+            var row = new object?[columns.Count];
+            row[0] = new DateTimeOffset(DateTime.SpecifyKind(p.Timestamp, DateTimeKind.Utc));
+            for (var i = 0; i < groupBy.Count; i++) row[i + 1] = p.Tags.GetValueOrDefault(groupBy[i]);
+            row[^1] = p.Value;
+            return row;
+        }).ToList();
+        return new QueryResult(columns, rows, Meta(context, answer.Meta.Interval) with { Rollup = answer.Meta.Resolution, TotalRows = rows.Count });
+    }
+
+    private static QueryMeta Meta(WidgetContext context, string granularity) =>
+        new([], "none", "miss", context.Zone.Id, granularity, 1, false, []);
+
+    private async Task<TimeZoneInfo> ZoneOfAsync(Actor actor, CancellationToken ct)
+    {
+        if (actor.UserId == Actor.System.UserId) return TimeZoneInfo.Utc;
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var id = await db.Users.AsNoTracking().Where(u => u.Id == actor.UserId).Select(u => u.TimeZone).FirstOrDefaultAsync(ct);
+        return id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+    }
+}

@@ -1,0 +1,163 @@
+using Analytics.Data.Dashboards;
+using Analytics.Domain;
+using Analytics.Domain.Dashboards;
+
+namespace Analytics.Web.Api;
+
+public sealed record DuplicateInput(string? Name);
+
+public sealed record FavoriteInput(bool Favorite);
+
+public sealed record CommentInput(string? WidgetId, string? Body);
+
+public sealed record InstantiateInput(string? Name, IReadOnlyList<string>? SourceIds);
+
+public sealed record FolderInput(string? Name);
+
+public sealed record TeamInput(string? Name, IReadOnlyList<string>? MemberIds);
+
+/// <summary>
+/// Dashboards over HTTP (CONTRACT.md, "Dashboards"): CRUD, each widget's data under the dashboard's filters (or the
+/// request's overrides), shares and the public link, favourites, comments, templates, folders and teams. The rules
+/// live in <see cref="DashboardService"/>; this only maps HTTP onto it.
+/// </summary>
+public static class DashboardsEndpoints
+{
+    public static RouteGroupBuilder MapDashboardsEndpoints(this RouteGroupBuilder api)
+    {
+        var dashboards = api.MapGroup("/dashboards").WithTags("Dashboards");
+
+        dashboards.MapGet("/", async (HttpContext http, DashboardService service, string? search, string? scope, string? folderId, CancellationToken ct) =>
+        {
+            if (scope is not (null or "all" or "mine" or "shared" or "favorites" or "workspace"))
+                throw new ValidationException("scope", "scope must be one of all, mine, shared, favorites, workspace.");
+            return new { items = await service.ListAsync(http.Actor(), new DashboardListQuery(search, scope, folderId), ct) };
+        });
+
+        dashboards.MapPost("/", async (HttpContext http, DashboardService service, DashboardDefinition body, CancellationToken ct) =>
+        {
+            var created = await service.CreateAsync(http.Actor(), body, ct);
+            return Results.Created($"/api/v1/dashboards/{created.Id}", created);
+        });
+
+        dashboards.MapGet("/{id}", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
+            await service.GetAsync(http.Actor(), id, ct));
+
+        dashboards.MapPut("/{id}", async (HttpContext http, DashboardService service, string id, DashboardDefinition body, CancellationToken ct) =>
+        {
+            var saved = await service.UpdateAsync(http.Actor(), id, body, ct);
+            if (saved.OverwroteChangesBy is { } by) http.Response.Headers["X-Overwrote-Changes-By"] = Uri.EscapeDataString(by);
+            return saved.Dashboard;
+        });
+
+        dashboards.MapDelete("/{id}", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
+        {
+            await service.DeleteAsync(http.Actor(), id, ct);
+            return Results.NoContent();
+        });
+
+        dashboards.MapPost("/{id}/duplicate", async (HttpContext http, DashboardService service, string id, DuplicateInput? body, CancellationToken ct) =>
+        {
+            var copy = await service.DuplicateAsync(http.Actor(), id, body?.Name, ct);
+            return Results.Created($"/api/v1/dashboards/{copy.Id}", copy);
+        });
+
+        dashboards.MapGet("/{id}/data", async (HttpContext http, DashboardDataService data, string id, CancellationToken ct) =>
+            await data.GetAsync(http.Actor(), id, ParseDataRequest(http.Request.Query), ct));
+
+        dashboards.MapGet("/{id}/shares", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
+            await service.ListSharesAsync(http.Actor(), id, ct));
+
+        dashboards.MapPost("/{id}/shares", async (HttpContext http, DashboardService service, string id, ShareInput body, CancellationToken ct) =>
+            await service.ShareAsync(http.Actor(), id, body, ct));
+
+        dashboards.MapDelete("/{id}/shares/{shareId}", async (HttpContext http, DashboardService service, string id, string shareId, CancellationToken ct) =>
+        {
+            await service.RevokeShareAsync(http.Actor(), id, shareId, ct);
+            return Results.NoContent();
+        });
+
+        dashboards.MapPut("/{id}/favorite", async (HttpContext http, DashboardService service, string id, FavoriteInput body, CancellationToken ct) =>
+        {
+            await service.SetFavoriteAsync(http.Actor(), id, body.Favorite, ct);
+            return Results.NoContent();
+        });
+
+        dashboards.MapGet("/{id}/comments", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
+            new { items = await service.ListCommentsAsync(http.Actor(), id, ct) });
+
+        dashboards.MapPost("/{id}/comments", async (HttpContext http, DashboardService service, string id, CommentInput body, CancellationToken ct) =>
+        {
+            var comment = await service.AddCommentAsync(http.Actor(), id, body.WidgetId, body.Body, ct);
+            return Results.Created($"/api/v1/dashboards/{id}/comments/{comment.Id}", comment);
+        });
+
+        api.MapGet("/widget-kinds", () => new
+        {
+            items = WidgetKinds.All.Select(k => new { k.Name, k.Label, k.Icon, k.Description, data = k.Data.ToString().ToLowerInvariant(), k.DefaultW, k.DefaultH, k.MinW, k.MinH }),
+        }).WithTags("Dashboards");
+
+        var templates = api.MapGroup("/dashboard-templates").WithTags("Dashboards");
+        templates.MapGet("/", () => new { items = DashboardTemplates.All.Select(t => new { t.Id, t.Name, t.Description, t.Icon, t.NeedsInstances, widgetCount = t.Widgets.Count }) });
+        templates.MapPost("/{id}/instantiate", async (HttpContext http, DashboardService service, string id, InstantiateInput? body, CancellationToken ct) =>
+        {
+            var created = await service.InstantiateTemplateAsync(http.Actor(), id, body?.Name, body?.SourceIds, ct);
+            return Results.Created($"/api/v1/dashboards/{created.Id}", created);
+        });
+
+        var folders = api.MapGroup("/folders").WithTags("Dashboards");
+        folders.MapGet("/", async (HttpContext http, DashboardService service, CancellationToken ct) => new { items = await service.ListFoldersAsync(http.Actor(), ct) });
+        folders.MapPost("/", async (HttpContext http, DashboardService service, FolderInput body, CancellationToken ct) =>
+        {
+            var folder = await service.CreateFolderAsync(http.Actor(), body.Name, ct);
+            return Results.Created($"/api/v1/folders/{folder.Id}", folder);
+        });
+        folders.MapPost("/{id}/shares", async (HttpContext http, DashboardService service, string id, ShareInput body, CancellationToken ct) =>
+            new { items = await service.ShareFolderAsync(http.Actor(), id, body, ct) });
+
+        var teams = api.MapGroup("/teams").WithTags("Users");
+        teams.MapGet("/", async (HttpContext http, DashboardService service, CancellationToken ct) => new { items = await service.ListTeamsAsync(http.Actor(), ct) });
+        teams.MapPost("/", async (HttpContext http, DashboardService service, TeamInput body, CancellationToken ct) =>
+        {
+            var team = await service.SaveTeamAsync(http.Actor(), null, body.Name, body.MemberIds, ct);
+            return Results.Created($"/api/v1/teams/{team.Id}", team);
+        });
+        teams.MapPut("/{id}", async (HttpContext http, DashboardService service, string id, TeamInput body, CancellationToken ct) =>
+            await service.SaveTeamAsync(http.Actor(), id, body.Name, body.MemberIds, ct));
+        return api;
+    }
+
+    /// <summary>The public read-only link: no sign-in; the token is the only key, and it opens one dashboard's data.</summary>
+    public static IEndpointRouteBuilder MapPublicDashboardEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/public/dashboards/{token}", async (HttpContext http, DashboardDataService data, string token, CancellationToken ct) =>
+        {
+            var (dashboard, result) = await data.GetPublicAsync(token, ParseDataRequest(http.Request.Query), ct);
+            return new { dashboard, data = result };
+        }).AllowAnonymous().DisableAntiforgery().WithTags("Dashboards");
+        return app;
+    }
+
+    /// <summary><c>?start=&amp;end=&amp;preset=&amp;filter.&lt;dim&gt;=v1&amp;filter.&lt;dim&gt;=v2&amp;widgets=a,b</c>.</summary>
+    public static DashboardDataRequest ParseDataRequest(IQueryCollection query)
+    {
+        var errors = new Dictionary<string, string[]>();
+        DateTimeOffset? Time(string name)
+        {
+            var raw = query[name].ToString();
+            if (string.IsNullOrEmpty(raw)) return null;
+            if (DateTimeOffset.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t)) return t;
+            errors[name] = [$"'{raw}' is not an ISO 8601 time, e.g. 2025-06-01T00:00:00Z."];
+            return null;
+        }
+        var start = Time("start");
+        var end = Time("end");
+        var preset = query["preset"].ToString() is { Length: > 0 } p ? p : null;
+        if (preset is not null && !DateRangePresets.Names.Contains(preset)) errors["preset"] = [$"One of {string.Join(", ", DateRangePresets.Names)}."];
+        if (errors.Count > 0) throw new ValidationException(errors);
+        var filters = query.Where(kv => kv.Key.StartsWith("filter.", StringComparison.Ordinal) && kv.Key.Length > 7)
+            .ToDictionary(kv => kv.Key[7..], kv => (IReadOnlyList<string?>)kv.Value.Where(v => !string.IsNullOrEmpty(v)).ToList());
+        var widgets = query["widgets"].ToString() is { Length: > 0 } w ? w.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
+        return new DashboardDataRequest(start, end, preset, filters, widgets);
+    }
+}
