@@ -1,0 +1,214 @@
+using System.Text.Json.Nodes;
+
+namespace Analytics.Web.Components.Dashboards.Charts;
+
+/// <summary>
+/// Line, area and bar charts: time (or the first dimension) along the category axis, one series per metric, or per value
+/// of a dimension when grouped by time + dimension (or by two dimensions). Metrics of different formats (spend in
+/// currency, CTR in percent) get a second value axis on the right. Time series get zoom and pan.
+/// </summary>
+public abstract class CartesianChartKind : IChartKind
+{
+    public abstract string Kind { get; }
+
+    /// <summary>The ECharts series type.</summary>
+    protected abstract string SeriesType { get; }
+
+    /// <summary>Kind-specific touches on each series (area fill, bar width, …).</summary>
+    protected virtual void Decorate(JsonObject series, ChartRequest request, int pointCount) { }
+
+    /// <summary>Whether categories run down the vertical axis (horizontal bars).</summary>
+    protected virtual bool IsHorizontal(ChartWidgetOptions options) => false;
+
+    public JsonObject Build(ChartRequest request)
+    {
+        var (data, options) = request;
+        var horizontal = IsHorizontal(options);
+        var timed = data.HasTime;
+        // The category axis: time, else the first dimension; series split by the next dimension, if any.
+        var categoryDimension = timed ? -1 : ChartParts.At(data.Dimensions, 0);
+        var seriesDimension = timed ? ChartParts.At(data.Dimensions, 0) : ChartParts.At(data.Dimensions, 1);
+
+        var categories = timed ? null : categoryDimension >= 0 ? data.Distinct(categoryDimension) : [""];
+        var categoryIndex = categories?.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+
+        // Series keys: the values of the series dimension, the largest (by the first metric) first, up to the limit.
+        List<string?> keys = [null];
+        if (seriesDimension >= 0)
+        {
+            var firstMetric = ChartParts.At(data.Metrics, 0);
+            keys = data.Rows
+                .GroupBy(r => ChartData.Text(r[seriesDimension]), StringComparer.Ordinal)
+                .Select(g => (Key: g.Key, Total: firstMetric < 0 ? 0 : g.Sum(r => Math.Abs(ChartData.Number(r[firstMetric]) ?? 0))))
+                .OrderByDescending(g => g.Total).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Take(options.SeriesLimit)
+                .Select(g => (string?)g.Key)
+                .ToList();
+        }
+
+        // Value axes: one per distinct format, at most two (the second on the right).
+        var formats = data.Metrics.Select(data.Format).Distinct().ToList();
+        int AxisOf(int metric) => Math.Min(formats.IndexOf(data.Format(metric)), 1);
+        var valueAxes = new JsonArray();
+        for (var a = 0; a < Math.Min(formats.Count, 2); a++)
+        {
+            var axisFormat = formats[a];
+            var axis = new JsonObject
+            {
+                ["type"] = "value",
+                ["axisLabel"] = new JsonObject { ["formatter"] = ChartMarkers.Axis(axisFormat) },
+                ["splitLine"] = new JsonObject { ["show"] = a == 0 },
+            };
+            if (formats.Count > 1)
+            {
+                axis["name"] = string.Join(", ", data.Metrics.Where(m => AxisOf(m) == a).Select(data.Label));
+                axis["nameTextStyle"] = new JsonObject { ["color"] = "#666" };
+                axis["position"] = horizontal ? (a == 0 ? "bottom" : "top") : (a == 0 ? "left" : "right");
+            }
+            if (options.Min is { } min) axis["min"] = min;
+            if (options.Max is { } max && a == 0) axis["max"] = max;
+            valueAxes.Add(axis);
+        }
+        if (valueAxes.Count == 0) valueAxes.Add(new JsonObject { ["type"] = "value" });
+
+        var categoryAxis = timed
+            ? new JsonObject
+            {
+                ["type"] = "time",
+                ["axisLabel"] = new JsonObject { ["hideOverlap"] = true },
+                ["axisPointer"] = new JsonObject { ["label"] = new JsonObject { ["formatter"] = ChartMarkers.Date(data.Granularity) } },
+            }
+            : new JsonObject
+            {
+                ["type"] = "category",
+                ["data"] = ChartParts.Array(categories!),
+                ["axisLabel"] = new JsonObject { ["hideOverlap"] = true },
+            };
+        if (SeriesType == "bar" || !timed) categoryAxis["boundaryGap"] = true;
+        else categoryAxis["boundaryGap"] = false;
+
+        var series = new JsonArray();
+        var multipleMetrics = data.Metrics.Count > 1;
+        foreach (var metric in data.Metrics)
+        {
+            foreach (var key in keys)
+            {
+                var rows = key is null ? data.Rows : data.Rows.Where(r => ChartData.Text(r[seriesDimension]) == key);
+                JsonArray points;
+                int count;
+                if (timed)
+                {
+                    points = new JsonArray();
+                    foreach (var row in rows)
+                    {
+                        var time = data.TimeKey(row[data.TimeIndex]);
+                        if (time is null) continue;
+                        var value = ChartData.Json(ChartData.Number(row[metric]));
+                        points.Add(horizontal ? new JsonArray(value, time) : new JsonArray(time, value));
+                    }
+                    count = points.Count;
+                }
+                else
+                {
+                    var values = new JsonNode?[categories!.Count];
+                    foreach (var row in rows)
+                    {
+                        var category = categoryDimension >= 0 ? ChartData.Text(row[categoryDimension]) : "";
+                        if (categoryIndex!.TryGetValue(category, out var i)) values[i] = ChartData.Json(ChartData.Number(row[metric]));
+                    }
+                    points = new JsonArray(values);
+                    count = values.Length;
+                }
+                var name = key is null ? data.Label(metric) : multipleMetrics ? $"{key} · {data.Label(metric)}" : key;
+                var axisIndex = Math.Max(0, AxisOf(metric));
+                var s = new JsonObject
+                {
+                    ["type"] = SeriesType,
+                    ["id"] = (key ?? "") + ChartMarkers.SeriesKeySeparator + data.Column(metric).Name,
+                    ["name"] = name,
+                    ["data"] = points,
+                    ["tooltip"] = new JsonObject { ["valueFormatter"] = ChartMarkers.Value(data.Format(metric)) },
+                    ["emphasis"] = new JsonObject { ["focus"] = "series" },
+                };
+                s[horizontal ? "xAxisIndex" : "yAxisIndex"] = axisIndex;
+                if (options.Stacked) s["stack"] = "stack-" + axisIndex;
+                Decorate(s, request, count);
+                series.Add(s);
+            }
+        }
+
+        var option = new JsonObject
+        {
+            ["tooltip"] = new JsonObject
+            {
+                ["trigger"] = "axis",
+                ["confine"] = true,
+                ["axisPointer"] = new JsonObject { ["type"] = SeriesType == "bar" ? "shadow" : "line" },
+            },
+            ["legend"] = ChartParts.Legend(options.Legend, series.Count),
+            ["grid"] = new JsonObject
+            {
+                ["left"] = 8, ["right"] = formats.Count > 1 ? 16 : 12, ["top"] = formats.Count > 1 ? 32 : 16,
+                ["bottom"] = (options.Legend && series.Count > 1 ? 28 : 4) + (timed && options.Zoom ? 32 : 0),
+            },
+            ["xAxis"] = horizontal ? valueAxes : new JsonArray(categoryAxis),
+            ["yAxis"] = horizontal ? new JsonArray(categoryAxis) : valueAxes,
+            ["series"] = series,
+            [ChartMarkers.Drill] = ChartParts.Drill(
+                category: categoryDimension >= 0 ? data.Column(categoryDimension).Name : null,
+                series: seriesDimension >= 0 ? data.Column(seriesDimension).Name : null),
+        };
+        if (horizontal && !timed) categoryAxis["inverse"] = true; // first category on top, as read
+        if (timed && options.Zoom)
+        {
+            var axisKey = horizontal ? "yAxisIndex" : "xAxisIndex";
+            option["dataZoom"] = new JsonArray(
+                new JsonObject { ["type"] = "inside", [axisKey] = 0, ["filterMode"] = "none" },
+                new JsonObject
+                {
+                    ["type"] = "slider", [axisKey] = 0, ["filterMode"] = "none", ["height"] = 18,
+                    ["bottom"] = options.Legend && series.Count > 1 ? 26 : 4,
+                    ["labelFormatter"] = ChartMarkers.Date(data.Granularity),
+                });
+        }
+        return option;
+    }
+}
+
+public sealed class LineChartKind : CartesianChartKind
+{
+    public override string Kind => "line";
+    protected override string SeriesType => "line";
+
+    protected override void Decorate(JsonObject series, ChartRequest request, int pointCount)
+    {
+        series["showSymbol"] = pointCount <= 60;
+        series["smooth"] = request.Options.Smooth;
+        series["connectNulls"] = false;
+    }
+}
+
+public sealed class AreaChartKind : CartesianChartKind
+{
+    public override string Kind => "area";
+    protected override string SeriesType => "line";
+
+    protected override void Decorate(JsonObject series, ChartRequest request, int pointCount)
+    {
+        series["showSymbol"] = false;
+        series["smooth"] = request.Options.Smooth;
+        series["areaStyle"] = new JsonObject { ["opacity"] = request.Options.Stacked ? 0.6 : 0.25 };
+    }
+}
+
+public sealed class BarChartKind : CartesianChartKind
+{
+    public override string Kind => "bar";
+    protected override string SeriesType => "bar";
+    protected override bool IsHorizontal(ChartWidgetOptions options) => options.Horizontal;
+
+    protected override void Decorate(JsonObject series, ChartRequest request, int pointCount)
+    {
+        series["barMaxWidth"] = 48;
+    }
+}

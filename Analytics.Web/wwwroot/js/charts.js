@@ -1,0 +1,241 @@
+// ECharts interop for the EChart Razor component (Components/Dashboards/EChart.razor).
+// The option JSON comes from ChartOptionsBuilder (.NET). Formatters cannot travel as JSON, so the builder writes marker
+// strings ("$fmt:currency", "$axis:percent", "$date:day") that hydrate() swaps for the functions below; the root "drill"
+// key says which dimension a click filters by and is removed before ECharts sees the option.
+// Charts are kept by id; a chart whose element has left the document (a component torn down without a dispose call,
+// e.g. after a lost circuit) is disposed on the next create, so re-renders and reconnects leak nothing.
+
+const echartsUrl = new URL('../lib/echarts/echarts.min.js', import.meta.url).href;
+let echartsLoading = null;
+
+/** Loads ECharts once (a classic script that defines window.echarts). */
+export function ensureEcharts() {
+  if (window.echarts) return Promise.resolve(window.echarts);
+  if (!echartsLoading) {
+    echartsLoading = new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = echartsUrl;
+      script.async = true;
+      script.onload = () => resolve(window.echarts);
+      script.onerror = () => { echartsLoading = null; reject(new Error('Could not load ' + echartsUrl)); };
+      document.head.appendChild(script);
+    });
+  }
+  return echartsLoading;
+}
+
+// ---- formatting (keyed by the metric format names of Analytics.Domain/Metrics: number, integer, currency, percent, ratio)
+
+const numberFormats = new Map();
+function nf(key, options) {
+  let f = numberFormats.get(key);
+  if (!f) { f = new Intl.NumberFormat('en-US', options); numberFormats.set(key, f); }
+  return f;
+}
+
+/** The number a formatter was given: a value, a [time, value] or [x, y, value] point, or ECharts' params object. */
+function numberOf(arg) {
+  let v = arg;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && 'value' in v) v = v.value;
+  if (Array.isArray(v)) v = v[v.length - 1];
+  if (typeof v === 'string' && v.trim() !== '') v = Number(v);
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+export function formatValue(value, format, currency = 'USD', compact = false) {
+  const v = numberOf(value);
+  if (v === null) return '–';
+  const c = compact && Math.abs(v) >= 10000;
+  switch (format) {
+    case 'integer':
+      return c ? nf('ic', { notation: 'compact', maximumFractionDigits: 1 }).format(v) : nf('i', { maximumFractionDigits: 0 }).format(v);
+    case 'currency':
+      return c
+        ? nf('cc' + currency, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(v)
+        : nf('c' + currency, { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v);
+    case 'percent':
+      return nf(compact ? 'pc' : 'p', { style: 'percent', minimumFractionDigits: compact ? 0 : 2, maximumFractionDigits: compact ? 1 : 2 }).format(v);
+    case 'ratio':
+      return nf('r', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v);
+    default:
+      return c ? nf('nc', { notation: 'compact', maximumFractionDigits: 1 }).format(v) : nf('n', { maximumFractionDigits: 2 }).format(v);
+  }
+}
+
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = n => String(n).padStart(2, '0');
+
+/** A bucket start by granularity. Times are the query zone's wall clock written as UTC (charts run with useUTC). */
+export function formatDate(value, granularity) {
+  let v = value;
+  if (v !== null && typeof v === 'object' && 'value' in v) v = v.value;
+  if (Array.isArray(v)) v = v[0];
+  const d = v instanceof Date ? v : new Date(typeof v === 'string' || typeof v === 'number' ? v : NaN);
+  if (isNaN(d.getTime())) return String(value ?? '');
+  const y = d.getUTCFullYear(), m = d.getUTCMonth(), day = d.getUTCDate();
+  switch (granularity) {
+    case 'hour':
+    case 'minute': return `${months[m]} ${day}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+    case 'week': return `Week of ${months[m]} ${day}, ${y}`;
+    case 'month': return `${months[m]} ${y}`;
+    case 'quarter': return `Q${Math.floor(m / 3) + 1} ${y}`;
+    case 'year': return String(y);
+    default: return `${months[m]} ${day}, ${y}`;
+  }
+}
+
+/** Replaces marker strings by formatter functions, in place. */
+function hydrate(node, currency) {
+  if (Array.isArray(node)) {
+    node.forEach((item, i) => {
+      if (typeof item === 'string') node[i] = markerFunction(item, currency) ?? item;
+      else if (item && typeof item === 'object') hydrate(item, currency);
+    });
+    return node;
+  }
+  for (const key of Object.keys(node)) {
+    const item = node[key];
+    if (typeof item === 'string') {
+      const fn = markerFunction(item, currency);
+      if (fn) node[key] = fn;
+    } else if (item && typeof item === 'object') {
+      hydrate(item, currency);
+    }
+  }
+  return node;
+}
+
+function markerFunction(text, currency) {
+  if (text.charCodeAt(0) !== 36 /* $ */) return null;
+  const colon = text.indexOf(':');
+  if (colon < 0) return null;
+  const kind = text.slice(0, colon), arg = text.slice(colon + 1);
+  switch (kind) {
+    case '$fmt': return v => formatValue(v, arg, currency, false);
+    case '$axis': return v => formatValue(v, arg, currency, true);
+    case '$date': return v => formatDate(v, arg);
+    default: return null;
+  }
+}
+
+// ---- charts
+
+const charts = new Map();
+let nextId = 1;
+
+function sweep() {
+  for (const [id, entry] of charts) {
+    if (!entry.el.isConnected) dispose(id);
+  }
+}
+
+function prepare(optionJson, settings) {
+  const option = typeof optionJson === 'string' ? JSON.parse(optionJson) : optionJson;
+  const drill = option.drill ?? {};
+  delete option.drill;
+  hydrate(option, settings?.currency || 'USD');
+  return { option, drill };
+}
+
+/** What a click on a point, bar, slice or cell means: its series, name, value and the filters it implies. */
+function describeClick(entry, params) {
+  const drill = entry.drill ?? {};
+  const filters = {};
+  const seriesId = typeof params.seriesId === 'string' ? params.seriesId : '';
+  const sep = seriesId.indexOf('\u001f');
+  const seriesKey = sep > 0 ? seriesId.slice(0, sep) : null;
+  const metric = sep >= 0 ? seriesId.slice(sep + 1) : null;
+  let name = params.name ?? '';
+  if (params.seriesType === 'heatmap' && Array.isArray(params.value)) {
+    const option = entry.chart.getOption();
+    const xs = option.xAxis?.[0]?.data ?? [], ys = option.yAxis?.[0]?.data ?? [];
+    const x = xs[params.value[0]], y = ys[params.value[1]];
+    if (drill.x && x !== undefined) filters[drill.x] = String(x);
+    if (drill.y && y !== undefined) filters[drill.y] = String(y);
+    name = `${x ?? ''} × ${y ?? ''}`;
+  } else {
+    if (!name && Array.isArray(params.value)) name = String(params.value.find(v => typeof v === 'string') ?? '');
+    if (drill.category && params.name) filters[drill.category] = params.name;
+    if (drill.series && seriesKey !== null) filters[drill.series] = seriesKey;
+  }
+  return { seriesName: params.seriesName ?? '', name: String(name), value: numberOf(params), metric, filters };
+}
+
+/**
+ * Draws a chart in el. dotnet (a DotNetObjectReference) receives OnChartClick(click) when clickable is true.
+ * settings: { currency, clickable, renderer: 'canvas'|'svg' }. Returns the chart's id.
+ */
+export async function create(el, dotnet, optionJson, settings) {
+  await ensureEcharts();
+  sweep();
+  const previous = window.echarts.getInstanceByDom(el);
+  if (previous) {
+    for (const [id, entry] of charts) if (entry.el === el) dispose(id);
+    if (!previous.isDisposed()) previous.dispose();
+  }
+  const chart = window.echarts.init(el, null, { renderer: settings?.renderer || 'canvas' });
+  const id = nextId++;
+  const entry = { el, chart, dotnet, settings: settings ?? {}, drill: {}, observer: null, frame: 0 };
+  charts.set(id, entry);
+  const { option, drill } = prepare(optionJson, settings);
+  entry.drill = drill;
+  chart.setOption(option, { notMerge: true });
+  chart.on('click', params => {
+    if (!entry.settings.clickable || !entry.dotnet) return;
+    const click = describeClick(entry, params);
+    entry.dotnet.invokeMethodAsync('OnChartClick', click).catch(() => { /* circuit gone: nothing to tell */ });
+  });
+  entry.observer = new ResizeObserver(() => {
+    cancelAnimationFrame(entry.frame);
+    entry.frame = requestAnimationFrame(() => { if (!chart.isDisposed()) chart.resize(); });
+  });
+  entry.observer.observe(el);
+  el.dataset.chartId = String(id);
+  return id;
+}
+
+/** Replaces the chart's option (not merged, so removed series disappear). */
+export function update(id, optionJson, settings) {
+  const entry = charts.get(id);
+  if (!entry) return false;
+  if (settings) entry.settings = settings;
+  const { option, drill } = prepare(optionJson, entry.settings);
+  entry.drill = drill;
+  entry.chart.setOption(option, { notMerge: true, lazyUpdate: true });
+  return true;
+}
+
+export function resize(id) {
+  const entry = charts.get(id);
+  if (entry && !entry.chart.isDisposed()) entry.chart.resize();
+}
+
+/** The chart as a PNG data URL (for "download as image"). */
+export function toDataUrl(id, pixelRatio = 2) {
+  const entry = charts.get(id);
+  if (!entry) return null;
+  return entry.chart.getDataURL({ type: 'png', pixelRatio, backgroundColor: '#fff' });
+}
+
+export function dispose(id) {
+  const entry = charts.get(id);
+  if (!entry) return false;
+  charts.delete(id);
+  cancelAnimationFrame(entry.frame);
+  entry.observer?.disconnect();
+  if (!entry.chart.isDisposed()) entry.chart.dispose();
+  entry.dotnet = null;
+  if (entry.el.dataset) delete entry.el.dataset.chartId;
+  return true;
+}
+
+/** How many charts are alive (tests check nothing leaks). */
+export function count() {
+  sweep();
+  return charts.size;
+}
+
+/** Test and diagnostics hook: the ECharts instance of a chart id. */
+export function instance(id) {
+  return charts.get(id)?.chart ?? null;
+}
