@@ -121,6 +121,26 @@ public sealed class DashboardDataService(
         }
     }
 
+    /// <summary>The values of a dimension the actor can see in the range, most important first (for filter pickers).</summary>
+    public async Task<IReadOnlyList<string>> DimensionValuesAsync(WidgetContext context, string dimension, CancellationToken ct, int limit = 500)
+    {
+        var dataset = context.Catalog.Datasets.FirstOrDefault(d => d.Dimensions.Any(x => x.Name.Equals(dimension, StringComparison.OrdinalIgnoreCase)) && d.Measures.Count > 0);
+        if (dataset is null) return [];
+        var measure = dataset.Measures.FirstOrDefault(m => m.Additive)?.Name ?? dataset.Measures[0].Name;
+        var query = new SemanticQuery
+        {
+            Metrics = [measure], GroupBy = [dimension], Limit = limit, Sort = [new QuerySort(measure, Desc: true)],
+            TimeRange = new QueryTimeRange(context.Filters.Start, context.Filters.End), SourceIds = context.Filters.SourceIds,
+        };
+        var result = await facts.ExecuteAsync(context.Actor, query, ct);
+        return result.Rows.Select(r => r[0] as string).OfType<string>().ToList();
+    }
+
+    /// <summary>The dimensions dashboard filters can use: every dimension of a dataset the actor sees.</summary>
+    public static IReadOnlyList<(string Name, string Label)> FilterableDimensions(Catalog catalog) =>
+        catalog.Datasets.SelectMany(d => d.Dimensions).GroupBy(d => d.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(g => (g.Key, g.First().Label)).OrderBy(d => d.Label, StringComparer.OrdinalIgnoreCase).ToList();
+
     private static SemanticQuery Filtered(WidgetContext context, ResolvedFilters filters, SemanticQuery query)
     {
         var metricNames = (query.Metrics ?? []).Select(m => m.Trim().ToLowerInvariant()).ToList();

@@ -325,6 +325,14 @@ public sealed partial class DashboardService(
         return new TeamView(team.Id, team.Name, members.Order().ToList());
     }
 
+    /// <summary>People a dashboard can be shared with or mentioned: every active user (names and e-mails only).</summary>
+    public async Task<IReadOnlyList<(string Id, string Name, string Email)>> DirectoryAsync(Actor actor, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var users = await db.Users.AsNoTracking().Where(u => !u.Disabled).Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync(ct);
+        return users.OrderBy(u => u.DisplayName, StringComparer.OrdinalIgnoreCase).Select(u => (u.Id, u.DisplayName, u.Email ?? "")).ToList();
+    }
+
     // ---- comments ------------------------------------------------------------------------------------------------
 
     public async Task<IReadOnlyList<CommentView>> ListCommentsAsync(Actor actor, string id, CancellationToken ct)

@@ -55,7 +55,9 @@ public static class DashboardTemplates
             Chart("pie", 6, 0, 6, 4, "Share of spend", Q(["spend"], ["campaign"], "none", sortBy: "spend", limit: 8)),
             Chart("heatmap", 0, 4, 12, 5, "ROAS by campaign and week", Q(["roas"], ["campaign"], "week")),
             Chart("table", 0, 9, 12, 5, "Efficiency", Q(["spend", "sales", "ctr", "cpc", "cvr", "roas", "acos"], ["campaign"], "none", sortBy: "spend"),
-                new JsonObject { ["conditional"] = new JsonArray(new JsonObject { ["column"] = "roas", ["below"] = 2, ["color"] = "bad" }, new JsonObject { ["column"] = "roas", ["above"] = 4, ["color"] = "good" }) }),
+                new JsonObject { ["rules"] = new JsonArray(
+                    new JsonObject { ["column"] = "roas", ["op"] = "lt", ["value"] = 2, ["color"] = "#b71c1c", ["background"] = "#ffebee" },
+                    new JsonObject { ["column"] = "roas", ["op"] = "gte", ["value"] = 4, ["color"] = "#1b5e20", ["background"] = "#e8f5e9" }) }),
         ]),
         new("system-health", "System health", "The app's own metrics: request latency and errors, database time, jobs, circuits and users.", "monitor_heart", false,
         [

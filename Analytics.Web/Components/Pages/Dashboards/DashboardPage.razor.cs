@@ -1,0 +1,338 @@
+using Analytics.Data.Dashboards;
+using Analytics.Data.Facts;
+using Analytics.Data.Sources;
+using Analytics.Domain;
+using Analytics.Domain.Access;
+using Analytics.Domain.Dashboards;
+using Analytics.Web.Components.Dashboards.Charts;
+using Analytics.Web.Auth;
+using Analytics.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
+using Radzen;
+
+namespace Analytics.Web.Components.Pages.Dashboards;
+
+/// <summary>
+/// A dashboard: global filters (time presets or a custom range, instances, any dimension) that apply at once or on
+/// Apply, drill-down with a breadcrumb, lazily computed widgets, auto-refresh, and live updates — widgets whose data
+/// changes (ingest, a finished execution or collection) recompute within a second, and another user's save reloads the
+/// layout with a notice. The rules live in <see cref="DashboardViewState"/> and the services.
+/// </summary>
+public sealed partial class DashboardPage : IDisposable
+{
+    [Inject] public required CurrentActor CurrentActor { get; init; }
+    [Inject] public required DashboardService Dashboards { get; init; }
+    [Inject] public required DashboardDataService Data { get; init; }
+    [Inject] public required SourceService Sources { get; init; }
+    [Inject] public required DataChangeNotifier DataChanges { get; init; }
+    [Inject] public required MetricsChangeNotifier MetricsChanges { get; init; }
+    [Inject] public required DashboardChangeNotifier DashboardChanges { get; init; }
+    [Inject] public required NavigationManager Nav { get; init; }
+    [Inject] public required DialogService Dialogs { get; init; }
+    [Inject] public required NotificationService Toasts { get; init; }
+
+    [Parameter] public string Id { get; set; } = "";
+
+    private const string Custom = "custom";
+    private static readonly IReadOnlyList<Choice<string>> Presets =
+        [.. DateRangePresets.Names.Select(n => new Choice<string>(n, DateRangePresets.Label(n))), new Choice<string>(Custom, "Custom range")];
+    private static readonly IReadOnlyList<Choice<int>> RefreshChoices =
+        DashboardDefinition.RefreshChoices.Select(s => new Choice<int>(s, s switch { 0 => "No refresh", < 60 => $"Every {s} s", < 3600 => $"Every {s / 60} min", _ => "Every hour" })).ToList();
+
+    private Actor _actor = Actor.System;
+    private DashboardViewState? _state;
+    private WidgetContext? _context;
+    private string? _loadError;
+    private string? _notice;
+    private bool _showComments;
+    private bool _customMode;
+    private DateTime? _customStart;
+    private DateTime? _customEnd;
+    private int _refreshSeconds;
+    private IReadOnlyList<Choice<string>> _instances = [];
+    private IReadOnlyList<(string Name, string Label)> _dimensions = [];
+    private List<string> _shownDimensions = [];
+    private IReadOnlyList<DimensionChoice> _addable = [];
+    private readonly Dictionary<string, IReadOnlyList<string>> _values = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, WidgetTile> _tiles = new();
+    private readonly HashSet<string> _pendingRefresh = [];
+    private readonly List<IDisposable> _subscriptions = [];
+    private ThrottledRefresh? _live;
+    private PeriodicTimer? _timer;
+    private CancellationTokenSource? _timerStop;
+
+    private sealed record Choice<T>(T Value, string Text);
+
+    public sealed record DimensionChoice(string Name, string Label);
+
+    protected override async Task OnParametersSetAsync()
+    {
+        try
+        {
+            _actor = await CurrentActor.GetAsync();
+            var view = await Dashboards.GetAsync(_actor, Id, CancellationToken.None);
+            _state = new DashboardViewState(view);
+            _refreshSeconds = view.RefreshSeconds;
+            _instances = (await Sources.ListAsync(_actor, new PageRequest(200, null), CancellationToken.None)).Items.Select(s => new Choice<string>(s.Id, s.Name)).ToList();
+            await RebuildContextAsync();
+            _dimensions = DashboardDataService.FilterableDimensions(_context!.Catalog);
+            _shownDimensions = view.Filters.Where(f => f.Dimension is not null and not DashboardFilter.Time and not DashboardFilter.Instance).Select(f => f.Dimension!).ToList();
+            UpdateAddable();
+            Subscribe();
+            StartTimer();
+        }
+        catch (NotFoundException)
+        {
+            _loadError = "This dashboard does not exist, or it has not been shared with you. Ask its owner to share it.";
+        }
+        catch (ValidationException e)
+        {
+            _loadError = e.Message;
+        }
+    }
+
+    private string Subtitle => _state is null ? "" :
+        $"{(_state.Dashboard.Description.Length > 0 ? _state.Dashboard.Description + " · " : "")}by {_state.Dashboard.OwnerName} · {_state.Dashboard.Permission}";
+
+    private string PresetValue => _customMode || _state?.Pending.Preset is null ? Custom : _state.Pending.Preset;
+
+    private string RangeLabel => _context is null ? "" :
+        $"{TimeZoneInfo.ConvertTime(_context.Filters.Start, _context.Zone):yyyy-MM-dd} – {TimeZoneInfo.ConvertTime(_context.Filters.End, _context.Zone).AddDays(-1):yyyy-MM-dd} ({_context.Zone.Id})";
+
+
+    private static string CellStyle(WidgetPosition p) =>
+        $"--x:{p.X + 1};--y:{p.Y + 1};--w:{p.W};--h:{p.H}";
+
+    private string DimensionLabel(string name) => _dimensions.FirstOrDefault(d => d.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Label ?? name;
+
+    private IEnumerable<string> Selected(string dimension) =>
+        _state?.Pending.Dimensions.TryGetValue(dimension, out var v) == true ? v.OfType<string>() : [];
+
+    private void Register(WidgetTile tile, bool add)
+    {
+        if (add) _tiles[tile.WidgetId] = tile;
+        else if (_tiles.TryGetValue(tile.WidgetId, out var current) && ReferenceEquals(current, tile)) _tiles.Remove(tile.WidgetId);
+    }
+
+    private async Task RebuildContextAsync()
+    {
+        if (_state is null) return;
+        try
+        {
+            _context = await Data.ContextAsync(_actor, _state.Dashboard, _state.ToRequest(), CancellationToken.None);
+        }
+        catch (DomainException e)
+        {
+            Toasts.Notify(NotificationSeverity.Error, "Filters not applied", e.Message);
+        }
+    }
+
+    private async Task RunIf(bool run)
+    {
+        if (run) await RebuildContextAsync();
+    }
+
+    private async Task OnPresetAsync(string preset)
+    {
+        if (_state is null) return;
+        if (preset == Custom)
+        {
+            _customMode = true;
+            var zone = _context?.Zone ?? TimeZoneInfo.Utc;
+            _customStart ??= _context is null ? null : TimeZoneInfo.ConvertTime(_context.Filters.Start, zone).Date;
+            _customEnd ??= _context is null ? null : TimeZoneInfo.ConvertTime(_context.Filters.End, zone).Date.AddDays(-1);
+            return;
+        }
+        _customMode = false;
+        await RunIf(_state.SetPreset(preset));
+    }
+
+    private async Task OnCustomAsync(DateTime? start, DateTime? end)
+    {
+        _customStart = start;
+        _customEnd = end;
+        if (_state is null || start is null || end is null) return;
+        if (end < start)
+        {
+            Toasts.Notify(NotificationSeverity.Warning, "Check the dates", "The end of the range is before its start.");
+            return;
+        }
+        var zone = _context?.Zone ?? TimeZoneInfo.Utc;
+        DateTimeOffset Local(DateTime day) => new(day.Date, zone.GetUtcOffset(day.Date));
+        await RunIf(_state.SetRange(Local(start.Value), Local(end.Value.AddDays(1))));
+    }
+
+    private async Task OnDimensionAsync(string dimension, object? value)
+    {
+        if (_state is null) return;
+        var values = (value as IEnumerable<string> ?? []).Cast<string?>().ToList();
+        await RunIf(_state.SetDimension(dimension, values));
+    }
+
+    private async Task AddDimensionAsync(string dimension)
+    {
+        if (!_shownDimensions.Contains(dimension)) _shownDimensions.Add(dimension);
+        UpdateAddable();
+        await LoadValuesAsync(dimension);
+    }
+
+    private void UpdateAddable() =>
+        _addable = _dimensions.Where(d => !_shownDimensions.Contains(d.Name, StringComparer.OrdinalIgnoreCase)).Select(d => new DimensionChoice(d.Name, d.Label)).ToList();
+
+    private async Task LoadValuesAsync(string dimension)
+    {
+        if (_context is null || _values.ContainsKey(dimension)) return;
+        try
+        {
+            _values[dimension] = await Data.DimensionValuesAsync(_context, dimension, CancellationToken.None);
+        }
+        catch (DomainException e)
+        {
+            _values[dimension] = [];
+            Toasts.Notify(NotificationSeverity.Warning, $"No values for {dimension}", e.Message);
+        }
+        StateHasChanged();
+    }
+
+    private async Task ApplyAsync()
+    {
+        if (_state is not null) await RunIf(_state.Apply());
+    }
+
+    private async Task OnDrillAsync(ChartClick click)
+    {
+        if (_state is null) return;
+        var (dimension, value) = click.Filters.FirstOrDefault(f => f.Key != "time");
+        if (dimension is null) return;
+        if (!_shownDimensions.Contains(dimension, StringComparer.OrdinalIgnoreCase)) _shownDimensions.Add(dimension);
+        UpdateAddable();
+        await RunIf(_state.DrillDown(dimension, value));
+    }
+
+    private async Task DrillBackAsync(int keep)
+    {
+        if (_state is not null) await RunIf(_state.DrillBack(keep));
+    }
+
+    private async Task ToggleFavoriteAsync()
+    {
+        if (_state is null) return;
+        await Dashboards.SetFavoriteAsync(_actor, Id, !_state.Dashboard.Favorite, CancellationToken.None);
+        _state.Replace(_state.Dashboard with { Favorite = !_state.Dashboard.Favorite });
+    }
+
+    private async Task DuplicateAsync()
+    {
+        try
+        {
+            var copy = await Dashboards.DuplicateAsync(_actor, Id, null, CancellationToken.None);
+            Nav.NavigateTo($"/dashboards/{copy.Id}/edit");
+        }
+        catch (DomainException e)
+        {
+            Toasts.Notify(NotificationSeverity.Error, "Could not duplicate", e.Message);
+        }
+    }
+
+    private async Task OpenShareAsync() =>
+        await Dialogs.OpenAsync<ShareDialog>("Share dashboard", new Dictionary<string, object?> { ["DashboardId"] = Id },
+            new DialogOptions { Width = "min(36rem, 95vw)" });
+
+    private void SetRefresh(int seconds)
+    {
+        _refreshSeconds = seconds;
+        StartTimer();
+    }
+
+    private void StartTimer()
+    {
+        _timerStop?.Cancel();
+        _timer?.Dispose();
+        _timer = null;
+        if (_refreshSeconds <= 0) return;
+        _timer = new PeriodicTimer(TimeSpan.FromSeconds(_refreshSeconds));
+        _timerStop = new CancellationTokenSource();
+        var timer = _timer;
+        var stop = _timerStop.Token;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (await timer.WaitForNextTickAsync(stop)) await InvokeAsync(async () => { await RebuildContextAsync(); StateHasChanged(); });
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+    }
+
+    private void Subscribe()
+    {
+        if (_subscriptions.Count > 0) return;
+        _live = new ThrottledRefresh(RefreshPendingAsync, TimeSpan.FromMilliseconds(250));
+        _subscriptions.Add(DataChanges.Subscribe(change =>
+        {
+            if (_state is null || _context is null) return;
+            Queue(LiveRefresh.Affected(_state.Dashboard.Widgets, change, _context.Catalog, _context.Filters.SourceIds));
+        }));
+        _subscriptions.Add(MetricsChanges.Subscribe(change =>
+        {
+            if (_state is not null) Queue(LiveRefresh.Affected(_state.Dashboard.Widgets, change));
+        }));
+        _subscriptions.Add(DashboardChanges.Subscribe(change =>
+        {
+            if (change.DashboardId != Id || change.UserId == _actor.UserId || _state is null) return;
+            _ = InvokeAsync(async () =>
+            {
+                if (change.Version < 0)
+                {
+                    _notice = $"{change.UserName} deleted this dashboard.";
+                }
+                else
+                {
+                    try
+                    {
+                        var view = await Dashboards.GetAsync(_actor, Id, CancellationToken.None);
+                        _state.Replace(view);
+                        await RebuildContextAsync();
+                        _notice = $"{change.UserName} saved changes to this dashboard; you are seeing them now.";
+                    }
+                    catch (NotFoundException)
+                    {
+                        _notice = $"{change.UserName} changed who can see this dashboard; you no longer have access.";
+                    }
+                }
+                StateHasChanged();
+            });
+        }));
+    }
+
+    private void Queue(IReadOnlyList<string> widgetIds)
+    {
+        if (widgetIds.Count == 0) return;
+        lock (_pendingRefresh) _pendingRefresh.UnionWith(widgetIds);
+        _live?.Poke();
+    }
+
+    private async Task RefreshPendingAsync()
+    {
+        List<string> ids;
+        lock (_pendingRefresh)
+        {
+            ids = _pendingRefresh.ToList();
+            _pendingRefresh.Clear();
+        }
+        foreach (var id in ids)
+        {
+            if (_tiles.TryGetValue(id, out var tile)) await tile.RefreshAsync();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in _subscriptions) s.Dispose();
+        _live?.Dispose();
+        _timerStop?.Cancel();
+        _timer?.Dispose();
+    }
+}

@@ -1,0 +1,173 @@
+using System.Text.Json.Nodes;
+using Analytics.Data.Dashboards;
+using Analytics.Domain.Dashboards;
+using Analytics.Web.Components.Dashboards;
+using Analytics.Web.Components.Dashboards.Charts;
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+
+namespace Analytics.Web.Components.Pages.Dashboards;
+
+/// <summary>
+/// One widget on a dashboard: computes its own data (when it scrolls into view, if the page loads lazily), with its own
+/// loading, error and empty states, and renders it by kind. A new <see cref="Context"/> (filters applied, auto-refresh)
+/// recomputes it; <see cref="RefreshAsync"/> does so on demand (live updates).
+/// </summary>
+public sealed partial class WidgetTile
+{
+    [Inject] public required DashboardDataService Data { get; init; }
+    [Inject] public required IJSRuntime JS { get; init; }
+
+    [Parameter, EditorRequired] public required WidgetView Widget { get; set; }
+    [Parameter, EditorRequired] public WidgetContext? Context { get; set; }
+    /// <summary>Compute only once visible (the dashboard's lazy-loading setting).</summary>
+    [Parameter] public bool Lazy { get; set; } = true;
+    /// <summary>In the builder: no drill-down or per-widget actions.</summary>
+    [Parameter] public bool Editing { get; set; }
+    [Parameter] public EventCallback<ChartClick> OnDrill { get; set; }
+    [Parameter] public RenderFragment? HeaderActions { get; set; }
+    /// <summary>Called once with this tile and with null on dispose, so the page can refresh it by id (live updates).</summary>
+    [Parameter] public Action<WidgetTile, bool>? Register { get; set; }
+
+    public string WidgetId => Widget.Id;
+
+    protected override void OnInitialized() => Register?.Invoke(this, true);
+
+    private ElementReference _element;
+    private IJSObjectReference? _module;
+    private DotNetObjectReference<WidgetTile>? _self;
+    private int _observer;
+    private bool _visible;
+    private WidgetContext? _computedFor;
+    private string? _computedConfig;
+    private WidgetResult? _result;
+    private JsonObject? _option;
+    private EChart? _chart;
+    private bool _loading;
+    private string _status = "idle";
+    private string? _error;
+    private int _generation;
+
+    private WidgetKind? Kind => WidgetKinds.Find(Widget.Type);
+    private string Title => string.IsNullOrWhiteSpace(Widget.Config.Title) ? Kind?.Label ?? Widget.Type : Widget.Config.Title;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var config = Widget.Config.ToJson() + Widget.Type;
+        if (Context is null || (ReferenceEquals(Context, _computedFor) && config == _computedConfig)) return;
+        if (Lazy && !_visible) return;
+        await ComputeAsync();
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender || !Lazy) return;
+        try
+        {
+            _module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/dashboard.js");
+            _self = DotNetObjectReference.Create(this);
+            _observer = await _module.InvokeAsync<int>("observeVisible", _element, _self);
+        }
+        catch (JSDisconnectedException)
+        {
+        }
+    }
+
+    [JSInvokable]
+    public async Task OnVisible()
+    {
+        _visible = true;
+        if (Context is not null && !ReferenceEquals(Context, _computedFor)) await InvokeAsync(ComputeAsync);
+    }
+
+    /// <summary>Recomputes now (if it has been shown; otherwise when it scrolls into view).</summary>
+    public Task RefreshAsync()
+    {
+        if (Lazy && !_visible)
+        {
+            _computedFor = null;
+            return Task.CompletedTask;
+        }
+        return InvokeAsync(ComputeAsync);
+    }
+
+    private async Task ComputeAsync()
+    {
+        if (Context is not { } context) return;
+        var generation = ++_generation;
+        _computedFor = context;
+        _computedConfig = Widget.Config.ToJson() + Widget.Type;
+        if (Kind?.Data == WidgetData.Text)
+        {
+            _status = "ok";
+            return;
+        }
+        _loading = true;
+        StateHasChanged();
+        try
+        {
+            var result = await Data.ComputeWidgetAsync(context, Widget, CancellationToken.None);
+            if (generation != _generation) return; // a newer request superseded this one
+            _result = result;
+            _error = result.Error;
+            _status = result.Status;
+            _option = result.Status == "ok" && result.Result is { } r && ChartOptionsBuilder.Default.Supports(Widget.Type)
+                ? ChartOptionsBuilder.Default.Build(Widget.Type, Widget.Config.Options, r)
+                : null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (generation != _generation) return;
+            _status = "error";
+            _error = "This widget could not be computed: " + e.Message;
+        }
+        finally
+        {
+            if (generation == _generation) _loading = false;
+        }
+        StateHasChanged();
+    }
+
+    private Task OnChartClickAsync(ChartClick click) => Editing ? Task.CompletedTask : OnDrill.InvokeAsync(click);
+
+    private IReadOnlyList<ConditionalFormatRule> Rules => ConditionalFormatRule.Parse(Widget.Config.Options?["rules"]);
+
+    private int PageSize => Widget.Config.Options?["pageSize"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<int>(out var n) && n is > 0 and <= 500
+        ? n : Math.Max(5, Widget.Position.H * 2 - 2);
+
+    private KpiCardModel KpiModel(KpiValue kpi)
+    {
+        var spark = _result?.Sparkline is { } s && s.Columns.ToList().FindIndex(c => c.Name == kpi.Metric) is var i and >= 0
+            ? s.Rows.Select(r => ChartData.Number(r[i])).ToList()
+            : (IReadOnlyList<double?>)[];
+        // The tile shows the title; the card shows the number.
+        return new KpiCardModel("", kpi.Value, kpi.Previous, kpi.Format, kpi.HigherIsBetter, spark);
+    }
+
+    private async Task DownloadPngAsync()
+    {
+        if (_chart is null) return;
+        var url = await _chart.ToPngDataUrlAsync();
+        if (url is null) return;
+        _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./js/dashboard.js");
+        var name = string.Concat(Title.Select(c => char.IsLetterOrDigit(c) ? c : '-')).Trim('-');
+        await _module.InvokeVoidAsync("download", url, $"{(name.Length == 0 ? "chart" : name)}.png");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Register?.Invoke(this, false);
+        try
+        {
+            if (_module is not null)
+            {
+                if (_observer != 0) await _module.InvokeVoidAsync("unobserve", _observer);
+                await _module.DisposeAsync();
+            }
+        }
+        catch (JSDisconnectedException)
+        {
+        }
+        _self?.Dispose();
+    }
+}

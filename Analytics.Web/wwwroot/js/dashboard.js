@@ -1,0 +1,41 @@
+// Dashboard page helpers: lazy loading of widgets as they scroll into view (IntersectionObserver), one observer per page.
+const observers = new Map();
+let nextId = 1;
+
+/** Calls dotnetRef.OnVisible() once, when the element comes within 200px of the viewport. Returns an id for unobserve. */
+export function observeVisible(element, dotnetRef) {
+  if (!element) return 0;
+  const id = nextId++;
+  if (!('IntersectionObserver' in window)) {
+    dotnetRef.invokeMethodAsync('OnVisible');
+    return id;
+  }
+  const observer = new IntersectionObserver((entries) => {
+    if (entries.some(e => e.isIntersecting)) {
+      observer.disconnect();
+      observers.delete(id);
+      dotnetRef.invokeMethodAsync('OnVisible').catch(() => { });
+    }
+  }, { rootMargin: '200px' });
+  observer.observe(element);
+  observers.set(id, observer);
+  return id;
+}
+
+export function unobserve(id) {
+  const observer = observers.get(id);
+  if (observer) {
+    observer.disconnect();
+    observers.delete(id);
+  }
+}
+
+/** Saves a data URL (a chart's PNG) as a file. */
+export function download(dataUrl, fileName) {
+  const a = document.createElement('a');
+  a.href = dataUrl;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
