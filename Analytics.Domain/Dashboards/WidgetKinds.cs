@@ -15,6 +15,31 @@ public sealed record WidgetKind(
     int DefaultW, int DefaultH, int MinW, int MinH,
     Func<WidgetShape, string?> Check)
 {
+    /// <summary>What a widget of this kind shows when first dropped on a dashboard (the demo workspace answers it).</summary>
+    public WidgetConfig Starter => Name switch
+    {
+        "line" or "area" => StarterOf(["spend", "sales"], [], "day"),
+        "bar" => StarterOf(["spend"], ["campaign"], "none", limit: 10),
+        "pie" or "donut" => StarterOf(["spend"], ["campaign_type"], "none"),
+        "heatmap" => StarterOf(["roas"], ["campaign"], "week", limit: null),
+        "gauge" => StarterOf(["roas"], [], "none") with { Options = new System.Text.Json.Nodes.JsonObject { ["min"] = 0, ["max"] = 8 } },
+        "kpi" => StarterOf(["spend"], [], "none"),
+        "table" => StarterOf(["impressions", "clicks", "spend", "sales", "roas", "acos"], ["campaign"], "none"),
+        "text" => new WidgetConfig { Title = "Notes", Options = new System.Text.Json.Nodes.JsonObject { ["markdown"] = "## Notes\n\nWrite **markdown** here: what this dashboard is for, where the data comes from." } },
+        _ => new WidgetConfig(),
+    };
+
+    private WidgetConfig StarterOf(string[] metrics, string[] groupBy, string granularity, int? limit = null) => new()
+    {
+        Title = $"{string.Join(" and ", metrics.Take(2).Select(m => m.ToUpperInvariant() is "ROAS" or "ACOS" or "CTR" or "CPC" ? m.ToUpperInvariant() : char.ToUpperInvariant(m[0]) + m[1..]))}"
+                + (groupBy.Length > 0 ? $" by {groupBy[0].Replace('_', ' ')}" : "") + (granularity is "day" or "week" ? $" by {granularity}" : ""),
+        Query = new SemanticQuery
+        {
+            Metrics = metrics, GroupBy = groupBy, Granularity = granularity, Limit = limit,
+            Sort = groupBy.Length > 0 && granularity == "none" ? [new QuerySort(metrics[0], Desc: true)] : null,
+        },
+    };
+
     /// <summary>Whether a time-series widget of this kind can be drawn from operational metrics.</summary>
     public bool AcceptsSeries => Data == WidgetData.Query && Name is "line" or "area" or "bar" or "kpi" or "gauge" or "table";
 }

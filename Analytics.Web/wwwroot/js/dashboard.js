@@ -39,3 +39,21 @@ export function download(dataUrl, fileName) {
   a.click();
   a.remove();
 }
+
+/** Editor shortcuts: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl/Cmd+Y redo, Ctrl/Cmd+S save. Not while typing in a text field (the field's own undo wins). */
+export function bindShortcuts(dotnetRef) {
+  const handler = (e) => {
+    if (!(e.ctrlKey || e.metaKey)) return;
+    const key = e.key.toLowerCase();
+    const typing = e.target && (e.target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(e.target.tagName));
+    let action = null;
+    if (key === 's') action = 'save';
+    else if (!typing && key === 'z') action = e.shiftKey ? 'redo' : 'undo';
+    else if (!typing && key === 'y') action = 'redo';
+    if (!action) return;
+    e.preventDefault();
+    dotnetRef.invokeMethodAsync('OnShortcut', action).catch(() => { });
+  };
+  document.addEventListener('keydown', handler);
+  return { dispose: () => document.removeEventListener('keydown', handler) };
+}

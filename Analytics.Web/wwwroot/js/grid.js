@@ -73,7 +73,8 @@ export async function create(el, dotnet, options) {
     animate: true,
     staticGrid: true,
     acceptWidgets: candidate => !!entry.palette && candidate.matches(entry.palette),
-    columnOpts: { breakpoints: [{ w: options?.narrowWidth ?? 640, c: 1 }], layout: 'list' },
+    // By the window's width, not the grid's: the builder's side panels narrow the grid without making it a phone.
+    columnOpts: { breakpointForWindow: true, breakpoints: [{ w: options?.narrowWidth ?? 640, c: 1 }], layout: 'list' },
     resizable: { handles: 'se,e,s' },
     draggable: { cancel: 'input,textarea,button,select,option,a,.no-drag' },
   }, el);

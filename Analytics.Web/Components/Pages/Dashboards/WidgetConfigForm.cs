@@ -1,0 +1,145 @@
+using System.Text.Json.Nodes;
+using Analytics.Domain.Dashboards;
+using Analytics.Domain.Query;
+
+namespace Analytics.Web.Components.Pages.Dashboards;
+
+/// <summary>
+/// The builder's widget settings as form fields: kind, title, what it shows (metrics × group-by × granularity, sort,
+/// limit, its own filter), and the kind's chart options; <see cref="ToConfig"/> gives the widget config and
+/// <see cref="Problems"/> the same checks the server applies, so the panel shows them as the user types.
+/// </summary>
+public sealed class WidgetConfigForm
+{
+    public static readonly IReadOnlyList<string> Granularities = ["none", "hour", "day", "week", "month"];
+
+    public string Kind { get; set; } = "line";
+    public string Title { get; set; } = "";
+    public List<string> Metrics { get; set; } = [];
+    public List<string> GroupBy { get; set; } = [];
+    public string Granularity { get; set; } = "none";
+    public string? SortBy { get; set; }
+    public bool SortDesc { get; set; } = true;
+    public int? Limit { get; set; }
+    /// <summary>A dataset key or id to read (null: every dataset that has the metrics).</summary>
+    public string? Dataset { get; set; }
+    public string? FilterDimension { get; set; }
+    public List<string> FilterValues { get; set; } = [];
+    /// <summary>Operational metric name when the widget shows the app's own time series.</summary>
+    public string? SeriesMetric { get; set; }
+    public string SeriesAggregation { get; set; } = "avg";
+    public string Markdown { get; set; } = "";
+    public bool Stacked { get; set; }
+    public bool Horizontal { get; set; }
+    public bool Smooth { get; set; }
+    public bool Legend { get; set; } = true;
+    public double? Min { get; set; }
+    public double? Max { get; set; }
+    private JsonObject _otherOptions = [];
+
+    public WidgetKind? KindInfo => WidgetKinds.Find(Kind);
+
+    public static WidgetConfigForm From(string kind, WidgetConfig config)
+    {
+        var q = config.Query;
+        var form = new WidgetConfigForm
+        {
+            Kind = kind,
+            Title = config.Title ?? "",
+            Metrics = [.. q?.Metrics ?? []],
+            GroupBy = [.. q?.GroupBy ?? []],
+            Granularity = (q?.Granularity ?? "none").ToLowerInvariant(),
+            SortBy = q?.Sort?.FirstOrDefault()?.By,
+            SortDesc = q?.Sort?.FirstOrDefault()?.Desc ?? true,
+            Limit = q?.Limit,
+            Dataset = q?.Dataset,
+            SeriesMetric = config.Series?.MetricName,
+            SeriesAggregation = config.Series?.Aggregation ?? "avg",
+            Markdown = config.Options?["markdown"]?.GetValue<string>() ?? "",
+            Stacked = config.Option("stacked"),
+            Horizontal = config.Option("horizontal"),
+            Smooth = config.Option("smooth"),
+            Legend = config.Option("legend", true),
+            Min = Number(config.Options?["min"]),
+            Max = Number(config.Options?["max"]),
+        };
+        if (q?.Filters is { Count: > 0 } filters)
+        {
+            var (dimension, values) = filters.First();
+            form.FilterDimension = dimension;
+            form.FilterValues = values.OfType<string>().ToList();
+        }
+        form._otherOptions = config.Options?.DeepClone().AsObject() ?? [];
+        foreach (var known in new[] { "markdown", "stacked", "horizontal", "smooth", "legend", "min", "max" }) form._otherOptions.Remove(known);
+        return form;
+    }
+
+    /// <summary>Switching kind keeps what still fits (a line's metrics make a bar) and drops what does not.</summary>
+    public void ChangeKind(string kind)
+    {
+        var previous = Kind;
+        Kind = kind;
+        if (WidgetKinds.Find(kind) is not { } info) return;
+        if (info.Data == WidgetData.Text || WidgetKinds.Find(previous)?.Data == WidgetData.Text)
+        {
+            var starter = From(kind, info.Starter);
+            Metrics = starter.Metrics;
+            GroupBy = starter.GroupBy;
+            Granularity = starter.Granularity;
+            Markdown = starter.Markdown;
+            if (string.IsNullOrWhiteSpace(Title)) Title = starter.Title;
+            return;
+        }
+        if (kind is "pie" or "donut" or "kpi" or "gauge") Granularity = "none";
+        if (kind is "kpi" or "gauge") GroupBy.Clear();
+        if (kind is "pie" or "donut" or "heatmap" or "kpi" or "gauge") Metrics = Metrics.Take(1).ToList();
+        if (kind is "line" or "area" && Granularity == "none") Granularity = "day";
+        if (kind is "pie" or "donut" && GroupBy.Count == 0) GroupBy.Add("campaign");
+    }
+
+    public WidgetConfig ToConfig()
+    {
+        var options = _otherOptions.DeepClone().AsObject();
+        if (KindInfo?.Data == WidgetData.Text)
+        {
+            options["markdown"] = Markdown;
+            return new WidgetConfig { Title = Blank(Title), Options = options };
+        }
+        if (Stacked) options["stacked"] = true;
+        if (Horizontal) options["horizontal"] = true;
+        if (Smooth) options["smooth"] = true;
+        if (!Legend) options["legend"] = false;
+        if (Min is { } min) options["min"] = min;
+        if (Max is { } max) options["max"] = max;
+        if (SeriesMetric is { Length: > 0 } series)
+            return new WidgetConfig { Title = Blank(Title), Series = new WidgetSeries(series, SeriesAggregation), Options = options.Count > 0 ? options : null };
+        var sort = SortBy is { Length: > 0 } by ? new List<QuerySort> { new(by, SortDesc) } : null;
+        var filters = FilterDimension is { Length: > 0 } dim && FilterValues.Count > 0
+            ? new Dictionary<string, IReadOnlyList<string?>> { [dim] = FilterValues.Cast<string?>().ToList() }
+            : null;
+        return new WidgetConfig
+        {
+            Title = Blank(Title),
+            Query = new SemanticQuery { Metrics = [.. Metrics], GroupBy = [.. GroupBy], Granularity = Granularity, Sort = sort, Limit = Limit, Filters = filters, Dataset = Dataset },
+            Options = options.Count > 0 ? options : null,
+        };
+    }
+
+    /// <summary>The server's checks for this widget, by field, at the given position.</summary>
+    public IReadOnlyList<(string Field, string Message)> Problems(WidgetPosition position) =>
+        new WidgetDefinition { Type = Kind, Position = position, Config = ToConfig() }.Problems().ToList();
+
+    /// <summary>The widget's own filter values as typed: comma-separated.</summary>
+    public string FilterText
+    {
+        get => string.Join(", ", FilterValues);
+        set => FilterValues = (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    }
+
+    /// <summary>Output columns a sort can use.</summary>
+    public IEnumerable<string> SortColumns => (Granularity != "none" ? new[] { "time" } : []).Concat(GroupBy).Concat(Metrics);
+
+    private static string? Blank(string s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    private static double? Number(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
+}
