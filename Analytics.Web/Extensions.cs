@@ -110,9 +110,17 @@ public static class Extensions
         api.MapDashboardsEndpoints();
         api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint. See CONTRACT.md for the /api/v1 routes."));
 
+        // Pages need a signed-in user at the HTTP level, and every page is [Authorize] inside the circuit too
+        // (Components/Pages/_Imports.razor), so the circuit hub itself may open without one: the public dashboard link
+        // ([AllowAnonymous]) is interactive for anonymous visitors, and nothing else renders for them.
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode()
-            .RequireAuthorization();
+            .RequireAuthorization()
+            .Add(endpoint =>
+            {
+                if (endpoint is Microsoft.AspNetCore.Routing.RouteEndpointBuilder route && route.RoutePattern.RawText?.StartsWith("/_blazor", StringComparison.Ordinal) == true)
+                    endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
+            });
         return app;
     }
 
