@@ -182,7 +182,8 @@ public sealed class DashboardDataService(
             var prev = context.Filters.Previous();
             var before = await metrics.WindowAggregateAsync(series.MetricName!, filters, agg, prev.Start.ToUnixTimeMilliseconds(), prev.End.ToUnixTimeMilliseconds(), ct);
             var column = new QueryColumn("value", "number", "metric", widget.Config.Title ?? series.MetricName, "number");
-            var result = new QueryResult([column], [[value]], Meta(context, "none"));
+            // No point in the range: no rows (the tile says there is no data), not a row holding nothing.
+            var result = new QueryResult([column], value is null ? [] : [[value]], Meta(context, "none"));
             double? change = value is { } v && before is { } b && b != 0 ? (v - b) / Math.Abs(b) * 100 : null;
             var higherIsBetter = !series.MetricName!.Contains("error") && !series.MetricName.Contains("duration") && !series.MetricName.Contains("pending");
             var kpi = new KpiValue("value", widget.Config.Title ?? series.MetricName, "number", value, before, change, higherIsBetter,

@@ -49,6 +49,9 @@ public sealed partial class DashboardGrid : ComponentBase, IAsyncDisposable
     /// <summary>At or below this grid width (px) the grid shows one column.</summary>
     [Parameter] public int NarrowWidth { get; set; } = 640;
 
+    /// <summary>Rows the grid keeps even when empty (a builder needs somewhere to drop the first widget).</summary>
+    [Parameter] public int MinRows { get; set; }
+
     [Parameter] public string? Class { get; set; }
 
     private ElementReference _element;
@@ -69,7 +72,7 @@ public sealed partial class DashboardGrid : ComponentBase, IAsyncDisposable
                 _gridId = await _module.InvokeAsync<int>("create", _element, _self, new
                 {
                     columns = Columns, cellHeight = CellHeight, margin = Margin, editable = Editable,
-                    narrowWidth = NarrowWidth, paletteSelector = PaletteSelector,
+                    narrowWidth = NarrowWidth, paletteSelector = PaletteSelector, minRow = MinRows,
                 });
             }
             if (_module is null || _gridId == 0 || _disposed) return;

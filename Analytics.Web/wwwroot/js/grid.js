@@ -70,6 +70,8 @@ export async function create(el, dotnet, options) {
     cellHeight: options?.cellHeight ?? 80,
     margin: options?.margin ?? 6,
     float: false,
+    // An empty builder grid still needs rows to drop the first widget on.
+    minRow: options?.minRow ?? 0,
     animate: true,
     staticGrid: true,
     acceptWidgets: candidate => !!entry.palette && candidate.matches(entry.palette),

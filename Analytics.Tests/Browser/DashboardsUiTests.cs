@@ -1,0 +1,190 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Analytics.Data.Dashboards;
+using Analytics.Domain.Access;
+using Analytics.Domain.Dashboards;
+using Analytics.Tests.Infrastructure;
+using Analytics.Tests.Web;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Analytics.Tests.Browser;
+
+/// <summary>The dashboard builder and viewer in Chromium: drag, drop, resize, save, reload; filters; drill-down; live updates.</summary>
+public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private static string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotDirectory, name);
+
+    private static async Task DragAsync(IPage page, float fromX, float fromY, float toX, float toY)
+    {
+        await page.Mouse.MoveAsync(fromX, fromY);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(fromX + 5, fromY + 5, new() { Steps = 3 });
+        await page.Mouse.MoveAsync(toX, toY, new() { Steps = 15 });
+        await page.WaitForTimeoutAsync(100);
+        await page.Mouse.UpAsync();
+    }
+
+    /// <summary>
+    /// A palette drag with mouse events dispatched in the page: gridstack's drag-in fires a bubbling DOM event named
+    /// <c>dragstart</c>, which Playwright's own mouse takes for a native HTML5 drag and then waits on forever. (Moving and
+    /// resizing grid items use Playwright's mouse.)
+    /// </summary>
+    private static Task DropFromPaletteAsync(IPage page, string kind, int gridX, int gridY) =>
+        page.EvaluateAsync("""
+            async ([kind, dx, dy]) => {
+              const item = document.querySelector(`.dashboard-palette-item[data-kind=${kind}]`), target = document.querySelector('[data-testid=dashboard-grid-stack]');
+              const r = item.getBoundingClientRect(), g = target.getBoundingClientRect();
+              const at = (x, y) => ({ bubbles: true, cancelable: true, composed: true, clientX: x, clientY: y, button: 0, buttons: 1, view: window });
+              const pause = () => new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 20)));
+              item.dispatchEvent(new MouseEvent('mousedown', at(r.x + 5, r.y + 5)));
+              await pause();
+              for (let i = 1; i <= 12; i++) {
+                const x = r.x + 5 + (g.x + dx - r.x - 5) * i / 12, y = r.y + 5 + (g.y + dy - r.y - 5) * i / 12;
+                document.dispatchEvent(new MouseEvent('mousemove', at(x, y)));
+                await pause();
+              }
+              document.dispatchEvent(new MouseEvent('mouseup', at(g.x + dx, g.y + dy)));
+              await pause();
+            }
+            """, new object[] { kind, gridX, gridY });
+
+    [ChromiumFact]
+    public async Task A_dashboard_built_by_dragging_two_widgets_and_resizing_one_keeps_its_layout_after_reload()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await BrowserFixture.GotoInteractiveAsync(page, "/dashboards");
+        await page.ClickAsync("[data-testid=new-dashboard]");
+        await BrowserFixture.WaitForAddressAsync(page, new Regex("/dashboards/[0-9a-f]+/edit$"));
+        var id = Regex.Match(page.Url, "/dashboards/([0-9a-f]+)/edit").Groups[1].Value;
+        await page.Locator("[data-testid=dashboard-grid-stack]").WaitForAsync();
+        var name = page.Locator("[data-testid=dashboard-name]");
+        await name.FillAsync("Built in the browser");
+        await name.BlurAsync();
+
+        await DropFromPaletteAsync(page, "line", 40, 30);
+        await Assertions.Expect(page.Locator("[data-testid=grid-item]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-testid=config-panel]")).ToBeVisibleAsync();
+        await DropFromPaletteAsync(page, "kpi", 40, 6 * 74 + 30);
+        await Assertions.Expect(page.Locator("[data-testid=grid-item]")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("[data-widget-type=line][data-state=ok]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+
+        // Resize the KPI card two columns wider and one row taller by its corner handle.
+        var kpi = page.Locator("[data-testid=grid-item][data-kind=kpi]");
+        var before = await GridSizeAsync(kpi);
+        await kpi.HoverAsync();
+        var handle = (await kpi.Locator(".ui-resizable-se").BoundingBoxAsync())!;
+        var canvas = (await page.Locator("[data-testid=dashboard-grid-stack]").BoundingBoxAsync())!;
+        var column = canvas.Width / 12;
+        await DragAsync(page, handle.X + handle.Width / 2, handle.Y + handle.Height / 2, handle.X + handle.Width / 2 + 2 * column, handle.Y + handle.Height / 2 + 74);
+        await Assertions.Expect(kpi).Not.ToHaveAttributeAsync("gs-w", before.W.ToString());
+        var after = await GridSizeAsync(kpi);
+        after.W.Should().Be(before.W + 2);
+        after.H.Should().Be(before.H + 1);
+        await Assertions.Expect(page.Locator("[data-testid=undo]")).ToBeEnabledAsync();
+        await page.ScreenshotAsync(new() { Path = Shot("dashboard-builder.png"), FullPage = true });
+
+        await page.ClickAsync("[data-testid=save-dashboard]");
+        await Assertions.Expect(page.Locator("[data-testid=save-status]")).ToHaveTextAsync("All changes saved");
+
+        var stored = await fixture.App.Services.GetRequiredService<DashboardService>().GetAsync(Actor.System, id, default);
+        stored.Name.Should().Be("Built in the browser");
+        stored.Widgets.Select(w => w.Type).Should().BeEquivalentTo(["line", "kpi"]);
+        var storedKpi = stored.Widgets.Single(w => w.Type == "kpi").Position;
+        $"{storedKpi.W}x{storedKpi.H}".Should().Be($"{after.W}x{after.H}", $"the grid showed that size after resizing from {before.W}x{before.H}");
+
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        var reloaded = page.Locator("[data-testid=grid-item][data-kind=kpi]");
+        await Assertions.Expect(reloaded).ToHaveAttributeAsync("gs-w", after.W.ToString());
+        await Assertions.Expect(reloaded).ToHaveAttributeAsync("gs-h", after.H.ToString());
+        await Assertions.Expect(page.Locator("[data-testid=grid-item]")).ToHaveCountAsync(2);
+
+        await BrowserFixture.GotoInteractiveAsync(page, $"/dashboards/{id}");
+        await Assertions.Expect(page.Locator("[data-widget-type=kpi][data-state=ok] .kpi-value")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await page.ScreenshotAsync(new() { Path = Shot("dashboard-built-view.png"), FullPage = true });
+    }
+
+    private static async Task<(int W, int H)> GridSizeAsync(ILocator item) =>
+        (int.Parse((await item.GetAttributeAsync("gs-w"))!), int.Parse((await item.GetAttributeAsync("gs-h"))!));
+
+    private static async Task<string> ChartDataAsync(IPage page, string widgetTitle)
+    {
+        await page.WaitForFunctionAsync("title => { const tile = [...document.querySelectorAll('[data-testid=widget]')].find(t => t.getAttribute('aria-label') === title);" +
+            " return tile && window.echarts && window.echarts.getInstanceByDom(tile.querySelector('[data-testid=echart]')); }", widgetTitle);
+        return await page.EvaluateAsync<string>(
+            "title => { const tile = [...document.querySelectorAll('[data-testid=widget]')].find(t => t.getAttribute('aria-label') === title);" +
+            " const chart = echarts.getInstanceByDom(tile.querySelector('[data-testid=echart]')); return JSON.stringify(chart.getOption().series.map(s => s.data)); }",
+            widgetTitle);
+    }
+
+    [ChromiumFact]
+    public async Task Changing_a_filter_changes_the_charts_and_a_click_drills_down_with_a_breadcrumb_back()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await BrowserFixture.GotoInteractiveAsync(page, "/dashboards/demo-performance");
+        var spend = page.Locator("[data-widget-type=kpi][aria-label=Spend][data-state=ok] .kpi-value");
+        await Assertions.Expect(spend).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        var line = page.Locator("[aria-label='Spend and sales by day'][data-state=ok]");
+        await Assertions.Expect(line).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        var spend30 = await spend.InnerTextAsync();
+        var line30 = await ChartDataAsync(page, "Spend and sales by day");
+
+        await page.ClickAsync("[data-testid=filter-preset]");
+        await page.Locator(".rz-dropdown-item", new() { HasText = "Last 7 days" }).ClickAsync();
+        await Assertions.Expect(spend).Not.ToHaveTextAsync(spend30, new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("[data-testid=range-label]")).ToContainTextAsync("–");
+        await page.WaitForFunctionAsync("before => { const tile = document.querySelector(\"[aria-label='Spend and sales by day'][data-state=ok]\"); if (!tile) return false;" +
+            " const c = echarts.getInstanceByDom(tile.querySelector('[data-testid=echart]')); return c && JSON.stringify(c.getOption().series.map(s => s.data)) !== before; }", line30);
+        var line7 = JsonDocument.Parse(await ChartDataAsync(page, "Spend and sales by day"));
+        line7.RootElement[0].GetArrayLength().Should().Be(7, "one point per day of the last seven");
+        await page.ScreenshotAsync(new() { Path = Shot("dashboard-filtered.png"), FullPage = true });
+
+        // Click the first bar of "ROAS by campaign": the whole dashboard filters to that campaign.
+        var bars = page.Locator("[aria-label='ROAS by campaign'][data-state=ok] [data-testid=echart]");
+        await Assertions.Expect(bars).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await ChartDataAsync(page, "ROAS by campaign");
+        var campaign = await page.EvaluateAsync<string>("() => { const c = echarts.getInstanceByDom(document.querySelector(\"[aria-label='ROAS by campaign'] [data-testid=echart]\")); const o = c.getOption(); return (o.xAxis[0].data || o.yAxis[0].data)[0]; }");
+        var pixel = await page.EvaluateAsync<double[]>("() => { const c = echarts.getInstanceByDom(document.querySelector(\"[aria-label='ROAS by campaign'] [data-testid=echart]\")); const o = c.getOption(); const cat = (o.xAxis[0].data || o.yAxis[0].data)[0]; const v = o.series[0].data[0]; const val = typeof v === 'object' && v !== null ? (v.value ?? v) : v; return c.convertToPixel({ seriesIndex: 0 }, o.xAxis[0].type === 'category' ? [cat, val / 2] : [val / 2, cat]); }");
+        var box = (await bars.BoundingBoxAsync())!;
+        var spend7 = await spend.InnerTextAsync();
+        await page.Mouse.ClickAsync(box.X + (float)pixel[0], box.Y + (float)pixel[1]);
+        var crumbs = page.Locator("[data-testid=drill-crumbs]");
+        await Assertions.Expect(crumbs).ToContainTextAsync(campaign, new() { Timeout = 15_000 });
+        await Assertions.Expect(spend).Not.ToHaveTextAsync(spend7, new() { Timeout = 15_000 });
+        await page.ScreenshotAsync(new() { Path = Shot("dashboard-drilled.png"), FullPage = true });
+        await crumbs.Locator("a").First.ClickAsync();
+        await Assertions.Expect(crumbs).ToBeHiddenAsync();
+        await Assertions.Expect(spend).ToHaveTextAsync(spend7, new() { Timeout = 15_000 });
+    }
+
+    [ChromiumFact]
+    public async Task Ingested_points_refresh_the_widget_that_reads_them_without_a_reload()
+    {
+        var dashboards = fixture.App.Services.GetRequiredService<DashboardService>();
+        var metric = $"test.live.orders{Guid.NewGuid():N}"[..28];
+        var created = await dashboards.CreateAsync(Actor.System, new DashboardDefinition
+        {
+            Name = "Live", Filters = [new DashboardFilter("time", Preset: "today")],
+            Widgets = [new WidgetDefinition { Id = "orders", Type = "kpi", Position = new WidgetPosition(0, 0, 3, 2), Config = new WidgetConfig { Title = "Orders", Series = new WidgetSeries(metric, "sum") } }],
+        }, default);
+        var page = await fixture.SignedInPageAsync();
+        await BrowserFixture.GotoInteractiveAsync(page, $"/dashboards/{created.Id}");
+        var tile = page.Locator("[data-widget-id=orders]");
+        await Assertions.Expect(tile).ToHaveAttributeAsync("data-state", "ok", new() { Timeout = 15_000 });
+        await Assertions.Expect(tile).ToContainTextAsync("No data");
+
+        using var api = new HttpClient { BaseAddress = fixture.BaseAddress };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AnalyticsWebFactory.BootstrapKey);
+        var now = DateTimeOffset.UtcNow;
+        var response = await api.PostAsJsonAsync("/api/v1/metrics/ingest", new[]
+        {
+            new { name = metric, time = now.AddSeconds(-2), value = 5.0, tags = new Dictionary<string, string>() },
+            new { name = metric, time = now.AddSeconds(-1), value = 7.0, tags = new Dictionary<string, string>() },
+        });
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        await Assertions.Expect(tile.Locator(".kpi-value")).ToHaveTextAsync("12", new() { Timeout = 5_000 });
+        page.Url.Should().EndWith($"/dashboards/{created.Id}", "the page was not reloaded");
+    }
+}
