@@ -191,3 +191,42 @@ public sealed class TextWidgetTests
         widget.QuerySelector("b").Should().BeNull();
     }
 }
+
+public sealed class DashboardGridRenderTests
+{
+    [Fact]
+    public async Task Grid_prerenders_one_tile_per_item_with_its_cell_and_kind_minimum_and_no_javascript()
+    {
+        var items = new List<Analytics.Domain.Dashboards.Layout.LayoutItem>
+        {
+            new("w1", "kpi", 0, 0, 3, 2), new("w2", "table", 3, 0, 9, 4),
+        };
+        Microsoft.AspNetCore.Components.RenderFragment<Analytics.Domain.Dashboards.Layout.LayoutItem> template =
+            item => builder => builder.AddContent(0, "tile " + item.Id);
+
+        var document = await ComponentRenderer.RenderAsync<DashboardGrid>(new Dictionary<string, object?>
+        {
+            ["Items"] = items, ["ItemTemplate"] = template,
+            ["MinSize"] = (Func<string, Analytics.Domain.Dashboards.Layout.LayoutSize>)(kind => kind == "table" ? new(4, 3) : new(2, 2)),
+        });
+
+        var tiles = document.QuerySelectorAll(".grid-stack > .grid-stack-item");
+        tiles.Select(t => t.GetAttribute("gs-id")).Should().Equal("w1", "w2");
+        var table = tiles[1];
+        (table.GetAttribute("gs-x"), table.GetAttribute("gs-w"), table.GetAttribute("gs-h"), table.GetAttribute("gs-min-w"), table.GetAttribute("gs-min-h"))
+            .Should().Be(("3", "9", "4", "4", "3"));
+        table.QuerySelector(".grid-stack-item-content")!.TextContent.Should().Be("tile w2");
+    }
+
+    [Fact]
+    public async Task Chart_prerenders_an_empty_labelled_container()
+    {
+        var document = await ComponentRenderer.RenderAsync<EChart>(new Dictionary<string, object?>
+        {
+            ["Option"] = new System.Text.Json.Nodes.JsonObject(), ["Height"] = "240px", ["AriaLabel"] = "Spend by day",
+        });
+        var chart = document.QuerySelector("[data-testid=echart]")!;
+        chart.GetAttribute("aria-label").Should().Be("Spend by day");
+        chart.GetAttribute("style").Should().Contain("height:240px");
+    }
+}

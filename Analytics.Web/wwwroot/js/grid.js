@@ -64,7 +64,7 @@ export async function create(el, dotnet, options) {
   const GridStack = await ensureGridstack();
   sweep();
   const columns = options?.columns ?? 12;
-  const entry = { el, dotnet, columns, editable: !!options?.editable, syncing: false, grid: null, palette: options?.paletteSelector ?? null };
+  const entry = { el, dotnet, columns, editable: !!options?.editable, syncing: false, dropping: false, grid: null, palette: options?.paletteSelector ?? null };
   const grid = GridStack.init({
     column: columns,
     cellHeight: options?.cellHeight ?? 80,
@@ -84,9 +84,14 @@ export async function create(el, dotnet, options) {
   const id = nextId++;
   grids.set(id, entry);
 
+  // A palette drop fires 'added' (the clone, no id yet), then 'change' (widgets it pushed), then 'dropped'. The drop is
+  // reported once, as a drop: .NET places the new widget and pushes the others itself, then sync() shows that.
+  grid.on('added', (_event, nodes) => {
+    if (!entry.syncing && nodes?.some(n => !n.id)) entry.dropping = true;
+  });
   grid.on('change', (_event, nodes) => {
-    // Our own sync, a palette drop in progress (its node has no id yet), or a re-layout for a narrow screen: not the user's.
-    if (entry.syncing || isNarrow(entry) || !entry.editable) return;
+    // Our own sync, a palette drop in progress, or a re-layout for a narrow screen: not a move by the user.
+    if (entry.syncing || entry.dropping || isNarrow(entry) || !entry.editable) return;
     if (nodes?.some(n => !n.id)) return;
     entry.dotnet?.invokeMethodAsync('OnGridChanged', positions(entry)).catch(() => { });
   });
@@ -94,6 +99,7 @@ export async function create(el, dotnet, options) {
     const dropped = node?.el;
     const kind = dropped?.dataset?.kind;
     const drop = { kind: kind ?? '', x: node.x, y: node.y, w: node.w, h: node.h };
+    entry.dropping = false;
     entry.syncing = true;
     try {
       if (dropped) grid.removeWidget(dropped, true, false); // .NET renders the real widget
@@ -136,12 +142,12 @@ export function sync(id, layout, editable) {
     for (const el of entry.el.querySelectorAll(':scope > .grid-stack-item[gs-id]')) {
       const item = wanted.get(el.getAttribute('gs-id'));
       if (!el.gridstackNode) {
-        grid.makeWidget(el, item ? { x: item.x, y: item.y, w: item.w, h: item.h, minW: item.minW, minH: item.minH } : undefined);
+        grid.makeWidget(el, item ? { id: String(item.id), x: item.x, y: item.y, w: item.w, h: item.h, minW: item.minW ?? undefined, minH: item.minH ?? undefined } : undefined);
         continue;
       }
       const n = el.gridstackNode;
-      if (item && !isNarrow(entry) && (n.x !== item.x || n.y !== item.y || n.w !== item.w || n.h !== item.h || n.minW !== item.minW || n.minH !== item.minH)) {
-        grid.update(el, { x: item.x, y: item.y, w: item.w, h: item.h, minW: item.minW, minH: item.minH });
+      if (item && !isNarrow(entry) && (n.x !== item.x || n.y !== item.y || n.w !== item.w || n.h !== item.h || (n.minW ?? null) !== (item.minW ?? null) || (n.minH ?? null) !== (item.minH ?? null))) {
+        grid.update(el, { x: item.x, y: item.y, w: item.w, h: item.h, minW: item.minW ?? undefined, minH: item.minH ?? undefined });
       }
     }
     grid.batchUpdate(false);

@@ -75,7 +75,15 @@ public abstract class CartesianChartKind : IChartKind
             ? new JsonObject
             {
                 ["type"] = "time",
-                ["axisLabel"] = new JsonObject { ["hideOverlap"] = true },
+                // Templates per tick level (ECharts picks the level of each tick): "Jan 6", "Feb 2025", "2025", "14:00".
+                ["axisLabel"] = new JsonObject
+                {
+                    ["hideOverlap"] = true,
+                    ["formatter"] = new JsonObject
+                    {
+                        ["year"] = "{yyyy}", ["month"] = "{MMM} {yyyy}", ["day"] = "{MMM} {d}", ["hour"] = "{HH}:{mm}", ["minute"] = "{HH}:{mm}",
+                    },
+                },
                 ["axisPointer"] = new JsonObject { ["label"] = new JsonObject { ["formatter"] = ChartMarkers.Date(data.Granularity) } },
             }
             : new JsonObject

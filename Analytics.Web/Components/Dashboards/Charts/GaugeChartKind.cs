@@ -57,9 +57,9 @@ public sealed class GaugeChartKind : IChartKind
                 ["detail"] = new JsonObject
                 {
                     ["valueAnimation"] = true, ["formatter"] = ChartMarkers.Value(format), ["fontSize"] = 22,
-                    ["offsetCenter"] = new JsonArray(0, "45%"),
+                    ["offsetCenter"] = new JsonArray(0, "28%"),
                 },
-                ["title"] = new JsonObject { ["offsetCenter"] = new JsonArray(0, "75%"), ["fontSize"] = 12 },
+                ["title"] = new JsonObject { ["offsetCenter"] = new JsonArray(0, "52%"), ["fontSize"] = 12 },
                 ["data"] = new JsonArray(new JsonObject
                 {
                     ["name"] = metric >= 0 ? data.Label(metric) : "", ["value"] = ChartData.Json(value),

@@ -70,7 +70,7 @@ public sealed class HeatmapChartKind : IChartKind
         return new JsonObject
         {
             ["tooltip"] = new JsonObject { ["trigger"] = "item", ["confine"] = true, ["valueFormatter"] = ChartMarkers.Value(format) },
-            ["grid"] = new JsonObject { ["left"] = 8, ["right"] = 12, ["top"] = 12, ["bottom"] = 56 },
+            ["grid"] = new JsonObject { ["left"] = 8, ["right"] = 12, ["top"] = 12, ["bottom"] = 72 },
             ["xAxis"] = new JsonObject
             {
                 ["type"] = "category", ["data"] = ChartParts.Array(xs), ["splitArea"] = new JsonObject { ["show"] = true },
