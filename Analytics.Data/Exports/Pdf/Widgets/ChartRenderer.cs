@@ -109,7 +109,8 @@ public abstract class CartesianChartRenderer : ChartRenderer
         var labels = data.Categories.Select(cat => PdfDraw.CategoryLabel(c, cat, data.Granularity)).ToList();
         var widest = labels.Max(l => g.MeasureString(l, c.Theme.Small).Width) + 6;
         var slot = plot.Width / Math.Max(1, BoundaryGap ? n : n - 1);
-        var every = Math.Max(1, (int)Math.Ceiling(widest / Math.Max(1, slot)));
+        // Bars with room for a few characters each keep every label (shortened); otherwise labels are thinned.
+        var every = BoundaryGap && slot >= 34 ? 1 : Math.Max(1, (int)Math.Ceiling(widest / Math.Max(1, slot)));
         var width = Math.Min(Math.Max(slot * every, 20), 120);
         for (var i = 0; i < n; i += every)
         {

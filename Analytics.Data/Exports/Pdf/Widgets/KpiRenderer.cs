@@ -95,9 +95,15 @@ public sealed class GaugeRenderer : ChartRenderer
                 center.X + Math.Cos(a) * (radius - thickness - 2), center.Y + Math.Sin(a) * (radius - thickness - 2),
                 center.X + Math.Cos(a) * (radius + 2), center.Y + Math.Sin(a) * (radius + 2));
         }
-        var size = Math.Clamp(radius * 0.32, 8, 20);
+        var text = c.Formatter.FormatNumber(value, kpi.Format);
+        var size = Math.Clamp(radius * 0.3, 8, 20);
         var font = new XFont(DejaVuFontResolver.Family, size, XFontStyleEx.Bold);
-        PdfDraw.Text(g, c.Formatter.FormatNumber(value, kpi.Format), font, c.Theme.Ink, new XRect(center.X - radius, center.Y - size * 1.3, 2 * radius, size * 1.2), XStringFormats.BottomCenter);
+        while (size > 7 && g.MeasureString(text, font).Width > 1.6 * (radius - thickness))
+        {
+            size -= 1;
+            font = new XFont(DejaVuFontResolver.Family, size, XFontStyleEx.Bold);
+        }
+        PdfDraw.Text(g, text, font, c.Theme.Ink, new XRect(center.X - radius, center.Y - size * 1.3, 2 * radius, size * 1.2), XStringFormats.BottomCenter);
         var labelY = center.Y + 2;
         PdfDraw.Text(g, c.Formatter.FormatCompact(min, kpi.Format), c.Theme.Small, c.Theme.Muted, new XRect(center.X - radius - 10, labelY, thickness + 20, 9), XStringFormats.TopCenter);
         PdfDraw.Text(g, c.Formatter.FormatCompact(max, kpi.Format), c.Theme.Small, c.Theme.Muted, new XRect(center.X + radius - thickness - 10, labelY, thickness + 20, 9), XStringFormats.TopCenter);

@@ -35,7 +35,9 @@ public class PieChartRenderer : ChartRenderer
         }
         var g = c.Graphics;
         var total = slices.Sum(s => s.Value);
-        var legendWidth = Math.Min(body.Width * 0.55, 220);
+        var font = c.Theme.Table;
+        var legendWidth = Math.Min(body.Width * 0.62, 14 + slices.Max(s =>
+            g.MeasureString(s.Label, font).Width + g.MeasureString(c.Formatter.FormatNumber(s.Value, data.ValueFormat) + "  100.0%", font).Width + 8));
         var diameter = Math.Max(20, Math.Min(body.Height - 6, body.Width - legendWidth - 12));
         var pie = new XRect(body.X + 4, body.Y + (body.Height - diameter) / 2, diameter, diameter);
         var angle = -90.0;
@@ -75,7 +77,7 @@ public class PieChartRenderer : ChartRenderer
         var width = body.Right - left;
         var lineHeight = Math.Min(12, (body.Height - 4) / slices.Count);
         var top = body.Y + Math.Max(0, (body.Height - lineHeight * slices.Count) / 2);
-        var font = lineHeight < 9 ? c.Theme.Small : c.Theme.Table;
+        if (lineHeight < 9) font = c.Theme.Small;
         for (var i = 0; i < slices.Count; i++)
         {
             var y = top + i * lineHeight;
