@@ -29,8 +29,23 @@ public class XlsxExportTests
         return ((WorksheetPart)xlsx.WorkbookPart.GetPartById(sheet.Id!)).Worksheet;
     }
 
-    private static Cell CellAt(Worksheet sheet, string reference) =>
-        sheet.Descendants<Cell>().Single(c => c.CellReference == reference);
+    /// <summary>The cell at a reference; data cells may carry no reference of their own and follow one another (as Excel reads them).</summary>
+    private static Cell CellAt(Worksheet sheet, string reference)
+    {
+        var letters = new string(reference.TakeWhile(char.IsLetter).ToArray());
+        var rowNumber = uint.Parse(reference[letters.Length..]);
+        var row = sheet.Descendants<Row>().Single(r => r.RowIndex!.Value == rowNumber);
+        var column = 0;
+        foreach (var cell in row.Elements<Cell>())
+        {
+            if (cell.CellReference?.Value is { } r) column = ColumnIndex(new string(r.TakeWhile(char.IsLetter).ToArray()));
+            if (column == ColumnIndex(letters)) return cell;
+            column++;
+        }
+        throw new InvalidOperationException($"No cell at {reference}.");
+    }
+
+    private static int ColumnIndex(string letters) => letters.Aggregate(0, (n, ch) => n * 26 + (ch - 'A' + 1)) - 1;
 
     private static string Text(Cell cell) => cell.DataType?.Value == CellValues.InlineString ? cell.InlineString!.InnerText : cell.CellValue!.Text;
 

@@ -24,6 +24,12 @@ internal sealed class SheetWriter : IDisposable
     private readonly string[] _letters;
     private readonly uint[] _styles;
     private readonly List<OpenXmlAttribute> _attributes = new(3);
+    private static readonly Text TextElement = new();
+    private const string XmlNamespace = "http://www.w3.org/XML/1998/namespace";
+    /// <summary>Per column, the attributes of a number cell and of a text cell without a reference (see <see cref="Row"/>).</summary>
+    private readonly OpenXmlAttribute[][] _numberAttributes;
+    private readonly OpenXmlAttribute[] _textAttributes = [new("s", "", XlsxStyles.Text.ToString(CultureInfo.InvariantCulture)), new("t", "", "inlineStr")];
+    private readonly OpenXmlAttribute[][] _dateAttributes;
 
     public SheetWriter(XlsxPart part, IReadOnlyList<QueryColumn> columns, ExportFormatter formatter, string? granularity)
     {
@@ -33,6 +39,8 @@ internal sealed class SheetWriter : IDisposable
         _formatter = formatter;
         _letters = Enumerable.Range(0, columns.Count).Select(Column).ToArray();
         _styles = columns.Select(c => XlsxStyles.For(c, granularity)).ToArray();
+        _numberAttributes = _styles.Select(st => new[] { new OpenXmlAttribute("s", "", st.ToString(CultureInfo.InvariantCulture)) }).ToArray();
+        _dateAttributes = [[new OpenXmlAttribute("s", "", XlsxStyles.Date.ToString(CultureInfo.InvariantCulture))], [new OpenXmlAttribute("s", "", XlsxStyles.DateTime.ToString(CultureInfo.InvariantCulture))]];
     }
 
     /// <summary>Data rows written so far (the header not counted).</summary>
@@ -55,46 +63,82 @@ internal sealed class SheetWriter : IDisposable
         _writer.WriteEndElement();
     }
 
+    /// <summary>
+    /// One data row. Cells carry no reference (<c>r</c> is optional; a reader places them one after another), which keeps
+    /// the sheet a quarter smaller and spares a string per cell; only a cell after an empty one names its place.
+    /// </summary>
     public void Row(object?[] values)
     {
         var number = (Rows + 2).ToString(CultureInfo.InvariantCulture);
         _attributes.Clear();
         _attributes.Add(new OpenXmlAttribute("r", "", number));
         _writer.WriteStartElement(RowElement, _attributes);
+        var gap = false;
         for (var i = 0; i < _columns.Count && i < values.Length; i++)
         {
-            var reference = _letters[i] + number;
+            var reference = gap ? _letters[i] + number : null;
             switch (values[i])
             {
                 case null:
-                    break;
+                    gap = true;
+                    continue;
                 case string s:
-                    TextCell(_writer, reference, s, XlsxStyles.Text);
+                    WriteText(reference, s);
                     break;
                 case DateTime t:
-                    DateCell(reference, t.Kind == DateTimeKind.Unspecified ? t : TimeZoneInfo.ConvertTime(t, _formatter.Zone), i);
+                    WriteDate(reference, t.Kind == DateTimeKind.Unspecified ? t : TimeZoneInfo.ConvertTime(t, _formatter.Zone), i);
                     break;
                 case DateTimeOffset t:
-                    DateCell(reference, TimeZoneInfo.ConvertTime(t, _formatter.Zone).DateTime, i);
+                    WriteDate(reference, TimeZoneInfo.ConvertTime(t, _formatter.Zone).DateTime, i);
                     break;
                 case bool b:
-                    TextCell(_writer, reference, b ? "true" : "false", XlsxStyles.Text);
+                    WriteText(reference, b ? "true" : "false");
                     break;
                 default:
-                    if (ExportFormatter.ToDouble(values[i]) is { } d && double.IsFinite(d)) NumberCell(_writer, reference, d, _styles[i]);
-                    else TextCell(_writer, reference, Convert.ToString(values[i], CultureInfo.InvariantCulture) ?? "", XlsxStyles.Text);
+                    if (ExportFormatter.ToDouble(values[i]) is { } d && double.IsFinite(d)) WriteNumber(reference, d, _numberAttributes[i]);
+                    else WriteText(reference, Convert.ToString(values[i], CultureInfo.InvariantCulture) ?? "");
                     break;
             }
+            gap = false;
         }
         _writer.WriteEndElement();
         Rows++;
     }
 
-    private void DateCell(string reference, DateTime local, int column)
+    private IEnumerable<OpenXmlAttribute> With(string? reference, OpenXmlAttribute[] attributes)
     {
-        var style = _styles[column] == XlsxStyles.Date && local.TimeOfDay != TimeSpan.Zero ? XlsxStyles.DateTime
-            : _styles[column] is XlsxStyles.Date or XlsxStyles.DateTime ? _styles[column] : XlsxStyles.DateTime;
-        NumberCell(_writer, reference, local.ToOADate(), style);
+        if (reference is null) return attributes;
+        return [new OpenXmlAttribute("r", "", reference), .. attributes];
+    }
+
+    private void WriteNumber(string? reference, double value, OpenXmlAttribute[] attributes)
+    {
+        _writer.WriteStartElement(CellElement, With(reference, attributes));
+        _writer.WriteStartElement(ValueElement);
+        _writer.WriteString(value.ToString(CultureInfo.InvariantCulture));
+        _writer.WriteEndElement();
+        _writer.WriteEndElement();
+    }
+
+    private void WriteText(string? reference, string text)
+    {
+        _writer.WriteStartElement(CellElement, With(reference, _textAttributes));
+        _writer.WriteStartElement(InlineElement);
+        var clean = Clean(text);
+        if (clean.Length > 0 && (char.IsWhiteSpace(clean[0]) || char.IsWhiteSpace(clean[^1])))
+            _writer.WriteStartElement(TextElement, [new OpenXmlAttribute("xml", "space", XmlNamespace, "preserve")]);
+        else
+            _writer.WriteStartElement(TextElement);
+        _writer.WriteString(clean);
+        _writer.WriteEndElement();
+        _writer.WriteEndElement();
+        _writer.WriteEndElement();
+    }
+
+    private void WriteDate(string? reference, DateTime local, int column)
+    {
+        var withTime = _styles[column] == XlsxStyles.DateTime || local.TimeOfDay != TimeSpan.Zero;
+        WriteNumber(reference, local.ToOADate(), _dateAttributes[withTime ? 1 : 0]);
     }
 
     public void End()
