@@ -121,6 +121,13 @@ public static class DependencyInjection
         services.AddSingleton<Analytics.Data.Exports.IExportWriter, Analytics.Data.Exports.XlsxExportWriter>();
         services.AddSingleton<Analytics.Data.Exports.IExportWriter, Analytics.Data.Exports.CsvExportWriter>();
         services.AddSingleton<Analytics.Data.Exports.ExportService>();
+        services.AddOptions<Analytics.Data.Exports.Delivery.SmtpOptions>().BindConfiguration(Analytics.Data.Exports.Delivery.SmtpOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => MimeKit.MailboxAddress.TryParse(o.From, out var from) && from.Address.Contains('@'),
+                "Analytics:Smtp:From must be an e-mail address, e.g. \"Analytics <reports@example.com>\".")
+            .ValidateOnStart();
+        services.AddSingleton<Analytics.Data.Exports.Delivery.ExportMailer>();
+        services.AddSingleton<Analytics.Data.Exports.Delivery.ExportDelivery>();
         services.AddSingleton<AlertService>();
         services.AddSingleton<AlertEvaluationService>();
         services.AddSingleton<IAlertMetricReader, AlertMetricReader>();
