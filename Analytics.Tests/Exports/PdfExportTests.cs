@@ -167,12 +167,15 @@ public class PdfExportTests
     }
 
     [Fact]
-    public void First_page_renders_to_png_for_a_look()
+    public void Pages_render_to_png_for_a_look()
     {
-        var path = Save(SampleExportDocument.Create(), "look.pdf");
-        var png = ExportTestFiles.RenderPage(path, 1);
-        new FileInfo(png).Length.Should().BeGreaterThan(20_000);
-        var second = ExportTestFiles.RenderPage(path, 2);
-        File.Exists(second).Should().BeTrue();
+        // The dashboard as on its grid (page 1: header, KPIs, charts), and the same flowed onto portrait Letter.
+        var document = SampleExportDocument.Create() with { Summary = null };
+        var grid = Save(document, "look-grid.pdf");
+        new FileInfo(ExportTestFiles.RenderPage(grid, 1)).Length.Should().BeGreaterThan(20_000);
+        var flow = Save(document with { Page = new ExportPageOptions(ExportPageSize.Letter, ExportOrientation.Portrait, ExportLayout.Flow) }, "look-flow.pdf");
+        File.Exists(ExportTestFiles.RenderPage(flow, 2)).Should().BeTrue();
+        var summary = Save(SampleExportDocument.Create(), "look-summary.pdf");
+        File.Exists(ExportTestFiles.RenderPage(summary, 1)).Should().BeTrue();
     }
 }

@@ -152,4 +152,21 @@ public class XlsxExportTests
         SheetNames(xlsx).Should().Equal("Summary", "Spend  by  campaign  day", "Spend  by  campaign  day (2)", new string('x', 31));
         Text(CellAt(SheetNamed(xlsx, "Spend  by  campaign  day"), "A2")).Should().Be("bell and  spaces ");
     }
+
+    [Fact]
+    public async Task Empty_cells_leave_their_column_empty_and_later_cells_in_place()
+    {
+        var columns = new List<QueryColumn> { new("a", "string", "dimension", "A"), new("b", "number", "metric", "B", "integer"), new("c", "number", "metric", "C", "ratio") };
+        var document = new ExportDocument
+        {
+            Title = "Gaps", GeneratedAt = DateTimeOffset.UnixEpoch,
+            Widgets = [new ExportWidget { Id = "g", Kind = "table", Title = "Gaps", Data = SampleExportDocument.Result(columns, [new object?[] { "x", null, 2.5 }, new object?[] { null, 3.0, null }], "none") }],
+        };
+        using var xlsx = SpreadsheetDocument.Open(await SaveAsync(document, "gaps.xlsx"), false);
+        var sheet = SheetNamed(xlsx, "Gaps");
+        Text(CellAt(sheet, "A2")).Should().Be("x");
+        Text(CellAt(sheet, "C2")).Should().Be("2.5");
+        Text(CellAt(sheet, "B3")).Should().Be("3");
+        sheet.Descendants<Row>().ElementAt(2).Elements<Cell>().Should().ContainSingle();
+    }
 }

@@ -84,7 +84,7 @@ internal sealed class PdfLayout
         }
         var widgets = _doc.Widgets.OrderBy(w => w.Position.Y).ThenBy(w => w.Position.X).ToList();
         if (_doc.Page.Layout == ExportLayout.Grid) LayoutGrid(widgets);
-        else foreach (var widget in widgets) Flow(widget, 0, continued: false);
+        else FlowAll(widgets);
         _graphics?.Dispose();
         _graphics = null;
         DrawFooters();
@@ -239,6 +239,36 @@ internal sealed class PdfLayout
         if (overflow.Count == 0) return;
         NewPage();
         foreach (var (widget, next) in overflow) Flow(widget, next, continued: true);
+    }
+
+    /// <summary>Widgets one after another, full width; runs of KPI and gauge cards share rows.</summary>
+    private void FlowAll(List<ExportWidget> widgets)
+    {
+        static bool IsCard(ExportWidget w) => w.Kind is ExportWidgetKinds.Kpi or ExportWidgetKinds.Gauge;
+        for (var i = 0; i < widgets.Count;)
+        {
+            if (!IsCard(widgets[i]))
+            {
+                Flow(widgets[i++], 0, continued: false);
+                continue;
+            }
+            var run = widgets.Skip(i).TakeWhile(IsCard).ToList();
+            i += run.Count;
+            var perRow = _doc.Page.Orientation == ExportOrientation.Landscape ? 4 : 2;
+            var width = (Width - PdfTheme.Gutter * (perRow - 1)) / perRow;
+            var chrome = PdfTheme.WidgetTitleHeight + 2 * PdfTheme.WidgetPadding;
+            foreach (var row in run.Chunk(perRow))
+            {
+                var height = row.Max(w => _renderers.For(w.Kind).FlowHeight(Context, w, width - 2 * PdfTheme.WidgetPadding)) + chrome;
+                if (_y + height > Bottom) NewPage();
+                for (var k = 0; k < row.Length; k++)
+                {
+                    var body = Frame(row[k].Title, new XRect(Left + k * (width + PdfTheme.Gutter), _y, width, height));
+                    _renderers.For(row[k].Kind).Draw(Context, row[k], body, 0);
+                }
+                _y += height + PdfTheme.Gutter;
+            }
+        }
     }
 
     /// <summary>A widget full width at the current position, on as many pages as it needs.</summary>

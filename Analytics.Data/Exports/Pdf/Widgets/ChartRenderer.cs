@@ -41,10 +41,16 @@ public abstract class CartesianChartRenderer : ChartRenderer
         var area = PdfDraw.Legend(c, data.Series.Select(s => s.Name).ToList(), body);
         var (min, max) = Range(data, IsStacked(widget));
         var scale = NiceScale.For(min, max, (int)Math.Clamp(area.Height / 26, 2, 6));
-        var plot = ValuePlot(c, area, scale, data.ValueFormat);
         var n = data.Categories.Count;
+        var labels = data.Categories.Select(cat => PdfDraw.CategoryLabel(c, cat, data.Granularity)).ToList();
+        var widest = labels.Max(l => c.Graphics.MeasureString(l, c.Theme.Small).Width) + 6;
+        // Bars whose labels don't fit their slot get them slanted, as long as there are few enough to read.
+        var slanted = BoundaryGap && n <= 24 && widest > (area.Width - 40) / n;
+        var reserve = slanted ? Math.Min(area.Height * 0.36, Math.Sin(Slant * Math.PI / 180) * Math.Min(widest, MaxSlantedLabel) + 10) : 13;
+        var plot = ValuePlot(c, area, scale, data.ValueFormat, reserve);
         XPoint At(int i, double value) => new(X(plot, i, n), Y(plot, scale, value));
-        CategoryLabels(c, data, plot, n);
+        if (slanted) SlantedLabels(c, labels, plot, n, reserve);
+        else CategoryLabels(c, data, plot, n);
         DrawMarks(c, widget, data, plot, scale, At);
     }
 
@@ -86,13 +92,13 @@ public abstract class CartesianChartRenderer : ChartRenderer
     }
 
     /// <summary>Draws the value axis (grid lines and tick labels) and returns the plot rectangle right of it.</summary>
-    public static XRect ValuePlot(PdfWidgetContext c, XRect area, NiceScale scale, string? format)
+    public static XRect ValuePlot(PdfWidgetContext c, XRect area, NiceScale scale, string? format, double bottomReserve = 13)
     {
         var g = c.Graphics;
         var ticks = scale.Ticks().ToList();
         var labels = ticks.Select(t => c.Formatter.FormatCompact(t, format)).ToList();
         var labelWidth = labels.Max(l => g.MeasureString(l, c.Theme.Small).Width) + 5;
-        var plot = new XRect(area.X + labelWidth, area.Y + 4, Math.Max(10, area.Width - labelWidth - 4), Math.Max(10, area.Height - 4 - 13));
+        var plot = new XRect(area.X + labelWidth, area.Y + 4, Math.Max(10, area.Width - labelWidth - 4), Math.Max(10, area.Height - 4 - bottomReserve));
         var grid = new XPen(c.Theme.Grid, 0.6);
         for (var i = 0; i < ticks.Count; i++)
         {
@@ -119,6 +125,25 @@ public abstract class CartesianChartRenderer : ChartRenderer
             var format = !BoundaryGap && i == 0 ? XStringFormats.TopLeft : XStringFormats.TopCenter;
             var left = format == XStringFormats.TopLeft ? x : x - width / 2;
             PdfDraw.Text(g, label, c.Theme.Small, c.Theme.Muted, new XRect(left, plot.Bottom + 3, width, 10), format);
+        }
+    }
+
+    private const double Slant = 35;
+    private const double MaxSlantedLabel = 110;
+
+    /// <summary>Category labels slanted up to the left, each ending under its bar.</summary>
+    private void SlantedLabels(PdfWidgetContext c, List<string> labels, XRect plot, int n, double reserve)
+    {
+        var g = c.Graphics;
+        var room = Math.Min(MaxSlantedLabel, (reserve - 8) / Math.Sin(Slant * Math.PI / 180));
+        for (var i = 0; i < n; i++)
+        {
+            var x = X(plot, i, n);
+            var text = PdfDraw.Fit(g, labels[i], c.Theme.Small, room);
+            var state = g.Save();
+            g.RotateAtTransform(-Slant, new XPoint(x, plot.Bottom + 4));
+            PdfDraw.Text(g, text, c.Theme.Small, c.Theme.Muted, new XRect(x - room - 2, plot.Bottom + 1, room, 8), XStringFormats.TopRight);
+            g.Restore(state);
         }
     }
 

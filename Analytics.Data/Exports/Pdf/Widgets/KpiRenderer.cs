@@ -23,7 +23,8 @@ public sealed class KpiRenderer : ChartRenderer
             y += 13;
         }
         var text = c.Formatter.FormatNumber(kpi.Value, kpi.Format);
-        var size = Math.Min(22, Math.Max(9, (body.Bottom - y) * 0.42));
+        // Leave room for the change line and a sparkline when there is one.
+        var size = Math.Min(22, Math.Max(9, (body.Bottom - y) * (kpi.Sparkline is { Count: > 1 } ? 0.34 : 0.45)));
         var font = new XFont(DejaVuFontResolver.Family, size, XFontStyleEx.Bold);
         while (size > 8 && g.MeasureString(text, font).Width > body.Width)
         {
