@@ -23,10 +23,14 @@ public sealed class KpiRenderer : ChartRenderer
             y += 13;
         }
         var text = c.Formatter.FormatNumber(kpi.Value, kpi.Format);
-        // Leave room for the change line and a sparkline when there is one.
-        var size = Math.Min(22, Math.Max(9, (body.Bottom - y) * (kpi.Sparkline is { Count: > 1 } ? 0.34 : 0.45)));
+        var hasSpark = kpi.Sparkline is { Count: > 1 };
+        // A wide, short card puts the sparkline beside the figures; otherwise it goes underneath.
+        var beside = hasSpark && body.Width >= 160 && body.Bottom - y < 70;
+        var top = y;
+        var textWidth = beside ? body.Width * 0.6 : body.Width;
+        var size = Math.Min(22, Math.Max(9, (body.Bottom - y) * (hasSpark && !beside ? 0.34 : 0.45)));
         var font = new XFont(DejaVuFontResolver.Family, size, XFontStyleEx.Bold);
-        while (size > 8 && g.MeasureString(text, font).Width > body.Width)
+        while (size > 8 && g.MeasureString(text, font).Width > textWidth)
         {
             size -= 1;
             font = new XFont(DejaVuFontResolver.Family, size, XFontStyleEx.Bold);
@@ -38,13 +42,15 @@ public sealed class KpiRenderer : ChartRenderer
             var good = change == 0 || (change > 0) == kpi.HigherIsBetter;
             var arrow = change > 0 ? "▲" : change < 0 ? "▼" : "■";
             var line = $"{arrow} {ExportFormatter.FormatChange(change)}";
-            PdfDraw.Text(g, line, c.Theme.SmallBold, good ? c.Theme.Good : c.Theme.Bad, new XRect(body.X, y, body.Width, 9), XStringFormats.TopLeft);
+            PdfDraw.Text(g, line, c.Theme.SmallBold, good ? c.Theme.Good : c.Theme.Bad, new XRect(body.X, y, textWidth, 9), XStringFormats.TopLeft);
             var w = g.MeasureString(line, c.Theme.SmallBold).Width;
-            PdfDraw.Text(g, " vs previous period", c.Theme.Small, c.Theme.Muted, new XRect(body.X + w, y, body.Width - w, 9), XStringFormats.TopLeft);
+            PdfDraw.Text(g, PdfDraw.Fit(g, " vs previous period", c.Theme.Small, textWidth - w), c.Theme.Small, c.Theme.Muted, new XRect(body.X + w, y, textWidth - w, 9), XStringFormats.TopLeft);
             y += 12;
         }
         var points = kpi.Sparkline?.ToList() ?? [];
-        var spark = new XRect(body.X, y + 2, body.Width, body.Bottom - y - 2);
+        var spark = beside
+            ? new XRect(body.X + body.Width * 0.64, top + 4, body.Width * 0.36, body.Bottom - top - 6)
+            : new XRect(body.X, y + 2, body.Width, body.Bottom - y - 2);
         if (points.Count < 2 || spark.Height < 8) return;
         var values = points.Where(p => p is not null).Select(p => p!.Value).ToList();
         if (values.Count < 2) return;
