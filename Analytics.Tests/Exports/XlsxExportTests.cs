@@ -47,7 +47,11 @@ public class XlsxExportTests
 
     private static int ColumnIndex(string letters) => letters.Aggregate(0, (n, ch) => n * 26 + (ch - 'A' + 1)) - 1;
 
-    private static string Text(Cell cell) => cell.DataType?.Value == CellValues.InlineString ? cell.InlineString!.InnerText : cell.CellValue!.Text;
+    private static string Text(SpreadsheetDocument xlsx, Cell cell) =>
+        cell.DataType?.Value == CellValues.InlineString ? cell.InlineString!.InnerText
+        : cell.DataType?.Value == CellValues.SharedString
+            ? xlsx.WorkbookPart!.SharedStringTablePart!.SharedStringTable.Elements<SharedStringItem>().ElementAt(int.Parse(cell.CellValue!.Text)).InnerText
+            : cell.CellValue!.Text;
 
     private static (CellFormat Format, string? Code) StyleOf(SpreadsheetDocument xlsx, Cell cell)
     {
@@ -71,7 +75,7 @@ public class XlsxExportTests
         names[0].Should().Be("Summary");
         names.Skip(1).Should().Equal(document.Widgets.Where(w => w.Kind != "text").Select(w => w.Title.Length > 31 ? w.Title[..31] : w.Title));
 
-        var summary = SheetNamed(xlsx, "Summary").Descendants<Cell>().Select(Text).ToList();
+        var summary = SheetNamed(xlsx, "Summary").Descendants<Cell>().Select(c => Text(xlsx, c)).ToList();
         summary.Should().Contain(document.Title).And.Contain("Time range").And.Contain(document.TimeRange!.Value)
             .And.Contain("Campaign type").And.Contain("Sponsored Products, Sponsored Brands, Sponsored Display")
             .And.Contain("Campaign performance").And.Contain("Notes");
@@ -80,7 +84,7 @@ public class XlsxExportTests
         var table = document.Widgets.Single(w => w.Title == "Campaign performance").Data!;
         var sheet = SheetNamed(xlsx, "Campaign performance");
         var header = CellAt(sheet, "A1");
-        Text(header).Should().Be("Campaign");
+        Text(xlsx, header).Should().Be("Campaign");
         var headerFormat = StyleOf(xlsx, header).Format;
         var headerFont = xlsx.WorkbookPart!.WorkbookStylesPart!.Stylesheet.Fonts!.Elements<Font>().ElementAt((int)headerFormat.FontId!.Value);
         headerFont.Bold.Should().NotBeNull();
@@ -99,7 +103,8 @@ public class XlsxExportTests
         var ctr = CellAt(sheet, "G2");
         StyleOf(xlsx, ctr).Format.NumberFormatId!.Value.Should().Be(10u, "percentages show as 0.00%");
         double.Parse(ctr.CellValue!.Text, System.Globalization.CultureInfo.InvariantCulture).Should().BeApproximately((double)table.Rows[0][6]!, 1e-12);
-        Text(CellAt(sheet, "A2")).Should().Be((string)table.Rows[0][0]!);
+        Text(xlsx, CellAt(sheet, "A2")).Should().Be((string)table.Rows[0][0]!);
+        CellAt(sheet, "B2").DataType!.Value.Should().Be(CellValues.SharedString, "repeated dimension values are shared strings");
 
         // Times are dates: serial numbers with a date format, the same day back.
         var daily = SheetNamed(xlsx, "Sales and spend by day");
@@ -150,7 +155,7 @@ public class XlsxExportTests
         };
         using var xlsx = SpreadsheetDocument.Open(await SaveAsync(document, "names.xlsx"), false);
         SheetNames(xlsx).Should().Equal("Summary", "Spend  by  campaign  day", "Spend  by  campaign  day (2)", new string('x', 31));
-        Text(CellAt(SheetNamed(xlsx, "Spend  by  campaign  day"), "A2")).Should().Be("bell and  spaces ");
+        Text(xlsx, CellAt(SheetNamed(xlsx, "Spend  by  campaign  day"), "A2")).Should().Be("bell and  spaces ");
     }
 
     [Fact]
@@ -164,9 +169,9 @@ public class XlsxExportTests
         };
         using var xlsx = SpreadsheetDocument.Open(await SaveAsync(document, "gaps.xlsx"), false);
         var sheet = SheetNamed(xlsx, "Gaps");
-        Text(CellAt(sheet, "A2")).Should().Be("x");
-        Text(CellAt(sheet, "C2")).Should().Be("2.5");
-        Text(CellAt(sheet, "B3")).Should().Be("3");
+        Text(xlsx, CellAt(sheet, "A2")).Should().Be("x");
+        Text(xlsx, CellAt(sheet, "C2")).Should().Be("2.5");
+        Text(xlsx, CellAt(sheet, "B3")).Should().Be("3");
         sheet.Descendants<Row>().ElementAt(2).Elements<Cell>().Should().ContainSingle();
     }
 }

@@ -31,8 +31,12 @@ internal sealed class SheetWriter : IDisposable
     private readonly OpenXmlAttribute[] _textAttributes = [new("s", "", XlsxStyles.Text.ToString(CultureInfo.InvariantCulture)), new("t", "", "inlineStr")];
     private readonly OpenXmlAttribute[][] _dateAttributes;
 
-    public SheetWriter(XlsxPart part, IReadOnlyList<QueryColumn> columns, ExportFormatter formatter, string? granularity)
+    private readonly SharedStrings? _strings;
+    private readonly OpenXmlAttribute[] _sharedAttributes = [new("t", "", "s")];
+
+    public SheetWriter(XlsxPart part, IReadOnlyList<QueryColumn> columns, ExportFormatter formatter, string? granularity, SharedStrings? strings = null)
     {
+        _strings = strings;
         _part = part;
         _writer = part.Writer;
         _columns = columns;
@@ -122,9 +126,18 @@ internal sealed class SheetWriter : IDisposable
 
     private void WriteText(string? reference, string text)
     {
+        var clean = Clean(text);
+        if (_strings is not null && _strings.TryGet(clean, out var index))
+        {
+            _writer.WriteStartElement(CellElement, With(reference, _sharedAttributes));
+            _writer.WriteStartElement(ValueElement);
+            _writer.WriteString(index.ToString(CultureInfo.InvariantCulture));
+            _writer.WriteEndElement();
+            _writer.WriteEndElement();
+            return;
+        }
         _writer.WriteStartElement(CellElement, With(reference, _textAttributes));
         _writer.WriteStartElement(InlineElement);
-        var clean = Clean(text);
         if (clean.Length > 0 && (char.IsWhiteSpace(clean[0]) || char.IsWhiteSpace(clean[^1])))
             _writer.WriteStartElement(TextElement, [new OpenXmlAttribute("xml", "space", XmlNamespace, "preserve")]);
         else

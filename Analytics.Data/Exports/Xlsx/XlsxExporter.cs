@@ -59,7 +59,7 @@ public sealed class XlsxExporter
                 var name = names.Unique(part == 0 ? sheet.Name : $"{sheet.Name} ({part + 1})");
                 var (relationshipId, worksheetPart) = package.AddWorksheet();
                 long count;
-                using (var writer = new SheetWriter(worksheetPart, sheet.Columns, formatter, sheet.Granularity))
+                using (var writer = new SheetWriter(worksheetPart, sheet.Columns, formatter, sheet.Granularity, package.Strings))
                 {
                     writer.Begin(widths);
                     // A row read past a full sheet stays current and opens the next one.

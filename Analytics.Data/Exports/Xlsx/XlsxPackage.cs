@@ -19,6 +19,9 @@ internal sealed class XlsxPackage(Stream output) : IDisposable
     private readonly ZipArchive _zip = new(output, ZipArchiveMode.Create, leaveOpen: true);
     private readonly List<string> _worksheets = [];
 
+    /// <summary>Repeated short texts (dimension values) written once, in a bounded table.</summary>
+    public SharedStrings Strings { get; } = new();
+
     /// <summary>A new worksheet part; returns its relationship id (for the workbook's sheet list) and its writer.</summary>
     public (string RelationshipId, XlsxPart Part) AddWorksheet()
     {
@@ -33,10 +36,12 @@ internal sealed class XlsxPackage(Stream output) : IDisposable
     }
 
     public string StylesRelationshipId => $"rId{_worksheets.Count + 1}";
+    private string StringsRelationshipId => $"rId{_worksheets.Count + 2}";
 
     /// <summary>Writes the workbook-level bookkeeping once every sheet is written: content types and relationships.</summary>
     public void Finish()
     {
+        using (var part = Open("xl/sharedStrings.xml")) Strings.Write(part.Writer);
         Xml("_rels/.rels", w =>
         {
             w.WriteStartElement("Relationships", RelNs);
@@ -48,6 +53,7 @@ internal sealed class XlsxPackage(Stream output) : IDisposable
             w.WriteStartElement("Relationships", RelNs);
             for (var i = 0; i < _worksheets.Count; i++) Relationship(w, $"rId{i + 1}", DocRel + "/worksheet", _worksheets[i]);
             Relationship(w, StylesRelationshipId, DocRel + "/styles", "styles.xml");
+            Relationship(w, StringsRelationshipId, DocRel + "/sharedStrings", "sharedStrings.xml");
             w.WriteEndElement();
         });
         Xml("[Content_Types].xml", w =>
@@ -58,6 +64,7 @@ internal sealed class XlsxPackage(Stream output) : IDisposable
             Default(w, ns, "xml", "application/xml");
             Override(w, ns, "/xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml");
             Override(w, ns, "/xl/styles.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml");
+            Override(w, ns, "/xl/sharedStrings.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml");
             foreach (var sheet in _worksheets) Override(w, ns, "/xl/" + sheet, "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml");
             w.WriteEndElement();
         });
@@ -111,5 +118,60 @@ internal sealed class XlsxPart(OpenXmlWriter writer, Stream stream) : IDisposabl
     {
         Writer.Close();
         stream.Dispose();
+    }
+}
+
+/// <summary>
+/// The shared string table, bounded: texts up to 256 characters are numbered as they first appear until 100,000 distinct
+/// ones (or 8M characters) are held; later new texts are written inline. Dimension values repeat on every row, so a
+/// cell becomes <c>&lt;c t="s"&gt;&lt;v&gt;12&lt;/v&gt;&lt;/c&gt;</c> while memory stays capped.
+/// </summary>
+internal sealed class SharedStrings
+{
+    private const int MaxEntries = 100_000;
+    private const long MaxChars = 8_000_000;
+    private const int MaxLength = 256;
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private readonly List<string> _values = [];
+    private long _chars;
+    private long _uses;
+
+    public bool TryGet(string text, out int index)
+    {
+        if (_index.TryGetValue(text, out index))
+        {
+            _uses++;
+            return true;
+        }
+        if (text.Length > MaxLength || _values.Count >= MaxEntries || _chars + text.Length > MaxChars) return false;
+        index = _values.Count;
+        _index[text] = index;
+        _values.Add(text);
+        _chars += text.Length;
+        _uses++;
+        return true;
+    }
+
+    public void Write(OpenXmlWriter writer)
+    {
+        writer.WriteStartElement(new DocumentFormat.OpenXml.Spreadsheet.SharedStringTable(),
+        [
+            new OpenXmlAttribute("count", "", _uses.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new OpenXmlAttribute("uniqueCount", "", _values.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ]);
+        var item = new DocumentFormat.OpenXml.Spreadsheet.SharedStringItem();
+        var text = new DocumentFormat.OpenXml.Spreadsheet.Text();
+        foreach (var value in _values)
+        {
+            writer.WriteStartElement(item);
+            if (value.Length > 0 && (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])))
+                writer.WriteStartElement(text, [new OpenXmlAttribute("xml", "space", "http://www.w3.org/XML/1998/namespace", "preserve")]);
+            else
+                writer.WriteStartElement(text);
+            writer.WriteString(value);
+            writer.WriteEndElement();
+            writer.WriteEndElement();
+        }
+        writer.WriteEndElement();
     }
 }
