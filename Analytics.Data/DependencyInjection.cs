@@ -113,6 +113,25 @@ public static class DependencyInjection
         services.AddSingleton<Analytics.Data.Insights.InsightService>();
         services.AddOptions<Analytics.Data.Insights.InsightOptions>().BindConfiguration(Analytics.Data.Insights.InsightOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(Analytics.Data.Insights.InsightService.WebhookClient, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddOptions<Analytics.Data.Exports.ExportOptions>().BindConfiguration(Analytics.Data.Exports.ExportOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => File.Exists(Path.Combine(o.FontDirectory, "DejaVuSans.ttf")),
+                "Analytics:Exports:FontDirectory holds no DejaVuSans.ttf: PDF export needs DejaVu Sans (Debian's fonts-dejavu-core, /usr/share/fonts/truetype/dejavu).")
+            .ValidateOnStart();
+        services.AddSingleton<Analytics.Data.Exports.Pdf.PdfExporter>();
+        services.AddSingleton<Analytics.Data.Exports.Xlsx.XlsxExporter>(_ => new Analytics.Data.Exports.Xlsx.XlsxExporter());
+        services.AddSingleton<Analytics.Data.Exports.Csv.CsvExporter>();
+        services.AddSingleton<Analytics.Data.Exports.IExportWriter, Analytics.Data.Exports.PdfExportWriter>();
+        services.AddSingleton<Analytics.Data.Exports.IExportWriter, Analytics.Data.Exports.XlsxExportWriter>();
+        services.AddSingleton<Analytics.Data.Exports.IExportWriter, Analytics.Data.Exports.CsvExportWriter>();
+        services.AddSingleton<Analytics.Data.Exports.ExportService>();
+        services.AddOptions<Analytics.Data.Exports.Delivery.SmtpOptions>().BindConfiguration(Analytics.Data.Exports.Delivery.SmtpOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => MimeKit.MailboxAddress.TryParse(o.From, out var from) && from.Address.Contains('@'),
+                "Analytics:Smtp:From must be an e-mail address, e.g. \"Analytics <reports@example.com>\".")
+            .ValidateOnStart();
+        services.AddSingleton<Analytics.Data.Exports.Delivery.ExportMailer>();
+        services.AddSingleton<Analytics.Data.Exports.Delivery.ExportDelivery>();
         services.AddSingleton<AlertService>();
         services.AddSingleton<AlertEvaluationService>();
         services.AddSingleton<IAlertMetricReader, AlertMetricReader>();

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Analytics.Data.Exports;
+
+/// <summary><c>Analytics:Exports</c>: where the PDF fonts are and how much of a huge table a PDF prints.</summary>
+public sealed class ExportOptions
+{
+    public const string Section = "Analytics:Exports";
+
+    /// <summary>Folder holding DejaVu Sans (<c>DejaVuSans.ttf</c>, <c>DejaVuSans-Bold.ttf</c>); Debian's <c>fonts-dejavu-core</c>.</summary>
+    [Required]
+    public string FontDirectory { get; set; } = "/usr/share/fonts/truetype/dejavu";
+
+    /// <summary>Rows of one table printed in a PDF; past it the PDF says how many more there are (the XLSX and CSV have them all).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxPdfTableRows { get; set; } = 5_000;
+}
