@@ -109,6 +109,7 @@ public static class DependencyInjection
         services.AddSingleton<Analytics.Data.Insights.InsightService>();
         services.AddOptions<Analytics.Data.Insights.InsightOptions>().BindConfiguration(Analytics.Data.Insights.InsightOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(Analytics.Data.Insights.InsightService.WebhookClient, c => c.Timeout = TimeSpan.FromSeconds(10));
+        Analytics.Data.Chat.ChatRegistration.AddChat(services);
         services.AddSingleton<AlertService>();
         services.AddSingleton<AlertEvaluationService>();
         services.AddSingleton<IAlertMetricReader, AlertMetricReader>();
