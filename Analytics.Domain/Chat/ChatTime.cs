@@ -178,19 +178,20 @@ public static partial class ChatTime
                 case "week":
                     if (!current) return LastWeek(today);
                     var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
-                    return new DateRange(monday, today.AddDays(1), PeriodKind.Week, "this week");
+                    return new DateRange(monday, ToDate(monday, today), PeriodKind.Custom, "this week");
                 case "month":
                     if (!current) return LastMonth(today);
-                    return new DateRange(new DateOnly(today.Year, today.Month, 1), today.AddDays(1), PeriodKind.Month, "this month");
+                    var first = new DateOnly(today.Year, today.Month, 1);
+                    return new DateRange(first, ToDate(first, today), PeriodKind.Custom, "this month");
                 case "quarter":
                     var q = DateRange.Quarter(today);
-                    return current ? q with { End = today.AddDays(1), Label = $"this quarter ({q.Label})" } : DateRange.Quarter(q.Start.AddMonths(-3));
+                    return current ? q with { End = ToDate(q.Start, today), Kind = PeriodKind.Custom, Label = $"this quarter ({q.Label}) to date" } : DateRange.Quarter(q.Start.AddMonths(-3));
                 case "year":
-                    return current ? new DateRange(new DateOnly(today.Year, 1, 1), today.AddDays(1), PeriodKind.Year, $"this year ({today.Year})") : DateRange.Year(today.Year - 1);
+                    return current ? new DateRange(new DateOnly(today.Year, 1, 1), ToDate(new DateOnly(today.Year, 1, 1), today), PeriodKind.Custom, $"{today.Year} to date") : DateRange.Year(today.Year - 1);
             }
         }
-        if (Take(ref text, @"\b(year to date|ytd)\b") is not null) return new DateRange(new DateOnly(today.Year, 1, 1), today.AddDays(1), PeriodKind.Year, $"{today.Year} to date");
-        if (Take(ref text, @"\b(month to date|mtd)\b") is not null) return new DateRange(new DateOnly(today.Year, today.Month, 1), today.AddDays(1), PeriodKind.Month, "this month");
+        if (Take(ref text, @"\b(year to date|ytd)\b") is not null) return new DateRange(new DateOnly(today.Year, 1, 1), ToDate(new DateOnly(today.Year, 1, 1), today), PeriodKind.Custom, $"{today.Year} to date");
+        if (Take(ref text, @"\b(month to date|mtd)\b") is not null) return new DateRange(new DateOnly(today.Year, today.Month, 1), ToDate(new DateOnly(today.Year, today.Month, 1), today), PeriodKind.Custom, "this month");
 
         // Quarters: "Q3 2025", "Q3", "the third quarter of 2025".
         if ((m = Match(ref text, @"\b(?:in |during |for )?(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th) quarter)(?:\s+(?:of\s+)?(\d{4}))?\b")).Success)
@@ -235,6 +236,9 @@ public static partial class ChatTime
         var latest = allowCurrent ? candidate <= today : candidate.AddMonths(1) <= today;
         return latest ? candidate : candidate.AddYears(-1);
     }
+
+    /// <summary>A period "to date" ends before today (today's data is not in yet), unless today is its first day.</summary>
+    private static DateOnly ToDate(DateOnly start, DateOnly today) => today > start ? today : today.AddDays(1);
 
     private static int Number(string word) => word switch
     {

@@ -106,13 +106,18 @@ public static partial class OfflinePlanner
                 range = p.Range.Previous();
                 compareTo = p.CompareTo?.Previous();
             }
+            if (time.YearOverYear && time.CompareTo is null && range is not null)
+            {
+                compareTo = range.YearEarlier();
+            }
             var intent = p.Intent;
             if (anomalies) intent = ChatIntent.Anomalies;
             else if (top.Success) intent = ChatIntent.TopN;
             else if (trend.Success || granularity is not null) intent = ChatIntent.Trend;
-            else if (time.CompareTo is not null || (time.StepBack && time.Range is not null)) intent = ChatIntent.Compare;
+            else if (time.CompareTo is not null || (time.StepBack && time.Range is not null) || time.YearOverYear || time.PeriodOverPeriod) intent = ChatIntent.Compare;
             if (intent == ChatIntent.Compare && compareTo is null && range is not null) compareTo = range.Previous();
             if (time.StepBack && time.Range is not null) compareTo = time.Range.Previous();
+            if (time.PeriodOverPeriod && time.CompareTo is null && range is not null && compareTo is null) compareTo = range.Previous();
             var plan = p with
             {
                 Intent = intent,
