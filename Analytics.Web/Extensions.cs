@@ -106,6 +106,7 @@ public static class Extensions
         api.MapAlertsEndpoints();
         api.MapInsightsEndpoints();
         api.MapMetricsEndpoints();
+        api.MapChatEndpoints();
         api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint. See CONTRACT.md for the /api/v1 routes."));
 
         app.MapRazorComponents<App>()

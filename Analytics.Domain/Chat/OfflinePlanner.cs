@@ -38,7 +38,7 @@ public static partial class OfflinePlanner
     private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
     {
         "the", "and", "for", "only", "just", "what", "was", "were", "our", "how", "much", "many", "did", "does", "with", "from",
-        "show", "give", "tell", "list", "which", "who", "are", "is", "has", "have", "had", "about", "display", "all", "any",
+        "show", "give", "tell", "list", "which", "who", "are", "is", "has", "have", "had", "about", "all", "any",
         "that", "this", "those", "these", "their", "there", "then", "than", "per", "each", "its", "also", "me", "please",
         "by", "of", "in", "on", "at", "to", "we", "us", "you", "your", "get", "see", "can", "could", "would", "should",
         "total", "overall", "highest", "lowest", "top", "bottom", "best", "worst", "most", "least", "compare", "compared",
@@ -51,6 +51,8 @@ public static partial class OfflinePlanner
     public static PlanOutcome Plan(string question, ChatVocabulary vocabulary, ChatPlan? previous, DateOnly today)
     {
         var text = " " + Normalize(question) + " ";
+        // A leading verb is not a value ("display the spend…" is not Sponsored Display).
+        text = Regex.Replace(text, @"^\s*(display|show( me)?|give me|tell me|list)\b", " ");
         if (string.IsNullOrWhiteSpace(text)) return NotUnderstood("The question is empty.");
 
         // Catalog questions.
@@ -85,7 +87,7 @@ public static partial class OfflinePlanner
 
         var metrics = FindMetrics(ref text, vocabulary);
         var summary = Regex.IsMatch(text, @"\b(how (are|were|did|is) (we|things|it|our account|performance)( doing| going| do| perform)?|overview|summary|summari[sz]e|kpis|key numbers|performance|perform(ed)?)\b");
-        var (groupBy, singular) = FindGroupBy(ref text);
+        var (groupBy, singular) = FindGroupBy(ref text, vocabulary);
         var (filters, sources) = FindValues(question, text, vocabulary, groupBy);
 
         var follow = previous is not null && previous.Intent is not (ChatIntent.Unknown or ChatIntent.Help or ChatIntent.ListMetrics or ChatIntent.ListDatasets or ChatIntent.ListDimensions or ChatIntent.DescribeMetric)
@@ -131,7 +133,8 @@ public static partial class OfflinePlanner
             };
             if (top.Success) plan = plan with { Limit = TopCount(top, singular), Descending = TopDescending(top, plan.Metrics, vocabulary) };
             var changed = metrics.Count > 0 || groupBy.Count > 0 || filters.Count > 0 || sources.Count > 0 || time.Range is not null || time.StepBack
-                          || clear || totalOnly || top.Success || trend.Success || granularity is not null || anomalies || time.CompareTo is not null;
+                          || clear || totalOnly || top.Success || trend.Success || granularity is not null || anomalies || time.CompareTo is not null
+                          || time.YearOverYear || time.PeriodOverPeriod;
             if (!changed) return NotUnderstood($"I could not tell what to change about the previous answer in \"{question.Trim()}\".");
             if (plan.Intent is ChatIntent.TopN && plan.GroupBy.Count == 0) plan = plan with { GroupBy = ["campaign"] };
             return new PlanOutcome(plan, null);
@@ -261,8 +264,15 @@ public static partial class OfflinePlanner
     }
 
     /// <summary>"by campaign", "per ASIN", "for each campaign type", "which campaigns", "top 5 products".</summary>
-    private static (List<string> GroupBy, bool Singular) FindGroupBy(ref string text)
+    private static (List<string> GroupBy, bool Singular) FindGroupBy(ref string text, ChatVocabulary vocabulary)
     {
+        // Words inside a known value ("Sponsored Products") are the value's, not a dimension to group by.
+        var protectedSpans = new List<(int Start, int End)>();
+        foreach (var value in vocabulary.Dimensions.SelectMany(d => d.Values).Where(v => v.Contains(' ')).Distinct())
+        {
+            foreach (Match vm in Regex.Matches(text, $@"\b{Regex.Escape(value.ToLowerInvariant())}\b"))
+                protectedSpans.Add((vm.Index, vm.Index + vm.Length));
+        }
         var groupBy = new List<string>();
         var singular = false;
         foreach (var (dimension, words) in DimensionSynonyms)
@@ -273,6 +283,13 @@ public static partial class OfflinePlanner
                 var m = Regex.Match(text, pattern);
                 while (m.Success)
                 {
+                    var wordAt = m.Index + m.Length - word.Length;
+                    if (protectedSpans.Any(p => wordAt >= p.Start && wordAt < p.End))
+                    {
+                        // Skip this occurrence: look again after it.
+                        m = NextMatch(text, pattern, wordAt + word.Length);
+                        continue;
+                    }
                     var lead = m.Groups[1].Value;
                     var bare = lead.Length == 0 || lead == "and" || lead == "all";
                     // A bare dimension word ("brand campaigns", "for campaign X") only groups when no value follows; values are read later.
@@ -291,6 +308,8 @@ public static partial class OfflinePlanner
         }
         return (groupBy, singular);
     }
+
+    private static Match NextMatch(string text, string pattern, int from) => new Regex(pattern).Match(text, from);
 
     /// <summary>
     /// Dimension values and instances named in the question, fuzzily: each remaining word is matched against the words
@@ -318,7 +337,7 @@ public static partial class OfflinePlanner
         foreach (var instance in vocabulary.Instances)
         {
             var words = Tokens(instance.Name.ToLowerInvariant()).Where(w => !StopWords.Contains(w)).ToList();
-            var matched = tokens.Where(t => words.Any(w => Score(t, w) >= 2)).ToList();
+            var matched = tokens.Where(t => words.Any(w => Score(t, w) >= 1)).ToList();
             if (matched.Count == 0) continue;
             sources.Add(instance.Id);
             used.UnionWith(matched);
