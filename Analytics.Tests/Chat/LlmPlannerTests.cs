@@ -28,7 +28,7 @@ public sealed class LlmPlannerTests : IAsyncLifetime
             ["Analytics:Chat:ApiKey"] = "sk-test-123",
             ["Analytics:Chat:Model"] = "fake-model",
             ["Analytics:Chat:MaxToolRounds"] = "3",
-            ["Analytics:Chat:AnswerTimeoutSeconds"] = "2",
+            ["Analytics:Chat:AnswerTimeoutSeconds"] = "5",
         });
         await _host.InitializeAsync();
         _admin = await _host.AdminAsync();
@@ -52,7 +52,7 @@ public sealed class LlmPlannerTests : IAsyncLifetime
 
         var reply = await Chat.AskAsync(_admin, "What was our ROAS by campaign last month?");
 
-        reply.Events.OfType<ChatEvent.Delta>().Should().HaveCountGreaterThan(3, "text arrives in streamed pieces");
+        reply.Events.OfType<ChatEvent.Delta>().Should().HaveCountGreaterThan(3, "text arrives in streamed pieces: " + string.Join(" | ", reply.Events));
         reply.Text.Should().Be("Let me look that up. ROAS by campaign last month ranged widely; the chart has every campaign.");
         reply.Events.OfType<ChatEvent.ToolCall>().Should().ContainSingle().Which.Name.Should().Be("query");
         reply.ToolResults.Should().ContainSingle().Which.Should().Match<ChatEvent.ToolResult>(r => r.RowCount == 24 && r.Outcome == "ok");
@@ -131,13 +131,13 @@ public sealed class LlmPlannerTests : IAsyncLifetime
     [Fact]
     public async Task An_answer_that_takes_too_long_is_stopped_with_an_error()
     {
-        _model.Script.Enqueue(new FakeOpenAiServer.Reply("too late", Delay: TimeSpan.FromSeconds(10)));
+        _model.Script.Enqueue(new FakeOpenAiServer.Reply("too late", Delay: TimeSpan.FromSeconds(30)));
         var started = DateTime.UtcNow;
         var reply = await Chat.AskAsync(_admin, "What was our spend last month?");
-        (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(8));
-        reply.Events.OfType<ChatEvent.Error>().Should().ContainSingle().Which.Message.Should().Contain("longer than 2 seconds");
+        (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(20));
+        reply.Events.OfType<ChatEvent.Error>().Should().ContainSingle().Which.Message.Should().Contain("longer than 5 seconds");
         reply.Events.Last().Should().BeOfType<ChatEvent.Done>();
         var view = await Chat.GetAsync(_admin, reply.ConversationId, CancellationToken.None);
-        view.Messages[^1].Content.Should().Contain("longer than 2 seconds");
+        view.Messages[^1].Content.Should().Contain("longer than 5 seconds");
     }
 }
