@@ -177,3 +177,27 @@ public sealed class ChatLimitTests
         (await db.ChatConversations.SingleAsync(c => c.Id == old.ConversationId)).ArchivedAt.Should().NotBeNull("archived is a soft delete");
     }
 }
+
+/// <summary>The chat tables on PostgreSQL: a conversation, its audit, the quota and retention.</summary>
+public sealed class ChatPostgresTests
+{
+    [PostgresFact]
+    public async Task Conversations_audit_quota_and_retention_work_on_postgres()
+    {
+        await using var host = await AnalyticsTestHost.CreateAsync(DatabaseProvider.Postgres);
+        await host.InitializeAsync();
+        var admin = await host.AdminAsync();
+        var chat = host.Services.GetRequiredService<ChatService>();
+        var first = await chat.AskAsync(admin, "What is ROAS?");
+        first.Text.Should().Contain("sales / spend");
+        await chat.AskAsync(admin, "and what is ACOS?", first.ConversationId);
+        (await chat.QuotaAsync(admin, CancellationToken.None)).Used.Should().Be(2);
+        (await chat.GetAsync(admin, first.ConversationId, CancellationToken.None)).Messages.Should().HaveCount(4);
+        (await chat.RenameAsync(admin, first.ConversationId, "Definitions", CancellationToken.None)).Messages.Should().Be(4);
+        var audit = await chat.AuditAsync(admin, admin.UserId, new PageRequest(10, null), CancellationToken.None);
+        audit.Items.Select(a => a.Function).Should().Equal("describe_metric", "describe_metric");
+        host.Clock.Advance(TimeSpan.FromDays(31));
+        (await chat.ArchiveExpiredAsync(CancellationToken.None)).Should().Be(1);
+        (await chat.ListAsync(admin, new PageRequest(10, null), CancellationToken.None)).Items.Should().BeEmpty();
+    }
+}
