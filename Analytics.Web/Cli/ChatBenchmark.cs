@@ -51,10 +51,11 @@ internal sealed class ChatBenchmark : IBenchmark
             var again = await ChatEvaluation.RunAsync(chat, Actor.System, ct);
             var summary = ChatEvaluation.Summarize(outcomes);
             var cached = ChatEvaluation.Summarize(again);
-            if (!args.Contains("--verbose")) return new { planner = chat.PlannerName, seedMs, summary, cachedPass = cached };
+            var heldOut = ChatEvaluation.Summarize(await ChatEvaluation.RunAsync(chat, Actor.System, ct, ChatEvaluation.HeldOut()));
+            if (!args.Contains("--verbose")) return new { planner = chat.PlannerName, seedMs, summary, heldOut, cachedPass = cached };
             return new
             {
-                planner = chat.PlannerName, seedMs, summary, cachedPass = cached,
+                planner = chat.PlannerName, seedMs, summary, heldOut, cachedPass = cached,
                 answers = outcomes.Select(o => new { question = string.Join(" → ", o.Case.Turns), o.Correct, o.Why, ms = Math.Round(o.Ms, 1), o.Answer }),
             };
         }

@@ -293,6 +293,38 @@ public static class ChatEvaluation
         return cases;
     }
 
+    /// <summary>
+    /// Paraphrases written after the planner was tuned on <see cref="Cases"/> and not tuned on since: an honest
+    /// measure of how it does on wording it has not seen. Reported by <c>bench chat</c> apart from the main set.
+    /// </summary>
+    public static IReadOnlyList<Case> HeldOut()
+    {
+        const string co = "demo-contoso", nw = "demo-northwind", fa = "demo-fabrikam";
+        var cases = new List<Case>();
+        void Add(string category, Expectation e, params string[] turns) => cases.Add(new Case(category, turns, e));
+        Add("held-out", Total(D(2026, 2, 1), D(2026, 3, 1), null, "spend"), "how much did we spend in february 2026");
+        Add("held-out", By("sales", CampaignType, D(2026, 3, 2), D(2026, 3, 9)), "give me revenue per campaign type for last week");
+        Add("held-out", By("roas", Campaign, D(2025, 10, 1), D(2026, 1, 1)), "what's the roas for each campaign during Q4 2025");
+        Add("held-out", Top("sales", Asin, 5, true, D(2026, 2, 1), D(2026, 3, 1)), "which ASINs generated the most sales last month?");
+        Add("held-out", Trend("clicks", "day", D(2026, 3, 1), D(2026, 3, 15)), "show daily clicks over the past 14 days");
+        Add("held-out", Compare("cpc", D(2026, 3, 9), D(2026, 3, 15), D(2026, 3, 2), D(2026, 3, 9)), "compare cpc this week with last week");
+        Add("held-out", Trend("acos", "month", D(2025, 1, 1), D(2026, 1, 1), Source(co)), "Contoso ACOS by month in 2025");
+        Add("held-out", Total(D(2026, 3, 8), D(2026, 3, 15), null, "spend"), "ad spend in the last 7 days");
+        Add("held-out", Total(D(2025, 1, 1), D(2026, 1, 1), Source(nw), "purchases"), "total orders for northwind outdoor in 2025");
+        Add("held-out", Total(D(2026, 3, 14), D(2026, 3, 15), Source(fa), "impressions"), "what were impressions yesterday for fabrikam");
+        Add("held-out", By("roas", Campaign, D(2025, 12, 1), D(2026, 3, 1)), "roas by campaign for the last 3 months");
+        Add("held-out", Trend("sales", "week", D(2025, 6, 1), D(2026, 3, 15)), "trend of sales per week since june");
+        Add("held-out", Compare("cvr", D(2025, 1, 1), D(2026, 1, 1), D(2024, 1, 1), D(2025, 1, 1)), "How did our conversion rate change from 2024 to 2025?");
+        Add("held-out", Top("spend", Campaign, 1, true, D(2026, 3, 2), D(2026, 3, 9), Source(co)), "Which Contoso campaign spent the most last week?");
+        Add("held-out", Total(D(2026, 2, 1), D(2026, 3, 1), CampaignHas("Power Banks"), "acos"), "What's the ACOS on power banks for last month?");
+        Add("held-out", By("clicks", CampaignType, D(2026, 2, 1), D(2026, 3, 1), Source(nw)), "Northwind clicks split by campaign type last month");
+        Add("held-out", Compare("sales", D(2025, 10, 1), D(2026, 1, 1), D(2024, 10, 1), D(2025, 1, 1)), "Q4 2025 sales versus the same period last year");
+        Add("held-out", Total(D(2026, 2, 1), D(2026, 3, 1), Source(co), "spend", "sales"), "spend and sales for contoso last month");
+        Add("held-out", By("spend", Campaign, D(2026, 1, 1), D(2026, 2, 1), Source(co)), "Contoso spend last month", "break it down by campaign", "and for the month before?");
+        Add("held-out", Top("roas", Campaign, 3, false, D(2026, 2, 1), D(2026, 3, 1)), "3 lowest ROAS campaigns last month");
+        return cases;
+    }
+
     // ---------------------------------------------------------------- scoring
 
     public static (bool Correct, string Why) Score(Expectation expected, string answer, IReadOnlyList<ChatVisualization> visualizations)
