@@ -25,3 +25,29 @@ export async function renderCharts() {
         el.dataset.rendered = option;
     }
 }
+
+// Voice input and read-aloud, where the browser offers the Web Speech API.
+export function speechSupport() {
+    return {
+        recognition: !!(window.SpeechRecognition || window.webkitSpeechRecognition),
+        synthesis: !!window.speechSynthesis,
+    };
+}
+
+export function dictate(dotnet) {
+    const Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
+    if (!Recognition) return false;
+    const recognition = new Recognition();
+    recognition.lang = document.documentElement.lang || 'en-US';
+    recognition.interimResults = false;
+    recognition.onresult = e => dotnet.invokeMethodAsync('OnDictated', e.results[0][0].transcript);
+    recognition.onerror = () => dotnet.invokeMethodAsync('OnDictated', '');
+    recognition.start();
+    return true;
+}
+
+export function speak(text) {
+    if (!window.speechSynthesis) return;
+    window.speechSynthesis.cancel();
+    window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+}

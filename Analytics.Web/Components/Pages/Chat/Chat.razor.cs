@@ -24,6 +24,10 @@ public sealed partial class Chat : IAsyncDisposable
     private IJSObjectReference? _module;
     private string? _renaming;
     private string _renameText = "";
+    private SpeechSupport _speech = new(false, false);
+    private DotNetObjectReference<Chat>? _self;
+
+    private sealed record SpeechSupport(bool Recognition, bool Synthesis);
 
     private ChatState State => _state ??= new ChatState(
         async () => (await ChatService.ListAsync(_actor, new PageRequest(50, null), CancellationToken.None)).Items,
@@ -43,7 +47,12 @@ public sealed partial class Chat : IAsyncDisposable
     {
         try
         {
-            _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./js/chat.js");
+            if (_module is null)
+            {
+                _module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/chat.js");
+                _speech = await _module.InvokeAsync<SpeechSupport>("speechSupport");
+                if (_speech.Recognition || _speech.Synthesis) StateHasChanged();
+            }
             await _module.InvokeVoidAsync("renderCharts");
         }
         catch (JSDisconnectedException) { }
@@ -58,6 +67,27 @@ public sealed partial class Chat : IAsyncDisposable
     }
 
     private void NewConversation() => State.NewConversation();
+
+    private async Task DictateAsync()
+    {
+        if (_module is null) return;
+        _self ??= DotNetObjectReference.Create(this);
+        await _module.InvokeAsync<bool>("dictate", _self);
+    }
+
+    /// <summary>Called by the browser's speech recognition with what it heard; asks it.</summary>
+    [JSInvokable]
+    public async Task OnDictated(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return;
+        State.Draft = text;
+        await InvokeAsync(() => AskAsync(text));
+    }
+
+    private async Task SpeakAsync(string text)
+    {
+        if (_module is not null) await _module.InvokeVoidAsync("speak", text);
+    }
 
     private Task OpenAsync(string id) => State.OpenAsync(id);
 
@@ -103,6 +133,7 @@ public sealed partial class Chat : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _self?.Dispose();
         if (_module is not null)
         {
             try { await _module.DisposeAsync(); }
