@@ -47,6 +47,9 @@ public sealed class ChatService(
     public const int MaxQuestionLength = 2000;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>One gate per user, so two questions sent at once cannot both take the last one left this hour (per process).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+
     public string PlannerName => planner.Name;
 
     public async Task<ChatQuota> QuotaAsync(Actor actor, CancellationToken ct)
@@ -74,6 +77,20 @@ public sealed class ChatService(
         if (question.Length == 0) throw new ValidationException("message", "Ask a question: message cannot be empty.");
         if (question.Length > MaxQuestionLength) throw new ValidationException("message", $"A question is at most {MaxQuestionLength} characters.");
 
+        var gate = _gates.GetOrAdd(actor.UserId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            return await StartLockedAsync(actor, conversationId, question, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<ChatSession> StartLockedAsync(Actor actor, string? conversationId, string question, CancellationToken ct)
+    {
         await using var db = await factory.CreateDbContextAsync(ct);
         var quota = await QuotaAsync(db, actor, ct);
         if (quota.Remaining == 0)

@@ -157,6 +157,14 @@ public sealed class ChatLimitTests
         limited.Which.RetryAfter.Should().Be(TimeSpan.FromMinutes(30), "the oldest question leaves the hour in 30 minutes");
         host.Clock.Advance(TimeSpan.FromMinutes(31));
         (await chat.AskAsync(admin, "What is ROAS?")).Text.Should().Contain("sales / spend");
+
+        host.Clock.Advance(TimeSpan.FromHours(2));
+        var together = await Task.WhenAll(Enumerable.Range(0, 5).Select(async _ =>
+        {
+            try { await chat.StartAsync(admin, null, "What is CPM?", CancellationToken.None); return "ok"; }
+            catch (RateLimitedException) { return "429"; }
+        }));
+        together.Count(r => r == "ok").Should().Be(3, "five questions sent at once cannot slip past a limit of three");
     }
 
     [Fact]
