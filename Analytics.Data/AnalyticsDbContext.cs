@@ -51,6 +51,10 @@ public abstract class AnalyticsDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<Analytics.Domain.Collections.DataCollection> DataCollections => Set<Analytics.Domain.Collections.DataCollection>();
     public DbSet<Analytics.Domain.Collections.CollectionSegment> CollectionSegments => Set<Analytics.Domain.Collections.CollectionSegment>();
 
+    public DbSet<Analytics.Domain.Chat.ChatConversation> ChatConversations => Set<Analytics.Domain.Chat.ChatConversation>();
+    public DbSet<Analytics.Domain.Chat.ChatMessage> ChatMessages => Set<Analytics.Domain.Chat.ChatMessage>();
+    public DbSet<Analytics.Domain.Chat.ChatAuditEntry> ChatAudit => Set<Analytics.Domain.Chat.ChatAuditEntry>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

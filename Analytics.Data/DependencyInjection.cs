@@ -132,6 +132,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddSingleton<Analytics.Data.Exports.Delivery.ExportMailer>();
         services.AddSingleton<Analytics.Data.Exports.Delivery.ExportDelivery>();
+        Analytics.Data.Chat.ChatRegistration.AddChat(services);
         services.AddSingleton<AlertService>();
         services.AddSingleton<AlertEvaluationService>();
         services.AddSingleton<IAlertMetricReader, AlertMetricReader>();

@@ -87,6 +87,12 @@ public static class DependencyInjection
                 .WithIdentity("metrics-retention-hourly", "system")
                 .WithCronSchedule("0 17 * * * ?", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
 
+            q.AddJob<ChatRetentionJob>(j => j.WithIdentity(ChatRetentionJob.Key).WithDescription("Archives chat conversations idle longer than Analytics:Chat:RetentionDays (default 30)."));
+            q.AddTrigger(t => t
+                .WithIdentity("chat-retention-trigger", "system")
+                .ForJob(ChatRetentionJob.Key)
+                .WithCronSchedule("0 40 3 * * ?", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+
             q.AddJob<SupervisorJob>(j => j.WithIdentity(SupervisorJob.Key).WithDescription("Fires due report schedules and takes over data collections whose process died."));
             // Misfire: skip to the next pass (each pass reads the current state).
             q.AddTrigger(t => t

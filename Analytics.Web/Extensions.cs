@@ -108,6 +108,7 @@ public static class Extensions
         api.MapInsightsEndpoints();
         api.MapMetricsEndpoints();
         api.MapDashboardsEndpoints();
+        api.MapChatEndpoints();
         api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint. See CONTRACT.md for the /api/v1 routes."));
 
         // Pages need a signed-in user at the HTTP level, and every page is [Authorize] inside the circuit too

@@ -416,6 +416,172 @@ namespace Analytics.Data.Migrations.Sqlite
                     b.ToTable("alert_rules", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Chat.ChatAuditEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Arguments")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("arguments");
+
+                    b.Property<string>("ConversationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<double>("DurationMs")
+                        .HasColumnType("REAL")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<string>("Function")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("function");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("RowCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("row_count");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chat_audit");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_chat_audit_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_chat_audit_user_id_created_at");
+
+                    b.ToTable("chat_audit", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Chat.ChatConversation", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("ArchivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("archived_at");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chat_conversations");
+
+                    b.HasIndex("UserId", "UpdatedAt")
+                        .HasDatabaseName("ix_chat_conversations_user_id_updated_at");
+
+                    b.ToTable("chat_conversations", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Chat.ChatMessage", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<double?>("DurationMs")
+                        .HasColumnType("REAL")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("PlanJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("plan_json");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<int>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("ToolCallsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tool_calls_json");
+
+                    b.Property<string>("VisualizationsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("visualizations_json");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chat_messages");
+
+                    b.HasIndex("ConversationId", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_chat_messages_conversation_id_seq");
+
+                    b.HasIndex("Role", "CreatedAt")
+                        .HasDatabaseName("ix_chat_messages_role_created_at");
+
+                    b.ToTable("chat_messages", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Collections.CollectionSegment", b =>
                 {
                     b.Property<long>("Id")
@@ -2085,6 +2251,16 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasConstraintName("fk_alert_events_alert_rules_rule_id");
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Chat.ChatMessage", b =>
+                {
+                    b.HasOne("Analytics.Domain.Chat.ChatConversation", null)
+                        .WithMany("Messages")
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_chat_messages_chat_conversations_conversation_id");
+                });
+
             modelBuilder.Entity("Analytics.Domain.Collections.CollectionSegment", b =>
                 {
                     b.HasOne("Analytics.Domain.Collections.DataCollection", null)
@@ -2297,6 +2473,11 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Chat.ChatConversation", b =>
+                {
+                    b.Navigation("Messages");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Collections.DataCollection", b =>

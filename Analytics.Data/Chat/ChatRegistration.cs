@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Data.Chat;
+
+internal static class ChatRegistration
+{
+    /// <summary>Chat: the query functions (one registration each: the registry finds them), both planners, conversations.</summary>
+    public static IServiceCollection AddChat(this IServiceCollection services)
+    {
+        services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => !o.UsesModel || Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https",
+                "Analytics:Chat:BaseUrl must be an absolute http(s) URL of an OpenAI-compatible API (e.g. https://api.openai.com/v1), or empty for the offline planner.")
+            .Validate(o => !o.UsesModel || !string.IsNullOrWhiteSpace(o.Model), "Analytics:Chat:Model is required when Analytics:Chat:BaseUrl is set.")
+            .ValidateOnStart();
+        services.AddSingleton<IChatFunction, ListDatasetsFunction>();
+        services.AddSingleton<IChatFunction, ListMetricsFunction>();
+        services.AddSingleton<IChatFunction, ListDimensionsFunction>();
+        services.AddSingleton<IChatFunction, DescribeMetricFunction>();
+        services.AddSingleton<IChatFunction, QueryFunction>();
+        services.AddSingleton<IChatFunction, TopNFunction>();
+        services.AddSingleton<IChatFunction, ComparePeriodsFunction>();
+        services.AddSingleton<IChatFunction, FindAnomaliesFunction>();
+        // The dashboards feature registers "get_widget_data" here the same way: services.AddSingleton<IChatFunction, …>().
+        services.AddSingleton<ChatFunctionRegistry>();
+        services.AddSingleton<ChatVocabularyService>();
+        services.AddSingleton<OfflineChatPlanner>();
+        services.AddSingleton<Microsoft.Extensions.AI.IChatClient>(sp => OpenAIChatClientAdapter.Create(sp.GetRequiredService<IOptions<ChatOptions>>().Value));
+        services.AddSingleton<LlmChatPlanner>();
+        services.AddSingleton<IChatPlanner>(sp => sp.GetRequiredService<IOptions<ChatOptions>>().Value.UsesModel
+            ? sp.GetRequiredService<LlmChatPlanner>()
+            : sp.GetRequiredService<OfflineChatPlanner>());
+        services.AddSingleton<ChatService>();
+        return services;
+    }
+}

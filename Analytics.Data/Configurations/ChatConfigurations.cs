@@ -1,0 +1,49 @@
+using Analytics.Domain.Chat;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Analytics.Data.Configurations;
+
+internal sealed class ChatConversationConfiguration : IEntityTypeConfiguration<ChatConversation>
+{
+    public void Configure(EntityTypeBuilder<ChatConversation> b)
+    {
+        b.ToTable("ChatConversations");
+        b.HasKey(c => c.Id);
+        b.Property(c => c.Id).HasMaxLength(64);
+        b.Property(c => c.UserId).HasMaxLength(64);
+        b.Property(c => c.Title).HasMaxLength(200);
+        b.HasMany(c => c.Messages).WithOne().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(c => new { c.UserId, c.UpdatedAt });
+    }
+}
+
+internal sealed class ChatMessageConfiguration : IEntityTypeConfiguration<ChatMessage>
+{
+    public void Configure(EntityTypeBuilder<ChatMessage> b)
+    {
+        b.ToTable("ChatMessages");
+        b.HasKey(m => m.Id);
+        b.Property(m => m.Id).HasMaxLength(64);
+        b.Property(m => m.ConversationId).HasMaxLength(64);
+        b.Property(m => m.Role).HasMaxLength(20);
+        b.HasIndex(m => new { m.ConversationId, m.Seq }).IsUnique();
+        b.HasIndex(m => new { m.Role, m.CreatedAt });
+    }
+}
+
+internal sealed class ChatAuditEntryConfiguration : IEntityTypeConfiguration<ChatAuditEntry>
+{
+    public void Configure(EntityTypeBuilder<ChatAuditEntry> b)
+    {
+        b.ToTable("ChatAudit");
+        b.HasKey(a => a.Id);
+        b.Property(a => a.Id).HasMaxLength(64);
+        b.Property(a => a.UserId).HasMaxLength(64);
+        b.Property(a => a.ConversationId).HasMaxLength(64);
+        b.Property(a => a.Function).HasMaxLength(100);
+        b.Property(a => a.Outcome).HasMaxLength(40);
+        b.HasIndex(a => a.CreatedAt);
+        b.HasIndex(a => new { a.UserId, a.CreatedAt });
+    }
+}

@@ -1,0 +1,22 @@
+using Analytics.Data.Chat;
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace Analytics.Jobs.Jobs;
+
+/// <summary>
+/// Archives (soft-deletes) chat conversations idle longer than <c>Analytics:Chat:RetentionDays</c> (default 30). Daily
+/// at 03:40 UTC; idempotent, so after downtime one catch-up run is enough (<c>FireAndProceed</c>).
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class ChatRetentionJob(ChatService chat, ILogger<ChatRetentionJob> logger) : IJob
+{
+    public static readonly JobKey Key = new("chat-retention", "system");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var archived = await chat.ArchiveExpiredAsync(cancellationToken);
+        context.Result = archived;
+        if (archived > 0) logger.LogInformation("Chat retention archived {Count} conversations", archived);
+    }
+}

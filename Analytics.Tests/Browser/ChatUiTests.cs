@@ -1,0 +1,44 @@
+using System.Globalization;
+using Analytics.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Analytics.Tests.Browser;
+
+/// <summary>/chat in a real browser: a suggested question streams an answer with a chart and a table; a follow-up keeps context; conversations are renamed and deleted.</summary>
+public sealed class ChatUiTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [ChromiumFact]
+    public async Task Asking_shows_the_answer_with_a_chart_and_a_follow_up_keeps_the_context()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var lastMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+        var monthBefore = lastMonth.AddMonths(-1);
+        var page = await fixture.SignedInPageAsync();
+        await BrowserFixture.GotoInteractiveAsync(page, "/chat");
+        await Assertions.Expect(page.Locator("[data-testid=chat-quota]")).ToContainTextAsync("questions left this hour");
+
+        await page.Locator("[data-testid=chat-suggestions]").GetByText("What was our ROAS by campaign last month?").ClickAsync();
+        var answers = page.Locator("[data-testid=chat-assistant]");
+        await Assertions.Expect(answers.First.Locator("[data-testid=chat-text]")).ToContainTextAsync(lastMonth.ToString("MMMM yyyy", CultureInfo.InvariantCulture), new() { Timeout = 30_000 });
+        var viz = answers.First.Locator("[data-testid=chat-visualization]");
+        await Assertions.Expect(viz).ToHaveAttributeAsync("data-type", "bar");
+        await Assertions.Expect(viz.Locator("table tbody tr")).ToHaveCountAsync(24);
+        await Assertions.Expect(viz.Locator(".chat-chart canvas")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await Assertions.Expect(answers.First.Locator("[data-testid=chat-tools] summary")).ToContainTextAsync("query");
+
+        await page.Locator("[data-testid=chat-input]").FillAsync("and the month before?");
+        await page.Locator("[data-testid=chat-send]").ClickAsync();
+        await Assertions.Expect(answers.Nth(1).Locator("[data-testid=chat-text]")).ToContainTextAsync(monthBefore.ToString("MMMM yyyy", CultureInfo.InvariantCulture), new() { Timeout = 30_000 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "chat-desktop.png"), FullPage = true });
+
+        var conversation = page.Locator("[data-testid=chat-conversation]");
+        await Assertions.Expect(conversation).ToHaveCountAsync(1);
+        await conversation.Locator("[data-testid=chat-rename]").ClickAsync();
+        await page.Locator("[data-testid=chat-rename-text]").FillAsync("ROAS review");
+        await page.Locator("[data-testid=chat-rename-save]").ClickAsync();
+        await Assertions.Expect(conversation).ToContainTextAsync("ROAS review");
+        await conversation.Locator("[data-testid=chat-delete]").ClickAsync();
+        await Assertions.Expect(conversation).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Analytics.Data.Chat;
+using Analytics.Domain;
+using Analytics.Domain.Chat;
+
+namespace Analytics.Web.Api;
+
+public sealed record ChatRequest(string? ConversationId, string? Message);
+
+public sealed record ChatRename(string? Title);
+
+/// <summary>Chat with your data (CONTRACT.md, Chat): one question per POST, answered as JSON or as server-sent events.</summary>
+public static class ChatEndpoints
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static RouteGroupBuilder MapChatEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/chat", async (HttpContext http, ChatService chat, ChatRequest? body, CancellationToken ct) =>
+        {
+            if (body is null) throw new ValidationException("message", "Send { conversationId?, message }.");
+            var session = await chat.StartAsync(http.Actor(), body.ConversationId, body.Message, ct);
+            if (http.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
+            {
+                await StreamAsync(http, session, ct);
+                return Results.Empty;
+            }
+            var answer = new StringBuilder();
+            var calls = new List<object>();
+            var visualizations = new List<ChatVisualization>();
+            string? pending = null;
+            string? error = null;
+            await foreach (var e in session.RunAsync(ct))
+            {
+                switch (e)
+                {
+                    case ChatEvent.Delta d: answer.Append(d.Text); break;
+                    case ChatEvent.ToolCall c: pending = c.Arguments; break;
+                    case ChatEvent.ToolResult r: calls.Add(new { name = r.Name, arguments = ChatService.ParseArguments(pending ?? "{}"), rowCount = r.RowCount, ms = r.Ms, outcome = r.Outcome }); break;
+                    case ChatEvent.Visualization v: visualizations.Add(v.Value); break;
+                    case ChatEvent.Error x: error = x.Message; break;
+                }
+            }
+            return Results.Ok(new { conversationId = session.ConversationId, answer = answer.ToString(), toolCalls = calls, visualizations, error });
+        }).WithTags("Chat");
+
+        api.MapGet("/chat/quota", async (HttpContext http, ChatService chat, CancellationToken ct) => await chat.QuotaAsync(http.Actor(), ct)).WithTags("Chat");
+
+        api.MapGet("/chat/audit", async (HttpContext http, ChatService chat, string? userId, int? limit, string? cursor, CancellationToken ct) =>
+            PagedResponse<ChatAuditView>.From(await chat.AuditAsync(http.Actor(), userId, PageRequest.Parse(limit, cursor), ct))).WithTags("Chat");
+
+        var conversations = api.MapGroup("/conversations").WithTags("Chat");
+        conversations.MapGet("/", async (HttpContext http, ChatService chat, int? limit, string? cursor, CancellationToken ct) =>
+            PagedResponse<ConversationSummary>.From(await chat.ListAsync(http.Actor(), PageRequest.Parse(limit, cursor), ct)));
+        conversations.MapGet("/{id}", async (HttpContext http, ChatService chat, string id, CancellationToken ct) => await chat.GetAsync(http.Actor(), id, ct));
+        conversations.MapPatch("/{id}", async (HttpContext http, ChatService chat, string id, ChatRename? body, CancellationToken ct) =>
+            await chat.RenameAsync(http.Actor(), id, body?.Title, ct));
+        conversations.MapDelete("/{id}", async (HttpContext http, ChatService chat, string id, CancellationToken ct) =>
+        {
+            await chat.DeleteAsync(http.Actor(), id, ct);
+            return Results.NoContent();
+        });
+        conversations.MapGet("/{id}/export", async (HttpContext http, ChatService chat, string id, string? format, string? messageId, int? index, CancellationToken ct) =>
+        {
+            switch ((format ?? "json").ToLowerInvariant())
+            {
+                case "json":
+                    return Results.File(Encoding.UTF8.GetBytes(await chat.ExportJsonAsync(http.Actor(), id, ct)), "application/json", $"conversation-{id}.json");
+                case "csv":
+                    return Results.File(Encoding.UTF8.GetBytes(await chat.ExportCsvAsync(http.Actor(), id, messageId, index, ct)), "text/csv", $"conversation-{id}.csv");
+                default:
+                    throw new ValidationException("format", "format must be json or csv.");
+            }
+        });
+        return api;
+    }
+
+    /// <summary>Server-sent events: <c>delta</c>, <c>toolCall</c>, <c>toolResult</c>, <c>visualization</c>, <c>done</c>, <c>error</c>.</summary>
+    private static async Task StreamAsync(HttpContext http, ChatSession session, CancellationToken ct)
+    {
+        http.Response.StatusCode = 200;
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        await http.Response.Body.FlushAsync(ct);
+        await foreach (var e in session.RunAsync(ct))
+        {
+            var (name, data) = e switch
+            {
+                ChatEvent.Delta d => ("delta", (object?)new { text = d.Text }),
+                ChatEvent.ToolCall c => ((string?)"toolCall", new { name = c.Name, arguments = ChatService.ParseArguments(c.Arguments) }),
+                ChatEvent.ToolResult r => ("toolResult", new { name = r.Name, rowCount = r.RowCount, ms = r.Ms, outcome = r.Outcome }),
+                ChatEvent.Visualization v => ("visualization", v.Value),
+                ChatEvent.Done d => ("done", new { conversationId = d.ConversationId }),
+                ChatEvent.Error x => ("error", new { message = x.Message }),
+                _ => ((string?)null, (object?)null),
+            };
+            if (name is null) continue;
+            await http.Response.WriteAsync($"event: {name}\ndata: {JsonSerializer.Serialize(data, Json)}\n\n", ct);
+            await http.Response.Body.FlushAsync(ct);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using Analytics.Data.Chat;
+using Analytics.Domain;
+using Analytics.Domain.Chat;
+
+namespace Analytics.Web.Components.Pages.Chat;
+
+/// <summary>One turn on screen: the question or the answer, with what the answer queried and showed.</summary>
+public sealed class ChatTurnView
+{
+    public required string Role { get; init; }
+    public string Text { get; set; } = "";
+    public List<ChatToolCallView> ToolCalls { get; } = [];
+    public List<ChatVisualization> Visualizations { get; } = [];
+    public bool Streaming { get; set; }
+    public bool Failed { get; set; }
+}
+
+/// <summary>
+/// The chat page's state, without a browser: the conversation list, the open conversation's turns (the answer grows as
+/// its events stream in), the questions left this hour, suggestions and errors. The page only renders it.
+/// </summary>
+public sealed class ChatState(
+    Func<Task<IReadOnlyList<ConversationSummary>>> list,
+    Func<string, Task<ConversationView>> open,
+    Func<string?, string, Task<ChatSession>> start,
+    Func<Task<ChatQuota>> quota,
+    Func<string, string, Task> rename,
+    Func<string, Task> delete)
+{
+    public IReadOnlyList<ConversationSummary> Conversations { get; private set; } = [];
+    public string? ConversationId { get; private set; }
+    public List<ChatTurnView> Turns { get; } = [];
+    public ChatQuota? Quota { get; private set; }
+    public bool Busy { get; private set; }
+    public string? Error { get; set; }
+    public string Draft { get; set; } = "";
+
+    public IReadOnlyList<string> Suggestions => OfflinePlanner.Suggestions;
+
+    public string QuotaText => Quota is null ? "" : $"{Quota.Remaining} of {Quota.Limit} questions left this hour";
+
+    public async Task LoadAsync()
+    {
+        Conversations = await list();
+        Quota = await quota();
+    }
+
+    public void NewConversation()
+    {
+        ConversationId = null;
+        Turns.Clear();
+        Error = null;
+    }
+
+    public async Task OpenAsync(string id)
+    {
+        var view = await open(id);
+        ConversationId = view.Id;
+        Turns.Clear();
+        foreach (var m in view.Messages)
+        {
+            var turn = new ChatTurnView { Role = m.Role, Text = m.Content };
+            turn.ToolCalls.AddRange(m.ToolCalls);
+            turn.Visualizations.AddRange(m.Visualizations);
+            Turns.Add(turn);
+        }
+        Error = null;
+    }
+
+    /// <summary>Asks <paramref name="question"/> (or the draft); <paramref name="changed"/> is called as the answer streams in.</summary>
+    public async Task AskAsync(string? question, Func<Task> changed)
+    {
+        var text = (question ?? Draft).Trim();
+        if (text.Length == 0 || Busy) return;
+        Busy = true;
+        Error = null;
+        try
+        {
+            ChatSession session;
+            try
+            {
+                session = await start(ConversationId, text);
+            }
+            catch (RateLimitedException e)
+            {
+                Error = e.Message;
+                return;
+            }
+            catch (DomainException e)
+            {
+                Error = e.Message;
+                return;
+            }
+            Draft = "";
+            ConversationId = session.ConversationId;
+            Turns.Add(new ChatTurnView { Role = "user", Text = text });
+            var answer = new ChatTurnView { Role = "assistant", Streaming = true };
+            Turns.Add(answer);
+            await changed();
+            string? pending = null;
+            await foreach (var e in session.RunAsync(CancellationToken.None))
+            {
+                switch (e)
+                {
+                    case ChatEvent.Delta d: answer.Text += d.Text; break;
+                    case ChatEvent.ToolCall c: pending = c.Arguments; break;
+                    case ChatEvent.ToolResult r: answer.ToolCalls.Add(new ChatToolCallView(r.Name, ChatService.ParseArguments(pending ?? "{}"), r.RowCount, r.Ms, r.Outcome)); break;
+                    case ChatEvent.Visualization v: answer.Visualizations.Add(v.Value); break;
+                    case ChatEvent.Error x: answer.Failed = true; answer.Text += (answer.Text.Length > 0 ? "\n\n" : "") + x.Message; break;
+                }
+                await changed();
+            }
+            answer.Streaming = false;
+            await LoadAsync();
+        }
+        finally
+        {
+            Busy = false;
+        }
+    }
+
+    public async Task RenameAsync(string id, string title)
+    {
+        try
+        {
+            await rename(id, title);
+            Conversations = await list();
+        }
+        catch (DomainException e) { Error = e.Message; }
+    }
+
+    public async Task DeleteAsync(string id)
+    {
+        await delete(id);
+        if (ConversationId == id) NewConversation();
+        Conversations = await list();
+    }
+
+    /// <summary>A visualization's rows as CSV (for the download link).</summary>
+    public static string Csv(ChatVisualization viz)
+    {
+        static string Cell(object? v)
+        {
+            var s = v switch
+            {
+                null => "",
+                System.Text.Json.JsonElement e when e.ValueKind == System.Text.Json.JsonValueKind.String => e.GetString() ?? "",
+                System.Text.Json.JsonElement e when e.ValueKind == System.Text.Json.JsonValueKind.Null => "",
+                System.Text.Json.JsonElement e => e.GetRawText(),
+                IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+                _ => v.ToString() ?? "",
+            };
+            if (s.Length > 0 && "=+-@".Contains(s[0]) && !double.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out _)) s = "'" + s;
+            return s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+        }
+        return string.Join("\r\n", new[] { string.Join(",", viz.Columns.Select(c => Cell(c.Name))) }.Concat(viz.Rows.Select(r => string.Join(",", r.Select(Cell))))) + "\r\n";
+    }
+
+    /// <summary>A number for reading, by the column's format.</summary>
+    public static string Display(object? value, ChatColumn column)
+    {
+        double? d = value switch
+        {
+            double x => x,
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } e => e.GetDouble(),
+            _ => null,
+        };
+        if (d is null) return value switch
+        {
+            null => "",
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Null } => "",
+            System.Text.Json.JsonElement e when e.ValueKind == System.Text.Json.JsonValueKind.String => e.GetString() ?? "",
+            _ => value.ToString() ?? "",
+        };
+        return ChatAnswerWriter.Format(column.Format, d);
+    }
+}

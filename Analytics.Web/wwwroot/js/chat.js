@@ -1,0 +1,53 @@
+// Draws the chat page's charts: each element with data-chart holds an ECharts option (JSON).
+let loading;
+
+function ensureECharts() {
+    if (window.echarts) return Promise.resolve(window.echarts);
+    loading ??= new Promise((resolve, reject) => {
+        const script = document.createElement('script');
+        script.src = 'lib/echarts/echarts.min.js';
+        script.onload = () => resolve(window.echarts);
+        script.onerror = reject;
+        document.head.appendChild(script);
+    });
+    return loading;
+}
+
+export async function renderCharts() {
+    const elements = document.querySelectorAll('.chat-chart[data-chart]');
+    if (elements.length === 0) return;
+    const echarts = await ensureECharts();
+    for (const el of elements) {
+        const option = el.getAttribute('data-chart');
+        if (el.dataset.rendered === option) continue;
+        const chart = echarts.getInstanceByDom(el) ?? echarts.init(el);
+        chart.setOption(JSON.parse(option), true);
+        el.dataset.rendered = option;
+    }
+}
+
+// Voice input and read-aloud, where the browser offers the Web Speech API.
+export function speechSupport() {
+    return {
+        recognition: !!(window.SpeechRecognition || window.webkitSpeechRecognition),
+        synthesis: !!window.speechSynthesis,
+    };
+}
+
+export function dictate(dotnet) {
+    const Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
+    if (!Recognition) return false;
+    const recognition = new Recognition();
+    recognition.lang = document.documentElement.lang || 'en-US';
+    recognition.interimResults = false;
+    recognition.onresult = e => dotnet.invokeMethodAsync('OnDictated', e.results[0][0].transcript);
+    recognition.onerror = () => dotnet.invokeMethodAsync('OnDictated', '');
+    recognition.start();
+    return true;
+}
+
+export function speak(text) {
+    if (!window.speechSynthesis) return;
+    window.speechSynthesis.cancel();
+    window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+}
