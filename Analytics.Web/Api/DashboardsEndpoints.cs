@@ -65,6 +65,15 @@ public static class DashboardsEndpoints
         dashboards.MapGet("/{id}/data", async (HttpContext http, DashboardDataService data, string id, CancellationToken ct) =>
             await data.GetAsync(http.Actor(), id, ParseDataRequest(http.Request.Query), ct));
 
+        dashboards.MapGet("/{id}/export", async (HttpContext http, DashboardExportService exports, string id, string? format, string? widget,
+            string? layout, string? page, string? orientation, bool? summary, CancellationToken ct) =>
+        {
+            var file = await exports.ExportAsync(http.Actor(), id, new DashboardExportRequest(format, ParseDataRequest(http.Request.Query), widget,
+                ParsePage(layout, page, orientation), summary ?? false), ct);
+            http.Response.RegisterForDisposeAsync(file);
+            return Results.File(file.Content, file.ContentType, file.FileName);
+        });
+
         dashboards.MapGet("/{id}/shares", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
             await service.ListSharesAsync(http.Actor(), id, ct));
 
@@ -136,6 +145,25 @@ public static class DashboardsEndpoints
             return new { dashboard, data = result };
         }).AllowAnonymous().DisableAntiforgery().WithTags("Dashboards");
         return app;
+    }
+
+    /// <summary><c>layout=grid|flow</c>, <c>page=a4|letter</c>, <c>orientation=landscape|portrait</c>.</summary>
+    public static Analytics.Domain.Exports.ExportPageOptions ParsePage(string? layout, string? page, string? orientation)
+    {
+        var errors = new Dictionary<string, string[]>();
+        T Parse<T>(string field, string? value, T fallback) where T : struct, Enum
+        {
+            if (string.IsNullOrWhiteSpace(value)) return fallback;
+            if (Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && !int.TryParse(value, out _)) return parsed;
+            errors[field] = [$"One of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}."];
+            return fallback;
+        }
+        var result = new Analytics.Domain.Exports.ExportPageOptions(
+            Parse("page", page, Analytics.Domain.Exports.ExportPageSize.A4),
+            Parse("orientation", orientation, Analytics.Domain.Exports.ExportOrientation.Landscape),
+            Parse("layout", layout, Analytics.Domain.Exports.ExportLayout.Grid));
+        if (errors.Count > 0) throw new ValidationException(errors);
+        return result;
     }
 
     /// <summary><c>?start=&amp;end=&amp;preset=&amp;filter.&lt;dim&gt;=v1&amp;filter.&lt;dim&gt;=v2&amp;widgets=a,b</c>.</summary>
