@@ -22,7 +22,7 @@ internal static class ChatRegistration
         services.AddSingleton<IChatFunction, TopNFunction>();
         services.AddSingleton<IChatFunction, ComparePeriodsFunction>();
         services.AddSingleton<IChatFunction, FindAnomaliesFunction>();
-        // The dashboards feature registers "get_widget_data" here the same way: services.AddSingleton<IChatFunction, …>().
+        services.AddSingleton<IChatFunction, Analytics.Data.Dashboards.WidgetDataChatFunction>();
         services.AddSingleton<ChatFunctionRegistry>();
         services.AddSingleton<ChatVocabularyService>();
         services.AddSingleton<OfflineChatPlanner>();

@@ -55,7 +55,7 @@ public sealed class ShellTests(BrowserFixture fixture) : IClassFixture<BrowserFi
 
         await page.Locator("nav[aria-label=Main]").GetByText("Dashboards", new() { Exact = true }).ClickAsync();
         await BrowserFixture.WaitForAddressAsync(page, new Regex("/dashboards$"));
-        await Assertions.Expect(page.Locator("[data-testid=dashboard-grid]")).ToContainTextAsync("Performance overview");
+        await Assertions.Expect(page.Locator("[data-testid=dashboard-grid-list]")).ToContainTextAsync("Performance overview");
 
         (await page.EvaluateAsync<string>("() => window.__marker")).Should().Be("same-document", "Blazor navigates inside the page");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "shell-dashboards.png") });

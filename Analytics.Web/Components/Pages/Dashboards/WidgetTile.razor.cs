@@ -106,7 +106,9 @@ public sealed partial class WidgetTile
         StateHasChanged();
         try
         {
-            var result = await Data.ComputeWidgetAsync(context, Widget, CancellationToken.None);
+            // Off the circuit's thread: SQLite's ADO.NET calls run synchronously, and a dashboard's tiles should compute side by side.
+            var widget = Widget;
+            var result = await Task.Run(() => Data.ComputeWidgetAsync(context, widget, CancellationToken.None));
             if (generation != _generation) return; // a newer request superseded this one
             _result = result;
             _error = result.Error;

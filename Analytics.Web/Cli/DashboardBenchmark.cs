@@ -1,0 +1,300 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+
+namespace Analytics.Web.Cli;
+
+/// <summary>
+/// <c>bench dashboard [--chromium /usr/bin/chromium] [--runs 30]</c>: starts this app as a child process on a fresh
+/// SQLite database with the demo workspace, creates a 20-widget dashboard, and measures
+/// (1) the server's time to compute all widget data (the <c>ms</c> of <c>GET /dashboards/{id}/data</c>) — cold, each run
+/// a different 30-day window so no cached result answers, and warm;
+/// (2) in headless Chromium (over the DevTools protocol), time to first contentful paint and until every widget shows
+/// its data (charts drawn) on a full page load;
+/// (3) live-update latency: from just before a metrics ingest is posted to the KPI reading it changing on screen.
+/// </summary>
+internal sealed class DashboardBenchmark : IBenchmark
+{
+    public string Name => "dashboard";
+    public string Description => "20-widget dashboard: server data p50/p95, Chromium first paint and all rendered, ingest-to-screen latency";
+
+    private const string BenchUser = "bench@localhost";
+    private const string Key = "bench-bootstrap-key-0123456789abcdef";
+
+    public async Task<object> RunAsync(IServiceProvider services, string[] args, CancellationToken ct)
+    {
+        var runs = (int)(CommandLine.LongOption(args, "--runs") ?? 30);
+        var chromium = CommandLine.StringOption(args, "--chromium") ?? "/usr/bin/chromium";
+        var directory = Directory.CreateTempSubdirectory("analytics-bench-dashboard-");
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        using var app = StartApp(directory.FullName, baseUrl);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(2) };
+            await WaitHealthyAsync(http, app, ct);
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Key);
+
+            var dashboardId = await CreateAsync(http, TwentyWidgets(), ct);
+            var server = await ServerTimesAsync(http, dashboardId, runs, ct);
+
+            var metric = "bench.live.orders";
+            var liveId = await CreateAsync(http, new JsonObject
+            {
+                ["name"] = "Live", ["settings"] = new JsonObject { ["lazyLoad"] = false },
+                ["filters"] = new JsonArray(new JsonObject { ["dimension"] = "time", ["preset"] = "today" }),
+                ["widgets"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = "live", ["type"] = "kpi", ["position"] = new JsonObject { ["x"] = 0, ["y"] = 0, ["w"] = 3, ["h"] = 2 },
+                    ["config"] = new JsonObject { ["title"] = "Orders", ["series"] = new JsonObject { ["metricName"] = metric, ["aggregation"] = "sum" } },
+                }),
+            }, ct);
+            await IngestAsync(http, metric, 1, ct);
+
+            await using var browser = await ChromiumSession.LaunchAsync(chromium, 1600, 1400, ct);
+            await browser.SetHeaderAsync("X-WEBAUTH-USER", BenchUser, ct);
+            var paint = new List<double>();
+            var rendered = new List<double>();
+            for (var i = 0; i < 6; i++)
+            {
+                var (fcp, all) = await PageLoadAsync(browser, $"{baseUrl}/dashboards/{dashboardId}", 20, ct);
+                if (i == 0) continue; // the first load also JIT-compiles the pages and fills the browser cache
+                paint.Add(fcp);
+                rendered.Add(all);
+            }
+
+            await PageLoadAsync(browser, $"{baseUrl}/dashboards/{liveId}", 1, ct);
+            var live = new List<double>();
+            for (var i = 0; i < 10; i++)
+            {
+                await browser.EvaluateAsync("""
+                    (() => {
+                      const value = document.querySelector('[data-widget-id=live] .kpi-value');
+                      const before = value ? value.textContent : '';
+                      window.__t0 = performance.now();
+                      window.__changed = new Promise(resolve => {
+                        const check = () => {
+                          const now = document.querySelector('[data-widget-id=live] .kpi-value');
+                          if (now && now.textContent !== before) resolve(performance.now() - window.__t0);
+                          else if (performance.now() - window.__t0 > 10000) resolve(-1);
+                          else requestAnimationFrame(check);
+                        };
+                        check();
+                      });
+                      return true;
+                    })()
+                    """, ct);
+                await IngestAsync(http, metric, i + 2, ct);
+                var ms = (await browser.EvaluateAsync("window.__changed", ct))!.GetValue<double>();
+                live.Add(ms);
+                await Task.Delay(600, ct);
+            }
+
+            return new
+            {
+                benchmark = Name,
+                widgets = 20,
+                server = server,
+                browser = new
+                {
+                    loads = paint.Count,
+                    firstContentfulPaintMs = Stats(paint),
+                    allWidgetsRenderedMs = Stats(rendered),
+                },
+                liveUpdate = new { rounds = live.Count, ingestToScreenMs = Stats(live.Where(v => v >= 0).ToList()), missed = live.Count(v => v < 0) },
+                targets = new { serverDataP95Ms = 150, allRenderedMs = 1500, liveUpdateMs = 1000 },
+                machine = new { cores = Environment.ProcessorCount, loadAverage = LoadAverage() },
+            };
+        }
+        finally
+        {
+            try { if (!app.HasExited) app.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            await app.WaitForExitAsync(CancellationToken.None);
+            try { directory.Delete(recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static Process StartApp(string directory, string baseUrl)
+    {
+        var self = Environment.ProcessPath!;
+        var start = Path.GetFileNameWithoutExtension(self) == "dotnet"
+            ? new ProcessStartInfo(self) { ArgumentList = { typeof(DashboardBenchmark).Assembly.Location } }
+            : new ProcessStartInfo(self);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(baseUrl);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        var env = start.Environment;
+        env["ConnectionStrings__Analytics"] = $"Data Source={Path.Combine(directory, "bench.db")}";
+        env["Analytics__DataDirectory"] = directory;
+        env["Analytics__Auth__BootstrapApiKey"] = Key;
+        env["Analytics__Auth__AdminEmail"] = BenchUser;
+        env["Analytics__Auth__Proxy__Enabled"] = "true";
+        env["Analytics__Jobs__Store"] = "memory";
+        // Development serves the build's static assets (blazor.web.js, Radzen, ECharts) straight from the project, unpublished.
+        env["ASPNETCORE_ENVIRONMENT"] = "Development";
+        env["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitHealthyAsync(HttpClient http, Process app, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(4);
+        while (true)
+        {
+            if (app.HasExited) throw new InvalidOperationException($"The app exited with code {app.ExitCode} before it was ready.");
+            try
+            {
+                if ((await http.GetAsync("/healthz", ct)).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The app was not healthy within 4 minutes.");
+            await Task.Delay(500, ct);
+        }
+    }
+
+    private static async Task<string> CreateAsync(HttpClient http, JsonObject definition, CancellationToken ct)
+    {
+        var response = await http.PostAsJsonAsync("/api/v1/dashboards", definition, ct);
+        if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"Creating the dashboard failed: {await response.Content.ReadAsStringAsync(ct)}");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<string>();
+    }
+
+    private static async Task IngestAsync(HttpClient http, string metric, double value, CancellationToken ct)
+    {
+        var response = await http.PostAsJsonAsync("/api/v1/metrics/ingest",
+            new JsonArray(new JsonObject { ["name"] = metric, ["time"] = DateTimeOffset.UtcNow.AddSeconds(-1).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture), ["value"] = value, ["tags"] = new JsonObject() }), ct);
+        if (response.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"Ingest failed: {await response.Content.ReadAsStringAsync(ct)}");
+    }
+
+    private static async Task<object> ServerTimesAsync(HttpClient http, string id, int runs, CancellationToken ct)
+    {
+        var cold = new List<double>();
+        var coldWall = new List<double>();
+        var warm = new List<double>();
+        var end = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-2);
+        for (var i = 0; i < runs + 1; i++)
+        {
+            // A different 30-day window each run: nothing cached answers it.
+            var stop = end.AddDays(-i - 1);
+            var started = Stopwatch.GetTimestamp();
+            var data = (await http.GetFromJsonAsync<JsonObject>($"/api/v1/dashboards/{id}/data?start={Uri.EscapeDataString(stop.AddDays(-30).ToString("O"))}&end={Uri.EscapeDataString(stop.ToString("O"))}", ct))!;
+            var wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var errors = data["widgets"]!.AsArray().Where(w => w!["status"]!.GetValue<string>() == "error").Select(w => w!["error"]!.GetValue<string>()).ToList();
+            if (errors.Count > 0) throw new InvalidOperationException("Widgets failed: " + string.Join("; ", errors));
+            if (i == 0) continue; // warm-up
+            cold.Add(data["ms"]!.GetValue<double>());
+            coldWall.Add(wall);
+        }
+        var fixedQuery = $"/api/v1/dashboards/{id}/data?start={Uri.EscapeDataString(end.AddDays(-30).ToString("O"))}&end={Uri.EscapeDataString(end.ToString("O"))}";
+        await http.GetFromJsonAsync<JsonObject>(fixedQuery, ct);
+        for (var i = 0; i < runs; i++) warm.Add((await http.GetFromJsonAsync<JsonObject>(fixedQuery, ct))!["ms"]!.GetValue<double>());
+        return new { runs, coldMs = Stats(cold), coldHttpMs = Stats(coldWall), cachedMs = Stats(warm) };
+    }
+
+    private static async Task<(double Fcp, double All)> PageLoadAsync(ChromiumSession browser, string url, int widgets, CancellationToken ct)
+    {
+        await browser.NavigateAsync(url, ct);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await browser.EvaluateAsync("location.href", ct))?.GetValue<string>() != url)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Chromium never reached {url}.");
+            await Task.Delay(10, ct);
+        }
+        var result = (await browser.EvaluateAsync($$"""
+            new Promise(resolve => {
+              const check = () => {
+                const tiles = [...document.querySelectorAll('[data-testid=widget]')];
+                const done = tiles.length === {{widgets}} && tiles.every(t => {
+                  const s = t.dataset.state;
+                  if (s === 'text') return true;
+                  if (s !== 'ok') return false;
+                  const chart = t.querySelector('[data-testid=echart]');
+                  return !chart || (window.echarts && window.echarts.getInstanceByDom(chart));
+                });
+                const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+                if (done) resolve({ all: performance.now(), fcp: fcp ? fcp.startTime : -1 });
+                else if (performance.now() > 30000) resolve({ all: -1, fcp: fcp ? fcp.startTime : -1, states: tiles.map(t => t.dataset.state).join(',') });
+                else requestAnimationFrame(check);
+              };
+              check();
+            })
+            """, ct))!.AsObject();
+        var all = result["all"]!.GetValue<double>();
+        if (all < 0) throw new TimeoutException($"Not every widget rendered within 30 s: {result["states"]}");
+        return (result["fcp"]!.GetValue<double>(), all);
+    }
+
+    private static object Stats(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0) return new { p50 = (double?)null, p95 = (double?)null, max = (double?)null };
+        var sorted = values.Order().ToList();
+        double At(double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
+        return new { p50 = Math.Round(At(0.5), 1), p95 = Math.Round(At(0.95), 1), max = Math.Round(sorted[^1], 1) };
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "";
+
+    private static JsonObject Q(string[] metrics, string[] groupBy, string granularity, string? sort = null, int? limit = null)
+    {
+        var q = new JsonObject { ["metrics"] = new JsonArray(metrics.Select(m => (JsonNode)m).ToArray()), ["groupBy"] = new JsonArray(groupBy.Select(g => (JsonNode)g).ToArray()), ["granularity"] = granularity };
+        if (sort is not null) q["sort"] = new JsonArray(new JsonObject { ["by"] = sort, ["desc"] = true });
+        if (limit is not null) q["limit"] = limit;
+        return q;
+    }
+
+    private static JsonObject W(string type, int x, int y, int w, int h, string title, JsonObject? query, JsonObject? options = null)
+    {
+        var config = new JsonObject { ["title"] = title };
+        if (query is not null) config["query"] = query;
+        if (options is not null) config["options"] = options;
+        return new JsonObject { ["type"] = type, ["position"] = new JsonObject { ["x"] = x, ["y"] = y, ["w"] = w, ["h"] = h }, ["config"] = config };
+    }
+
+    /// <summary>Twenty widgets of every kind over the demo workspace, as an analyst's performance dashboard would have them.</summary>
+    private static JsonObject TwentyWidgets()
+    {
+        var kpis = new[] { "spend", "sales", "roas", "acos", "ctr", "cpc", "cvr" };
+        var widgets = new JsonArray();
+        for (var i = 0; i < kpis.Length; i++) widgets.Add(W("kpi", i % 4 * 3, i / 4 * 2, 3, 2, kpis[i].ToUpperInvariant(), Q([kpis[i]], [], "none")));
+        widgets.Add(W("text", 9, 2, 3, 2, "About", null, new JsonObject { ["markdown"] = "**Benchmark dashboard** over the demo workspace." }));
+        widgets.Add(W("line", 0, 4, 6, 4, "Spend and sales by day", Q(["spend", "sales"], [], "day")));
+        widgets.Add(W("line", 6, 4, 6, 4, "ROAS and ACOS by day", Q(["roas", "acos"], [], "day")));
+        widgets.Add(W("bar", 0, 8, 6, 4, "ROAS by campaign", Q(["roas"], ["campaign"], "none", "roas", 10), new JsonObject { ["horizontal"] = true }));
+        widgets.Add(W("area", 6, 8, 6, 4, "Spend by campaign type", Q(["spend"], ["campaign_type"], "day"), new JsonObject { ["stacked"] = true }));
+        widgets.Add(W("pie", 0, 12, 4, 4, "Spend by campaign type", Q(["spend"], ["campaign_type"], "none")));
+        widgets.Add(W("donut", 4, 12, 4, 4, "Sales by campaign type", Q(["sales"], ["campaign_type"], "none")));
+        widgets.Add(W("gauge", 8, 12, 4, 4, "ROAS", Q(["roas"], [], "none"), new JsonObject { ["min"] = 0, ["max"] = 8 }));
+        widgets.Add(W("heatmap", 0, 16, 12, 5, "ROAS by campaign and week", Q(["roas"], ["campaign"], "week")));
+        widgets.Add(W("bar", 0, 21, 6, 4, "Sales by ASIN", Q(["sales"], ["asin"], "none", "sales", 12)));
+        widgets.Add(W("line", 6, 21, 6, 4, "Clicks by campaign type", Q(["clicks"], ["campaign_type"], "day")));
+        widgets.Add(W("table", 0, 25, 12, 5, "Campaigns", Q(["impressions", "clicks", "spend", "sales", "roas", "acos"], ["campaign"], "none", "spend")));
+        widgets.Add(W("table", 0, 30, 12, 5, "ASINs", Q(["impressions", "clicks", "spend", "sales", "roas"], ["asin"], "none", "sales")));
+        return new JsonObject
+        {
+            ["name"] = "Benchmark: 20 widgets",
+            // Every widget loads at once: the benchmark times them all, not only those in view.
+            ["settings"] = new JsonObject { ["lazyLoad"] = false },
+            ["filters"] = new JsonArray(new JsonObject { ["dimension"] = "time", ["preset"] = "last30days" }),
+            ["widgets"] = widgets,
+        };
+    }
+}
