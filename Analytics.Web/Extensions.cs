@@ -94,6 +94,7 @@ public static class Extensions
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthWriter.WriteAsync }).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapPublicDashboardEndpoints();
+        app.MapDashboardDownloads();
 
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(AuthSchemes.ApiPolicy)

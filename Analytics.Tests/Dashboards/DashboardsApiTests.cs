@@ -260,4 +260,44 @@ public sealed class DashboardsApiTests(AnalyticsWebFactory factory) : IClassFixt
         (await member.GetFromJsonAsync<JsonObject>("/api/v1/notifications"))!["items"]!.AsArray().Should().Contain(n => n!["category"]!.GetValue<string>() == "mention");
         (await Admin.PostAsJsonAsync($"/api/v1/dashboards/{id}/comments", new { widgetId = "nope", body = "x" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task Exports_carry_the_viewers_numbers_into_pdf_xlsx_and_csv()
+    {
+        var id = (await CreateAsync(Admin, Definition("Exported board", Kpi("k1", 0, "spend"), Bar("b1", 2))))["id"]!.GetValue<string>();
+        var (_, viewerKey) = await factory.CreateUserWithKeyAsync("viewer", ["demo-contoso"]);
+        using var viewer = factory.CreateApiClient(viewerKey);
+        (await viewer.GetAsync($"/api/v1/dashboards/{id}/export?format=pdf")).StatusCode.Should().Be(HttpStatusCode.NotFound, "not shared with the viewer");
+        (await Admin.GetAsync($"/api/v1/dashboards/{id}/export?format=docx")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+
+        var directory = Directory.CreateTempSubdirectory("dashboard-export-");
+        try
+        {
+            var pdf = await Admin.GetAsync($"/api/v1/dashboards/{id}/export?format=pdf&filter.instance=demo-contoso");
+            pdf.StatusCode.Should().Be(HttpStatusCode.OK, await pdf.Content.ReadAsStringAsync());
+            pdf.Content.Headers.ContentType!.MediaType.Should().Be("application/pdf");
+            var path = Path.Combine(directory.FullName, "board.pdf");
+            await File.WriteAllBytesAsync(path, await pdf.Content.ReadAsByteArrayAsync());
+            var text = Analytics.Tests.Exports.ExportTestFiles.PdfText(path);
+            text.Should().Contain("Exported board").And.Contain("Spend by campaign");
+            var contoso = await QuerySpendAsync(Admin, "demo-contoso");
+            text.Replace(",", "").Should().Contain(Math.Round(contoso, 2).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), "the KPI shows Contoso's spend");
+
+            var csv = await Admin.GetAsync($"/api/v1/dashboards/{id}/export?format=csv&widget=b1");
+            csv.StatusCode.Should().Be(HttpStatusCode.OK);
+            var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            lines[0].Should().Contain("Campaign");
+            lines.Length.Should().BeGreaterThan(10, "one line per campaign");
+
+            var xlsx = await Admin.GetAsync($"/api/v1/dashboards/{id}/export?format=xlsx");
+            xlsx.StatusCode.Should().Be(HttpStatusCode.OK);
+            var bytes = await xlsx.Content.ReadAsByteArrayAsync();
+            using var document = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(new MemoryStream(bytes), false);
+            document.WorkbookPart!.Workbook.Sheets!.ChildElements.Count.Should().Be(3, "a summary sheet and one per widget");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }

@@ -136,6 +136,23 @@ public static class DashboardsEndpoints
         return api;
     }
 
+    /// <summary>
+    /// Downloads for signed-in users of the web UI (the sign-in cookie, not an API key): the same export as
+    /// <c>GET /api/v1/dashboards/{id}/export</c>, with the same permissions.
+    /// </summary>
+    public static IEndpointRouteBuilder MapDashboardDownloads(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/downloads/dashboards/{id}", async (HttpContext http, DashboardExportService exports, string id, string? format, string? widget,
+            string? layout, string? page, string? orientation, bool? summary, CancellationToken ct) =>
+        {
+            var file = await exports.ExportAsync(http.Actor(), id, new DashboardExportRequest(format, ParseDataRequest(http.Request.Query), widget,
+                ParsePage(layout, page, orientation), summary ?? false), ct);
+            http.Response.RegisterForDisposeAsync(file);
+            return Results.File(file.Content, file.ContentType, file.FileName);
+        }).RequireAuthorization().AddEndpointFilter<ActorEndpointFilter>().WithTags("Dashboards");
+        return app;
+    }
+
     /// <summary>The public read-only link: no sign-in; the token is the only key, and it opens one dashboard's data.</summary>
     public static IEndpointRouteBuilder MapPublicDashboardEndpoints(this IEndpointRouteBuilder app)
     {

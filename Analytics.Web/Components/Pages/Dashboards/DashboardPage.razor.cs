@@ -214,6 +214,28 @@ public sealed partial class DashboardPage : IDisposable
         if (_state is not null) await RunIf(_state.DrillBack(keep));
     }
 
+    /// <summary>Downloads the dashboard as shown: the applied filters travel in the link; the server checks access again.</summary>
+    private void Download(string choice)
+    {
+        if (_state is null) return;
+        var request = _state.ToRequest();
+        var query = new List<string> { $"format={(choice == "pdf-summary" ? "pdf" : choice)}" };
+        if (choice == "pdf-summary") query.Add("summary=true");
+        if (request.Start is { } start && request.End is { } end)
+        {
+            query.Add($"start={Uri.EscapeDataString(start.ToString("O"))}");
+            query.Add($"end={Uri.EscapeDataString(end.ToString("O"))}");
+        }
+        else if (request.Preset is { } preset) query.Add($"preset={preset}");
+        foreach (var (dimension, values) in request.Filters ?? new Dictionary<string, IReadOnlyList<string?>>())
+        {
+            // An empty value clears a filter the dashboard saved.
+            if (values.Count == 0) query.Add($"filter.{Uri.EscapeDataString(dimension)}=");
+            query.AddRange(values.OfType<string>().Select(v => $"filter.{Uri.EscapeDataString(dimension)}={Uri.EscapeDataString(v)}"));
+        }
+        Nav.NavigateTo($"/downloads/dashboards/{Id}?{string.Join('&', query)}", forceLoad: true);
+    }
+
     private async Task ToggleFavoriteAsync()
     {
         if (_state is null) return;
