@@ -114,7 +114,7 @@ public sealed partial class WidgetTile
             _error = result.Error;
             _status = result.Status;
             _option = result.Status == "ok" && result.Result is { } r && ChartOptionsBuilder.Default.Supports(Widget.Type)
-                ? ChartOptionsBuilder.Default.Build(Widget.Type, Widget.Config.Options, r)
+                ? ChartOptionsBuilder.Default.Build(Widget.Type, Widget.Config.Options, WithPrevious(r, result.Previous))
                 : null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -128,6 +128,23 @@ public sealed partial class WidgetTile
             if (generation == _generation) _loading = false;
         }
         StateHasChanged();
+    }
+
+    /// <summary>
+    /// Compare to the previous period (a dashboard setting): a time series without group-by gets each metric's previous
+    /// period as another series, bucket by bucket (day 1 against day 1), labelled "(previous period)".
+    /// </summary>
+    private static Analytics.Domain.Query.QueryResult WithPrevious(Analytics.Domain.Query.QueryResult current, Analytics.Domain.Query.QueryResult? previous)
+    {
+        if (previous is null || current.Columns.Count == 0 || current.Columns[0].Role != "time" || current.Columns.Any(c => c.Role == "dimension")) return current;
+        var metrics = current.Columns.Select((c, i) => (c, i)).Where(x => x.c.Role == "metric").ToList();
+        var columns = current.Columns.Concat(metrics.Select(m => m.c with { Name = m.c.Name + "_previous", Label = $"{m.c.Label ?? m.c.Name} (previous period)" })).ToList();
+        var rows = current.Rows.Select((row, r) => row.Concat(metrics.Select(m =>
+        {
+            var index = previous.Columns.ToList().FindIndex(c => c.Name == m.c.Name);
+            return index >= 0 && r < previous.Rows.Count ? previous.Rows[r][index] : null;
+        })).ToArray()).ToList();
+        return current with { Columns = columns, Rows = rows };
     }
 
     private Task OnChartClickAsync(ChartClick click) => Editing ? Task.CompletedTask : OnDrill.InvokeAsync(click);
