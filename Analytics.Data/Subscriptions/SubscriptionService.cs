@@ -281,7 +281,7 @@ public sealed class SubscriptionService(
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            error = "Interrupted by shutdown before the mail server confirmed delivery; it may not have arrived.";
+            error = "Cancelled (request aborted or app stopping) before the mail server confirmed delivery; it may not have arrived.";
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
