@@ -55,6 +55,9 @@ public abstract class AnalyticsDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<Analytics.Domain.Chat.ChatMessage> ChatMessages => Set<Analytics.Domain.Chat.ChatMessage>();
     public DbSet<Analytics.Domain.Chat.ChatAuditEntry> ChatAudit => Set<Analytics.Domain.Chat.ChatAuditEntry>();
 
+    public DbSet<Analytics.Domain.Subscriptions.DashboardSubscription> DashboardSubscriptions => Set<Analytics.Domain.Subscriptions.DashboardSubscription>();
+    public DbSet<Analytics.Domain.Subscriptions.SubscriptionRun> SubscriptionRuns => Set<Analytics.Domain.Subscriptions.SubscriptionRun>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -133,6 +133,9 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddSingleton<Analytics.Data.Exports.Delivery.ExportMailer>();
         services.AddSingleton<Analytics.Data.Exports.Delivery.ExportDelivery>();
+        services.AddOptions<Analytics.Data.Subscriptions.SubscriptionOptions>().BindConfiguration(Analytics.Data.Subscriptions.SubscriptionOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Analytics.Data.Subscriptions.SubscriptionService>();
         Analytics.Data.Chat.ChatRegistration.AddChat(services);
         services.AddSingleton<AlertService>();
         services.AddSingleton<AlertEvaluationService>();

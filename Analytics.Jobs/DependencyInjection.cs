@@ -101,6 +101,14 @@ public static class DependencyInjection
                 .StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(jobs.SupervisorIntervalSeconds)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
 
+            q.AddJob<SubscriptionDeliveryJob>(j => j.WithIdentity(SubscriptionDeliveryJob.Key).WithDescription("Delivers due dashboard subscriptions by e-mail and records each run's real outcome."));
+            // Misfire: skip to the next pass (each pass reads which subscriptions are due now).
+            q.AddTrigger(t => t
+                .ForJob(SubscriptionDeliveryJob.Key)
+                .WithIdentity("subscriptions-every-15s", "subscriptions")
+                .StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(jobs.SupervisorIntervalSeconds)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+
             q.AddJob<DailyInsightScanJob>(j => j.WithIdentity(DailyInsightScanJob.Key).WithDescription("Scans every instance's last week of daily data for anomalies and stores them as insights."));
             // Misfire: one catch-up run now, then on schedule (the scan re-reads a week and is idempotent).
             q.AddTrigger(t => t

@@ -95,6 +95,7 @@ public static class Extensions
         app.MapAccountEndpoints();
         app.MapPublicDashboardEndpoints();
         app.MapDashboardDownloads();
+        app.MapSubscriptionDownloads();
 
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(AuthSchemes.ApiPolicy)
@@ -110,6 +111,7 @@ public static class Extensions
         api.MapMetricsEndpoints();
         api.MapDashboardsEndpoints();
         api.MapChatEndpoints();
+        api.MapSubscriptionsEndpoints();
         api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint. See CONTRACT.md for the /api/v1 routes."));
 
         // Pages need a signed-in user at the HTTP level, and every page is [Authorize] inside the circuit too

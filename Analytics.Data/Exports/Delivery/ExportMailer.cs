@@ -115,6 +115,13 @@ public sealed class ExportDelivery(ExportService exports, ExportMailer mailer)
     {
         ExportMailer.Recipients(recipients);
         await using var file = await exports.RenderAsync(format, document, ct);
+        return await DeliverFileAsync(document, format, file, recipients, ct);
+    }
+
+    /// <summary>E-mails an already rendered <paramref name="file"/> of <paramref name="document"/> (e.g. one a subscription also keeps for re-download).</summary>
+    public async Task<DeliveryOutcome> DeliverFileAsync(Analytics.Domain.Exports.ExportDocument document, string format, ExportFile file, IReadOnlyList<string> recipients, CancellationToken ct = default)
+    {
+        ExportMailer.Recipients(recipients);
         var lines = new List<string> { document.Title, "" };
         if (!string.IsNullOrWhiteSpace(document.Description)) lines.AddRange([document.Description, ""]);
         if (document.TimeRange is { } range) lines.Add($"{range.Label}: {range.Value}");

@@ -16,6 +16,7 @@ public static class NavItems
         new("Chat", "/chat", "forum"),
         new("Insights", "/insights", "lightbulb"),
         new("Alerts", "/alerts", "notifications"),
+        new("Subscriptions", "/subscriptions", "forward_to_inbox"),
         new("Jobs", "/admin/jobs", "schedule", AdminOnly: true),
         new("Users", "/admin/users", "group", AdminOnly: true),
         new("Chat audit", "/admin/chat-audit", "manage_search", AdminOnly: true),
