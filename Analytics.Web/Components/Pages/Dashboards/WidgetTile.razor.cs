@@ -55,6 +55,8 @@ public sealed partial class WidgetTile
     {
         var config = Widget.Config.ToJson() + Widget.Type;
         if (Context is null || (ReferenceEquals(Context, _computedFor) && config == _computedConfig)) return;
+        // The prerendered page shows skeletons; the circuit computes once it starts (computing in both would do it twice).
+        if (!RendererInfo.IsInteractive) return;
         if (Lazy && !_visible) return;
         await ComputeAsync();
     }
