@@ -32,4 +32,18 @@ public sealed class SubscriptionFormTests
         input.Should().BeEquivalentTo(new SubscriptionInput("d1", "pdf", new SubscriptionScheduleInput("weekly", "08:00", ["mon", "thu"]),
             "America/New_York", ["ana@example.com", "bo@example.com"], "Weekly spend", "lastWeek", Enabled: false));
     }
+
+    [Fact]
+    public void Filters_are_typed_one_dimension_per_line_and_round_trip()
+    {
+        var form = new SubscriptionForm { Filters = "campaign: Brand A, Brand B\r\ninstance = demo-contoso\n\n" };
+        var filters = form.ParsedFilters()!;
+        filters["campaign"].Should().Equal("Brand A", "Brand B");
+        filters["instance"].Should().Equal("demo-contoso");
+        new SubscriptionForm().ParsedFilters().Should().BeNull();
+
+        var view = new SubscriptionView("s1", "d1", "Spend", "u1", "n", "csv", new SubscriptionScheduleView("daily", "08:00", [], null, null), "daily",
+            "UTC", ["a@example.com"], "lastWeek", new Dictionary<string, List<string>> { ["campaign"] = ["X", "Y"] }, true, null, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        SubscriptionForm.From(view).ToInput().Filters!["campaign"].Should().Equal("X", "Y");
+    }
 }

@@ -215,12 +215,16 @@ public sealed partial class DashboardPage : IDisposable
     }
 
     /// <summary>Downloads the dashboard as shown: the applied filters travel in the link; the server checks access again.</summary>
-    private void Download(string choice)
+    private void Download(string choice) =>
+        Nav.NavigateTo(DownloadLink(choice == "pdf-summary" ? "pdf" : choice, null) + (choice == "pdf-summary" ? "&summary=true" : ""), forceLoad: true);
+
+    /// <summary>The download address of the dashboard, or of one widget, under the applied filters.</summary>
+    private string DownloadLink(string format, string? widgetId)
     {
-        if (_state is null) return;
+        if (_state is null) return "";
         var request = _state.ToRequest();
-        var query = new List<string> { $"format={(choice == "pdf-summary" ? "pdf" : choice)}" };
-        if (choice == "pdf-summary") query.Add("summary=true");
+        var query = new List<string> { $"format={format}" };
+        if (widgetId is not null) query.Add($"widget={Uri.EscapeDataString(widgetId)}");
         if (request.Start is { } start && request.End is { } end)
         {
             query.Add($"start={Uri.EscapeDataString(start.ToString("O"))}");
@@ -233,8 +237,10 @@ public sealed partial class DashboardPage : IDisposable
             if (values.Count == 0) query.Add($"filter.{Uri.EscapeDataString(dimension)}=");
             query.AddRange(values.OfType<string>().Select(v => $"filter.{Uri.EscapeDataString(dimension)}={Uri.EscapeDataString(v)}"));
         }
-        Nav.NavigateTo($"/downloads/dashboards/{Id}?{string.Join('&', query)}", forceLoad: true);
+        return $"/downloads/dashboards/{Id}?{string.Join('&', query)}";
     }
+
+    private void DownloadWidget(string widgetId, string format) => Nav.NavigateTo(DownloadLink(format, widgetId), forceLoad: true);
 
     private async Task ToggleFavoriteAsync()
     {

@@ -26,6 +26,8 @@ public sealed partial class WidgetTile
     [Parameter] public bool Editing { get; set; }
     [Parameter] public EventCallback<ChartClick> OnDrill { get; set; }
     [Parameter] public RenderFragment? HeaderActions { get; set; }
+    /// <summary>Offers CSV, Excel and PDF of this widget (the page builds the link with its filters); PNG is drawn here.</summary>
+    [Parameter] public EventCallback<string> OnDownload { get; set; }
     /// <summary>Called once with this tile and with null on dispose, so the page can refresh it by id (live updates).</summary>
     [Parameter] public Action<WidgetTile, bool>? Register { get; set; }
 
@@ -163,6 +165,12 @@ public sealed partial class WidgetTile
             : (IReadOnlyList<double?>)[];
         // The tile shows the title; the card shows the number.
         return new KpiCardModel("", kpi.Value, kpi.Previous, kpi.Format, kpi.HigherIsBetter, spark);
+    }
+
+    private async Task OnDownloadChoiceAsync(string? format)
+    {
+        if (format is null or "png") await DownloadPngAsync();
+        else await OnDownload.InvokeAsync(format);
     }
 
     private async Task DownloadPngAsync()
