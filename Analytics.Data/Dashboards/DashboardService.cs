@@ -366,13 +366,12 @@ public sealed partial class DashboardService(
         if (handles.Count > 0)
         {
             var users = await db.Users.AsNoTracking().Where(u => !u.Disabled).Select(u => new { u.Id, u.Email, u.DisplayName, u.Role }).ToListAsync(ct);
+            var shares = await SharesForAsync(db, dashboard, ct);
             foreach (var user in users.Where(u => u.Id != actor.UserId && (handles.Contains((u.Email ?? "").Split('@')[0].ToLowerInvariant())
                          || handles.Contains(u.DisplayName.Replace(" ", "").ToLowerInvariant()))))
             {
                 var mentioned = new Actor(user.Id, user.DisplayName, user.Role, new HashSet<string>());
-                var teams = await TeamsOfAsync(db, mentioned, ct);
-                var shares = await SharesForAsync(db, dashboard, ct);
-                if (mentioned.PermissionOf(dashboard, shares, teams) is null) continue;
+                if (mentioned.PermissionOf(dashboard, shares, await TeamsOfAsync(db, mentioned, ct)) is null) continue;
                 await notifications.NotifyAsync(user.Id, "mention", $"{actor.DisplayName} mentioned you on {dashboard.Name}",
                     comment.Body.Length > 200 ? comment.Body[..200] + "…" : comment.Body, $"/dashboards/{id}", ct);
             }
