@@ -164,18 +164,55 @@ function describeClick(entry, params) {
 /**
  * Draws a chart in el. dotnet (a DotNetObjectReference) receives OnChartClick(click) when clickable is true.
  * settings: { currency, clickable, renderer: 'canvas'|'svg' }. Returns the chart's id.
+ *
+ * A dashboard asks for a dozen charts at once. Drawing each as its call arrives makes every echarts.init read its
+ * container's size right after the previous chart changed the page — a style and layout pass per chart, which on a
+ * big page costs more than the drawing. So creations are queued and drawn together on the next frame: every size is
+ * read in one layout pass first, then each chart is initialised at that size without touching layout again.
  */
-export async function create(el, dotnet, optionJson, settings) {
-  await ensureEcharts();
+export function create(el, dotnet, optionJson, settings) {
+  return new Promise((resolve, reject) => {
+    pending.push({ el, dotnet, optionJson, settings, resolve, reject });
+    schedule();
+  });
+}
+
+const pending = [];
+let scheduled = false;
+
+function schedule() {
+  if (scheduled) return;
+  scheduled = true;
+  // requestAnimationFrame does not run in a hidden tab; a timer still does.
+  const run = () => { if (scheduled) { scheduled = false; ensureEcharts().then(flush, fail); } };
+  if (document.hidden) setTimeout(run, 0);
+  else { requestAnimationFrame(run); setTimeout(run, 100); }
+}
+
+function fail(error) {
+  for (const job of pending.splice(0)) job.reject(error);
+}
+
+function flush() {
   sweep();
+  const jobs = pending.splice(0).filter(job => job.el.isConnected || (job.resolve(0), false));
+  const sizes = jobs.map(job => ({ width: job.el.clientWidth, height: job.el.clientHeight }));
+  jobs.forEach((job, i) => {
+    try { job.resolve(draw(job, sizes[i])); } catch (error) { job.reject(error); }
+  });
+}
+
+function draw({ el, dotnet, optionJson, settings }, size) {
   const previous = window.echarts.getInstanceByDom(el);
   if (previous) {
     for (const [id, entry] of charts) if (entry.el === el) dispose(id);
     if (!previous.isDisposed()) previous.dispose();
   }
-  const chart = window.echarts.init(el, null, { renderer: settings?.renderer || 'canvas' });
+  const init = { renderer: settings?.renderer || 'canvas' };
+  if (size.width > 0 && size.height > 0) Object.assign(init, size);
+  const chart = window.echarts.init(el, null, init);
   const id = nextId++;
-  const entry = { el, chart, dotnet, settings: settings ?? {}, drill: {}, observer: null, frame: 0 };
+  const entry = { el, chart, dotnet, settings: settings ?? {}, drill: {}, observer: null, frame: 0, size };
   charts.set(id, entry);
   const { option, drill } = prepare(optionJson, settings);
   entry.drill = drill;
@@ -185,13 +222,22 @@ export async function create(el, dotnet, optionJson, settings) {
     const click = describeClick(entry, params);
     entry.dotnet.invokeMethodAsync('OnChartClick', click).catch(() => { /* circuit gone: nothing to tell */ });
   });
-  entry.observer = new ResizeObserver(() => {
+  entry.observer = new ResizeObserver(([observed]) => {
+    const box = observed?.contentRect;
+    // The observer reports once at the start: nothing to redraw when the chart was drawn at that size.
+    if (box && entry.size && Math.round(box.width) === entry.size.width && Math.round(box.height) === entry.size.height) return;
+    entry.size = null;
     cancelAnimationFrame(entry.frame);
-    entry.frame = requestAnimationFrame(() => { if (!chart.isDisposed()) chart.resize(); });
+    entry.frame = requestAnimationFrame(() => fit(chart));
   });
   entry.observer.observe(el);
   el.dataset.chartId = String(id);
   return id;
+}
+
+/** Follows the container again (a chart initialised at a measured size keeps that size until told otherwise). */
+function fit(chart) {
+  if (!chart.isDisposed()) chart.resize({ width: 'auto', height: 'auto' });
 }
 
 /** Replaces the chart's option (not merged, so removed series disappear). */
@@ -207,7 +253,7 @@ export function update(id, optionJson, settings) {
 
 export function resize(id) {
   const entry = charts.get(id);
-  if (entry && !entry.chart.isDisposed()) entry.chart.resize();
+  if (entry) fit(entry.chart);
 }
 
 /** The chart as a PNG data URL (for "download as image"). */
