@@ -35,9 +35,9 @@ public sealed class DashboardComponentsBrowserTests(BrowserFixture fixture) : IC
         </body></html>
         """;
 
-    private async Task<(IPage Page, List<string> Errors)> OpenAsync(int width = 1300, int height = 1000)
+    private async Task<(IPage Page, List<string> Errors)> OpenAsync(int width = 1300, int height = 1000, bool touch = false)
     {
-        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
+        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height }, HasTouch = touch });
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
@@ -127,6 +127,54 @@ public sealed class DashboardComponentsBrowserTests(BrowserFixture fixture) : IC
         // Creating on an element that already holds a chart replaces it instead of stacking a second instance.
         await page.EvaluateAsync("async json => charts.create(document.getElementById('chart-bar'), fakeDotnet, json, {})", single);
         (await page.EvaluateAsync<int>("() => charts.count()")).Should().Be(5);
+
+        errors.Should().BeEmpty();
+        await page.Context.CloseAsync();
+    }
+
+    [ChromiumFact]
+    public async Task Charts_created_together_take_their_containers_sizes_follow_resizes_and_a_finger_pans_a_time_series()
+    {
+        var (page, errors) = await OpenAsync(390, 844, touch: true);
+        await page.EvaluateAsync("async () => { window.charts = await import('/js/charts.js'); }");
+        var json = ChartOptionsBuilder.Default.Build("line", (JsonObject?)null,
+            Result([Time(), Metric("spend", "currency", "Spend")], Enumerable.Range(1, 60).Select(d => new object?[] { Day(1).AddDays(d), 100.0 + d }))).ToJsonString();
+
+        // Five charts asked for at once (as a dashboard's tiles do) are drawn in one batch, each at its own size.
+        var ids = await page.EvaluateAsync<int[]>("""
+            async json => {
+              const widths = [360, 300, 240, 200, 160];
+              return await Promise.all(widths.map((w, i) => {
+                const el = document.createElement('div');
+                el.id = 'touch-' + i;
+                el.style.cssText = `width:${w}px;height:240px`;
+                document.getElementById('charts').appendChild(el);
+                return charts.create(el, fakeDotnet, json, {});
+              }));
+            }
+            """, json);
+        ids.Should().OnlyHaveUniqueItems().And.HaveCount(5).And.NotContain(0);
+        (await page.EvaluateAsync<int[]>("ids => ids.map(id => charts.instance(id).getWidth())", ids)).Should().Equal(360, 300, 240, 200, 160);
+
+        // A chart drawn at a measured size still follows its container.
+        await page.EvaluateAsync("() => { document.getElementById('touch-1').style.width = '280px'; }");
+        await page.WaitForFunctionAsync("id => charts.instance(id).getWidth() === 280", ids[1]);
+
+        // Zoomed to the last half, a finger dragging right across the plot pans back in time.
+        await page.EvaluateAsync("id => charts.instance(id).dispatchAction({ type: 'dataZoom', start: 50, end: 100 })", ids[0]);
+        var box = (await page.Locator("#touch-0").BoundingBoxAsync())!;
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        async Task TouchAsync(string type, double x)
+        {
+            var points = type == "touchEnd" ? Array.Empty<object>() : [new Dictionary<string, object> { ["x"] = box.X + x, ["y"] = box.Y + 100 }];
+            await cdp.SendAsync("Input.dispatchTouchEvent", new Dictionary<string, object> { ["type"] = type, ["touchPoints"] = points });
+        }
+        await TouchAsync("touchStart", 90);
+        for (var x = 110; x <= 290; x += 20) await TouchAsync("touchMove", x);
+        await TouchAsync("touchEnd", 290);
+        var zoom = await page.EvaluateAsync<double[]>("id => { const z = charts.instance(id).getOption().dataZoom[0]; return [z.start, z.end]; }", ids[0]);
+        zoom[0].Should().BeLessThan(45, "the window moved back in time");
+        (zoom[1] - zoom[0]).Should().BeApproximately(50, 1, "panning keeps the zoom level");
 
         errors.Should().BeEmpty();
         await page.Context.CloseAsync();

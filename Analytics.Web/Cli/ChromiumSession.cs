@@ -68,6 +68,10 @@ internal sealed class ChromiumSession : IAsyncDisposable
     public Task SetHeaderAsync(string name, string value, CancellationToken ct) =>
         SendAsync("Network.setExtraHTTPHeaders", new JsonObject { ["headers"] = new JsonObject { [name] = value } }, ct);
 
+    /// <summary>Runs <paramref name="source"/> in every document this page loads from now on, before the page's own scripts.</summary>
+    public Task AddScriptOnNewDocumentAsync(string source, CancellationToken ct) =>
+        SendAsync("Page.addScriptToEvaluateOnNewDocument", new JsonObject { ["source"] = source }, ct);
+
     public Task NavigateAsync(string url, CancellationToken ct) => SendAsync("Page.navigate", new JsonObject { ["url"] = url }, ct);
 
     /// <summary>Evaluates <paramref name="expression"/> in the page, awaiting a promise; returns its value as JSON.</summary>

@@ -104,6 +104,7 @@ public sealed partial class WidgetTile
         if (Kind?.Data == WidgetData.Text)
         {
             _status = "ok";
+            StateHasChanged(); // called from OnVisible too, where nothing else re-renders
             return;
         }
         _loading = true;
