@@ -143,7 +143,7 @@ public static partial class OfflinePlanner
         }
 
         // The dashboard's filters apply unless the question says otherwise.
-        if (scope is not null && !clear)
+        if (scope is not null && !clear && !SaysEverything(question))
         {
             foreach (var (dimension, values) in scope.Filters)
             {
@@ -210,6 +210,10 @@ public static partial class OfflinePlanner
     ];
 
     private static PlanOutcome NotUnderstood(string why) => new(null, why);
+
+    /// <summary>"All campaigns", "everything", "without filters": the question drops the dashboard's filters (read on the whole question, before group-by words are taken out).</summary>
+    private static bool SaysEverything(string question) =>
+        Regex.IsMatch(" " + Normalize(question) + " ", @"\b(all (campaigns|advertisers|instances|products|asins|types|accounts)|everything|remove (the )?filters?|without (the )?filters?|no filters?|across everything|ignore (the )?(dashboard|filters?))\b");
 
     private static string GranularityFor(DateRange? range) => range is null || range.Days <= 45 ? "day" : range.Days <= 200 ? "week" : "month";
 

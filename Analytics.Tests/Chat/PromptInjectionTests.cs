@@ -86,7 +86,7 @@ public sealed class PromptInjectionTests : IAsyncLifetime
 
         reply.ToolResults.Select(r => (r.Name, r.Outcome)).Should().Equal(
             ("query", "ok"), ("delete_dataset", "unknown_function"), ("query", "not_found"), ("list_dimensions", "ok"), ("query", "ok"), ("top_n", "invalid"));
-        reply.ToolResults[3].RowCount.Should().Be(0, "no Northwind value is known to this user");
+        reply.ToolResults[3].RowCount.Should().Be(1, "the only campaign of this user that mentions Northwind is the planted one");
         reply.ToolResults[4].RowCount.Should().Be(0, "the filter only narrows the user's own instance");
         (await CountsAsync()).Should().Be(before, "nothing was written or deleted");
 
@@ -125,9 +125,9 @@ public sealed class PromptInjectionTests : IAsyncLifetime
 
         // Asked as a question, the planted text is still only words to match against the catalog: reads at most.
         var asked = await CollectAsync(offline.AnswerAsync(new ChatTurn(context, Injected, [], null), CancellationToken.None));
-        asked.OfType<ChatEvent.ToolCall>().Select(c => c.Name).Should().OnlyContain(n => ReadOnlyFunctions.Contains(n));
+        asked.OfType<ChatEvent.ToolCall>().Select(c => c.Name).Where(n => !ReadOnlyFunctions.Contains(n)).Should().BeEmpty();
         asked.OfType<ChatEvent.Visualization>().SelectMany(v => v.Value.Rows).SelectMany(r => r).OfType<string>()
-            .Should().OnlyContain(s => !s.StartsWith("Northwind", StringComparison.Ordinal));
+            .Where(s => s.StartsWith("Northwind", StringComparison.Ordinal)).Should().BeEmpty();
         (await CountsAsync()).Should().Be(before);
     }
 
