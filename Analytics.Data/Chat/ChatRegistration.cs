@@ -32,6 +32,8 @@ internal static class ChatRegistration
             ? sp.GetRequiredService<LlmChatPlanner>()
             : sp.GetRequiredService<OfflineChatPlanner>());
         services.AddSingleton<ChatService>();
+        services.AddSingleton<ChatBookmarkService>();
+        services.AddSingleton<ChatDashboardService>();
         return services;
     }
 }

@@ -71,7 +71,11 @@ public sealed class ChatService(
     }
 
     /// <summary>Validates, applies the hourly limit (429 with Retry-After), opens or creates the conversation and stores the question.</summary>
-    public async Task<ChatSession> StartAsync(Actor actor, string? conversationId, string? message, CancellationToken ct)
+    public Task<ChatSession> StartAsync(Actor actor, string? conversationId, string? message, CancellationToken ct) =>
+        StartAsync(actor, conversationId, message, null, ct);
+
+    /// <summary>As <see cref="StartAsync(Actor, string?, string?, CancellationToken)"/>, asked under <paramref name="scope"/> (a dashboard's filters).</summary>
+    public async Task<ChatSession> StartAsync(Actor actor, string? conversationId, string? message, ChatScope? scope, CancellationToken ct)
     {
         var question = message?.Trim() ?? "";
         if (question.Length == 0) throw new ValidationException("message", "Ask a question: message cannot be empty.");
@@ -81,7 +85,7 @@ public sealed class ChatService(
         await gate.WaitAsync(ct);
         try
         {
-            return await StartLockedAsync(actor, conversationId, question, ct);
+            return await StartLockedAsync(actor, conversationId, question, scope?.Validated(), ct);
         }
         finally
         {
@@ -89,7 +93,7 @@ public sealed class ChatService(
         }
     }
 
-    private async Task<ChatSession> StartLockedAsync(Actor actor, string? conversationId, string question, CancellationToken ct)
+    private async Task<ChatSession> StartLockedAsync(Actor actor, string? conversationId, string question, ChatScope? scope, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var quota = await QuotaAsync(db, actor, ct);
@@ -122,11 +126,11 @@ public sealed class ChatService(
         var previousPlan = history.LastOrDefault(m => m.PlanJson is not null)?.PlanJson is { } json ? JsonSerializer.Deserialize<ChatPlan>(json, Json) : null;
         var zone = await ZoneAsync(db, actor, ct);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
-        var turn = new ChatTurn(new ChatToolContext(actor, zone, today, conversation.Id), question, history, previousPlan);
+        var turn = new ChatTurn(new ChatToolContext(actor, zone, today, conversation.Id), question, history, previousPlan, scope is { IsEmpty: false } ? scope : null);
         return new ChatSession(this, turn, conversation, seq + 1);
     }
 
-    private static async Task<TimeZoneInfo> ZoneAsync(AnalyticsDbContext db, Actor actor, CancellationToken ct)
+    internal static async Task<TimeZoneInfo> ZoneAsync(AnalyticsDbContext db, Actor actor, CancellationToken ct)
     {
         var id = await db.Users.AsNoTracking().Where(u => u.Id == actor.UserId).Select(u => u.TimeZone).FirstOrDefaultAsync(ct);
         try { return TimeBuckets.Zone(id); }
@@ -187,11 +191,12 @@ public sealed class ChatService(
         finished:
         // The previous plan stays the context when this answer had none (a question not understood).
         plan ??= turn.PreviousPlan;
+        var messageId = Ids.New();
         await using (var db = await factory.CreateDbContextAsync(CancellationToken.None))
         {
             db.Set<ChatMessage>().Add(new ChatMessage
             {
-                Id = Ids.New(), ConversationId = conversation.Id, Seq = seq, Role = "assistant", Content = text.ToString(),
+                Id = messageId, ConversationId = conversation.Id, Seq = seq, Role = "assistant", Content = text.ToString(),
                 ToolCallsJson = JsonSerializer.Serialize(calls, Json), VisualizationsJson = JsonSerializer.Serialize(visualizations, Json),
                 PlanJson = plan is null ? null : JsonSerializer.Serialize(plan, Json), CreatedAt = clock.GetUtcNow(),
                 DurationMs = Math.Round(clock.GetElapsedTime(started).TotalMilliseconds, 2),
@@ -199,7 +204,7 @@ public sealed class ChatService(
             await db.Set<ChatConversation>().Where(c => c.Id == conversation.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, clock.GetUtcNow()), CancellationToken.None);
             await db.SaveChangesAsync(CancellationToken.None);
         }
-        yield return new ChatEvent.Done(conversation.Id);
+        yield return new ChatEvent.Done(conversation.Id, messageId);
     }
 
     private static string Title(string question) => question.Length <= 80 ? question : question[..77] + "…";

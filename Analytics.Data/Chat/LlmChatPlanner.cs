@@ -29,7 +29,7 @@ public sealed class LlmChatPlanner(IChatClient client, ChatFunctionRegistry func
 
     public async IAsyncEnumerable<ChatEvent> AnswerAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken ct)
     {
-        var messages = new List<AiChatMessage> { new(AiChatRole.System, await SystemPromptAsync(turn.Context, ct)) };
+        var messages = new List<AiChatMessage> { new(AiChatRole.System, await SystemPromptAsync(turn.Context, turn.Scope, ct)) };
         foreach (var m in turn.History.TakeLast(20))
         {
             if (m.Content.Length > 0) messages.Add(new AiChatMessage(m.Role == "user" ? AiChatRole.User : AiChatRole.Assistant, m.Content));
@@ -81,7 +81,10 @@ public sealed class LlmChatPlanner(IChatClient client, ChatFunctionRegistry func
     }
 
     /// <summary>What the model must know: the rules, today and the time zone, the metrics with their formulas, dimensions and instances.</summary>
-    public async Task<string> SystemPromptAsync(ChatToolContext context, CancellationToken ct)
+    public Task<string> SystemPromptAsync(ChatToolContext context, CancellationToken ct) => SystemPromptAsync(context, null, ct);
+
+    /// <summary>The system prompt; with a <paramref name="scope"/> (the dashboard of the side panel), its filters as the default arguments.</summary>
+    public async Task<string> SystemPromptAsync(ChatToolContext context, ChatScope? scope, CancellationToken ct)
     {
         var c = await catalog.GetAsync(context.Actor, ct);
         var sb = new StringBuilder();
@@ -93,6 +96,13 @@ public sealed class LlmChatPlanner(IChatClient client, ChatFunctionRegistry func
         foreach (var m in c.Metrics) sb.AppendLine($"- {m.Name}: {m.Label} — {m.Description}; {m.Formula}; format {m.Format}; {(m.HigherIsBetter ? "higher is better" : "lower is better")}");
         sb.AppendLine("Dimensions: " + string.Join(", ", c.Datasets.SelectMany(d => d.Dimensions).DistinctBy(d => d.Name).Select(d => $"{d.Name} ({d.Label})")));
         sb.AppendLine("Instances (sourceIds): " + string.Join(", ", c.Datasets.DistinctBy(d => d.SourceId).Select(d => $"{d.SourceId} ({d.SourceName})")));
+        if (scope is { IsEmpty: false })
+        {
+            sb.AppendLine($"The user asks from the dashboard \"{scope.DashboardName ?? scope.DashboardId ?? "(unnamed)"}\". Unless the question says otherwise (its own period, instance or values), apply the dashboard's filters to every function call and say in the answer that they applied:");
+            if (scope.Range is { } r) sb.AppendLine($"- date range: start {r.Start:yyyy-MM-dd}, end {r.End:yyyy-MM-dd} (exclusive) — {r.Label}");
+            if (scope.SourceIds.Count > 0) sb.AppendLine($"- sourceIds: {JsonSerializer.Serialize(scope.SourceIds, Json)}");
+            if (scope.Filters.Count > 0) sb.AppendLine($"- filters: {JsonSerializer.Serialize(scope.Filters, Json)}");
+        }
         return sb.ToString();
     }
 }

@@ -20,7 +20,7 @@ public sealed class OfflineChatPlanner(ChatVocabularyService vocabularies, ChatF
     public async IAsyncEnumerable<ChatEvent> AnswerAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken ct)
     {
         var vocabulary = await vocabularies.GetAsync(turn.Context, ct);
-        var outcome = OfflinePlanner.Plan(turn.Question, vocabulary, turn.PreviousPlan, turn.Context.Today);
+        var outcome = OfflinePlanner.Plan(turn.Question, vocabulary, turn.PreviousPlan, turn.Context.Today, turn.Scope);
         if (outcome.Plan is not { } plan)
         {
             yield return new ChatEvent.Delta($"Sorry, I don't understand that. {outcome.NotUnderstood} I can answer questions about metrics ({string.Join(", ", vocabulary.Metrics.Take(11).Select(m => m.Label))}) by {string.Join(", ", vocabulary.Dimensions.Select(d => d.Label.ToLowerInvariant()))} over time, for example:\n"

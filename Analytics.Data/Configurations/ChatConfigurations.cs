@@ -47,3 +47,19 @@ internal sealed class ChatAuditEntryConfiguration : IEntityTypeConfiguration<Cha
         b.HasIndex(a => new { a.UserId, a.CreatedAt });
     }
 }
+
+internal sealed class ChatBookmarkConfiguration : IEntityTypeConfiguration<ChatBookmark>
+{
+    public void Configure(EntityTypeBuilder<ChatBookmark> b)
+    {
+        b.ToTable("ChatBookmarks");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).HasMaxLength(64);
+        b.Property(x => x.UserId).HasMaxLength(64);
+        b.Property(x => x.ConversationId).HasMaxLength(64);
+        b.Property(x => x.MessageId).HasMaxLength(64);
+        b.Property(x => x.Note).HasMaxLength(200);
+        b.HasOne<ChatMessage>().WithMany().HasForeignKey(x => x.MessageId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => new { x.UserId, x.MessageId }).IsUnique();
+    }
+}

@@ -62,8 +62,20 @@ public abstract record ChatEvent
     public sealed record ToolCall(string Name, string Arguments) : ChatEvent;
     public sealed record ToolResult(string Name, int RowCount, double Ms, string Outcome) : ChatEvent;
     public sealed record Visualization(ChatVisualization Value) : ChatEvent;
-    public sealed record Done(string ConversationId) : ChatEvent;
+    /// <summary>The answer is complete and stored as message <paramref name="MessageId"/>.</summary>
+    public sealed record Done(string ConversationId, string? MessageId = null) : ChatEvent;
     public sealed record Error(string Message) : ChatEvent;
     /// <summary>The plan behind the answer, kept as the next turn's context; not sent to clients.</summary>
     public sealed record Context(ChatPlan Plan) : ChatEvent;
+}
+
+/// <summary>An answer a user keeps: listed on the chat page, opening its conversation at that message.</summary>
+public sealed class ChatBookmark
+{
+    public required string Id { get; init; }
+    public required string UserId { get; init; }
+    public required string ConversationId { get; init; }
+    public required string MessageId { get; init; }
+    public string? Note { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
 }

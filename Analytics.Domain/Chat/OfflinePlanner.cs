@@ -48,7 +48,9 @@ public static partial class OfflinePlanner
         "performance", "performed", "numbers", "number", "value", "values", "result", "results", "data", "report", "again",
     };
 
-    public static PlanOutcome Plan(string question, ChatVocabulary vocabulary, ChatPlan? previous, DateOnly today)
+    /// <param name="scope">The filters the question is asked under (the dashboard of the side panel): its range, instances and
+    /// dimension values apply unless the question names its own (or says "all campaigns", "everything").</param>
+    public static PlanOutcome Plan(string question, ChatVocabulary vocabulary, ChatPlan? previous, DateOnly today, ChatScope? scope = null)
     {
         var text = " " + Normalize(question) + " ";
         // A leading verb is not a value ("display the spend…" is not Sponsored Display).
@@ -140,11 +142,22 @@ public static partial class OfflinePlanner
             return new PlanOutcome(plan, null);
         }
 
+        // The dashboard's filters apply unless the question says otherwise.
+        if (scope is not null && !clear && !SaysEverything(question))
+        {
+            foreach (var (dimension, values) in scope.Filters)
+            {
+                var known = vocabulary.Dimensions.FirstOrDefault(d => d.Name.Equals(dimension, StringComparison.OrdinalIgnoreCase));
+                if (known is not null && !filters.ContainsKey(known.Name)) filters[known.Name] = values;
+            }
+            if (sources.Count == 0) sources = [.. scope.SourceIds];
+        }
+
         if (anomalies)
         {
             return new PlanOutcome(new ChatPlan
             {
-                Intent = ChatIntent.Anomalies, Metrics = metrics, Range = time.Range ?? ChatTime.LastDays(today, 7),
+                Intent = ChatIntent.Anomalies, Metrics = metrics, Range = time.Range ?? scope?.Range ?? ChatTime.LastDays(today, 7),
                 Filters = filters, SourceIds = sources,
             }, null);
         }
@@ -157,7 +170,7 @@ public static partial class OfflinePlanner
                 : "I did not understand the question.");
         }
 
-        var baseRange = time.Range ?? ChatTime.Default(today);
+        var baseRange = time.Range ?? scope?.Range ?? ChatTime.Default(today);
         var result = new ChatPlan
         {
             Intent = ChatIntent.Query, Metrics = metrics, GroupBy = totalOnly ? [] : groupBy, Filters = filters, SourceIds = sources, Range = baseRange,
@@ -197,6 +210,10 @@ public static partial class OfflinePlanner
     ];
 
     private static PlanOutcome NotUnderstood(string why) => new(null, why);
+
+    /// <summary>"All campaigns", "everything", "without filters": the question drops the dashboard's filters (read on the whole question, before group-by words are taken out).</summary>
+    private static bool SaysEverything(string question) =>
+        Regex.IsMatch(" " + Normalize(question) + " ", @"\b(all (campaigns|advertisers|instances|products|asins|types|accounts)|everything|remove (the )?filters?|without (the )?filters?|no filters?|across everything|ignore (the )?(dashboard|filters?))\b");
 
     private static string GranularityFor(DateRange? range) => range is null || range.Days <= 45 ? "day" : range.Days <= 200 ? "week" : "month";
 

@@ -118,6 +118,31 @@ public sealed class LlmPlannerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Asked_beside_a_dashboard_the_system_prompt_gives_its_filters_as_the_default_arguments()
+    {
+        var scope = new ChatScope
+        {
+            DashboardId = "d1", DashboardName = "Contoso review",
+            Range = ChatScope.RangeOf(new DateOnly(2026, 2, 1), new DateOnly(2026, 3, 1), "lastMonth", new DateOnly(2026, 3, 15)),
+            SourceIds = ["demo-contoso"],
+            Filters = new Dictionary<string, IReadOnlyList<string>> { ["campaign_type"] = ["Sponsored Products"] },
+        };
+        _model.Script.Enqueue(new FakeOpenAiServer.Reply("Noted."));
+        var session = await Chat.StartAsync(_admin, null, "What was ROAS by campaign?", scope, CancellationToken.None);
+        await foreach (var _ in session.RunAsync(CancellationToken.None)) { }
+
+        var system = _model.Requests.Single()["messages"]![0]!["content"]!.ToString();
+        system.Should().Contain("dashboard \"Contoso review\"").And.Contain("Unless the question says otherwise")
+            .And.Contain("start 2026-02-01, end 2026-03-01 (exclusive) — February 2026")
+            .And.Contain("sourceIds: [\"demo-contoso\"]").And.Contain("\"campaign_type\":[\"Sponsored Products\"]");
+
+        // Without a scope the prompt says nothing of a dashboard.
+        _model.Script.Enqueue(new FakeOpenAiServer.Reply("Noted."));
+        await Chat.AskAsync(_admin, "What was ROAS by campaign?");
+        _model.Requests.Last()["messages"]![0]!["content"]!.ToString().Should().NotContain("dashboard \"");
+    }
+
+    [Fact]
     public async Task The_tool_loop_stops_after_the_round_cap()
     {
         _model.Fallback = new FakeOpenAiServer.Reply(null, [("list_metrics", "{}")]);

@@ -7,7 +7,11 @@ using Analytics.Domain.Chat;
 
 namespace Analytics.Web.Api;
 
-public sealed record ChatRequest(string? ConversationId, string? Message);
+public sealed record ChatRequest(string? ConversationId, string? Message, ChatContextInput? Context = null);
+
+public sealed record ChatBookmarkRequest(string? ConversationId, string? MessageId, string? Note);
+
+public sealed record AddToDashboardRequest(string? DashboardId, int? Index, string? Title);
 
 public sealed record ChatRename(string? Title);
 
@@ -18,10 +22,11 @@ public static class ChatEndpoints
 
     public static RouteGroupBuilder MapChatEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/chat", async (HttpContext http, ChatService chat, ChatRequest? body, CancellationToken ct) =>
+        api.MapPost("/chat", async (HttpContext http, ChatService chat, ChatDashboardService chatDashboards, ChatRequest? body, CancellationToken ct) =>
         {
-            if (body is null) throw new ValidationException("message", "Send { conversationId?, message }.");
-            var session = await chat.StartAsync(http.Actor(), body.ConversationId, body.Message, ct);
+            if (body is null) throw new ValidationException("message", "Send { conversationId?, message, context? }.");
+            var scope = await chatDashboards.ScopeAsync(http.Actor(), body.Context, ct);
+            var session = await chat.StartAsync(http.Actor(), body.ConversationId, body.Message, scope, ct);
             if (http.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
             {
                 await StreamAsync(http, session, ct);
@@ -32,6 +37,7 @@ public static class ChatEndpoints
             var visualizations = new List<ChatVisualization>();
             string? pending = null;
             string? error = null;
+            string? messageId = null;
             await foreach (var e in session.RunAsync(ct))
             {
                 switch (e)
@@ -41,9 +47,10 @@ public static class ChatEndpoints
                     case ChatEvent.ToolResult r: calls.Add(new { name = r.Name, arguments = ChatService.ParseArguments(pending ?? "{}"), rowCount = r.RowCount, ms = r.Ms, outcome = r.Outcome }); break;
                     case ChatEvent.Visualization v: visualizations.Add(v.Value); break;
                     case ChatEvent.Error x: error = x.Message; break;
+                    case ChatEvent.Done d: messageId = d.MessageId; break;
                 }
             }
-            return Results.Ok(new { conversationId = session.ConversationId, answer = answer.ToString(), toolCalls = calls, visualizations, error });
+            return Results.Ok(new { conversationId = session.ConversationId, messageId, answer = answer.ToString(), toolCalls = calls, visualizations, error });
         }).WithTags("Chat");
 
         api.MapGet("/chat/quota", async (HttpContext http, ChatService chat, CancellationToken ct) => await chat.QuotaAsync(http.Actor(), ct)).WithTags("Chat");
@@ -51,7 +58,26 @@ public static class ChatEndpoints
         api.MapGet("/chat/audit", async (HttpContext http, ChatService chat, string? userId, int? limit, string? cursor, CancellationToken ct) =>
             PagedResponse<ChatAuditView>.From(await chat.AuditAsync(http.Actor(), userId, PageRequest.Parse(limit, cursor), ct))).WithTags("Chat");
 
+        api.MapGet("/chat/bookmarks", async (HttpContext http, ChatBookmarkService bookmarks, CancellationToken ct) =>
+            new { items = await bookmarks.ListAsync(http.Actor(), ct) }).WithTags("Chat");
+        api.MapPost("/chat/bookmarks", async (HttpContext http, ChatBookmarkService bookmarks, ChatBookmarkRequest? body, CancellationToken ct) =>
+        {
+            var (bookmark, created) = await bookmarks.AddAsync(http.Actor(), body?.ConversationId, body?.MessageId, body?.Note, ct);
+            return created ? Results.Created($"/api/v1/chat/bookmarks/{bookmark.Id}", bookmark) : Results.Ok(bookmark);
+        }).WithTags("Chat");
+        api.MapDelete("/chat/bookmarks/{id}", async (HttpContext http, ChatBookmarkService bookmarks, string id, CancellationToken ct) =>
+        {
+            await bookmarks.RemoveAsync(http.Actor(), id, ct);
+            return Results.NoContent();
+        }).WithTags("Chat");
+
         var conversations = api.MapGroup("/conversations").WithTags("Chat");
+        conversations.MapPost("/{id}/messages/{messageId}/add-to-dashboard", async (HttpContext http, ChatDashboardService chatDashboards, string id, string messageId,
+            AddToDashboardRequest? body, CancellationToken ct) =>
+        {
+            var added = await chatDashboards.AddToDashboardAsync(http.Actor(), id, messageId, body?.DashboardId, body?.Index, body?.Title, ct);
+            return Results.Created($"/api/v1/dashboards/{added.DashboardId}", added);
+        });
         conversations.MapGet("/", async (HttpContext http, ChatService chat, int? limit, string? cursor, CancellationToken ct) =>
             PagedResponse<ConversationSummary>.From(await chat.ListAsync(http.Actor(), PageRequest.Parse(limit, cursor), ct)));
         conversations.MapGet("/{id}", async (HttpContext http, ChatService chat, string id, CancellationToken ct) => await chat.GetAsync(http.Actor(), id, ct));
@@ -93,7 +119,7 @@ public static class ChatEndpoints
                 ChatEvent.ToolCall c => ((string?)"toolCall", new { name = c.Name, arguments = ChatService.ParseArguments(c.Arguments) }),
                 ChatEvent.ToolResult r => ("toolResult", new { name = r.Name, rowCount = r.RowCount, ms = r.Ms, outcome = r.Outcome }),
                 ChatEvent.Visualization v => ("visualization", v.Value),
-                ChatEvent.Done d => ("done", new { conversationId = d.ConversationId }),
+                ChatEvent.Done d => ("done", new { conversationId = d.ConversationId, messageId = d.MessageId }),
                 ChatEvent.Error x => ("error", new { message = x.Message }),
                 _ => ((string?)null, (object?)null),
             };

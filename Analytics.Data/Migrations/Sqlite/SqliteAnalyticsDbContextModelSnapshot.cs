@@ -479,6 +479,53 @@ namespace Analytics.Data.Migrations.Sqlite
                     b.ToTable("chat_audit", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Chat.ChatBookmark", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chat_bookmarks");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_chat_bookmarks_message_id");
+
+                    b.HasIndex("UserId", "MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_chat_bookmarks_user_id_message_id");
+
+                    b.ToTable("chat_bookmarks", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Chat.ChatConversation", b =>
                 {
                     b.Property<string>("Id")
@@ -2431,6 +2478,16 @@ namespace Analytics.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_alert_events_alert_rules_rule_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Chat.ChatBookmark", b =>
+                {
+                    b.HasOne("Analytics.Domain.Chat.ChatMessage", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_chat_bookmarks_chat_messages_message_id");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Chat.ChatMessage", b =>

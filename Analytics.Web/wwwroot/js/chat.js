@@ -51,3 +51,39 @@ export function speak(text) {
     window.speechSynthesis.cancel();
     window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
 }
+
+// "Copy" on an answer: the clipboard API where the page may use it, else a hidden textarea and the copy command.
+export async function copyText(text) {
+    try {
+        if (navigator.clipboard && window.isSecureContext) {
+            await navigator.clipboard.writeText(text);
+            return true;
+        }
+    } catch { /* fall back below */ }
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.appendChild(area);
+    area.select();
+    let ok = false;
+    try { ok = document.execCommand('copy'); } catch { ok = false; }
+    area.remove();
+    return ok;
+}
+
+// Opening a bookmark: bring its answer into view and mark it for a moment.
+export function scrollToMessage(id) {
+    const el = document.querySelector(`[data-message-id="${CSS.escape(id)}"]`);
+    if (!el) return false;
+    el.scrollIntoView({ block: 'center' });
+    el.classList.add('chat-focused');
+    setTimeout(() => el.classList.remove('chat-focused'), 2500);
+    return true;
+}
+
+export function focus(selector) {
+    const el = document.querySelector(selector);
+    if (el) el.focus();
+}

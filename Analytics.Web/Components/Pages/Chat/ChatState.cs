@@ -8,6 +8,8 @@ namespace Analytics.Web.Components.Pages.Chat;
 public sealed class ChatTurnView
 {
     public required string Role { get; init; }
+    /// <summary>The stored message's id: known for loaded turns, and for an answer once it is complete.</summary>
+    public string? MessageId { get; set; }
     public string Text { get; set; } = "";
     public List<ChatToolCallView> ToolCalls { get; } = [];
     public List<ChatVisualization> Visualizations { get; } = [];
@@ -35,7 +37,22 @@ public sealed class ChatState(
     public string? Error { get; set; }
     public string Draft { get; set; } = "";
 
+    /// <summary>
+    /// The state over <paramref name="chat"/> as <paramref name="actor"/>; questions are asked under <paramref name="scope"/>'s
+    /// filters when it gives any (the side panel passes the dashboard's, read at the moment of asking).
+    /// </summary>
+    public static ChatState For(ChatService chat, Analytics.Domain.Access.Actor actor, Func<ChatScope?>? scope = null) => new(
+        async () => (await chat.ListAsync(actor, new PageRequest(50, null), CancellationToken.None)).Items,
+        id => chat.GetAsync(actor, id, CancellationToken.None),
+        (conversation, question) => chat.StartAsync(actor, conversation, question, scope?.Invoke(), CancellationToken.None),
+        () => chat.QuotaAsync(actor, CancellationToken.None),
+        (id, title) => chat.RenameAsync(actor, id, title, CancellationToken.None),
+        id => chat.DeleteAsync(actor, id, CancellationToken.None));
+
     public IReadOnlyList<string> Suggestions => OfflinePlanner.Suggestions;
+
+    /// <summary>The message to scroll to once the opened conversation is on screen (a bookmark), then cleared by the view.</summary>
+    public string? FocusMessageId { get; set; }
 
     public string QuotaText => Quota is null ? "" : $"{Quota.Remaining} of {Quota.Limit} questions left this hour";
 
@@ -52,14 +69,15 @@ public sealed class ChatState(
         Error = null;
     }
 
-    public async Task OpenAsync(string id)
+    public async Task OpenAsync(string id, string? focusMessageId = null)
     {
         var view = await open(id);
         ConversationId = view.Id;
+        FocusMessageId = focusMessageId;
         Turns.Clear();
         foreach (var m in view.Messages)
         {
-            var turn = new ChatTurnView { Role = m.Role, Text = m.Content };
+            var turn = new ChatTurnView { Role = m.Role, Text = m.Content, MessageId = m.Id };
             turn.ToolCalls.AddRange(m.ToolCalls);
             turn.Visualizations.AddRange(m.Visualizations);
             Turns.Add(turn);
@@ -107,6 +125,7 @@ public sealed class ChatState(
                     case ChatEvent.ToolResult r: answer.ToolCalls.Add(new ChatToolCallView(r.Name, ChatService.ParseArguments(pending ?? "{}"), r.RowCount, r.Ms, r.Outcome)); break;
                     case ChatEvent.Visualization v: answer.Visualizations.Add(v.Value); break;
                     case ChatEvent.Error x: answer.Failed = true; answer.Text += (answer.Text.Length > 0 ? "\n\n" : "") + x.Message; break;
+                    case ChatEvent.Done d: answer.MessageId = d.MessageId; break;
                 }
                 await changed();
             }
@@ -134,6 +153,32 @@ public sealed class ChatState(
         await delete(id);
         if (ConversationId == id) NewConversation();
         Conversations = await list();
+    }
+
+    /// <summary>
+    /// What "Copy" puts on the clipboard: the answer's text, then each chart or table as tab-separated values (title,
+    /// header, rows) that paste into a spreadsheet as cells. Tabs and line breaks inside values become spaces.
+    /// </summary>
+    public static string CopyText(ChatTurnView turn)
+    {
+        static string Cell(object? v) => (v switch
+        {
+            null => "",
+            System.Text.Json.JsonElement e when e.ValueKind == System.Text.Json.JsonValueKind.Null => "",
+            System.Text.Json.JsonElement e when e.ValueKind == System.Text.Json.JsonValueKind.String => e.GetString() ?? "",
+            System.Text.Json.JsonElement e => e.GetRawText(),
+            IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            _ => v.ToString() ?? "",
+        }).Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' ');
+        var sb = new System.Text.StringBuilder(turn.Text.TrimEnd());
+        foreach (var viz in turn.Visualizations)
+        {
+            if (sb.Length > 0) sb.Append("\n\n");
+            sb.Append(viz.Title).Append('\n');
+            sb.AppendJoin('\t', viz.Columns.Select(c => Cell(c.Label ?? c.Name)));
+            foreach (var row in viz.Rows) sb.Append('\n').AppendJoin('\t', row.Select(Cell));
+        }
+        return sb.ToString();
     }
 
     /// <summary>A visualization's rows as CSV (for the download link).</summary>

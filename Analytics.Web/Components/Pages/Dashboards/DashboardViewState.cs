@@ -108,6 +108,13 @@ public sealed class DashboardViewState
             .Concat(Applied.Dimensions.Keys).Distinct(StringComparer.OrdinalIgnoreCase)
             .ToDictionary(d => d, d => Applied.Dimensions.TryGetValue(d, out var v) ? v : (IReadOnlyList<string?>)[], StringComparer.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// The chat side panel's scope: the filters the widgets run with (<paramref name="applied"/>, resolved in the viewer's
+    /// <paramref name="zone"/>), so a question asked beside the dashboard answers for what it shows.
+    /// </summary>
+    public Analytics.Domain.Chat.ChatScope ChatScope(ResolvedFilters applied, TimeZoneInfo zone, DateTimeOffset now) =>
+        Analytics.Domain.Chat.ChatScope.FromDashboard(Dashboard.Id, Dashboard.Name, applied, zone, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime));
+
     /// <summary>The time filter as the dashboard saves it (when an editor saves the view's current range as the default).</summary>
     public IReadOnlyList<DashboardFilter> ToSavedFilters() =>
         [new DashboardFilter(DashboardFilter.Time, null, Applied.Start is null ? Applied.Preset : null, Applied.Start, Applied.End),
