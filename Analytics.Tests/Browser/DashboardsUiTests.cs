@@ -160,6 +160,34 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
     }
 
     [ChromiumFact]
+    public async Task A_widgets_download_menu_opens_from_the_keyboard_under_its_button_and_its_csv_holds_the_widgets_rows()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await BrowserFixture.GotoInteractiveAsync(page, "/dashboards/demo-performance");
+        var tile = page.Locator("[aria-label='Spend and sales by day'][data-state=ok]");
+        await Assertions.Expect(tile.Locator("[data-testid=echart] canvas")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        var button = tile.Locator("[data-testid=widget-download]");
+        await button.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        var menu = page.Locator(".rz-context-menu");
+        await Assertions.Expect(menu).ToBeVisibleAsync();
+        (await menu.Locator(".rz-navigation-item-text").AllInnerTextsAsync()).Should().Equal("PNG image", "CSV", "Excel (.xlsx)", "PDF");
+        var at = (await button.BoundingBoxAsync())!;
+        var opened = (await menu.BoundingBoxAsync())!;
+        opened.Y.Should().BeApproximately(at.Y + at.Height, 12, "a menu opened from the keyboard sits under its button");
+        opened.X.Should().BeApproximately(at.X, 200);
+
+        var download = page.WaitForDownloadAsync();
+        await menu.Locator(".rz-navigation-item", new() { HasText = "CSV" }).ClickAsync();
+        var file = await (await download).PathAsync();
+        var lines = (await File.ReadAllLinesAsync(file)).Where(l => l.Length > 0).ToList();
+        lines[0].Should().Contain("Spend").And.Contain("Sales");
+        lines.Count.Should().BeGreaterThan(7, "one row per day of the dashboard's range, under a header");
+        await Assertions.Expect(menu).ToBeHiddenAsync();
+    }
+
+    [ChromiumFact]
     public async Task Ingested_points_refresh_the_widget_that_reads_them_without_a_reload()
     {
         var dashboards = fixture.App.Services.GetRequiredService<DashboardService>();

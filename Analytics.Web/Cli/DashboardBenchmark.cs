@@ -259,8 +259,12 @@ internal sealed class DashboardBenchmark : IBenchmark
               let last = performance.now(), gap = 0, frames = true;
               const frame = now => { gap = Math.max(gap, now - last); last = now; if (frames) requestAnimationFrame(frame); };
               requestAnimationFrame(frame);
-              while (scrollY + innerHeight < document.documentElement.scrollHeight - 2) {
-                scrollBy(0, innerHeight * 0.9);
+              // The layout scrolls its body, not the window: find the tiles' scrolling ancestor.
+              let box = tiles()[0].parentElement;
+              while (box && !(box.scrollHeight > box.clientHeight + 2 && /auto|scroll/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
+              box = box || document.scrollingElement;
+              while (box.scrollTop + box.clientHeight < box.scrollHeight - 2) {
+                box.scrollTop += box.clientHeight * 0.9;
                 await until(() => tiles().filter(inView).every(drawn), 30000);
               }
               if (!await until(() => tiles().every(drawn), 30000)) return { error: 'after scrolling: ' + tiles().map(t => t.dataset.state).join(',') };
