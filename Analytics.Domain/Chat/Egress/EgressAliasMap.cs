@@ -172,19 +172,20 @@ public sealed class EgressAliasMap
                         {
                             for (var i = 0; i < row.Count && i < columns.Count; i++)
                             {
-                                if (row[i] is { } cell) row[i] = Walk(cell, ColumnDimension(columns[i]));
+                                if (row[i] is { } cell && Walk(cell, ColumnDimension(columns[i])) is var mapped && !ReferenceEquals(mapped, cell)) row[i] = mapped;
                             }
                         }
                         continue;
                     }
-                    o[key] = Walk(child, key == "values" && listed is not null ? listed : ColumnDimension(key));
+                    var walked = Walk(child, key == "values" && listed is not null ? listed : ColumnDimension(key));
+                    if (!ReferenceEquals(walked, child)) o[key] = walked;
                 }
                 return o;
             }
             case JsonArray a:
                 for (var i = 0; i < a.Count; i++)
                 {
-                    if (a[i] is { } item) a[i] = Walk(item, dimension);
+                    if (a[i] is { } item && Walk(item, dimension) is var mapped && !ReferenceEquals(mapped, item)) a[i] = mapped;
                 }
                 return a;
             case JsonValue v when v.TryGetValue<string>(out var text):
@@ -224,13 +225,13 @@ public sealed class EgressAliasMap
             case JsonObject o:
                 foreach (var key in o.Select(p => p.Key).ToList())
                 {
-                    if (o[key] is { } child) o[key] = RestoreNode(child);
+                    if (o[key] is { } child && RestoreNode(child) is var mapped && !ReferenceEquals(mapped, child)) o[key] = mapped;
                 }
                 return o;
             case JsonArray a:
                 for (var i = 0; i < a.Count; i++)
                 {
-                    if (a[i] is { } item) a[i] = RestoreNode(item);
+                    if (a[i] is { } item && RestoreNode(item) is var mapped && !ReferenceEquals(mapped, item)) a[i] = mapped;
                 }
                 return a;
             case JsonValue v when v.TryGetValue<string>(out var text):

@@ -25,13 +25,13 @@ public static class EgressJson
             case JsonObject o:
                 foreach (var key in o.Select(p => p.Key).ToList())
                 {
-                    if (o[key] is { } child) o[key] = Map(child, map);
+                    if (o[key] is { } child && Map(child, map) is var mapped && !ReferenceEquals(mapped, child)) o[key] = mapped;
                 }
                 return o;
             case JsonArray a:
                 for (var i = 0; i < a.Count; i++)
                 {
-                    if (a[i] is { } item) a[i] = Map(item, map);
+                    if (a[i] is { } item && Map(item, map) is var mapped && !ReferenceEquals(mapped, item)) a[i] = mapped;
                 }
                 return a;
             case JsonValue v when v.TryGetValue<string>(out var text):
