@@ -281,4 +281,25 @@ public sealed class ChatEgressTests : IAsyncLifetime
         var set = () => Egress.SetAsync(viewer, "demo-contoso", "full", CancellationToken.None);
         await set.Should().ThrowAsync<Analytics.Domain.ForbiddenException>();
     }
+
+    [PostgresFact]
+    public async Task Modes_and_the_audit_work_on_postgres()
+    {
+        await using var host = await AnalyticsTestHost.CreateAsync(DatabaseProvider.Postgres);
+        await host.InitializeAsync();
+        var admin = await host.AdminAsync();
+        await using (var db = await host.DbAsync())
+        {
+            db.Sources.Add(new Analytics.Domain.Sources.DataSource { Id = "pg-egress", Name = "PG instance", Kind = Analytics.Domain.Sources.SourceKind.Demo, OwnerId = admin.UserId });
+            db.Add(new ChatEgressAuditEntry { Id = Analytics.Domain.Ids.New(), UserId = admin.UserId, Mode = "full", Model = "m", Endpoint = "http://x", RequestSha256 = "0", ResponseSha256 = "0", Outcome = "ok", CreatedAt = host.Clock.GetUtcNow().AddDays(-200) });
+            db.Add(new ChatEgressAuditEntry { Id = Analytics.Domain.Ids.New(), UserId = admin.UserId, Mode = "anonymized", Model = "m", Endpoint = "http://x", RequestSha256 = "1", ResponseSha256 = "1", Outcome = "ok", CreatedAt = host.Clock.GetUtcNow(), PromptTokens = 12 });
+            await db.SaveChangesAsync();
+        }
+        var egress = host.Services.GetRequiredService<ChatEgressService>();
+        (await egress.SetAsync(admin, "pg-egress", "none", CancellationToken.None)).Mode.Should().Be("none");
+        (await egress.ListAsync(admin, CancellationToken.None)).Single(i => i.SourceId == "pg-egress").Mode.Should().Be("none");
+        (await egress.PurgeExpiredAsync(CancellationToken.None)).Should().Be(1);
+        var page = await egress.AuditAsync(admin, admin.UserId, new Analytics.Domain.PageRequest(10, null), CancellationToken.None);
+        page.Items.Should().ContainSingle().Which.PromptTokens.Should().Be(12);
+    }
 }
