@@ -139,4 +139,25 @@ public sealed class ChatEgressRulesTests
         SchemaOnlyAnswer.MaySend("list_dimensions", """{"dimension":"campaign","values":["X"]}""").Should().BeFalse("values are data");
         SchemaOnlyAnswer.MaySend("query", """{"rows":[]}""").Should().BeFalse();
     }
+
+    [Fact]
+    public void A_large_vocabulary_is_aliased_and_restored_quickly()
+    {
+        var names = Enumerable.Range(0, 5_000).Select(i => $"Brand {i % 97} - Product line {i} - Exact").ToList();
+        var map = EgressAliasMap.Build(null, [("campaign", names)], [("src", "Source")]);
+        var rows = string.Join(",", names.Take(400).Select((n, i) => $"[\"{n}\",{i}.5]"));
+        var payload = $$"""{"columns":["campaign","roas"],"rows":[{{rows}}]}""";
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var sent = map.AnonymizeJson(payload);
+        var text = map.Anonymize(string.Join(" and ", names.Take(400)));
+        var restored = map.Restore(text);
+        var stream = map.Stream();
+        var streamed = string.Concat(text.Chunk(12).Select(c => stream.Push(new string(c)))) + stream.Flush();
+        watch.Stop();
+        sent.Should().NotContain("Product line");
+        restored.Should().Be(string.Join(" and ", names.Take(400)));
+        streamed.Should().Be(restored);
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), $"took {watch.ElapsedMilliseconds} ms");
+        Console.WriteLine($"5,000 names, 400-row payload: {watch.ElapsedMilliseconds} ms");
+    }
 }
