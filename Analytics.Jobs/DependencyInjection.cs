@@ -87,7 +87,7 @@ public static class DependencyInjection
                 .WithIdentity("metrics-retention-hourly", "system")
                 .WithCronSchedule("0 17 * * * ?", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
 
-            q.AddJob<ChatRetentionJob>(j => j.WithIdentity(ChatRetentionJob.Key).WithDescription("Archives chat conversations idle longer than Analytics:Chat:RetentionDays (default 30)."));
+            q.AddJob<ChatRetentionJob>(j => j.WithIdentity(ChatRetentionJob.Key).WithDescription("Archives chat conversations idle longer than Analytics:Chat:RetentionDays (default 30); deletes external-model audit past Analytics:Chat:Egress:AuditRetentionDays (default 90)."));
             q.AddTrigger(t => t
                 .WithIdentity("chat-retention-trigger", "system")
                 .ForJob(ChatRetentionJob.Key)

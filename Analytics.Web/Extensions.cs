@@ -111,6 +111,7 @@ public static class Extensions
         api.MapMetricsEndpoints();
         api.MapDashboardsEndpoints();
         api.MapChatEndpoints();
+        api.MapChatEgressEndpoints();
         api.MapSubscriptionsEndpoints();
         api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint. See CONTRACT.md for the /api/v1 routes."));
 

@@ -27,6 +27,14 @@ internal static class ChatRegistration
         services.AddSingleton<ChatVocabularyService>();
         services.AddSingleton<OfflineChatPlanner>();
         services.AddSingleton<Microsoft.Extensions.AI.IChatClient>(sp => OpenAIChatClientAdapter.Create(sp.GetRequiredService<IOptions<ChatOptions>>().Value));
+        services.AddOptions<ChatEgressOptions>().BindConfiguration(ChatEgressOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => Analytics.Domain.Chat.Egress.ChatEgressModes.TryParse(o.DefaultMode, out _),
+                "Analytics:Chat:Egress:DefaultMode must be one of none, schema-only, anonymized, full.")
+            .Validate(o => o.AuditContent is "full" or "hash", "Analytics:Chat:Egress:AuditContent must be full (keep what was sent and received) or hash (only SHA-256 and size).")
+            .ValidateOnStart();
+        services.AddSingleton<ChatEgressService>();
+        services.AddSingleton<ChatEgressGate>();
         services.AddSingleton<LlmChatPlanner>();
         services.AddSingleton<IChatPlanner>(sp => sp.GetRequiredService<IOptions<ChatOptions>>().Value.UsesModel
             ? sp.GetRequiredService<LlmChatPlanner>()

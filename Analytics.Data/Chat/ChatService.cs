@@ -148,6 +148,8 @@ public sealed class ChatService(
         ChatPlan? plan = null;
         string? pendingArguments = null;
 
+        // Without an external model nothing leaves: say so (the LLM planner reports the mode in force itself).
+        if (!options.Value.UsesModel) yield return new ChatEvent.Egress(Analytics.Domain.Chat.Egress.ChatEgressModes.Notice(Analytics.Domain.Chat.Egress.ChatEgressMode.None, external: false));
         var events = planner.AnswerAsync(turn, linked.Token).GetAsyncEnumerator(linked.Token);
         try
         {

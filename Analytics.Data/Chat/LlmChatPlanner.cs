@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Analytics.Data.Query;
 using Analytics.Domain.Chat;
+using Analytics.Domain.Chat.Egress;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using OpenAI;
@@ -19,8 +20,11 @@ namespace Analytics.Data.Chat;
 /// streamed, with the query functions as tools. The function-invoking loop is ours and small: stream a response, run
 /// the tool calls it asked for (through the audited registry, as the asking user), append the results, and go again,
 /// at most <see cref="ChatOptions.MaxToolRounds"/> times. The system prompt is built from the user's catalog.
+/// What leaves is decided per question by the data-sharing mode (<see cref="ChatEgressService"/>): <c>none</c> hands
+/// the question to the offline planner; every request goes through <see cref="ChatEgressGate"/> (aliases, redaction,
+/// audit); in <c>schema-only</c> the model reads each result's shape only and the figures are written here from the rows.
 /// </summary>
-public sealed class LlmChatPlanner(IChatClient client, ChatFunctionRegistry functions, CatalogService catalog, IOptions<ChatOptions> options) : IChatPlanner
+public sealed class LlmChatPlanner(ChatEgressGate gate, ChatEgressService egress, OfflineChatPlanner offline, ChatFunctionRegistry functions, CatalogService catalog, IOptions<ChatOptions> options) : IChatPlanner
 {
     private const int MaxResultChars = 24_000;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -29,23 +33,28 @@ public sealed class LlmChatPlanner(IChatClient client, ChatFunctionRegistry func
 
     public async IAsyncEnumerable<ChatEvent> AnswerAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken ct)
     {
-        var messages = new List<AiChatMessage> { new(AiChatRole.System, await SystemPromptAsync(turn.Context, turn.Scope, ct)) };
-        foreach (var m in turn.History.TakeLast(20))
+        var policy = await egress.PolicyAsync(turn.Context, ct);
+        yield return new ChatEvent.Egress(policy.Notice);
+        if (policy.Mode == ChatEgressMode.None)
         {
-            if (m.Content.Length > 0) messages.Add(new AiChatMessage(m.Role == "user" ? AiChatRole.User : AiChatRole.Assistant, m.Content));
+            await foreach (var e in offline.AnswerAsync(turn, ct)) yield return e;
+            yield break;
         }
-        messages.Add(new AiChatMessage(AiChatRole.User, turn.Question));
+        var schemaOnly = policy.Mode == ChatEgressMode.SchemaOnly;
+        var messages = await MessagesAsync(turn, policy, ct);
         var chatOptions = new Microsoft.Extensions.AI.ChatOptions
         {
             ModelId = options.Value.Model,
             Tools = functions.All.Select(f => (AITool)AIFunctionFactory.CreateDeclaration(f.Name, f.Description, JsonDocument.Parse(f.ParametersSchema).RootElement)).ToList(),
         };
+        // schema-only: the results the model did not see, whose figures are written into the answer here.
+        var withheld = new List<ChatVisualization>();
 
         for (var round = 1; round <= options.Value.MaxToolRounds; round++)
         {
             var text = new StringBuilder();
             var calls = new List<FunctionCallContent>();
-            await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, ct))
+            await foreach (var update in gate.StreamAsync(messages, chatOptions, policy, turn.Context, ct))
             {
                 foreach (var content in update.Contents)
                 {
@@ -57,7 +66,11 @@ public sealed class LlmChatPlanner(IChatClient client, ChatFunctionRegistry func
                     else if (content is FunctionCallContent call) calls.Add(call);
                 }
             }
-            if (calls.Count == 0) yield break;
+            if (calls.Count == 0)
+            {
+                if (schemaOnly && withheld.Count > 0) yield return new ChatEvent.Delta((text.Length > 0 ? "\n\n" : "") + SchemaOnlyAnswer.Write(withheld));
+                yield break;
+            }
 
             var assistant = new List<AIContent>();
             if (text.Length > 0) assistant.Add(new TextContent(text.ToString()));
@@ -73,11 +86,40 @@ public sealed class LlmChatPlanner(IChatClient client, ChatFunctionRegistry func
                 var payload = result.Result is { } ok
                     ? JsonSerializer.Serialize(ok.Payload, Json)
                     : JsonSerializer.Serialize(new { error = result.Error, outcome = result.Outcome }, Json);
+                if (schemaOnly && result.Result is { } data && !SchemaOnlyAnswer.MaySend(call.Name, payload))
+                {
+                    var columns = data.Visualization?.Columns.Select(c => c.Name).ToList() ?? [];
+                    payload = SchemaOnlyAnswer.Withheld(columns, data.RowCount);
+                    if (data.Visualization is { } shown) withheld.Add(shown);
+                }
                 if (payload.Length > MaxResultChars) payload = payload[..MaxResultChars] + "… (truncated; narrow the query)";
                 messages.Add(new AiChatMessage(AiChatRole.Tool, [new FunctionResultContent(call.CallId, payload)]));
             }
         }
+        if (schemaOnly && withheld.Count > 0) yield return new ChatEvent.Delta("\n\n" + SchemaOnlyAnswer.Write(withheld));
         yield return new ChatEvent.Delta($"\n\n(I stopped after {options.Value.MaxToolRounds} rounds of queries without a final answer; try a narrower question.)");
+    }
+
+    /// <summary>
+    /// The conversation as kept here (real names; the gate rewrites it for each request): the system prompt, the last
+    /// turns and the question. In schema-only mode earlier answers are left out: they carry figures from the data.
+    /// </summary>
+    public async Task<List<AiChatMessage>> MessagesAsync(ChatTurn turn, ChatEgressPolicy policy, CancellationToken ct)
+    {
+        var system = await SystemPromptAsync(turn.Context, turn.Scope, ct);
+        if (policy.Mode == ChatEgressMode.SchemaOnly)
+            system += "Data-sharing mode schema-only: you never see result rows. Plan the function calls; then write one or two sentences that introduce the result without any figures or names from the data. The server appends the figures from the real rows.\n";
+        else if (policy.Mode == ChatEgressMode.Anonymized)
+            system += "Names of campaigns, ASINs, advertisers and instances are replaced by aliases such as \"Campaign A\" or \"ASIN 7\" (and instance ids such as instance-a); use the aliases exactly as given, in function arguments too. The user sees the real names.\n";
+        var messages = new List<AiChatMessage> { new(AiChatRole.System, system) };
+        foreach (var m in turn.History.TakeLast(20))
+        {
+            if (m.Content.Length == 0) continue;
+            if (m.Role == "user") messages.Add(new AiChatMessage(AiChatRole.User, m.Content));
+            else if (policy.Mode != ChatEgressMode.SchemaOnly) messages.Add(new AiChatMessage(AiChatRole.Assistant, m.Content));
+        }
+        messages.Add(new AiChatMessage(AiChatRole.User, turn.Question));
+        return messages;
     }
 
     /// <summary>What the model must know: the rules, today and the time zone, the metrics with their formulas, dimensions and instances.</summary>
@@ -147,6 +189,11 @@ public sealed class OpenAIChatClientAdapter(ChatClient client) : IChatClient
             foreach (var part in update.ContentUpdate)
             {
                 if (!string.IsNullOrEmpty(part.Text)) yield return new ChatResponseUpdate(AiChatRole.Assistant, part.Text);
+            }
+            if (update.Usage is { } usage)
+            {
+                yield return new ChatResponseUpdate(AiChatRole.Assistant,
+                    [new UsageContent(new UsageDetails { InputTokenCount = usage.InputTokenCount, OutputTokenCount = usage.OutputTokenCount, TotalTokenCount = usage.TotalTokenCount })]);
             }
             foreach (var t in update.ToolCallUpdates)
             {

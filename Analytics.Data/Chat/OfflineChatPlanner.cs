@@ -227,15 +227,5 @@ public static class ChatAnswerWriter
         ? (d >= 0 ? "+" : "−") + Math.Abs(d * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%"
         : "no earlier value";
 
-    public static string Format(string? format, object? value)
-    {
-        if (value is not double d) return value is null ? "n/a" : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
-        return format switch
-        {
-            "integer" => d.ToString("N0", CultureInfo.InvariantCulture),
-            "percent" => (d * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%",
-            "ratio" => d.ToString("0.00", CultureInfo.InvariantCulture),
-            _ => d.ToString("N2", CultureInfo.InvariantCulture),
-        };
-    }
+    public static string Format(string? format, object? value) => ChatValueFormat.Format(format, value);
 }

@@ -63,3 +63,35 @@ internal sealed class ChatBookmarkConfiguration : IEntityTypeConfiguration<ChatB
         b.HasIndex(x => new { x.UserId, x.MessageId }).IsUnique();
     }
 }
+
+internal sealed class ChatEgressSettingConfiguration : IEntityTypeConfiguration<Analytics.Domain.Chat.Egress.ChatEgressSetting>
+{
+    public void Configure(EntityTypeBuilder<Analytics.Domain.Chat.Egress.ChatEgressSetting> b)
+    {
+        b.ToTable("ChatEgressSettings");
+        b.HasKey(s => s.SourceId);
+        b.Property(s => s.SourceId).HasMaxLength(64);
+        b.Property(s => s.Mode).HasConversion<string>().HasMaxLength(20);
+        b.Property(s => s.UpdatedBy).HasMaxLength(64);
+    }
+}
+
+internal sealed class ChatEgressAuditEntryConfiguration : IEntityTypeConfiguration<Analytics.Domain.Chat.Egress.ChatEgressAuditEntry>
+{
+    public void Configure(EntityTypeBuilder<Analytics.Domain.Chat.Egress.ChatEgressAuditEntry> b)
+    {
+        b.ToTable("ChatEgressAudit");
+        b.HasKey(a => a.Id);
+        b.Property(a => a.Id).HasMaxLength(64);
+        b.Property(a => a.UserId).HasMaxLength(64);
+        b.Property(a => a.ConversationId).HasMaxLength(64);
+        b.Property(a => a.Mode).HasMaxLength(20);
+        b.Property(a => a.Model).HasMaxLength(200);
+        b.Property(a => a.Endpoint).HasMaxLength(300);
+        b.Property(a => a.RequestSha256).HasMaxLength(64);
+        b.Property(a => a.ResponseSha256).HasMaxLength(64);
+        b.Property(a => a.Outcome).HasMaxLength(20);
+        b.HasIndex(a => a.CreatedAt);
+        b.HasIndex(a => new { a.UserId, a.CreatedAt });
+    }
+}

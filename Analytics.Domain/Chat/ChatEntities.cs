@@ -65,6 +65,8 @@ public abstract record ChatEvent
     /// <summary>The answer is complete and stored as message <paramref name="MessageId"/>.</summary>
     public sealed record Done(string ConversationId, string? MessageId = null) : ChatEvent;
     public sealed record Error(string Message) : ChatEvent;
+    /// <summary>Which data-sharing mode applies to this question (sent first): the chat panel shows it.</summary>
+    public sealed record Egress(Analytics.Domain.Chat.Egress.ChatEgressNotice Notice) : ChatEvent;
     /// <summary>The plan behind the answer, kept as the next turn's context; not sent to clients.</summary>
     public sealed record Context(ChatPlan Plan) : ChatEvent;
 }

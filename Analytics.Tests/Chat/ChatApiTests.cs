@@ -84,15 +84,17 @@ public sealed class ChatApiTests(ChatWebFactory factory) : IClassFixture<ChatWeb
             var lines = block.Split('\n');
             return (Name: lines[0]["event: ".Length..], Data: JsonNode.Parse(lines[1]["data: ".Length..])!);
         }).ToList();
-        events.Select(e => e.Name).Should().Equal("toolCall", "toolResult", "visualization", "delta", "done");
-        events[0].Data["name"]!.GetValue<string>().Should().Be("top_n");
-        events[0].Data["arguments"]!["n"]!.GetValue<int>().Should().Be(3);
-        events[1].Data["rowCount"]!.GetValue<int>().Should().Be(3);
+        events.Select(e => e.Name).Should().Equal("egress", "toolCall", "toolResult", "visualization", "delta", "done");
+        events[0].Data["mode"]!.GetValue<string>().Should().Be("local");
+        events[0].Data["external"]!.GetValue<bool>().Should().BeFalse();
+        events[1].Data["name"]!.GetValue<string>().Should().Be("top_n");
+        events[1].Data["arguments"]!["n"]!.GetValue<int>().Should().Be(3);
+        events[2].Data["rowCount"]!.GetValue<int>().Should().Be(3);
         var expected = ChatEvaluation.Facts.Where(f => f.Source == "demo-contoso" && f.Day >= new DateOnly(2026, 2, 1) && f.Day < new DateOnly(2026, 3, 1))
             .GroupBy(f => f.Campaign).OrderByDescending(g => g.Sum(f => f.Sales)).Take(3).Select(g => g.Key).ToList();
-        events[2].Data["rows"]!.AsArray().Select(r => r![0]!.GetValue<string>()).Should().Equal(expected, "the viewer sees Contoso only");
-        events[3].Data["text"]!.GetValue<string>().Should().Contain(expected[0]);
-        var id = events[4].Data["conversationId"]!.GetValue<string>();
+        events[3].Data["rows"]!.AsArray().Select(r => r![0]!.GetValue<string>()).Should().Equal(expected, "the viewer sees Contoso only");
+        events[4].Data["text"]!.GetValue<string>().Should().Contain(expected[0]);
+        var id = events[5].Data["conversationId"]!.GetValue<string>();
         (await client.GetFromJsonAsync<JsonObject>($"/api/v1/conversations/{id}"))!["messages"]!.AsArray().Should().HaveCount(2);
     }
 

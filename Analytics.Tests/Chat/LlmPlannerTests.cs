@@ -29,6 +29,8 @@ public sealed class LlmPlannerTests : IAsyncLifetime
             ["Analytics:Chat:Model"] = "fake-model",
             ["Analytics:Chat:MaxToolRounds"] = "3",
             ["Analytics:Chat:AnswerTimeoutSeconds"] = "5",
+            // These tests are about the tool loop with rows as they are; ChatEgressTests covers the other modes.
+            ["Analytics:Chat:Egress:DefaultMode"] = "full",
         });
         await _host.InitializeAsync();
         _admin = await _host.AdminAsync();

@@ -27,6 +27,10 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public Reply? Fallback { get; set; }
     public ConcurrentQueue<JsonObject> Requests { get; } = new();
     public string? LastAuthorization { get; private set; }
+    /// <summary>The raw request bodies, as received (for assertions that nothing in them names the data).</summary>
+    public ConcurrentQueue<string> RawRequests { get; } = new();
+    /// <summary>Token usage reported per request (when the client asked for it with <c>stream_options.include_usage</c>): prompt tokens = body length / 4.</summary>
+    public ConcurrentQueue<(int Prompt, int Completion)> ReportedUsage { get; } = new();
     public Uri BaseUrl { get; }
 
     private FakeOpenAiServer(WebApplication app, Uri baseUrl)
@@ -44,8 +48,10 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         app.MapPost("/v1/chat/completions", async (HttpContext context) =>
         {
             using var reader = new StreamReader(context.Request.Body);
-            var body = JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject();
-            server!.Requests.Enqueue(body);
+            var raw = await reader.ReadToEndAsync();
+            var body = JsonNode.Parse(raw)!.AsObject();
+            server!.RawRequests.Enqueue(raw);
+            server.Requests.Enqueue(body);
             server.LastAuthorization = context.Request.Headers.Authorization.ToString();
             var reply = server.Script.TryDequeue(out var next) ? next : server.Fallback ?? new Reply("(script exhausted)");
             if (reply.Delay > TimeSpan.Zero) await Task.Delay(reply.Delay, context.RequestAborted);
@@ -76,6 +82,13 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
                 await Send(Chunk(new { tool_calls = new[] { new { index = k, function = new { arguments = args[half..] } } } }));
             }
             await Send(Chunk(new { }, calls.Count > 0 ? "tool_calls" : "stop"));
+            if (body["stream_options"]?["include_usage"]?.GetValue<bool>() == true)
+            {
+                var usage = (Prompt: raw.Length / 4, Completion: (reply.Text?.Length ?? 0) / 4 + calls.Count * 10 + 1);
+                server.ReportedUsage.Enqueue(usage);
+                await Send(new { id, @object = "chat.completion.chunk", created = 1_700_000_000, model = "fake", choices = Array.Empty<object>(),
+                    usage = new { prompt_tokens = usage.Prompt, completion_tokens = usage.Completion, total_tokens = usage.Prompt + usage.Completion } });
+            }
             await context.Response.WriteAsync("data: [DONE]\n\n");
         });
         await app.StartAsync();

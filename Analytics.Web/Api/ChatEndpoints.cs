@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Analytics.Data.Chat;
 using Analytics.Domain;
 using Analytics.Domain.Chat;
+using Analytics.Domain.Chat.Egress;
 
 namespace Analytics.Web.Api;
 
@@ -38,6 +39,7 @@ public static class ChatEndpoints
             string? pending = null;
             string? error = null;
             string? messageId = null;
+            ChatEgressNotice? egress = null;
             await foreach (var e in session.RunAsync(ct))
             {
                 switch (e)
@@ -48,9 +50,10 @@ public static class ChatEndpoints
                     case ChatEvent.Visualization v: visualizations.Add(v.Value); break;
                     case ChatEvent.Error x: error = x.Message; break;
                     case ChatEvent.Done d: messageId = d.MessageId; break;
+                    case ChatEvent.Egress g: egress = g.Notice; break;
                 }
             }
-            return Results.Ok(new { conversationId = session.ConversationId, messageId, answer = answer.ToString(), toolCalls = calls, visualizations, error });
+            return Results.Ok(new { conversationId = session.ConversationId, messageId, answer = answer.ToString(), toolCalls = calls, visualizations, error, egress });
         }).WithTags("Chat");
 
         api.MapGet("/chat/quota", async (HttpContext http, ChatService chat, CancellationToken ct) => await chat.QuotaAsync(http.Actor(), ct)).WithTags("Chat");
@@ -103,7 +106,7 @@ public static class ChatEndpoints
         return api;
     }
 
-    /// <summary>Server-sent events: <c>delta</c>, <c>toolCall</c>, <c>toolResult</c>, <c>visualization</c>, <c>done</c>, <c>error</c>.</summary>
+    /// <summary>Server-sent events: <c>egress</c> (first: the data-sharing mode in force), <c>delta</c>, <c>toolCall</c>, <c>toolResult</c>, <c>visualization</c>, <c>done</c>, <c>error</c>.</summary>
     private static async Task StreamAsync(HttpContext http, ChatSession session, CancellationToken ct)
     {
         http.Response.StatusCode = 200;
@@ -121,6 +124,7 @@ public static class ChatEndpoints
                 ChatEvent.Visualization v => ("visualization", v.Value),
                 ChatEvent.Done d => ("done", new { conversationId = d.ConversationId, messageId = d.MessageId }),
                 ChatEvent.Error x => ("error", new { message = x.Message }),
+                ChatEvent.Egress g => ("egress", g.Notice),
                 _ => ((string?)null, (object?)null),
             };
             if (name is null) continue;

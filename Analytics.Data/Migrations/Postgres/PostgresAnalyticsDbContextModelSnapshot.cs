@@ -634,6 +634,145 @@ namespace Analytics.Data.Migrations.Postgres
                     b.ToTable("chat_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Chat.Egress.ChatEgressAuditEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Aliases")
+                        .HasColumnType("integer")
+                        .HasColumnName("aliases");
+
+                    b.Property<int?>("CompletionTokens")
+                        .HasColumnType("integer")
+                        .HasColumnName("completion_tokens");
+
+                    b.Property<string>("ConversationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<double>("DurationMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Endpoint")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("endpoint");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("model");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<int?>("PromptTokens")
+                        .HasColumnType("integer")
+                        .HasColumnName("prompt_tokens");
+
+                    b.Property<int>("Redactions")
+                        .HasColumnType("integer")
+                        .HasColumnName("redactions");
+
+                    b.Property<int>("RequestBytes")
+                        .HasColumnType("integer")
+                        .HasColumnName("request_bytes");
+
+                    b.Property<string>("RequestContent")
+                        .HasColumnType("text")
+                        .HasColumnName("request_content");
+
+                    b.Property<string>("RequestSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_sha256");
+
+                    b.Property<int>("ResponseBytes")
+                        .HasColumnType("integer")
+                        .HasColumnName("response_bytes");
+
+                    b.Property<string>("ResponseContent")
+                        .HasColumnType("text")
+                        .HasColumnName("response_content");
+
+                    b.Property<string>("ResponseSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("response_sha256");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chat_egress_audit");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_chat_egress_audit_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_chat_egress_audit_user_id_created_at");
+
+                    b.ToTable("chat_egress_audit", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Chat.Egress.ChatEgressSetting", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("mode");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("SourceId")
+                        .HasName("pk_chat_egress_settings");
+
+                    b.ToTable("chat_egress_settings", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Collections.CollectionSegment", b =>
                 {
                     b.Property<long>("Id")

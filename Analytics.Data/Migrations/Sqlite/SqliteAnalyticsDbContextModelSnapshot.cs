@@ -629,6 +629,145 @@ namespace Analytics.Data.Migrations.Sqlite
                     b.ToTable("chat_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Chat.Egress.ChatEgressAuditEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Aliases")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("aliases");
+
+                    b.Property<int?>("CompletionTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completion_tokens");
+
+                    b.Property<string>("ConversationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<double>("DurationMs")
+                        .HasColumnType("REAL")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Endpoint")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("endpoint");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<int?>("PromptTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("prompt_tokens");
+
+                    b.Property<int>("Redactions")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("redactions");
+
+                    b.Property<int>("RequestBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("request_bytes");
+
+                    b.Property<string>("RequestContent")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_content");
+
+                    b.Property<string>("RequestSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_sha256");
+
+                    b.Property<int>("ResponseBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("response_bytes");
+
+                    b.Property<string>("ResponseContent")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("response_content");
+
+                    b.Property<string>("ResponseSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("response_sha256");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chat_egress_audit");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_chat_egress_audit_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_chat_egress_audit_user_id_created_at");
+
+                    b.ToTable("chat_egress_audit", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Chat.Egress.ChatEgressSetting", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mode");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("SourceId")
+                        .HasName("pk_chat_egress_settings");
+
+                    b.ToTable("chat_egress_settings", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Collections.CollectionSegment", b =>
                 {
                     b.Property<long>("Id")

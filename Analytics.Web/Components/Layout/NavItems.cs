@@ -20,6 +20,7 @@ public static class NavItems
         new("Jobs", "/admin/jobs", "schedule", AdminOnly: true),
         new("Users", "/admin/users", "group", AdminOnly: true),
         new("Chat audit", "/admin/chat-audit", "manage_search", AdminOnly: true),
+        new("Chat data sharing", "/admin/chat-egress", "shield", AdminOnly: true),
     ];
 
     public static IEnumerable<NavItem> For(bool isAdmin) => All.Where(i => isAdmin || !i.AdminOnly);
