@@ -37,6 +37,8 @@ public sealed class PromptInjectionTests : IAsyncLifetime
             ["Analytics:Chat:Model"] = "fake-model",
             ["Analytics:Chat:MaxToolRounds"] = "4",
             ["Analytics:Chat:AnswerTimeoutSeconds"] = "20",
+            // The worst case: rows reach the model as they are (anonymized mode would already hide the planted name behind an alias).
+            ["Analytics:Chat:Egress:DefaultMode"] = "full",
         });
         await _host.InitializeAsync();
         var admin = await _host.AdminAsync();
