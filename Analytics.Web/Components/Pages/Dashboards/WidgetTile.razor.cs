@@ -164,7 +164,7 @@ public sealed partial class WidgetTile
             ? s.Rows.Select(r => ChartData.Number(r[i])).ToList()
             : (IReadOnlyList<double?>)[];
         // The tile shows the title; the card shows the number.
-        return new KpiCardModel("", kpi.Value, kpi.Previous, kpi.Format, kpi.HigherIsBetter, spark);
+        return new KpiCardModel("", kpi.Value, kpi.Previous, kpi.Format, kpi.HigherIsBetter, spark, Anomaly: kpi.Anomaly);
     }
 
     private async Task OnDownloadChoiceAsync(string? format)
