@@ -212,7 +212,8 @@ public sealed class InsightDeliveryService(
         d.Attempts++;
         d.MessageId = message;
         d.Status = sent ? InsightDeliveryStatus.Sent : InsightDeliveryStatus.Failed;
-        d.Error = sent ? null : (error ?? "Not sent.") is var e && e.Length > 2000 ? e[..2000] : error ?? "Not sent.";
+        var reason = error ?? "Not sent.";
+        d.Error = sent ? null : reason.Length > 2000 ? reason[..2000] : reason;
         if (sent) d.SentAt = clock.GetUtcNow();
     }
 
