@@ -102,5 +102,7 @@ public sealed class InsightsApiTests(AnalyticsWebFactory factory) : IClassFixtur
         (await user.GetFromJsonAsync<JsonObject>("/api/v1/me/preferences"))!["insights"]!["email"]!["frequency"]!.GetValue<string>().Should().Be("weekly", "a refused update changes nothing");
 
         (await user.GetFromJsonAsync<JsonArray>("/api/v1/insights/deliveries")).Should().NotBeNull();
+        (await user.GetAsync("/api/v1/insights/deliveries?limit=0")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        await RunJobAsync("insights.insights-digest");
     }
 }
