@@ -163,20 +163,16 @@ public sealed class InsightService(
         var week = DashboardFilters.Resolve(view.Filters, clock.GetUtcNow(), TimeZoneInfo.Utc, Midnight(weekEnd.AddDays(-6)), Midnight(weekEnd.AddDays(1)));
         var kpis = new List<KpiChange>();
         var instances = new SortedSet<string>(StringComparer.Ordinal);
-        SemanticQuery? Scoped(SemanticQuery query, string metric, ResolvedFilters filters)
-        {
-            var definition = visible.Metrics.FirstOrDefault(m => m.Name == metric);
-            if (definition is null) return null;
-            var scoped = filters.ApplyTo(query with { Metrics = [metric], GroupBy = [], Granularity = "none", Sort = null, Limit = null, TimeZone = "UTC", FillEmpty = false },
+        // The widget's own query for one metric, as a total, under the dashboard's filters for the period (as its card shows it).
+        SemanticQuery Scoped(SemanticQuery query, MetricView definition, ResolvedFilters filters) =>
+            filters.ApplyTo(query with { Metrics = [definition.Name], GroupBy = [], Granularity = "none", Sort = null, Limit = null, TimeZone = "UTC", FillEmpty = false },
                 dimension => visible.Datasets.Any(d => definition.Datasets.Contains(d.Id) && d.Dimensions.Any(x => x.Name.Equals(dimension, StringComparison.OrdinalIgnoreCase))));
-            return scoped;
-        }
         var scopedQueries = new Dictionary<string, SemanticQuery>();
         foreach (var (metric, query) in shown)
         {
-            var definition = visible.Metrics.FirstOrDefault(m => m.Name == metric);
-            if (definition is null || Scoped(query!, metric, week) is not { } current) continue;
-            var previous = Scoped(query!, metric, week.Previous())!;
+            if (visible.Metrics.FirstOrDefault(m => m.Name == metric) is not { } definition) continue;
+            var current = Scoped(query!, definition, week);
+            var previous = Scoped(query!, definition, week.Previous());
             double? Value(QueryResult r) => r.Rows.Count == 0 || r.Rows[0][^1] is null ? null : Convert.ToDouble(r.Rows[0][^1], CultureInfo.InvariantCulture);
             var now = Value(await facts.ExecuteAsync(actor, current, ct));
             var before = Value(await facts.ExecuteAsync(actor, previous, ct));
