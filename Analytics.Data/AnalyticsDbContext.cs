@@ -48,6 +48,7 @@ public abstract class AnalyticsDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<Analytics.Domain.Insights.Insight> Insights => Set<Analytics.Domain.Insights.Insight>();
     public DbSet<Analytics.Domain.Insights.InsightUserState> InsightUserStates => Set<Analytics.Domain.Insights.InsightUserState>();
+    public DbSet<Analytics.Domain.Insights.InsightDelivery> InsightDeliveries => Set<Analytics.Domain.Insights.InsightDelivery>();
     public DbSet<Analytics.Domain.Collections.DataCollection> DataCollections => Set<Analytics.Domain.Collections.DataCollection>();
     public DbSet<Analytics.Domain.Collections.CollectionSegment> CollectionSegments => Set<Analytics.Domain.Collections.CollectionSegment>();
 

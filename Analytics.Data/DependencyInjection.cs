@@ -112,6 +112,7 @@ public static class DependencyInjection
         services.AddSingleton<NotificationNotifier>();
         services.AddSingleton<NotificationService>();
         services.AddSingleton<Analytics.Data.Insights.InsightService>();
+        services.AddSingleton<Analytics.Data.Insights.InsightDeliveryService>();
         services.AddOptions<Analytics.Data.Insights.InsightOptions>().BindConfiguration(Analytics.Data.Insights.InsightOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(Analytics.Data.Insights.InsightService.WebhookClient, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddOptions<Analytics.Data.Exports.ExportOptions>().BindConfiguration(Analytics.Data.Exports.ExportOptions.Section)

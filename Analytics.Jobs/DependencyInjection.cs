@@ -116,7 +116,7 @@ public static class DependencyInjection
                 .WithIdentity("insights-daily-0630", "insights")
                 .WithCronSchedule("0 30 6 * * ?", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
 
-            q.AddJob<WeeklyInsightSummaryJob>(j => j.WithIdentity(WeeklyInsightSummaryJob.Key).WithDescription("Writes each instance's week-over-week summary and scans 12-week trends."));
+            q.AddJob<WeeklyInsightSummaryJob>(j => j.WithIdentity(WeeklyInsightSummaryJob.Key).WithDescription("Writes each instance's and each dashboard's week-over-week summary, scans 12-week trends and budget opportunities."));
             // Misfire: one catch-up run now, then on schedule (it summarises the last complete week, idempotently).
             q.AddTrigger(t => t
                 .ForJob(WeeklyInsightSummaryJob.Key)
@@ -129,6 +129,13 @@ public static class DependencyInjection
                 .ForJob(MonthlyInsightReviewJob.Key)
                 .WithIdentity("insights-monthly-1st-0730", "insights")
                 .WithCronSchedule("0 30 7 1 * ?", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+
+            q.AddJob<InsightDigestJob>(j => j.WithIdentity(InsightDigestJob.Key).WithDescription("Sends daily (and on Mondays weekly) insight digests by e-mail and in the bell; retries failed insight e-mails."));
+            // Misfire: one catch-up run now, then on schedule (it sends whatever is queued; nothing twice).
+            q.AddTrigger(t => t
+                .ForJob(InsightDigestJob.Key)
+                .WithIdentity("insights-digest-0800", "insights")
+                .WithCronSchedule("0 0 8 * * ?", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
 
             q.AddJobListener<JobMetricsListener>();
         });

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Analytics.Data.Insights;
 using Analytics.Data.Query;
 using Analytics.Domain;
 using Analytics.Domain.Chat;
@@ -302,12 +303,13 @@ public sealed class ComparePeriodsFunction(FactQueryService engine) : IChatFunct
 }
 
 /// <summary>
-/// Unusual days per campaign and metric in a range, by the insights' <see cref="AnomalyDetector"/> (each day against
-/// the same weekday of the weeks before, scaled by the peers' spread), per instance the user may read.
+/// Unusual days per campaign and metric in a range, found by <see cref="InsightService.FindAnomaliesAsync"/> — the same
+/// reading, detector and grouping as the daily insight scan, so the chat's "anything unusual?" names the anomalies the
+/// feed stores — per instance the user may read.
 /// </summary>
-public sealed class FindAnomaliesFunction(FactQueryService engine, CatalogService catalog) : IChatFunction
+public sealed class FindAnomaliesFunction(InsightService insights, CatalogService catalog) : IChatFunction
 {
-    private static readonly string[] Scanned = ["impressions", "clicks", "spend", "sales", "purchases"];
+    private static readonly string[] Scanned = InsightService.ScannedMetrics;
 
     public string Name => "find_anomalies";
     public string Description => "Finds unusual days (spikes and drops) per campaign in a date range, per instance, for impressions, clicks, spend, sales and purchases.";
@@ -328,41 +330,16 @@ public sealed class FindAnomaliesFunction(FactQueryService engine, CatalogServic
         var wanted = args.Strings("sourceIds");
         args.ThrowIfInvalid();
         var scan = metrics.Count > 0 ? metrics : Scanned;
-        var detector = new AnomalyDetector();
-        var history = 7 * detector.Options.Weeks + detector.Options.ScaleDays + 7;
-        var from = start.AddDays(-history);
-        var datasets = (await catalog.GetAsync(context.Actor, ct)).Datasets
-            .Where(d => d.Dimensions.Any(x => x.Name == "campaign") && scan.All(m => d.Measures.Any(x => x.Name == m)))
-            .Where(d => wanted.Count == 0 || wanted.Contains(d.SourceId)).ToList();
-        foreach (var id in wanted.Where(w => datasets.All(d => d.SourceId != w))) throw new NotFoundException("Source", id);
+        var visible = (await catalog.GetAsync(context.Actor, ct)).Datasets;
+        foreach (var id in wanted.Where(w => visible.All(d => d.SourceId != w))) throw new NotFoundException("Source", id);
+        var names = visible.GroupBy(d => d.SourceId).ToDictionary(g => g.Key, g => g.First().SourceName);
 
         var rows = new List<object?[]>();
-        foreach (var dataset in datasets)
+        foreach (var (dataset, e) in await insights.FindAnomaliesAsync(context.Actor, start, end.AddDays(-1), wanted, metrics.Count > 0 ? metrics : null, ct))
         {
-            var query = ChatQueries.Query(context, scan, ["campaign"], new Dictionary<string, IReadOnlyList<string>>(), from, end, "day", null, null, [dataset.SourceId])
-                with { Limit = NormalizedQuery.MaxLimit, Dataset = dataset.Key };
-            var result = await engine.ExecuteAsync(context.Actor, query, ct);
-            var days = end.DayNumber - from.DayNumber;
-            var series = scan.ToDictionary(m => m, _ => new Dictionary<string, double[]>());
-            var campaignIndex = result.Columns.ToList().FindIndex(c => c.Name == "campaign");
-            foreach (var row in result.Rows)
-            {
-                if (row[0] is not DateTime t || row[campaignIndex] is not string campaign) continue;
-                var day = DateOnly.FromDateTime(t).DayNumber - from.DayNumber;
-                if (day < 0 || day >= days) continue;
-                for (var i = 0; i < scan.Count; i++)
-                {
-                    if (!series[scan[i]].TryGetValue(campaign, out var values)) series[scan[i]][campaign] = values = new double[days];
-                    values[day] = row[campaignIndex + 1 + i] as double? ?? 0;
-                }
-            }
-            var input = series.ToDictionary(s => s.Key, s => (IReadOnlyList<DailySeries>)s.Value.Select(v => new DailySeries(v.Key, from, v.Value)).ToList());
-            foreach (var e in new AnomalyScanner(detector).Scan(input, start).Where(e => e.Day < end))
-            {
-                var p = e.Primary;
-                rows.Add([dataset.SourceName, e.Segment, e.Day.ToString("yyyy-MM-dd"), p.Metric, Math.Round(p.Point.Value, 2), Math.Round(p.Point.Expected, 2), Math.Round(p.Point.RelativeChange, 4),
-                    string.Join(", ", e.Metrics.Select(m => m.Metric))]);
-            }
+            var p = e.Primary;
+            rows.Add([names.GetValueOrDefault(dataset.SourceId, dataset.SourceId), e.Segment, e.Day.ToString("yyyy-MM-dd"), p.Metric, Math.Round(p.Point.Value, 2), Math.Round(p.Point.Expected, 2), Math.Round(p.Point.RelativeChange, 4),
+                string.Join(", ", e.Metrics.Select(m => m.Metric))]);
         }
         rows = rows.OrderBy(r => (string)r[2]!, StringComparer.Ordinal).ThenBy(r => (string)r[1]!, StringComparer.Ordinal).ToList();
         var columns = new List<ChatColumn>

@@ -20,6 +20,9 @@ internal sealed class InsightConfiguration : IEntityTypeConfiguration<Insight>
         b.Property(i => i.Segment).HasMaxLength(500);
         b.Property(i => i.Metric).HasMaxLength(100);
         b.Property(i => i.Title).HasMaxLength(300);
+        b.Property(i => i.DashboardId).HasMaxLength(64);
+        b.Property(i => i.Scope).HasMaxLength(2000);
+        b.Ignore(i => i.Instances);
         b.HasIndex(i => i.Key).IsUnique();
         b.HasIndex(i => new { i.SourceId, i.CreatedAt });
     }
@@ -35,5 +38,26 @@ internal sealed class InsightUserStateConfiguration : IEntityTypeConfiguration<I
         b.Property(s => s.UserId).HasMaxLength(64);
         b.HasOne<Insight>().WithMany().HasForeignKey(s => s.InsightId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(s => s.UserId);
+    }
+}
+
+internal sealed class InsightDeliveryConfiguration : IEntityTypeConfiguration<InsightDelivery>
+{
+    public void Configure(EntityTypeBuilder<InsightDelivery> b)
+    {
+        b.ToTable("InsightDeliveries");
+        b.HasKey(d => d.Id);
+        b.Property(d => d.Id).HasMaxLength(64);
+        b.Property(d => d.InsightId).HasMaxLength(64);
+        b.Property(d => d.UserId).HasMaxLength(64);
+        b.Property(d => d.Channel).HasConversion<string>().HasMaxLength(20);
+        b.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(d => d.Frequency).HasMaxLength(20);
+        b.Property(d => d.MessageId).HasMaxLength(64);
+        b.Property(d => d.Error).HasMaxLength(2000);
+        b.HasOne<Insight>().WithMany().HasForeignKey(d => d.InsightId).OnDelete(DeleteBehavior.Cascade);
+        // One delivery per insight, user and channel: nobody gets the same insight twice on a channel.
+        b.HasIndex(d => new { d.InsightId, d.UserId, d.Channel }).IsUnique();
+        b.HasIndex(d => new { d.Status, d.UserId });
     }
 }

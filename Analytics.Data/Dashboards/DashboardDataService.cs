@@ -16,7 +16,9 @@ public sealed record DashboardDataRequest(DateTimeOffset? Start = null, DateTime
     IReadOnlyDictionary<string, IReadOnlyList<string?>>? Filters = null, IReadOnlyList<string>? WidgetIds = null);
 
 /// <summary>A KPI card's numbers: the value, the previous period's, the change, and whether the change is good for this metric.</summary>
-public sealed record KpiValue(string Metric, string Label, string Format, double? Value, double? Previous, double? ChangePercent, bool HigherIsBetter, bool? Good);
+/// <param name="Anomaly">Set when the card's latest complete day is unusual by the insights' detector (<see cref="KpiAnomalies"/>): what is unusual.</param>
+public sealed record KpiValue(string Metric, string Label, string Format, double? Value, double? Previous, double? ChangePercent, bool HigherIsBetter, bool? Good,
+    string? Anomaly = null);
 
 /// <param name="Status"><c>ok</c>, <c>error</c> or <c>text</c> (nothing to compute).</param>
 public sealed record WidgetResult(string WidgetId, string Type, string Status, QueryResult? Result, QueryResult? Previous,
@@ -108,6 +110,7 @@ public sealed class DashboardDataService(
                 previous = await facts.ExecuteAsync(context.Actor, Filtered(context, context.Filters.Previous(), query), ct);
                 sparkline = await facts.ExecuteAsync(context.Actor, current with { Granularity = context.Filters.Length.TotalDays > 120 ? "week" : "day", Sort = null, Limit = null, FillEmpty = true }, ct);
                 kpi = Kpi(context, query.Metrics![0], result, previous);
+                kpi = kpi with { Anomaly = await KpiAnomalies.CheckAsync(facts, context, current, kpi.Label, clock, ct) };
             }
             else if (context.CompareToPrevious && current.Granularity is { } g && g != "none")
             {

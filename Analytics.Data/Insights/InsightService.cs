@@ -1,10 +1,11 @@
 using System.Net.Http.Json;
 using System.Globalization;
 using System.Text.Json;
-using Analytics.Data.Notifications;
+using Analytics.Data.Dashboards;
 using Analytics.Data.Query;
 using Analytics.Domain;
 using Analytics.Domain.Access;
+using Analytics.Domain.Dashboards;
 using Analytics.Domain.Facts;
 using Analytics.Domain.Insights;
 using Analytics.Domain.Query;
@@ -16,7 +17,11 @@ namespace Analytics.Data.Insights;
 public sealed record InsightView(
     string Id, string Type, string SourceId, string Dataset, string SegmentDimension, string Segment, string Metric,
     DateOnly PeriodStart, DateOnly PeriodEnd, double Magnitude, double Confidence, string Priority, string Title, string Text,
-    JsonElement Chart, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Read, bool Dismissed, bool Pinned);
+    JsonElement Chart, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Read, bool Dismissed, bool Pinned,
+    string? DashboardId = null, IReadOnlyList<string>? Instances = null);
+
+/// <summary>An unusual day of one campaign found by <see cref="AnomalyScanner"/> in one dataset.</summary>
+public sealed record DatasetAnomaly(Dataset Dataset, AnomalyEvent Event);
 
 /// <param name="Since">Only insights found or updated at or after this instant.</param>
 /// <param name="MinPriority">Only this priority and above.</param>
@@ -32,12 +37,15 @@ public enum InsightMark { Read, Unread, Dismiss, Undismiss, Pin, Unpin }
 /// Runs the detectors over the instances an actor can read and keeps what they find as insights: anomalies (daily
 /// scan), trends and the weekly summary. Facts come through the semantic query engine (so grants, rollups and the
 /// metric catalog apply as for any query). Storing is idempotent: the same type, instance, metric, segment and period
-/// updates the insight it found before. New critical insights notify everyone who can read the instance.
+/// updates the insight it found before. New insights go to <see cref="InsightDeliveryService"/>, which notifies each
+/// reader on the channels and at the frequency they chose (critical ones at once, by default).
 /// </summary>
 public sealed class InsightService(
     IDbContextFactory<AnalyticsDbContext> factory,
     FactQueryService facts,
-    NotificationService notifications,
+    InsightDeliveryService deliveries,
+    DashboardService dashboards,
+    CatalogService catalog,
     IHttpClientFactory http,
     Microsoft.Extensions.Options.IOptions<InsightOptions> options,
     TimeProvider clock,
@@ -53,26 +61,37 @@ public sealed class InsightService(
 
     public AnomalyDetector Detector { get; init; } = new();
     public TrendDetector Trends { get; init; } = new();
+    public OpportunityFinder Opportunities { get; init; } = new();
 
     // ---------------------------------------------------------------- detection
 
     /// <summary>Anomalies on the <paramref name="days"/> days ending <paramref name="asOf"/> (inclusive), per campaign.</summary>
     public async Task<InsightRunResult> ScanAnomaliesAsync(Actor actor, DateOnly asOf, int days, CancellationToken ct)
     {
+        var found = await FindAnomaliesAsync(actor, asOf.AddDays(-(days - 1)), asOf, null, null, ct);
+        return await StoreAsync(found.Select(a => AnomalyInsight(a.Dataset, a.Event)).ToList(), ct);
+    }
+
+    /// <summary>
+    /// The one way unusual days are found — by the daily scan, the chat's "anything unusual?" and anyone else: each
+    /// scannable dataset of the instances the actor can read (or of <paramref name="sourceIds"/>), each campaign's daily
+    /// series of <paramref name="metrics"/> (default: <see cref="ScannedMetrics"/>) read with enough history for the
+    /// detector's baseline, scanned by <see cref="AnomalyScanner"/> over [<paramref name="first"/>, <paramref name="last"/>].
+    /// </summary>
+    public async Task<IReadOnlyList<DatasetAnomaly>> FindAnomaliesAsync(Actor actor, DateOnly first, DateOnly last,
+        IReadOnlyList<string>? sourceIds, IReadOnlyList<string>? metrics, CancellationToken ct)
+    {
         var history = 7 * Detector.Options.Weeks + Detector.Options.ScaleDays + 7;
-        var first = asOf.AddDays(-(days - 1));
-        var found = new List<Insight>();
+        var found = new List<DatasetAnomaly>();
         foreach (var dataset in await ScannableDatasetsAsync(actor, ct))
         {
-            var data = await ReadDailyAsync(actor, dataset, first.AddDays(-history), asOf, ct);
+            if (sourceIds is { Count: > 0 } && !sourceIds.Contains(dataset.SourceId)) continue;
+            var data = await ReadDailyAsync(actor, dataset, first.AddDays(-history), last, ct, metrics);
             var series = data.Metrics.ToDictionary(m => m.Key, m => (IReadOnlyList<DailySeries>)m.Value
                 .Select(s => new DailySeries(s.Key, data.FirstDay, s.Value)).ToList());
-            foreach (var e in new AnomalyScanner(Detector).Scan(series, first).Where(e => e.Day <= asOf))
-            {
-                found.Add(AnomalyInsight(dataset, e));
-            }
+            found.AddRange(new AnomalyScanner(Detector).Scan(series, first).Where(e => e.Day <= last).Select(e => new DatasetAnomaly(dataset, e)));
         }
-        return await StoreAsync(found, ct);
+        return found;
     }
 
     /// <summary>Monotonic trends of weekly totals (instance and campaigns) over <paramref name="weeks"/> weeks ending <paramref name="asOf"/>.</summary>
@@ -112,6 +131,114 @@ public sealed class InsightService(
             var summary = await WeeklySummaryAsync(actor, dataset, weekEnd, ct);
             if (summary.Totals.Count == 0) continue;
             found.Add(SummaryInsight(dataset, summary));
+        }
+        return await StoreAsync(found, ct);
+    }
+
+    /// <summary>
+    /// The week ending <paramref name="weekEnd"/> against the week before, per dashboard the actor can see: the KPI
+    /// metrics its widgets show (its KPI cards, or else its other widgets' metrics), over the instances and filters the
+    /// dashboard applies, with the campaign that drove the biggest move. Stored as a <c>summary</c> linked to the dashboard.
+    /// </summary>
+    public async Task<InsightRunResult> SummarizeDashboardsAsync(Actor actor, DateOnly weekEnd, CancellationToken ct)
+    {
+        var found = new List<Insight>();
+        var visible = await catalog.GetAsync(actor, ct);
+        foreach (var listed in await dashboards.ListAsync(actor, ct))
+        {
+            var view = await dashboards.GetAsync(actor, listed.Id, ct);
+            if (await DashboardSummaryAsync(actor, visible, view, weekEnd, ct) is { } insight) found.Add(insight);
+        }
+        return await StoreAsync(found, ct);
+    }
+
+    private async Task<Insight?> DashboardSummaryAsync(Actor actor, Catalog visible, DashboardView view, DateOnly weekEnd, CancellationToken ct)
+    {
+        var queries = view.Widgets.Where(w => w.Config.Query is { Metrics.Count: > 0 })
+            .OrderBy(w => w.Type == "kpi" ? 0 : 1).ThenBy(w => w.Position.Y).ThenBy(w => w.Position.X).ToList();
+        var kpiWidgets = queries.Where(w => w.Type == "kpi").ToList();
+        var shown = (kpiWidgets.Count > 0 ? kpiWidgets : queries)
+            .SelectMany(w => w.Config.Query!.Metrics!.Take(w.Type == "kpi" ? 1 : int.MaxValue).Select(m => (Metric: m.Trim().ToLowerInvariant(), w.Config.Query)))
+            .DistinctBy(m => m.Metric).Take(6).ToList();
+        var week = DashboardFilters.Resolve(view.Filters, clock.GetUtcNow(), TimeZoneInfo.Utc, Midnight(weekEnd.AddDays(-6)), Midnight(weekEnd.AddDays(1)));
+        var kpis = new List<KpiChange>();
+        var instances = new SortedSet<string>(StringComparer.Ordinal);
+        // The widget's own query for one metric, as a total, under the dashboard's filters for the period (as its card shows it).
+        SemanticQuery Scoped(SemanticQuery query, MetricView definition, ResolvedFilters filters) =>
+            filters.ApplyTo(query with { Metrics = [definition.Name], GroupBy = [], Granularity = "none", Sort = null, Limit = null, TimeZone = "UTC", FillEmpty = false },
+                dimension => visible.Datasets.Any(d => definition.Datasets.Contains(d.Id) && d.Dimensions.Any(x => x.Name.Equals(dimension, StringComparison.OrdinalIgnoreCase))));
+        var scopedQueries = new Dictionary<string, SemanticQuery>();
+        foreach (var (metric, query) in shown)
+        {
+            if (visible.Metrics.FirstOrDefault(m => m.Name == metric) is not { } definition) continue;
+            var current = Scoped(query!, definition, week);
+            var previous = Scoped(query!, definition, week.Previous());
+            double? Value(QueryResult r) => r.Rows.Count == 0 || r.Rows[0][^1] is null ? null : Convert.ToDouble(r.Rows[0][^1], CultureInfo.InvariantCulture);
+            var now = Value(await facts.ExecuteAsync(actor, current, ct));
+            var before = Value(await facts.ExecuteAsync(actor, previous, ct));
+            if (now is null && before is null) continue;
+            kpis.Add(new KpiChange(metric, definition.Label, definition.Format, !definition.Derived, before, now));
+            scopedQueries[metric] = current;
+            foreach (var d in visible.Datasets.Where(d => definition.Datasets.Contains(d.Id) && (current.SourceIds is null || current.SourceIds.Contains(d.SourceId))))
+                instances.Add(d.SourceId);
+        }
+        if (kpis.Count == 0 || instances.Count == 0) return null;
+
+        // The driver: the campaign that moved the additive KPI with the biggest relative change the most.
+        SummaryDriver? driver = null;
+        if (kpis.Where(k => k.Additive && k.Change is not null).OrderByDescending(k => Math.Abs(k.Change!.Value)).FirstOrDefault() is { } headline
+            && visible.Datasets.Any(d => instances.Contains(d.SourceId) && d.Dimensions.Any(x => x.Name == SegmentDimension)))
+        {
+            var current = scopedQueries[headline.Metric] with { GroupBy = [SegmentDimension], Limit = NormalizedQuery.MaxLimit };
+            var previous = current with { TimeRange = new QueryTimeRange(week.Previous().Start, week.Previous().End) };
+            var segments = new Dictionary<string, (double Previous, double Current)>();
+            foreach (var (result, isCurrent) in new[] { (await facts.ExecuteAsync(actor, previous, ct), false), (await facts.ExecuteAsync(actor, current, ct), true) })
+            {
+                foreach (var row in result.Rows)
+                {
+                    var segment = row[0] as string ?? "(none)";
+                    var value = row[^1] is { } v ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : 0;
+                    var (p, c) = segments.GetValueOrDefault(segment);
+                    segments[segment] = isCurrent ? (p, c + value) : (p + value, c);
+                }
+            }
+            driver = DashboardSummaryBuilder.Driver(headline.Metric, segments);
+        }
+
+        var summary = DashboardSummaryBuilder.Build(weekEnd, kpis, driver);
+        var stamp = clock.GetUtcNow();
+        var chart = new SemanticQuery
+        {
+            Metrics = kpis.Select(k => k.Metric).ToList(), GroupBy = [], Granularity = "day",
+            TimeRange = new QueryTimeRange(Midnight(summary.WeekStart.AddDays(-7)), Midnight(weekEnd.AddDays(1))),
+            SourceIds = instances.ToList(), TimeZone = "UTC",
+        };
+        var spend = kpis.FirstOrDefault(k => k.Metric == "spend")?.Change ?? kpis.FirstOrDefault(k => k.Additive)?.Change ?? 0;
+        var scopeKey = $"dashboard:{view.Id}";
+        return new Insight
+        {
+            Id = Ids.New(), Key = Insight.KeyOf(InsightType.Summary, scopeKey, "dashboard", "", "", summary.WeekStart, weekEnd), Type = InsightType.Summary,
+            SourceId = instances.First(), Scope = instances.Count > 1 ? Insight.ScopeOf(instances) : null, DashboardId = view.Id,
+            Dataset = "", SegmentDimension = "", Segment = "", Metric = "dashboard", PeriodStart = summary.WeekStart, PeriodEnd = weekEnd,
+            Magnitude = spend, Confidence = 1, Priority = Math.Abs(spend) >= 0.25 ? InsightPriority.Medium : InsightPriority.Low,
+            Title = Truncate($"Week of {summary.WeekStart:d MMM} – {weekEnd:d MMM yyyy}: dashboard {view.Name}", 300), Text = summary.Text,
+            ChartQuery = JsonSerializer.Serialize(chart, Json), CreatedAt = stamp, UpdatedAt = stamp,
+        };
+    }
+
+    /// <summary>
+    /// Budget opportunities over the <paramref name="days"/> days ending <paramref name="asOf"/>: campaigns with ROAS well
+    /// above their instance's on a small share of its spend (<see cref="OpportunityFinder"/>).
+    /// </summary>
+    public async Task<InsightRunResult> ScanOpportunitiesAsync(Actor actor, DateOnly asOf, int days, CancellationToken ct)
+    {
+        var first = asOf.AddDays(-(days - 1));
+        var found = new List<Insight>();
+        foreach (var dataset in await ScannableDatasetsAsync(actor, ct))
+        {
+            if (dataset.Measure("spend") is null || dataset.Measure("sales") is null) continue;
+            var rows = await SegmentDaysAsync(actor, dataset, first, asOf, ct);
+            foreach (var o in Opportunities.Find(rows)) found.Add(OpportunityInsight(dataset, o, first, asOf));
         }
         return await StoreAsync(found, ct);
     }
@@ -162,6 +289,12 @@ public sealed class InsightService(
         {
             var granted = actor.InstanceIds.ToList();
             query = query.Where(i => granted.Contains(i.SourceId));
+            // An insight over several instances (a dashboard summary) only for those who can read all of them.
+            foreach (var hidden in await db.Sources.Where(x => !granted.Contains(x.Id)).Select(x => x.Id).ToListAsync(ct))
+            {
+                var pattern = $",{hidden},";
+                query = query.Where(i => i.Scope == null || !i.Scope.Contains(pattern));
+            }
         }
         if (filter.SourceId is { } source) query = query.Where(i => i.SourceId == source);
         if (filter.Type is { } type) query = query.Where(i => i.Type == type);
@@ -217,7 +350,7 @@ public sealed class InsightService(
     private static async Task<Insight> FindVisibleAsync(AnalyticsDbContext db, Actor actor, string id, CancellationToken ct)
     {
         var insight = await db.Insights.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
-        if (insight is null || !actor.CanReadInstance(insight.SourceId)) throw new NotFoundException("Insight", id);
+        if (insight is null || !insight.Instances.All(actor.CanReadInstance)) throw new NotFoundException("Insight", id);
         return insight;
     }
 
@@ -225,7 +358,7 @@ public sealed class InsightService(
         i.Id, i.Type.ToString().ToLowerInvariant(), i.SourceId, i.Dataset, i.SegmentDimension, i.Segment, i.Metric, i.PeriodStart, i.PeriodEnd,
         i.Magnitude, i.Confidence, i.Priority.ToString().ToLowerInvariant(), i.Title, i.Text,
         JsonDocument.Parse(string.IsNullOrEmpty(i.ChartQuery) ? "{}" : i.ChartQuery).RootElement.Clone(),
-        i.CreatedAt, i.UpdatedAt, s?.ReadAt is not null, s?.DismissedAt is not null, s?.PinnedAt is not null);
+        i.CreatedAt, i.UpdatedAt, s?.ReadAt is not null, s?.DismissedAt is not null, s?.PinnedAt is not null, i.DashboardId, i.Instances);
 
     // ---------------------------------------------------------------- storage
 
@@ -260,17 +393,7 @@ public sealed class InsightService(
             await db.SaveChangesAsync(ct);
         }
 
-        var notified = 0;
-        foreach (var insight in created)
-        {
-            // Each reader's own choice of types and priority (critical only, by default).
-            foreach (var (user, preferences) in await ReadersOfAsync(insight.SourceId, ct))
-            {
-                if (!preferences.Wants(insight.Type, insight.Priority)) continue;
-                await notifications.NotifyAsync(user, "insight", insight.Title, insight.Text, $"/insights?id={insight.Id}", ct);
-                notified++;
-            }
-        }
+        var notified = await deliveries.DeliverNewAsync(created, ct);
         if (options.Value.WebhookUrl is { Length: > 0 } url)
         {
             foreach (var insight in created.Where(i => i.Priority == InsightPriority.Critical)) await PostWebhookAsync(url, insight, ct);
@@ -302,17 +425,6 @@ public sealed class InsightService(
         }
     }
 
-    /// <summary>Enabled admins and the users granted the instance, with their notification preferences.</summary>
-    private async Task<IReadOnlyList<(string User, InsightNotificationPreferences Preferences)>> ReadersOfAsync(string sourceId, CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var granted = await db.InstanceGrants.Where(g => g.SourceId == sourceId).Select(g => g.UserId).ToListAsync(ct);
-        var readers = await db.Users.Where(u => !u.Disabled && (u.Role == Role.Admin || granted.Contains(u.Id)))
-            .Select(u => new { u.Id, u.InsightNotificationsJson }).ToListAsync(ct);
-        return readers.OrderBy(r => r.Id, StringComparer.Ordinal)
-            .Select(r => (r.Id, Identity.UserPreferencesService.ReadInsights(r.InsightNotificationsJson))).ToList();
-    }
-
     // ---------------------------------------------------------------- reading facts
 
     /// <summary>Datasets with a campaign dimension and spend or sales, in instances the actor can read.</summary>
@@ -329,9 +441,9 @@ public sealed class InsightService(
     private sealed record DailyData(DateOnly FirstDay, int Days, Dictionary<string, Dictionary<string, double[]>> Metrics);
 
     /// <summary>Per metric, per campaign, one value per UTC day from <paramref name="first"/> to <paramref name="last"/> (NaN where no row).</summary>
-    private async Task<DailyData> ReadDailyAsync(Actor actor, Dataset dataset, DateOnly first, DateOnly last, CancellationToken ct)
+    private async Task<DailyData> ReadDailyAsync(Actor actor, Dataset dataset, DateOnly first, DateOnly last, CancellationToken ct, IReadOnlyList<string>? only = null)
     {
-        var metrics = ScannedMetrics.Where(m => dataset.Measure(m) is not null).ToList();
+        var metrics = ScannedMetrics.Where(m => dataset.Measure(m) is not null && (only is not { Count: > 0 } || only.Contains(m))).ToList();
         var result = await facts.ExecuteAsync(actor, new SemanticQuery
         {
             Metrics = metrics,
@@ -408,6 +520,24 @@ public sealed class InsightService(
         var priority = Math.Abs(t.PercentChange) >= 0.25 ? InsightPriority.Medium : InsightPriority.Low;
         return New(InsightType.Trend, dataset, metric, segment, first, last, t.PercentChange, t.Confidence, priority,
             $"{Label(metric)} trending {(t.Slope > 0 ? "up" : "down")} {where}", text, chart);
+    }
+
+    private Insight OpportunityInsight(Dataset dataset, Opportunity o, DateOnly first, DateOnly last)
+    {
+        var text = $"Campaign {o.Campaign} returns {WeeklySummaryBuilder.Ratio(o.Roas)} per $ vs {WeeklySummaryBuilder.Ratio(o.AverageRoas)} average " +
+            $"on {o.SpendShare.ToString("0.#%", CultureInfo.InvariantCulture)} of spend — consider shifting budget to it " +
+            $"({first:d MMM} – {last:d MMM yyyy}: spend {Number(o.Spend)}, sales {Number(o.Sales)}; it beat the instance's ROAS on " +
+            $"{o.Consistency.ToString("0%", CultureInfo.InvariantCulture)} of its spending days).";
+        var chart = new SemanticQuery
+        {
+            Metrics = ["roas", "spend"], GroupBy = [], Granularity = "day",
+            Filters = new Dictionary<string, IReadOnlyList<string?>> { [SegmentDimension] = [o.Campaign] },
+            TimeRange = new QueryTimeRange(Midnight(first), Midnight(last.AddDays(1))),
+            SourceIds = [dataset.SourceId], Dataset = dataset.Key, TimeZone = "UTC",
+        };
+        var priority = o.RoasRatio >= 2 ? InsightPriority.High : InsightPriority.Medium;
+        return New(InsightType.Opportunity, dataset, "roas", o.Campaign, first, last, o.RoasRatio - 1, o.Consistency, priority,
+            $"Opportunity: {o.Campaign} returns {WeeklySummaryBuilder.Ratio(o.Roas)} per $ on {o.SpendShare.ToString("0.#%", CultureInfo.InvariantCulture)} of spend", text, chart);
     }
 
     private Insight SummaryInsight(Dataset dataset, WeeklySummary s, string? title = null)

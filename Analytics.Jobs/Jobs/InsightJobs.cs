@@ -28,8 +28,9 @@ public sealed class DailyInsightScanJob(InsightService insights, TimeProvider cl
 }
 
 /// <summary>
-/// The weekly summary per instance (the last complete Monday–Sunday week against the one before) and the trend scan
-/// over the last <see cref="TrendWeeks"/> complete weeks. Runs Mondays at 07:00 UTC. Misfire policy: fire once now and
+/// The weekly summary per instance and per dashboard (the last complete Monday–Sunday week against the one before), the
+/// trend scan over the last <see cref="TrendWeeks"/> complete weeks and the budget opportunities of the last
+/// <see cref="OpportunityDays"/> days. Runs Mondays at 07:00 UTC. Misfire policy: fire once now and
 /// continue on schedule (<c>FireAndProceed</c>) — a late summary of the last complete week is still the right one,
 /// and it is idempotent.
 /// </summary>
@@ -38,6 +39,7 @@ public sealed class WeeklyInsightSummaryJob(InsightService insights, TimeProvide
 {
     public static readonly JobKey Key = new("insights-weekly-summary", "insights");
     public const int TrendWeeks = 12;
+    public const int OpportunityDays = 28;
 
     /// <summary>The last Sunday strictly before <paramref name="today"/>: the end of the last complete week.</summary>
     public static DateOnly LastCompleteWeekEnd(DateOnly today)
@@ -50,9 +52,13 @@ public sealed class WeeklyInsightSummaryJob(InsightService insights, TimeProvide
     {
         var weekEnd = LastCompleteWeekEnd(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
         var summary = await insights.SummarizeWeekAsync(Actor.System, weekEnd, cancellationToken);
+        var dashboards = await insights.SummarizeDashboardsAsync(Actor.System, weekEnd, cancellationToken);
         var trends = await insights.ScanTrendsAsync(Actor.System, weekEnd, TrendWeeks, cancellationToken);
-        context.Result = new InsightRunResult(summary.Created + trends.Created, summary.Updated + trends.Updated, summary.Notified + trends.Notified);
-        logger.LogInformation("Weekly insights to {WeekEnd}: summaries {Summaries}, trends {Trends}", weekEnd, summary, trends);
+        var opportunities = await insights.ScanOpportunitiesAsync(Actor.System, weekEnd, OpportunityDays, cancellationToken);
+        InsightRunResult[] all = [summary, dashboards, trends, opportunities];
+        context.Result = new InsightRunResult(all.Sum(r => r.Created), all.Sum(r => r.Updated), all.Sum(r => r.Notified));
+        logger.LogInformation("Weekly insights to {WeekEnd}: summaries {Summaries}, dashboards {Dashboards}, trends {Trends}, opportunities {Opportunities}",
+            weekEnd, summary, dashboards, trends, opportunities);
     }
 }
 
@@ -73,5 +79,24 @@ public sealed class MonthlyInsightReviewJob(InsightService insights, TimeProvide
         var result = await insights.SummarizeMonthAsync(Actor.System, lastMonth, cancellationToken);
         context.Result = result;
         logger.LogInformation("Monthly review of {Month:yyyy-MM}: {Result}", lastMonth, result);
+    }
+}
+
+/// <summary>
+/// The insight digests: every day at 08:00 UTC, one message per user and channel listing the insights queued for their
+/// daily digest since the last one (weekly digests go out on <c>Analytics:Insights:WeeklyDigestDay</c>, Mondays by
+/// default), and another try for insight e-mails that failed. Misfire policy: fire once now and continue on schedule
+/// (<c>FireAndProceed</c>) — it sends what is queued, and an insight is never sent twice on a channel.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class InsightDigestJob(InsightDeliveryService deliveries, ILogger<InsightDigestJob> logger) : IJob
+{
+    public static readonly JobKey Key = new("insights-digest", "insights");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var result = await deliveries.SendDigestsAsync(cancellationToken);
+        context.Result = result;
+        logger.LogInformation("Insight digests: {Result}", result);
     }
 }

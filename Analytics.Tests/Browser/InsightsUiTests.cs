@@ -39,3 +39,38 @@ public sealed class InsightsUiTests(BrowserFixture fixture) : IClassFixture<Brow
         await page.Context.CloseAsync();
     }
 }
+
+/// <summary>Links to an insight open its chart; the notification settings panel saves each channel (own app: the feed test above counts cards).</summary>
+public sealed class InsightSettingsUiTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [ChromiumFact]
+    public async Task A_link_to_an_insight_opens_its_chart_and_notification_settings_save_per_channel()
+    {
+        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+        var insights = fixture.App.Services.GetRequiredService<InsightService>();
+        await insights.SummarizeWeekAsync(Actor.System, yesterday.AddDays(-7), default);
+        var linked = (await insights.ListAsync(Actor.System, new InsightFilter(), new Analytics.Domain.PageRequest(50, null), default)).Items.First();
+        var page = await fixture.SignedInPageAsync();
+
+        // The link insight e-mails and the bell carry: the insight, its chart open.
+        await BrowserFixture.GotoInteractiveAsync(page, $"/insights?id={linked.Id}");
+        var card = page.Locator("[data-testid=insight]", new() { HasText = linked.Title });
+        await Assertions.Expect(card.Locator("[data-testid=insight-chart] canvas")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+
+        await page.Locator("[data-testid=insight-settings-toggle]").ClickAsync();
+        var settings = page.Locator("[data-testid=insight-settings]");
+        await Assertions.Expect(settings).ToBeVisibleAsync();
+        await settings.Locator("label[for=inapp-type-trend]").ClickAsync();
+        await settings.Locator("label[for=email-type-summary]").ClickAsync();
+        await page.Locator("[data-testid=insight-settings-save]").ClickAsync();
+        await Assertions.Expect(settings).ToContainTextAsync("Saved.");
+
+        var factory = fixture.App.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Analytics.Data.AnalyticsDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        var json = db.Users.Single(u => u.Email == Analytics.Tests.Web.AnalyticsWebFactory.AdminEmail).InsightNotificationsJson;
+        var saved = Analytics.Data.Identity.UserPreferencesService.ReadInsights(json);
+        saved.Types.Should().NotContain(Analytics.Domain.Insights.InsightType.Trend);
+        saved.Email.Types.Should().NotContain(Analytics.Domain.Insights.InsightType.Summary).And.Contain(Analytics.Domain.Insights.InsightType.Anomaly);
+        await page.Context.CloseAsync();
+    }
+}

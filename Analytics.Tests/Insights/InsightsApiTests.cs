@@ -32,16 +32,21 @@ public sealed class InsightsApiTests(AnalyticsWebFactory factory) : IClassFixtur
         await RunJobAsync("insights.insights-daily-scan");
 
         var summaries = (await Admin.GetFromJsonAsync<JsonObject>("/api/v1/insights?type=summary"))!;
-        summaries["items"]!.AsArray().Should().HaveCount(3);
+        summaries["items"]!.AsArray().Should().HaveCount(4, "one per instance and one for the demo dashboard");
         summaries["nextCursor"].Should().BeNull();
-        summaries["items"]![0]!["text"]!.GetValue<string>().Should().Contain("week over week").And.Contain("ROAS");
-        summaries["items"]![0]!["chart"]!["metrics"]!.AsArray().Select(m => m!.GetValue<string>()).Should().Equal("spend", "sales", "roas");
+        var instanceSummary = summaries["items"]!.AsArray().First(i => i!["dashboardId"] is null)!;
+        instanceSummary["text"]!.GetValue<string>().Should().Contain("week over week").And.Contain("ROAS");
+        instanceSummary["chart"]!["metrics"]!.AsArray().Select(m => m!.GetValue<string>()).Should().Equal("spend", "sales", "roas");
+        var dashboardSummary = summaries["items"]!.AsArray().Single(i => i!["dashboardId"] is not null)!;
+        dashboardSummary["dashboardId"]!.GetValue<string>().Should().Be("demo-performance");
+        dashboardSummary["text"]!.GetValue<string>().Should().Contain("ACOS").And.Contain("driven by campaign");
 
         var first = (await Admin.GetFromJsonAsync<JsonObject>("/api/v1/insights?type=summary&limit=2"))!;
         first["items"]!.AsArray().Should().HaveCount(2);
         var cursor = first["nextCursor"]!.GetValue<string>();
         var second = (await Admin.GetFromJsonAsync<JsonObject>($"/api/v1/insights?type=summary&limit=2&cursor={Uri.EscapeDataString(cursor)}"))!;
-        second["items"]!.AsArray().Should().ContainSingle();
+        second["items"]!.AsArray().Should().HaveCount(2);
+        second["nextCursor"].Should().BeNull();
         (await Admin.GetFromJsonAsync<JsonObject>($"/api/v1/insights?since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).ToString("O"))}"))!["items"]!.AsArray().Should().BeEmpty();
 
         var (_, key) = await factory.CreateUserWithKeyAsync("viewer", ["demo-contoso"]);
@@ -58,9 +63,46 @@ public sealed class InsightsApiTests(AnalyticsWebFactory factory) : IClassFixtur
         (await pinned.Content.ReadFromJsonAsync<JsonObject>())!["pinned"]!.GetValue<bool>().Should().BeTrue();
         (await viewer.PostAsync($"/api/v1/insights/{id}/dismiss", null)).StatusCode.Should().Be(HttpStatusCode.OK);
         (await viewer.GetFromJsonAsync<JsonObject>("/api/v1/insights?type=summary"))!["items"]!.AsArray().Should().BeEmpty();
-        (await Admin.GetFromJsonAsync<JsonObject>("/api/v1/insights?type=summary"))!["items"]!.AsArray().Should().HaveCount(3, "dismissing is the viewer's own");
+        (await Admin.GetFromJsonAsync<JsonObject>("/api/v1/insights?type=summary"))!["items"]!.AsArray().Should().HaveCount(4, "dismissing is the viewer's own");
 
         (await Admin.GetAsync("/api/v1/insights?type=forecast")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await Admin.PostAsync($"/api/v1/insights/{id}/archive", null)).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Notification_preferences_per_channel_are_read_and_written_over_http_and_bad_ones_name_the_field()
+    {
+        var (_, key) = await factory.CreateUserWithKeyAsync("viewer", ["demo-contoso"]);
+        using var user = factory.CreateApiClient(key);
+        var defaults = (await user.GetFromJsonAsync<JsonObject>("/api/v1/me/preferences"))!["insights"]!;
+        defaults["frequency"]!.GetValue<string>().Should().Be("immediately");
+        defaults["minPriority"]!.GetValue<string>().Should().Be("critical");
+        defaults["email"]!["frequency"]!.GetValue<string>().Should().Be("immediately");
+
+        var put = await user.PutAsJsonAsync("/api/v1/me/preferences", new
+        {
+            insights = new
+            {
+                types = new[] { "anomaly", "opportunity" }, minPriority = "high", frequency = "daily",
+                email = new { types = new[] { "summary" }, minPriority = "low", frequency = "weekly" },
+            },
+        });
+        put.StatusCode.Should().Be(HttpStatusCode.OK);
+        var saved = (await user.GetFromJsonAsync<JsonObject>("/api/v1/me/preferences"))!["insights"]!;
+        saved["types"]!.AsArray().Select(t => t!.GetValue<string>()).Should().Equal("anomaly", "opportunity");
+        saved["frequency"]!.GetValue<string>().Should().Be("daily");
+        saved["email"]!["types"]!.AsArray().Select(t => t!.GetValue<string>()).Should().Equal("summary");
+        saved["email"]!["minPriority"]!.GetValue<string>().Should().Be("low");
+        saved["email"]!["frequency"]!.GetValue<string>().Should().Be("weekly");
+
+        var bad = await user.PutAsJsonAsync("/api/v1/me/preferences", new { insights = new { frequency = "daily", email = new { frequency = "hourly" } } });
+        bad.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        bad.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        (await bad.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).Should().Contain("insights.email.frequency");
+        (await user.GetFromJsonAsync<JsonObject>("/api/v1/me/preferences"))!["insights"]!["email"]!["frequency"]!.GetValue<string>().Should().Be("weekly", "a refused update changes nothing");
+
+        (await user.GetFromJsonAsync<JsonArray>("/api/v1/insights/deliveries")).Should().NotBeNull();
+        (await user.GetAsync("/api/v1/insights/deliveries?limit=0")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        await RunJobAsync("insights.insights-digest");
     }
 }

@@ -19,6 +19,13 @@ public static class InsightsEndpoints
             return PagedResponse<InsightView>.From(await service.ListAsync(http.Actor(), filter, PageRequest.Parse(limit, cursor), ct));
         });
 
+        // What reached the caller (bell and e-mail), newest first: sent, pending for a digest, failed with the reason.
+        insights.MapGet("/deliveries", async (HttpContext http, InsightDeliveryService deliveries, int? limit, CancellationToken ct) =>
+        {
+            if (limit is < 1 or > 500) throw new ValidationException("limit", "limit must be between 1 and 500.");
+            return await deliveries.ListAsync(http.Actor(), limit ?? 100, ct);
+        });
+
         insights.MapGet("/{id}", async (HttpContext http, InsightService service, string id, CancellationToken ct) =>
             await service.GetAsync(http.Actor(), id, ct));
 

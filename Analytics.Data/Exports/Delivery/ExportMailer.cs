@@ -9,8 +9,11 @@ using MimeKit;
 
 namespace Analytics.Data.Exports.Delivery;
 
-/// <summary>An e-mail carrying one export file. <see cref="Attachment"/> must be seekable: each try reads it from the start.</summary>
-public sealed record ExportEmail(IReadOnlyList<string> To, string Subject, string Body, string AttachmentName, string ContentType, Stream Attachment);
+/// <summary>
+/// An e-mail, carrying one export file or (insight notifications) none. <see cref="Attachment"/> must be seekable: each
+/// try reads it from the start.
+/// </summary>
+public sealed record ExportEmail(IReadOnlyList<string> To, string Subject, string Body, string? AttachmentName = null, string? ContentType = null, Stream? Attachment = null);
 
 public enum DeliveryStatus { Sent, Failed }
 
@@ -23,7 +26,10 @@ public sealed record DeliveryOutcome(DeliveryStatus Status, int Attempts, DateTi
     public bool Sent => Status == DeliveryStatus.Sent;
 }
 
-/// <summary>Sends export e-mails over SMTP (MailKit), retrying temporary failures with a doubling delay.</summary>
+/// <summary>
+/// Sends the product's e-mails over SMTP (MailKit; <c>Analytics:Smtp</c>) — exports, subscriptions and insight
+/// notifications — retrying temporary failures with a doubling delay.
+/// </summary>
 public sealed class ExportMailer(IOptions<SmtpOptions> options, TimeProvider time, ILogger<ExportMailer> logger)
 {
     public bool IsConfigured => !string.IsNullOrWhiteSpace(options.Value.Host);
@@ -51,7 +57,7 @@ public sealed class ExportMailer(IOptions<SmtpOptions> options, TimeProvider tim
             try
             {
                 var reply = await SendOnceAsync(o, Message(o, email, recipients), ct);
-                logger.LogInformation("Export e-mail {Subject} sent to {Count} recipient(s) on try {Attempt}", email.Subject, recipients.Count, attempt);
+                logger.LogInformation("E-mail {Subject} sent to {Count} recipient(s) on try {Attempt}", email.Subject, recipients.Count, attempt);
                 return new DeliveryOutcome(DeliveryStatus.Sent, attempt, time.GetUtcNow(), null, reply);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -63,7 +69,7 @@ public sealed class ExportMailer(IOptions<SmtpOptions> options, TimeProvider tim
             {
                 error = Describe(e);
                 var permanent = e is SmtpCommandException { StatusCode: var code } && (int)code >= 500 || e is AuthenticationException;
-                logger.LogWarning("Export e-mail {Subject}: try {Attempt} of {Max} failed ({Permanent}): {Error}",
+                logger.LogWarning("E-mail {Subject}: try {Attempt} of {Max} failed ({Permanent}): {Error}",
                     email.Subject, attempt, o.MaxAttempts, permanent ? "permanent" : "temporary", error);
                 if (permanent) return new DeliveryOutcome(DeliveryStatus.Failed, attempt, time.GetUtcNow(), error);
             }
@@ -93,9 +99,12 @@ public sealed class ExportMailer(IOptions<SmtpOptions> options, TimeProvider tim
         var message = new MimeMessage { Subject = email.Subject };
         message.From.Add(MailboxAddress.Parse(o.From));
         message.To.AddRange(recipients);
-        email.Attachment.Position = 0;
         var body = new BodyBuilder { TextBody = email.Body };
-        body.Attachments.Add(email.AttachmentName, email.Attachment, ContentType.Parse(email.ContentType));
+        if (email.Attachment is { } attachment)
+        {
+            attachment.Position = 0;
+            body.Attachments.Add(email.AttachmentName ?? "attachment", attachment, ContentType.Parse(email.ContentType ?? "application/octet-stream"));
+        }
         message.Body = body.ToMessageBody();
         return message;
     }

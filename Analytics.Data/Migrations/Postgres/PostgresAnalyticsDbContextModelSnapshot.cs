@@ -1681,6 +1681,11 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("DashboardId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("dashboard_id");
+
                     b.Property<string>("Dataset")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -1716,6 +1721,11 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("priority");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("scope");
 
                     b.Property<string>("Segment")
                         .IsRequired()
@@ -1767,6 +1777,78 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasDatabaseName("ix_insights_source_id_created_at");
 
                     b.ToTable("insights", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Insights.InsightDelivery", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("Frequency")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("frequency");
+
+                    b.Property<string>("InsightId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("insight_id");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_insight_deliveries");
+
+                    b.HasIndex("Status", "UserId")
+                        .HasDatabaseName("ix_insight_deliveries_status_user_id");
+
+                    b.HasIndex("InsightId", "UserId", "Channel")
+                        .IsUnique()
+                        .HasDatabaseName("ix_insight_deliveries_insight_id_user_id_channel");
+
+                    b.ToTable("insight_deliveries", (string)null);
                 });
 
             modelBuilder.Entity("Analytics.Domain.Insights.InsightUserState", b =>
@@ -2754,6 +2836,16 @@ namespace Analytics.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_fact_rollups_datasets_dataset_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Insights.InsightDelivery", b =>
+                {
+                    b.HasOne("Analytics.Domain.Insights.Insight", null)
+                        .WithMany()
+                        .HasForeignKey("InsightId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_insight_deliveries_insights_insight_id");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Insights.InsightUserState", b =>

@@ -1670,6 +1670,11 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("DashboardId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dashboard_id");
+
                     b.Property<string>("Dataset")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -1705,6 +1710,11 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT")
                         .HasColumnName("priority");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope");
 
                     b.Property<string>("Segment")
                         .IsRequired()
@@ -1756,6 +1766,78 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_insights_source_id_created_at");
 
                     b.ToTable("insights", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Insights.InsightDelivery", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<string>("Frequency")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("frequency");
+
+                    b.Property<string>("InsightId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("insight_id");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_insight_deliveries");
+
+                    b.HasIndex("Status", "UserId")
+                        .HasDatabaseName("ix_insight_deliveries_status_user_id");
+
+                    b.HasIndex("InsightId", "UserId", "Channel")
+                        .IsUnique()
+                        .HasDatabaseName("ix_insight_deliveries_insight_id_user_id_channel");
+
+                    b.ToTable("insight_deliveries", (string)null);
                 });
 
             modelBuilder.Entity("Analytics.Domain.Insights.InsightUserState", b =>
@@ -2737,6 +2819,16 @@ namespace Analytics.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_fact_rollups_datasets_dataset_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Insights.InsightDelivery", b =>
+                {
+                    b.HasOne("Analytics.Domain.Insights.Insight", null)
+                        .WithMany()
+                        .HasForeignKey("InsightId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_insight_deliveries_insights_insight_id");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Insights.InsightUserState", b =>

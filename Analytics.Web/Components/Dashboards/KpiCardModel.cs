@@ -19,7 +19,8 @@ public sealed record KpiCardModel(
     string Format,
     bool HigherIsBetter,
     IReadOnlyList<double?> Sparkline,
-    string Currency = "USD")
+    string Currency = "USD",
+    string? Anomaly = null)
 {
     /// <summary>Changes smaller than this (relative) read as flat.</summary>
     public const double FlatThreshold = 0.0005;

@@ -166,7 +166,7 @@ public sealed partial class WidgetTile
             ? s.Rows.Select(r => ChartData.Number(r[i])).ToList()
             : (IReadOnlyList<double?>)[];
         // The tile shows the title; the card shows the number.
-        return new KpiCardModel("", kpi.Value, kpi.Previous, kpi.Format, kpi.HigherIsBetter, spark);
+        return new KpiCardModel("", kpi.Value, kpi.Previous, kpi.Format, kpi.HigherIsBetter, spark, Anomaly: kpi.Anomaly);
     }
 
     /// <summary>The download menu under the button (a keyboard press has no pointer position, so the button's own is used).</summary>

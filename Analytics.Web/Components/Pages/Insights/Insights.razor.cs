@@ -1,7 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Analytics.Data.Exports.Delivery;
+using Analytics.Data.Identity;
 using Analytics.Data.Insights;
+using Analytics.Data.Query;
 using Analytics.Domain.Access;
 using Analytics.Domain.Insights;
+using Analytics.Domain.Query;
 using Analytics.Web.Auth;
+using Analytics.Web.Components.Dashboards.Charts;
 using Microsoft.AspNetCore.Components;
 using Radzen;
 
@@ -11,20 +18,37 @@ public sealed partial class Insights
 {
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required InsightService InsightService { get; init; }
+    [Inject] public required UserPreferencesService Preferences { get; init; }
+    [Inject] public required FactQueryService Facts { get; init; }
+    [Inject] public required ExportMailer Mailer { get; init; }
 
-    /// <summary>An insight to highlight: the bell's notifications link here with it.</summary>
+    /// <summary>An insight to highlight with its chart open: the bell's notifications and insight e-mails link here with it.</summary>
     [SupplyParameterFromQuery(Name = "id")] public string? FocusId { get; set; }
+
+    /// <summary>A type to filter by (KPI cards' anomaly marker links here with <c>anomaly</c>).</summary>
+    [SupplyParameterFromQuery(Name = "type")] public string? TypeFilter { get; set; }
 
     private static readonly IReadOnlyList<Option<InsightType?>> Types =
         Enum.GetValues<InsightType>().Select(t => new Option<InsightType?>(t, t.ToString())).ToList();
     private static readonly IReadOnlyList<Option<InsightPriority?>> Priorities =
         Enum.GetValues<InsightPriority>().Reverse().Select(p => new Option<InsightPriority?>(p, p == InsightPriority.Critical ? "Critical" : $"{p} and above")).ToList();
 
+    private static readonly IReadOnlyList<Option<string>> FrequencyOptions =
+        InsightPreferencesForm.Frequencies.Select(f => new Option<string>(f.Value, f.Text)).ToList();
+    private static readonly IReadOnlyList<Option<InsightPriority>> PriorityOptions =
+        Enum.GetValues<InsightPriority>().Reverse().Select(p => new Option<InsightPriority>(p, p.ToString())).ToList();
+
     private Actor _actor = Actor.System;
     private IReadOnlyList<Option<string>> _instances = [];
     private string? _error;
 
     private InsightFeedState? _state;
+
+    private InsightPreferencesForm? _settings;
+    private string? _timeZone;
+    private string? _settingsMessage;
+    private readonly Dictionary<string, JsonObject?> _charts = [];
+    private readonly Dictionary<string, string> _chartErrors = [];
 
     /// <summary>Created on first use (the first render comes before the actor is known; loading waits for it).</summary>
     private InsightFeedState State => _state ??= new InsightFeedState(
@@ -34,9 +58,51 @@ public sealed partial class Insights
     protected override async Task OnInitializedAsync()
     {
         _actor = await CurrentActor.GetAsync();
+        if (Enum.TryParse<InsightType>(TypeFilter, ignoreCase: true, out var type)) State.Type = type;
         _instances = (await InsightService.ScannableDatasetsAsync(_actor, CancellationToken.None))
             .Select(d => new Option<string>(d.SourceId, d.Name)).DistinctBy(o => o.Value).ToList();
         await State.LoadAsync();
+        if (FocusId is { } focus && State.Items.FirstOrDefault(i => i.Id == focus) is { } focused) await ToggleChartAsync(focused);
+    }
+
+    private async Task ToggleSettingsAsync()
+    {
+        _settingsMessage = null;
+        if (_settings is not null)
+        {
+            _settings = null;
+            return;
+        }
+        var current = await Preferences.GetAsync(_actor, CancellationToken.None);
+        _timeZone = current.TimeZone;
+        _settings = InsightPreferencesForm.From(current.Insights ?? InsightNotificationPreferences.Default);
+    }
+
+    private Task SaveSettingsAsync() => Guard(async () =>
+    {
+        if (_settings is null) return;
+        var saved = await Preferences.UpdateAsync(_actor, new UserPreferences(_timeZone, _settings.ToPreferences()), CancellationToken.None);
+        _settings = InsightPreferencesForm.From(saved.Insights ?? InsightNotificationPreferences.Default);
+        _settingsMessage = "Saved.";
+    });
+
+    /// <summary>Opens (or closes) the chart of an insight: its stored query, run as the viewer.</summary>
+    private async Task ToggleChartAsync(InsightView insight)
+    {
+        if (_charts.Remove(insight.Id)) return;
+        _chartErrors.Remove(insight.Id);
+        try
+        {
+            var query = insight.Chart.Deserialize<SemanticQuery>(JsonSerializerOptions.Web)
+                ?? throw new Analytics.Domain.ValidationException("chart", "This insight has no chart.");
+            var result = await Task.Run(() => Facts.ExecuteAsync(_actor, query, CancellationToken.None));
+            _charts[insight.Id] = ChartOptionsBuilder.Default.Build("line", (JsonObject?)null, result);
+        }
+        catch (Analytics.Domain.DomainException e)
+        {
+            _chartErrors[insight.Id] = e.Message;
+            _charts[insight.Id] = null;
+        }
     }
 
     private Task ReloadAsync() => Guard(State.LoadAsync);
