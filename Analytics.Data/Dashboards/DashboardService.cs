@@ -56,17 +56,9 @@ public sealed partial class DashboardService(
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var teams = await TeamsOfAsync(db, actor, ct);
-        var shares = await db.DashboardShares.AsNoTracking()
-            .Where(s => (s.PrincipalKind == SharePrincipal.User && s.PrincipalId == actor.UserId) || (s.PrincipalKind == SharePrincipal.Team && teams.Contains(s.PrincipalId)))
-            .ToListAsync(ct);
+        var (rows, shares) = await VisibleAsync(db, actor.UserId, actor.IsAdmin, teams, ct);
         var sharedDashboards = shares.Where(s => s.TargetKind == ShareTarget.Dashboard).Select(s => s.TargetId).ToList();
         var sharedFolders = shares.Where(s => s.TargetKind == ShareTarget.Folder).Select(s => s.TargetId).ToList();
-        var rows = db.Dashboards.AsNoTracking();
-        if (!actor.IsAdmin)
-        {
-            rows = rows.Where(d => d.OwnerId == actor.UserId || d.OwnerId == DashboardAccess.WorkspaceOwner || sharedDashboards.Contains(d.Id)
-                || (d.FolderId != null && sharedFolders.Contains(d.FolderId)));
-        }
         if (query.FolderId is { } folder) rows = rows.Where(d => d.FolderId == folder);
         var list = await rows.Select(d => new { Dashboard = d, Widgets = d.Widgets.Count }).ToListAsync(ct);
         var favorites = (await db.DashboardFavorites.AsNoTracking().Where(f => f.UserId == actor.UserId).Select(f => f.DashboardId).ToListAsync(ct)).ToHashSet();
@@ -398,6 +390,32 @@ public sealed partial class DashboardService(
         var permission = actor.PermissionOf(dashboard, await SharesForAsync(db, dashboard, ct), await TeamsOfAsync(db, actor, ct))
             ?? throw new NotFoundException("Dashboard", id);
         return (dashboard, permission);
+    }
+
+    /// <summary>
+    /// Ids of the dashboards a user may open — their own, the workspace's, those shared with them or one of their teams
+    /// directly or through a folder; every one for an admin. For what hangs off a dashboard elsewhere (its insights).
+    /// </summary>
+    public static async Task<IReadOnlySet<string>> VisibleIdsAsync(AnalyticsDbContext db, string userId, bool isAdmin, CancellationToken ct)
+    {
+        var teams = (await db.TeamMembers.AsNoTracking().Where(m => m.UserId == userId).Select(m => m.TeamId).ToListAsync(ct)).ToHashSet();
+        var (rows, _) = await VisibleAsync(db, userId, isAdmin, teams, ct);
+        return (await rows.Select(d => d.Id).ToListAsync(ct)).ToHashSet();
+    }
+
+    /// <summary>The dashboards a user may open, and the shares (to them or their teams) that open some of them.</summary>
+    private static async Task<(IQueryable<Dashboard> Rows, List<DashboardShare> Shares)> VisibleAsync(
+        AnalyticsDbContext db, string userId, bool isAdmin, IReadOnlySet<string> teams, CancellationToken ct)
+    {
+        var shares = await db.DashboardShares.AsNoTracking()
+            .Where(s => (s.PrincipalKind == SharePrincipal.User && s.PrincipalId == userId) || (s.PrincipalKind == SharePrincipal.Team && teams.Contains(s.PrincipalId)))
+            .ToListAsync(ct);
+        var rows = db.Dashboards.AsNoTracking();
+        if (isAdmin) return (rows, shares);
+        var sharedDashboards = shares.Where(s => s.TargetKind == ShareTarget.Dashboard).Select(s => s.TargetId).ToList();
+        var sharedFolders = shares.Where(s => s.TargetKind == ShareTarget.Folder).Select(s => s.TargetId).ToList();
+        return (rows.Where(d => d.OwnerId == userId || d.OwnerId == DashboardAccess.WorkspaceOwner || sharedDashboards.Contains(d.Id)
+            || (d.FolderId != null && sharedFolders.Contains(d.FolderId))), shares);
     }
 
     private static async Task<List<DashboardShare>> SharesForAsync(AnalyticsDbContext db, Dashboard dashboard, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using Analytics.Data.Dashboards;
 using System.Globalization;
 using System.Text;
 using Analytics.Data.Exports.Delivery;
@@ -46,10 +47,18 @@ public sealed class InsightDeliveryService(
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             var readers = await ReadersAsync(db, ct);
+            var dashboardsOf = new Dictionary<string, IReadOnlySet<string>>();
             foreach (var insight in created)
             {
                 foreach (var reader in readers.Where(r => r.CanRead(insight)))
                 {
+                    // A dashboard's summary goes only to those who may open the dashboard.
+                    if (insight.DashboardId is { } dashboard)
+                    {
+                        if (!dashboardsOf.TryGetValue(reader.Id, out var visible))
+                            dashboardsOf[reader.Id] = visible = await DashboardService.VisibleIdsAsync(db, reader.Id, reader.Admin, ct);
+                        if (!visible.Contains(dashboard)) continue;
+                    }
                     foreach (var channel in Channels)
                     {
                         var choice = reader.Preferences.For(channel);

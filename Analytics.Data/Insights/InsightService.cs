@@ -295,6 +295,9 @@ public sealed class InsightService(
                 var pattern = $",{hidden},";
                 query = query.Where(i => i.Scope == null || !i.Scope.Contains(pattern));
             }
+            // A dashboard's summary (its name, what its cards show) only for those who may open the dashboard.
+            var dashboards = (await DashboardService.VisibleIdsAsync(db, actor.UserId, actor.IsAdmin, ct)).ToList();
+            query = query.Where(i => i.DashboardId == null || dashboards.Contains(i.DashboardId));
         }
         if (filter.SourceId is { } source) query = query.Where(i => i.SourceId == source);
         if (filter.Type is { } type) query = query.Where(i => i.Type == type);
@@ -351,6 +354,8 @@ public sealed class InsightService(
     {
         var insight = await db.Insights.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
         if (insight is null || !insight.Instances.All(actor.CanReadInstance)) throw new NotFoundException("Insight", id);
+        if (insight.DashboardId is { } dashboard && !(await DashboardService.VisibleIdsAsync(db, actor.UserId, actor.IsAdmin, ct)).Contains(dashboard))
+            throw new NotFoundException("Insight", id);
         return insight;
     }
 

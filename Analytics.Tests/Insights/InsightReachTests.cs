@@ -83,6 +83,33 @@ public sealed class InsightReachTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_private_dashboards_summary_is_seen_only_by_those_who_may_open_the_dashboard()
+    {
+        var (host, service, admin) = await StartAsync();
+        await using var _ = host;
+        var dashboards = host.Services.GetRequiredService<DashboardService>();
+        var mine = await dashboards.DuplicateAsync(admin, "demo-performance", "Admin's own performance", CancellationToken.None);
+        await service.SummarizeDashboardsAsync(admin, LastDay, CancellationToken.None);
+        var summaries = (await service.ListAsync(admin, new InsightFilter(Type: InsightType.Summary), new PageRequest(50, null), CancellationToken.None)).Items;
+        summaries.Select(i => i.DashboardId).Should().BeEquivalentTo(["demo-performance", mine.Id]);
+        var hidden = summaries.Single(i => i.DashboardId == mine.Id);
+
+        // Every instance granted, but the dashboard is not shared with them: its summary (name and numbers) stays hidden.
+        var reader = await host.WithScopeAsync<UserService, CreatedUser>(s => s.CreateAsync(admin,
+            new CreateUserCommand("all@example.test", "All", "viewer", DemoWorkspace.Instances.Select(i => i.SourceId).ToList(), "Viewer-Passw0rd!"), CancellationToken.None));
+        var actor = await host.ActorAsync(reader.User.Id);
+        async Task<IEnumerable<string?>> SeenAsync() =>
+            (await service.ListAsync(actor, new InsightFilter(Type: InsightType.Summary), new PageRequest(50, null), CancellationToken.None)).Items.Select(i => i.DashboardId);
+        (await SeenAsync()).Should().Equal("demo-performance");
+        await service.Invoking(s => s.GetAsync(actor, hidden.Id, CancellationToken.None)).Should().ThrowAsync<NotFoundException>();
+        await service.Invoking(s => s.MarkAsync(actor, hidden.Id, InsightMark.Pin, CancellationToken.None)).Should().ThrowAsync<NotFoundException>();
+
+        await dashboards.ShareAsync(admin, mine.Id, new ShareInput(reader.User.Id, null, "view", null), CancellationToken.None);
+        (await SeenAsync()).Should().BeEquivalentTo(["demo-performance", mine.Id]);
+        (await service.GetAsync(actor, hidden.Id, CancellationToken.None)).Text.Should().Be(hidden.Text);
+    }
+
+    [Fact]
     public async Task Opportunity_scan_names_the_high_return_low_share_campaign_of_constructed_data()
     {
         var (host, service, admin) = await StartAsync(seedDemo: false);
