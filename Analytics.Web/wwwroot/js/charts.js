@@ -197,9 +197,23 @@ function flush() {
   sweep();
   const jobs = pending.splice(0).filter(job => job.el.isConnected || (job.resolve(0), false));
   const sizes = jobs.map(job => ({ width: job.el.clientWidth, height: job.el.clientHeight }));
-  jobs.forEach((job, i) => {
+  drawSlice(jobs, sizes, 0);
+}
+
+/**
+ * Draws the batch in slices of about 40 ms, yielding between them, so a screenful of charts never blocks input for
+ * long (the sizes stay those read in the one layout pass; a container that changed since is fixed by its observer).
+ */
+function drawSlice(jobs, sizes, from) {
+  const started = performance.now();
+  let i = from;
+  for (; i < jobs.length; i++) {
+    if (i > from && performance.now() - started > 40) break;
+    const job = jobs[i];
+    if (!job.el.isConnected) { job.resolve(0); continue; }
     try { job.resolve(draw(job, sizes[i])); } catch (error) { job.reject(error); }
-  });
+  }
+  if (i < jobs.length) setTimeout(() => drawSlice(jobs, sizes, i), 0);
 }
 
 function draw({ el, dotnet, optionJson, settings }, size) {
@@ -216,6 +230,8 @@ function draw({ el, dotnet, optionJson, settings }, size) {
   charts.set(id, entry);
   const { option, drill } = prepare(optionJson, settings);
   entry.drill = drill;
+  // A short entrance: a dashboard draws many charts at once, and every animation frame of every chart costs.
+  option.animationDuration ??= 300;
   chart.setOption(option, { notMerge: true });
   chart.on('click', params => {
     if (!entry.settings.clickable || !entry.dotnet) return;
