@@ -34,12 +34,7 @@ public sealed partial class DashboardService
             X = position.X, Y = position.Y, W = position.W, H = position.H, ConfigJson = placed.Config!.ToJson(),
         };
         dashboard.Widgets.Add(entity);
-        dashboard.Version++;
-        dashboard.UpdatedAt = clock.GetUtcNow();
-        dashboard.UpdatedBy = actor.UserId;
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        changes.Publish(new DashboardChange(dashboard.Id, dashboard.Version, actor.UserId, actor.DisplayName));
+        await CommitChangeAsync(db, tx, dashboard, actor, ct);
         var view = await ViewAsync(db, actor, dashboard, permission, ct);
         return (view, view.Widgets.First(w => w.Id == entity.Id));
     }

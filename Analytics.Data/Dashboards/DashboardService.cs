@@ -149,12 +149,7 @@ public sealed partial class DashboardService(
         dashboard.Name = definition.Name!.Trim();
         Apply(dashboard, definition);
         if (definition.FolderId is null && actor.CanManage(dashboard)) dashboard.FolderId = null;
-        dashboard.Version++;
-        dashboard.UpdatedAt = clock.GetUtcNow();
-        dashboard.UpdatedBy = actor.UserId;
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        changes.Publish(new DashboardChange(dashboard.Id, dashboard.Version, actor.UserId, actor.DisplayName));
+        await CommitChangeAsync(db, tx, dashboard, actor, ct);
         return new DashboardSaveResult(await ViewAsync(db, actor, dashboard, permission, ct), overwrote);
     }
 
@@ -416,6 +411,17 @@ public sealed partial class DashboardService(
         var sharedFolders = shares.Where(s => s.TargetKind == ShareTarget.Folder).Select(s => s.TargetId).ToList();
         return (rows.Where(d => d.OwnerId == userId || d.OwnerId == DashboardAccess.WorkspaceOwner || sharedDashboards.Contains(d.Id)
             || (d.FolderId != null && sharedFolders.Contains(d.FolderId))), shares);
+    }
+
+    /// <summary>A saved change: the next version, by whom and when, committed, then announced to the dashboard's open viewers and editors.</summary>
+    private async Task CommitChangeAsync(AnalyticsDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, Dashboard dashboard, Actor actor, CancellationToken ct)
+    {
+        dashboard.Version++;
+        dashboard.UpdatedAt = clock.GetUtcNow();
+        dashboard.UpdatedBy = actor.UserId;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        changes.Publish(new DashboardChange(dashboard.Id, dashboard.Version, actor.UserId, actor.DisplayName));
     }
 
     private static async Task<List<DashboardShare>> SharesForAsync(AnalyticsDbContext db, Dashboard dashboard, CancellationToken ct) =>
