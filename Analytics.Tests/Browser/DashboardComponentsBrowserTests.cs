@@ -212,7 +212,7 @@ public sealed class DashboardComponentsBrowserTests(BrowserFixture fixture) : IC
 
         // Drop a palette item on the grid: .NET hears kind and cell; the temporary clone is gone.
         await page.EvaluateAsync("() => { window.calls.length = 0; }");
-        await DragPaletteItemAsync(page, ".dashboard-palette-item", "#grid", 650, 40);
+        await BrowserFixture.DragPaletteItemAsync(page, ".dashboard-palette-item", "#grid", 650, 40);
         await page.WaitForFunctionAsync("() => window.calls.some(c => c.method === 'OnPaletteDropped')");
         var drop = await page.EvaluateAsync<JsonElement>("() => window.calls.find(c => c.method === 'OnPaletteDropped').arg");
         drop.GetProperty("kind").GetString().Should().Be("bar");
@@ -269,29 +269,6 @@ public sealed class DashboardComponentsBrowserTests(BrowserFixture fixture) : IC
         return V(a, "x") < V(b, "x") + V(b, "w") && V(b, "x") < V(a, "x") + V(a, "w") && V(a, "y") < V(b, "y") + V(b, "h") && V(b, "y") < V(a, "y") + V(a, "h");
     }
 
-    /// <summary>
-    /// Drags a palette item onto a grid with mouse events dispatched in the page. Playwright's own mouse hangs here:
-    /// gridstack's drag-in announces itself with a bubbling DOM event named <c>dragstart</c>, which Playwright takes for
-    /// a native HTML5 drag and then waits forever for Chromium to intercept it. Real browsers are unaffected.
-    /// </summary>
-    public static Task DragPaletteItemAsync(IPage page, string paletteSelector, string gridSelector, int offsetX, int offsetY) =>
-        page.EvaluateAsync("""
-            async ([palette, grid, dx, dy]) => {
-              const item = document.querySelector(palette), target = document.querySelector(grid);
-              const r = item.getBoundingClientRect(), g = target.getBoundingClientRect();
-              const at = (x, y) => ({ bubbles: true, cancelable: true, composed: true, clientX: x, clientY: y, button: 0, buttons: 1, view: window });
-              const pause = () => new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 20)));
-              item.dispatchEvent(new MouseEvent('mousedown', at(r.x + 5, r.y + 5)));
-              await pause();
-              for (let i = 1; i <= 12; i++) {
-                const x = r.x + 5 + (g.x + dx - r.x - 5) * i / 12, y = r.y + 5 + (g.y + dy - r.y - 5) * i / 12;
-                document.dispatchEvent(new MouseEvent('mousemove', at(x, y)));
-                await pause();
-              }
-              document.dispatchEvent(new MouseEvent('mouseup', at(g.x + dx, g.y + dy)));
-              await pause();
-            }
-            """, new object[] { paletteSelector, gridSelector, offsetX, offsetY });
 
     private static async Task DragAsync(IPage page, float fromX, float fromY, float toX, float toY)
     {

@@ -26,29 +26,9 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
         await page.Mouse.UpAsync();
     }
 
-    /// <summary>
-    /// A palette drag with mouse events dispatched in the page: gridstack's drag-in fires a bubbling DOM event named
-    /// <c>dragstart</c>, which Playwright's own mouse takes for a native HTML5 drag and then waits on forever. (Moving and
-    /// resizing grid items use Playwright's mouse.)
-    /// </summary>
+    /// <summary>Drops a palette item of <paramref name="kind"/> at (gridX, gridY) px of the builder's grid (see <see cref="BrowserFixture.DragPaletteItemAsync"/>).</summary>
     private static Task DropFromPaletteAsync(IPage page, string kind, int gridX, int gridY) =>
-        page.EvaluateAsync("""
-            async ([kind, dx, dy]) => {
-              const item = document.querySelector(`.dashboard-palette-item[data-kind=${kind}]`), target = document.querySelector('[data-testid=dashboard-grid-stack]');
-              const r = item.getBoundingClientRect(), g = target.getBoundingClientRect();
-              const at = (x, y) => ({ bubbles: true, cancelable: true, composed: true, clientX: x, clientY: y, button: 0, buttons: 1, view: window });
-              const pause = () => new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 20)));
-              item.dispatchEvent(new MouseEvent('mousedown', at(r.x + 5, r.y + 5)));
-              await pause();
-              for (let i = 1; i <= 12; i++) {
-                const x = r.x + 5 + (g.x + dx - r.x - 5) * i / 12, y = r.y + 5 + (g.y + dy - r.y - 5) * i / 12;
-                document.dispatchEvent(new MouseEvent('mousemove', at(x, y)));
-                await pause();
-              }
-              document.dispatchEvent(new MouseEvent('mouseup', at(g.x + dx, g.y + dy)));
-              await pause();
-            }
-            """, new object[] { kind, gridX, gridY });
+        BrowserFixture.DragPaletteItemAsync(page, $".dashboard-palette-item[data-kind={kind}]", "[data-testid=dashboard-grid-stack]", gridX, gridY);
 
     [ChromiumFact]
     public async Task A_dashboard_built_by_dragging_two_widgets_and_resizing_one_keeps_its_layout_after_reload()
