@@ -41,16 +41,26 @@ public readonly record struct Partial(double? Value, long Count);
 /// Output rows are cells of (bucket, combination of group-by values). Buckets and combinations are numbered as they
 /// first appear (a reader that knows a row's combination by a key of its own passes the number, so values are neither
 /// read nor hashed per row); cells are found in a per-bucket array by combination number while buckets × combinations
-/// stay under <see cref="DenseCells"/>, else in one dictionary; partials live in chunks below the large-object
-/// threshold. Measured on the 2-core benchmark machine, fresh large allocations per query (a 50,000-entry dictionary,
-/// a 50,000-row list to sort) cost more than the arithmetic, so the default order (time, then group-by values) is
-/// produced by walking sorted buckets × sorted combinations, and only an explicit sort sorts rows.
+/// stay under <see cref="DenseCells"/>, else in one dictionary; partials live in pooled chunks below the large-object
+/// threshold. Measured on the 2-core benchmark machine, what a query allocates decides its slow runs more than the
+/// arithmetic does (every collection during a query copies what the query holds), so: the default order (time, then
+/// group-by values) is produced by walking sorted buckets × sorted combinations, only an explicit sort sorts (row
+/// numbers), the partials go back to a pool, and the rows are kept by column (<see cref="QueryRows"/>).
+/// A year of daily ROAS by campaign (50,005 rows) went from 7.6 MB allocated per query and p95 66–76 ms to 1.3 MB and
+/// p95 34 ms (<c>bench query</c>).
 /// </summary>
 public sealed class QueryAssembler(QueryPlan plan)
 {
     /// <summary>Cells indexed densely (4 bytes each) up to this many buckets × combinations.</summary>
     public const int DenseCells = 1 << 20;
-    private const int ChunkPartials = 3_000;
+    /// <summary>Partials per chunk: a power of two (what the pool hands out), 48 KB, below the large-object threshold.</summary>
+    private const int ChunkPartials = 2_048;
+
+    /// <summary>
+    /// Partial chunks are rented, and given back once the rows are built: a year of daily ROAS by campaign fills ~50
+    /// chunks (2.4 MB) that were garbage after every query. At most 256 idle chunks (12 MB) are kept.
+    /// </summary>
+    private static readonly System.Buffers.ArrayPool<Partial> ChunkPool = System.Buffers.ArrayPool<Partial>.Create(ChunkPartials, 256);
 
     private readonly NormalizedQuery _q = plan.Query;
     private readonly int _width = Math.Max(1, plan.BaseMeasures.Count);
@@ -68,6 +78,7 @@ public sealed class QueryAssembler(QueryPlan plan)
     private Dictionary<long, int>? _sparse;
     private readonly List<Partial[]> _chunks = [];
     private int _cellCount;
+    private bool _built;
     private long _lastTs = long.MinValue;
     private int _lastBucket;
 
@@ -92,6 +103,7 @@ public sealed class QueryAssembler(QueryPlan plan)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(long ts, int combination, ReadOnlySpan<Partial> measures)
     {
+        ObjectDisposedException.ThrowIf(_built, this);
         var bucket = BucketOf(ts);
         var cell = Cell(bucket, combination, out var exists);
         var acc = Partials(cell);
@@ -101,6 +113,16 @@ public sealed class QueryAssembler(QueryPlan plan)
             return;
         }
         for (var i = 0; i < acc.Length; i++) acc[i] = Combine(_aggregations[i], acc[i], measures[i]);
+    }
+
+    /// <summary>Gives the partial chunks back to the pool: the assembler is done with once its rows are built.</summary>
+    private void ReturnChunks()
+    {
+        _built = true;
+        foreach (var chunk in _chunks) ChunkPool.Return(chunk);
+        _chunks.Clear();
+        _dense = null;
+        _sparse = null;
     }
 
     private Span<Partial> Partials(int cell)
@@ -132,7 +154,7 @@ public sealed class QueryAssembler(QueryPlan plan)
         exists = false;
         cell = _cellCount++;
         var perChunk = Math.Max(1, ChunkPartials / _width);
-        if (cell / perChunk == _chunks.Count) _chunks.Add(new Partial[perChunk * _width]);
+        if (cell / perChunk == _chunks.Count) _chunks.Add(ChunkPool.Rent(perChunk * _width));
         if (_dense is not null && (long)_bucketStarts.Count * _combinationValues.Count > DenseCells) ToSparse();
         if (_dense is not null)
         {
@@ -140,7 +162,8 @@ public sealed class QueryAssembler(QueryPlan plan)
             var row = _dense[bucket];
             if (combination >= row.Length)
             {
-                Array.Resize(ref row, Math.Max(combination + 1, Math.Min(_combinationValues.Count, row.Length * 2)));
+                // A bucket's row starts at the number of combinations known (after the first bucket, usually all of them).
+                Array.Resize(ref row, Math.Max(combination + 1, row.Length == 0 ? _combinationValues.Count : Math.Min(_combinationValues.Count, row.Length * 2)));
                 _dense[bucket] = row;
             }
             row[combination] = cell + 1;
@@ -205,12 +228,15 @@ public sealed class QueryAssembler(QueryPlan plan)
     }
 
     /// <summary>
-    /// The output rows: metrics are computed per cell into typed arrays, ordered, limited, and only the rows returned
-    /// are boxed into <c>object?[]</c>; all rows of one bucket share one boxed time.
+    /// The output rows (a <see cref="QueryRows"/>): the cells in the default order (time, then group-by values) are
+    /// listed in blocks, every metric is evaluated over a whole block at a time (<see cref="Evaluate"/>), then an explicit
+    /// sort orders row numbers and the first <c>limit</c> are copied. Measured on the 50,005-row year of daily ROAS by
+    /// campaign (median of the build alone): 9 ms with one delegate call per formula node per row, 6.5 ms by blocks.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (IReadOnlyList<QueryColumn> Columns, IReadOnlyList<object?[]> Rows, int Total) Build(Func<string, (string? Label, string? Format)> describe)
     {
+        ObjectDisposedException.ThrowIf(_built, this);
         var columns = new List<QueryColumn>();
         var timed = _q.Granularity != Granularity.None;
         if (timed) columns.Add(new QueryColumn(NormalizedQuery.TimeColumn, "time", "time"));
@@ -221,101 +247,121 @@ public sealed class QueryAssembler(QueryPlan plan)
         var buckets = Enumerable.Range(0, _bucketStarts.Count).Where(b => !timed || _bucketStarts[b] < _q.End).OrderBy(b => _bucketStarts[b]).ToList();
         var combinations = Enumerable.Range(0, _combinationValues.Count).ToList();
         combinations.Sort((a, b) => CompareDimensions(_combinationValues[a], _combinationValues[b]));
+        var times = new object?[_bucketStarts.Count];
+        if (timed)
+        {
+            foreach (var b in buckets) times[b] = DateTimeOffset.FromUnixTimeSeconds(_bucketStarts[b]).UtcDateTime;
+        }
 
-        var measureIndex = plan.BaseMeasures.Select((m, i) => (m, i)).ToDictionary(x => x.m, x => x.i, StringComparer.OrdinalIgnoreCase);
-        var formulas = plan.Metrics.Select(m => Compile(m.Formula, measureIndex)).ToArray();
-        var empty = new Partial[_width];
-        var perChunk = Math.Max(1, ChunkPartials / _width);
+        // Without a sort, the walk is already the output order: cells past the limit are only counted.
         var sorted = _q.Sort.Count > 0;
-        var entries = sorted ? new List<OutputRow>() : null;
-        var rows = new List<object?[]>();
+        var metrics = plan.Metrics.Count;
+        var all = new QueryRows(timed, times, _combinationValues, _q.GroupBy.Count, metrics);
+        var measureIndex = plan.BaseMeasures.Select((m, i) => (m, i)).ToDictionary(x => x.m, x => x.i, StringComparer.OrdinalIgnoreCase);
+        var scratch = new Stack<double[]>();
+        var values = new double[QueryRows.ChunkRows];
+        var cells = new int[QueryRows.ChunkRows];
+        var pending = 0;
+        // The metrics of the rows listed since the last block, into their chunk of the rows.
+        void EvaluateBlock()
+        {
+            if (pending == 0) return;
+            var first = all.Count - pending;
+            var into = all.Values(first / QueryRows.ChunkRows)[(first % QueryRows.ChunkRows * metrics)..];
+            for (var m = 0; m < metrics; m++)
+            {
+                Evaluate(plan.Metrics[m].Formula, measureIndex, cells.AsSpan(0, pending), values.AsSpan(0, pending), scratch);
+                for (var r = 0; r < pending; r++) into[r * metrics + m] = values[r];
+            }
+            pending = 0;
+        }
+
         var total = 0;
         foreach (var b in buckets)
         {
-            object? time = timed ? DateTimeOffset.FromUnixTimeSeconds(_bucketStarts[b]).UtcDateTime : null;
             foreach (var c in combinations)
             {
-                Partial[] chunk;
-                int offset;
-                if (TryFind(b, c, out var cell)) (chunk, offset) = (_chunks[cell / perChunk], cell % perChunk * _width);
-                else if (fill) (chunk, offset) = (empty, 0);
-                else continue;
-                total++;
-                if (sorted)
+                if (!TryFind(b, c, out var cell))
                 {
-                    var metrics = new double?[formulas.Length];
-                    for (var m = 0; m < formulas.Length; m++) metrics[m] = formulas[m](chunk, offset);
-                    entries!.Add(new OutputRow(_bucketStarts[b], time, _combinationValues[c], metrics));
-                    continue;
+                    if (!fill) continue;
+                    cell = -1;
                 }
-                // Walking sorted buckets × sorted combinations is already the default order: rows past the limit are only counted.
-                if (rows.Count >= _q.Limit) continue;
-                var row = new object?[columns.Count];
-                var k = 0;
-                if (timed) row[k++] = time;
-                foreach (var d in _combinationValues[c]) row[k++] = d;
-                for (var m = 0; m < formulas.Length; m++) row[k++] = formulas[m](chunk, offset);
-                rows.Add(row);
+                total++;
+                if (!sorted && all.Count >= _q.Limit) continue;
+                cells[pending++] = cell;
+                all.Add(b, c);
+                if (all.Count % QueryRows.ChunkRows == 0) EvaluateBlock();
             }
         }
-        if (sorted)
-        {
-            entries!.Sort(Comparer());
-            for (var r = 0; r < Math.Min(entries.Count, _q.Limit); r++) rows.Add(Box(entries[r], columns.Count));
-        }
+        EvaluateBlock();
+        ReturnChunks();
+        if (!sorted) return (columns, all, total);
+
+        var order = new int[all.Count];
+        for (var r = 0; r < order.Length; r++) order[r] = r;
+        Array.Sort(order, Comparer(all));
+        var rows = new QueryRows(timed, times, _combinationValues, _q.GroupBy.Count, metrics);
+        for (var r = 0; r < Math.Min(order.Length, _q.Limit); r++) all.CopyTo(order[r], rows);
         return (columns, rows, total);
     }
 
     /// <summary>
-    /// A metric formula as a delegate over one cell's partials (at an offset in a chunk): the same arithmetic as
-    /// <see cref="Formula.Evaluate"/> (null operands and division by zero give null, non-finite results give null),
-    /// with each measure's position resolved once instead of looked up by name per row.
+    /// A metric formula over a block of cells (-1: an empty bucket), one value per cell into <paramref name="into"/>:
+    /// the same arithmetic as <see cref="Formula.Evaluate"/>, with NaN for null. A null operand gives null (NaN
+    /// propagates), division by zero gives null, and non-finite results give null. Each node is one loop over the block.
     /// </summary>
-    private Func<Partial[], int, double?> Compile(Formula formula, Dictionary<string, int> measureIndex)
+    private void Evaluate(Formula formula, Dictionary<string, int> measureIndex, ReadOnlySpan<int> cells, Span<double> into, Stack<double[]> scratch)
     {
         switch (formula)
         {
             case Formula.Number n:
-                double? constant = n.Value;
-                return (_, _) => constant;
+                into.Fill(n.Value);
+                return;
             case Formula.Reference r when measureIndex.TryGetValue(r.Name, out var i):
                 var aggregation = _aggregations[i];
-                return (p, o) => Finite(Final(aggregation, p[o + i]));
-            case Formula.Reference:
-                return (_, _) => null;
-            case Formula.Negate neg:
-                var operand = Compile(neg.Operand, measureIndex);
-                return (p, o) => -operand(p, o);
-            case Formula.Binary bin:
-                var left = Compile(bin.Left, measureIndex);
-                var right = Compile(bin.Right, measureIndex);
-                return bin.Operator switch
+                var perChunk = Math.Max(1, ChunkPartials / _width);
+                for (var k = 0; k < cells.Length; k++)
                 {
-                    '+' => (p, o) => left(p, o) is { } l && right(p, o) is { } r ? Finite(l + r) : null,
-                    '-' => (p, o) => left(p, o) is { } l && right(p, o) is { } r ? Finite(l - r) : null,
-                    '*' => (p, o) => left(p, o) is { } l && right(p, o) is { } r ? Finite(l * r) : null,
-                    '/' => (p, o) => left(p, o) is { } l && right(p, o) is { } r && r != 0 ? Finite(l / r) : null,
-                    _ => throw new InvalidOperationException($"Unknown operator {bin.Operator}."),
-                };
+                    var cell = cells[k];
+                    var value = cell < 0 ? null : Final(aggregation, _chunks[cell / perChunk][cell % perChunk * _width + i]);
+                    into[k] = value is { } v && double.IsFinite(v) ? v : double.NaN;
+                }
+                return;
+            case Formula.Reference:
+                into.Fill(double.NaN);
+                return;
+            case Formula.Negate neg:
+                Evaluate(neg.Operand, measureIndex, cells, into, scratch);
+                for (var k = 0; k < into.Length; k++) into[k] = -into[k];
+                return;
+            case Formula.Binary bin:
+                Evaluate(bin.Left, measureIndex, cells, into, scratch);
+                var buffer = scratch.Count > 0 ? scratch.Pop() : new double[QueryRows.ChunkRows];
+                var right = buffer.AsSpan(0, into.Length);
+                Evaluate(bin.Right, measureIndex, cells, right, scratch);
+                switch (bin.Operator)
+                {
+                    case '+': for (var k = 0; k < into.Length; k++) into[k] = Finite(into[k] + right[k]); break;
+                    case '-': for (var k = 0; k < into.Length; k++) into[k] = Finite(into[k] - right[k]); break;
+                    case '*': for (var k = 0; k < into.Length; k++) into[k] = Finite(into[k] * right[k]); break;
+                    case '/': for (var k = 0; k < into.Length; k++) into[k] = right[k] == 0 ? double.NaN : Finite(into[k] / right[k]); break;
+                    default: throw new InvalidOperationException($"Unknown operator {bin.Operator}.");
+                }
+                scratch.Push(buffer);
+                return;
             default:
-                return (p, o) => formula.Evaluate(name => measureIndex.TryGetValue(name, out var i) ? Final(_aggregations[i], p[o + i]) : null);
+                var width = Math.Max(1, ChunkPartials / _width);
+                for (var k = 0; k < cells.Length; k++)
+                {
+                    var cell = cells[k];
+                    var result = formula.Evaluate(name => cell >= 0 && measureIndex.TryGetValue(name, out var m) ? Final(_aggregations[m], _chunks[cell / width][cell % width * _width + m]) : null);
+                    into[k] = result is { } v && double.IsFinite(v) ? v : double.NaN;
+                }
+                return;
         }
     }
 
-    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
-
-    private static object?[] Box(OutputRow entry, int width)
-    {
-        var row = new object?[width];
-        var k = 0;
-        if (entry.Time is not null) row[k++] = entry.Time;
-        foreach (var d in entry.Dimensions) row[k++] = d;
-        foreach (var m in entry.Metrics) row[k++] = m;
-        return row;
-    }
-
-    /// <summary>A computed output row before boxing; <see cref="Time"/> is the bucket's boxed <see cref="DateTime"/>, shared by its rows.</summary>
-    private readonly record struct OutputRow(long Bucket, object? Time, string?[] Dimensions, double?[] Metrics);
+    private static double Finite(double value) => double.IsFinite(value) ? value : double.NaN;
 
     private static double? Final(Aggregation aggregation, Partial p) =>
         aggregation == Aggregation.Avg ? (p.Count == 0 || p.Value is null ? null : p.Value / p.Count) : p.Value;
@@ -356,8 +402,11 @@ public sealed class QueryAssembler(QueryPlan plan)
 
     private static int CompareNullsLast(string? x, string? y) => x is null ? (y is null ? 0 : 1) : y is null ? -1 : string.CompareOrdinal(x, y);
 
-    /// <summary>The query's sort, then time ascending, then dimensions ascending: a stable, readable default. Nulls last, whichever direction.</summary>
-    private Comparison<OutputRow> Comparer()
+    /// <summary>
+    /// Over row numbers of <paramref name="rows"/>: the query's sort, then time ascending, then dimensions ascending (a
+    /// stable, readable default). Nulls last, whichever direction.
+    /// </summary>
+    private Comparison<int> Comparer(QueryRows rows)
     {
         // A key is the time (-1), a group-by dimension (its index) or a metric (100 + its index).
         var groupBy = _q.GroupBy.ToList();
@@ -384,12 +433,12 @@ public sealed class QueryAssembler(QueryPlan plan)
                 int cmp;
                 if (key == -1)
                 {
-                    cmp = a.Bucket.CompareTo(b.Bucket);
+                    cmp = _bucketStarts[rows.Bucket(a)].CompareTo(_bucketStarts[rows.Bucket(b)]);
                 }
                 else if (key < 100)
                 {
-                    var x = a.Dimensions[key];
-                    var y = b.Dimensions[key];
+                    var x = _combinationValues[rows.Combination(a)][key];
+                    var y = _combinationValues[rows.Combination(b)][key];
                     if (x is null || y is null)
                     {
                         if (x is null && y is null) continue;
@@ -399,14 +448,14 @@ public sealed class QueryAssembler(QueryPlan plan)
                 }
                 else
                 {
-                    var x = a.Metrics[key - 100];
-                    var y = b.Metrics[key - 100];
-                    if (x is null || y is null)
+                    var x = rows.Value(a, key - 100);
+                    var y = rows.Value(b, key - 100);
+                    if (double.IsNaN(x) || double.IsNaN(y))
                     {
-                        if (x is null && y is null) continue;
-                        return x is null ? 1 : -1;
+                        if (double.IsNaN(x) && double.IsNaN(y)) continue;
+                        return double.IsNaN(x) ? 1 : -1;
                     }
-                    cmp = x.Value.CompareTo(y.Value);
+                    cmp = x.CompareTo(y);
                 }
                 if (cmp != 0) return desc ? -cmp : cmp;
             }

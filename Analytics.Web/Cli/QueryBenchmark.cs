@@ -34,7 +34,7 @@ internal sealed class QueryBenchmark : IBenchmark
             {
                 var builder = new Npgsql.NpgsqlConnectionStringBuilder(postgres) { Database = database };
                 using var host = await BenchHost.CreateAsync(DatabaseProvider.Postgres, builder.ConnectionString, ct);
-                return await RunOnAsync(host, rows, seed: true, ct);
+                return await RunOnAsync(host, rows, seed: true, CommandLine.StringOption(args, "--shape"), ct);
             }
             finally
             {
@@ -48,10 +48,11 @@ internal sealed class QueryBenchmark : IBenchmark
         var directory = Directory.CreateTempSubdirectory("analytics-bench-");
         try
         {
-            // --db reuses an already seeded database file (for iterating on queries); otherwise a fresh one is seeded.
+            // --db keeps the seeded database in that file and reuses it on the next run (for iterating on queries); otherwise a fresh one is seeded.
             var existing = CommandLine.StringOption(args, "--db");
+            var seed = existing is null || !File.Exists(existing);
             using var host = await BenchHost.CreateAsync(DatabaseProvider.Sqlite, $"Data Source={existing ?? Path.Combine(directory.FullName, "bench.db")}", ct);
-            return await RunOnAsync(host, rows, seed: existing is null, ct);
+            return await RunOnAsync(host, rows, seed, CommandLine.StringOption(args, "--shape"), ct);
         }
         finally
         {
@@ -60,7 +61,7 @@ internal sealed class QueryBenchmark : IBenchmark
         }
     }
 
-    private async Task<object> RunOnAsync(IHost host, long rows, bool seed, CancellationToken ct)
+    private async Task<object> RunOnAsync(IHost host, long rows, bool seed, string? only, CancellationToken ct)
     {
         var seeded = seed ? await host.Services.GetRequiredService<BulkSeeder>().SeedAsync(rows, ct) : new BulkSeedResult("Sqlite", 0, 0, 0, 0, 0);
         var engine = host.Services.GetRequiredService<FactQueryService>();
@@ -81,7 +82,8 @@ internal sealed class QueryBenchmark : IBenchmark
         };
 
         var results = new List<object>();
-        foreach (var (name, target, query) in shapes)
+        // --shape runs only the shapes whose name contains that text.
+        foreach (var (name, target, query) in shapes.Where(s => only is null || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
             var q = query with { SourceIds = source };
             var first = await engine.ExecuteAsync(Actor.System, q, ct, useCache: false);
@@ -113,12 +115,23 @@ internal sealed class QueryBenchmark : IBenchmark
 
     /// <param name="SqlP50Ms">Median time in the database stage (statement, reading rows and first aggregation), the rest being C#.</param>
     /// <param name="SqlP95Ms">The database stage's 95th percentile: whether a slow tail comes from the database or from C#.</param>
-    private sealed record Timing(int Runs, double P50Ms, double P95Ms, double MeanMs, double SqlP50Ms, double SqlP95Ms);
+    /// <param name="AllocatedMbPerRun">Managed allocations per query; with <paramref name="Gc"/>, whether a tail is the garbage collector's.</param>
+    /// <param name="Gc">Collections per generation during the runs and the total time the runtime was paused for them.</param>
+    private sealed record Timing(int Runs, double P50Ms, double P95Ms, double MeanMs, double SqlP50Ms, double SqlP95Ms, double AllocatedMbPerRun, GcCounts Gc);
+
+    private sealed record GcCounts(int Gen0, int Gen1, int Gen2, double PauseMs)
+    {
+        public static GcCounts Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalMilliseconds);
+
+        public GcCounts Since(GcCounts before) => new(Gen0 - before.Gen0, Gen1 - before.Gen1, Gen2 - before.Gen2, Math.Round(PauseMs - before.PauseMs, 1));
+    }
 
     private static async Task<Timing> TimeAsync(Func<Task<QueryResult>> run, int runs)
     {
         var samples = new double[runs];
         var sql = new double[runs];
+        var gc = GcCounts.Now();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         for (var i = 0; i < runs; i++)
         {
             var started = Stopwatch.GetTimestamp();
@@ -126,9 +139,12 @@ internal sealed class QueryBenchmark : IBenchmark
             samples[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             sql[i] = result.Meta.SqlMs;
         }
+        var allocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (1024.0 * 1024) / runs;
+        var collections = GcCounts.Now().Since(gc);
         Array.Sort(samples);
         Array.Sort(sql);
-        return new Timing(runs, Round(Percentile(samples, 0.50)), Round(Percentile(samples, 0.95)), Round(samples.Average()), Round(Percentile(sql, 0.50)), Round(Percentile(sql, 0.95)));
+        return new Timing(runs, Round(Percentile(samples, 0.50)), Round(Percentile(samples, 0.95)), Round(samples.Average()), Round(Percentile(sql, 0.50)), Round(Percentile(sql, 0.95)),
+            Round(allocatedMb), collections);
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
