@@ -119,6 +119,13 @@ public sealed class CollectionOrchestrator(
     {
         try
         {
+            // A process that died after the segment's execution succeeded (rows merged) but before the segment was
+            // recorded: the window is done; running it again would submit it to AMC a second time.
+            if (await SucceededExecutionAsync(segment, ct) is { } done)
+            {
+                await RecordOutcomeAsync(collection, segment, done, ct);
+                return;
+            }
             using var slot = await limiters.SlotAsync(collection.SourceId, ct);
             var executionId = await PrepareExecutionAsync(collection, segment, ct);
             await runner.RunAsync(executionId, ct, maxAttempts: 1);
@@ -143,6 +150,13 @@ public sealed class CollectionOrchestrator(
         {
             notifier.Publish(new CollectionChange(collection.Id, "running"));
         }
+    }
+
+    private async Task<string?> SucceededExecutionAsync(CollectionSegment segment, CancellationToken ct)
+    {
+        if (segment.ExecutionId is not { } id) return null;
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Executions.AnyAsync(e => e.Id == id && e.Status == ExecutionStatus.Succeeded, ct) ? id : null;
     }
 
     /// <summary>Marks the segment running and gives it a pending execution: its unfinished one from before, or a new one.</summary>

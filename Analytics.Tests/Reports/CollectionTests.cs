@@ -85,6 +85,38 @@ public sealed class CollectionTests(FastAmcWebFactory factory) : IClassFixture<F
     }
 
     [Fact]
+    public async Task A_segment_whose_execution_succeeded_just_before_a_crash_is_recorded_not_submitted_again()
+    {
+        var report = await ReportAsync();
+        var response = await Admin.PostAsJsonAsync("/api/v1/data-collections", new { reportId = report["id"]!.GetValue<string>(), start = Monday, end = Monday.AddDays(7 * 3), granularity = "week", maxConcurrency = 3 });
+        response.StatusCode.Should().Be(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var id = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        (await WaitAsync(id, Ended))["status"]!.GetValue<string>().Should().Be("succeeded");
+        var submitted = _amc.RequestsTo("POST", "/workflowExecutions").Count;
+
+        // The state a process killed between merging a segment's rows and recording the segment leaves behind: the
+        // execution succeeded, the segment still says running, the collection's heartbeat has stopped.
+        await using (var db = await factory.Services.GetRequiredService<IDbContextFactory<AnalyticsDbContext>>().CreateDbContextAsync())
+        {
+            var segment = await db.CollectionSegments.SingleAsync(s => s.CollectionId == id && s.Index == 1);
+            segment.Status = Analytics.Domain.Collections.SegmentStatus.Running;
+            segment.RowCount = 0;
+            segment.FinishedAt = null;
+            var collection = await db.DataCollections.SingleAsync(c => c.Id == id);
+            collection.Status = Analytics.Domain.Collections.CollectionStatus.Running;
+            collection.FinishedAt = null;
+            collection.HeartbeatAt = DateTimeOffset.UtcNow.AddMinutes(-5);
+            await db.SaveChangesAsync();
+        }
+
+        var revived = await WaitAsync(id, Ended);
+        revived["status"]!.GetValue<string>().Should().Be("succeeded", revived.ToJsonString());
+        revived["segments"]!.AsArray().Should().OnlyContain(s => s!["rowCount"]!.GetValue<long>() == 2, "the segment takes its execution's rows");
+        _amc.RequestsTo("POST", "/workflowExecutions").Should().HaveCount(submitted, "the week was already collected: nothing is submitted to AMC again");
+        (await FactsAsync(report["datasetId"]!.GetValue<int>())).Should().Be(6);
+    }
+
+    [Fact]
     public async Task Two_collections_on_one_instance_share_its_segment_cap()
     {
         _amc.PollsToFinish = 4;
