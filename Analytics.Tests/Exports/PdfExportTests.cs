@@ -143,6 +143,22 @@ public class PdfExportTests
     public static TheoryData<string> Kinds() => new(ExportWidgetKinds.All);
 
     [Fact]
+    public void Category_labels_that_share_a_long_start_keep_their_distinct_ends()
+    {
+        var sample = SampleExportDocument.Create().Widgets.First(w => w.Title == "Spend by campaign");
+        string[] kinds = ["Competitor", "Exact", "Broad", "Phrase", "Auto", "Category"];
+        var rows = kinds.Select((k, i) => new object?[] { $"Fabrikam - Noise Cancelling Headphones - {k}", 100.0 + i * 10 }).ToList();
+        var slanted = sample with { Id = "v", Title = "Slanted labels", Position = new(0, 0, 4, 4), Data = sample.Data! with { Rows = rows } };
+        var sideways = slanted with { Id = "h", Title = "Sideways labels", Options = slanted.Options with { Horizontal = true }, Position = new(4, 0, 4, 4) };
+        var document = new ExportDocument { Title = "Labels", GeneratedAt = DateTimeOffset.UnixEpoch, Widgets = [slanted, sideways] };
+
+        // The sideways chart's labels read back as text (pdftotext scatters the slanted ones letter by letter); both charts fit labels the same way.
+        var text = Normalize(ExportTestFiles.PdfText(Save(document, "long-labels.pdf"), layout: true));
+        foreach (var kind in kinds)
+            text.Should().MatchRegex($@"Fab[^…$]*…[\s-]*{kind}\b", $"'{kind}' ends its label, the shared middle is cut");
+    }
+
+    [Fact]
     public void The_registry_has_one_drawer_per_kind()
     {
         PdfWidgetRenderers.Default.Kinds.Should().BeEquivalentTo(ExportWidgetKinds.All);

@@ -23,6 +23,51 @@ public static class PdfDraw
         return lo == 0 ? "" : text[..lo].TrimEnd() + "…";
     }
 
+    /// <summary>
+    /// <paramref name="text"/> shortened in the middle to fit: its start and its end stay, the end as whole words where
+    /// they fit (<c>Fabrikam…Competitor</c>), else as many characters as fit.
+    /// </summary>
+    public static string FitMiddle(XGraphics g, string text, XFont font, double width)
+    {
+        if (width <= 0) return "";
+        if (g.MeasureString(text, font).Width <= width) return text;
+        bool Fits(string s) => g.MeasureString(s, font).Width <= width;
+        // The longest tail of whole words that leaves room for at least three characters of the start.
+        for (var i = 1; i < text.Length; i++)
+        {
+            if (text[i - 1] != ' ' || text[i] == ' ') continue;
+            var tail = text[i..].TrimStart(' ', '-', '–', '·', '|', '/');
+            if (tail.Length == 0 || !Fits(text[..3] + "…" + tail)) continue;
+            var head = 3;
+            while (head < i && Fits(text[..(head + 1)].TrimEnd() + "…" + tail)) head++;
+            return text[..head].TrimEnd(' ', '-', '–', '·', '|', '/') + "…" + tail;
+        }
+        // No word fits: characters, a third from the start and two thirds from the end.
+        static string Cut(string s, int keep) => s[..(keep / 3)].TrimEnd() + "…" + s[^(keep - keep / 3)..].TrimStart();
+        var lo = 0;
+        var hi = text.Length - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (Fits(Cut(text, mid))) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo < 3 ? Fit(g, text, font, width) : Cut(text, lo);
+    }
+
+    /// <summary>
+    /// Category labels fitted to <paramref name="width"/>: cut at the end, unless that makes different labels read the
+    /// same (campaigns that share a long prefix), then cut in the middle so their distinct ends stay readable.
+    /// </summary>
+    public static List<string> FitLabels(XGraphics g, IReadOnlyList<string> labels, XFont font, double width)
+    {
+        var ends = labels.Select(l => Fit(g, l, font, width)).ToList();
+        var distinct = labels.Distinct(StringComparer.Ordinal).Count();
+        if (ends.Distinct(StringComparer.Ordinal).Count() == distinct) return ends;
+        var middles = labels.Select(l => FitMiddle(g, l, font, width)).ToList();
+        return middles.Distinct(StringComparer.Ordinal).Count() > ends.Distinct(StringComparer.Ordinal).Count() ? middles : ends;
+    }
+
     public static void Text(XGraphics g, string text, XFont font, XColor color, XRect rect, XStringFormat format) =>
         g.DrawString(text, font, new XSolidBrush(color), rect, format);
 

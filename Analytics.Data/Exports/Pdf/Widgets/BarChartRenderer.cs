@@ -70,6 +70,7 @@ public sealed class BarChartRenderer : CartesianChartRenderer
         var labels = data.Categories.Select(cat => PdfDraw.CategoryLabel(c, cat, data.Granularity)).ToList();
         var labelWidth = Math.Min(area.Width * 0.32, labels.Max(l => g.MeasureString(l, c.Theme.Small).Width) + 6);
         var plot = new XRect(area.X + labelWidth, area.Y + 2, Math.Max(10, area.Width - labelWidth - 26), Math.Max(10, area.Height - 2 - 13));
+        var fitted = PdfDraw.FitLabels(g, labels, c.Theme.Small, labelWidth - 5);
         double XOf(double v) => plot.X + (v - scale.Min) / (scale.Max - scale.Min) * plot.Width;
 
         var grid = new XPen(c.Theme.Grid, 0.6);
@@ -89,7 +90,7 @@ public sealed class BarChartRenderer : CartesianChartRenderer
             var center = plot.Y + (i + 0.5) * slot;
             if (i % every == 0)
             {
-                PdfDraw.Text(g, PdfDraw.Fit(g, labels[i], c.Theme.Small, labelWidth - 5), c.Theme.Small, c.Theme.Ink,
+                PdfDraw.Text(g, fitted[i], c.Theme.Small, c.Theme.Ink,
                     new XRect(area.X, center - 5, labelWidth - 5, 10), XStringFormats.CenterRight);
             }
             double pos = 0, neg = 0;

@@ -118,10 +118,13 @@ public abstract class CartesianChartRenderer : ChartRenderer
         // Bars with room for a few characters each keep every label (shortened); otherwise labels are thinned.
         var every = BoundaryGap && slot >= 34 ? 1 : Math.Max(1, (int)Math.Ceiling(widest / Math.Max(1, slot)));
         var width = Math.Min(Math.Max(slot * every, 20), 120);
-        for (var i = 0; i < n; i += every)
+        var shown = Enumerable.Range(0, n).Where(i => i % every == 0).ToList();
+        var fitted = PdfDraw.FitLabels(g, shown.Select(i => labels[i]).ToList(), c.Theme.Small, width - 2);
+        for (var k = 0; k < shown.Count; k++)
         {
+            var i = shown[k];
             var x = X(plot, i, n);
-            var label = PdfDraw.Fit(g, labels[i], c.Theme.Small, width - 2);
+            var label = fitted[k];
             var format = !BoundaryGap && i == 0 ? XStringFormats.TopLeft : XStringFormats.TopCenter;
             var left = format == XStringFormats.TopLeft ? x : x - width / 2;
             PdfDraw.Text(g, label, c.Theme.Small, c.Theme.Muted, new XRect(left, plot.Bottom + 3, width, 10), format);
@@ -136,10 +139,11 @@ public abstract class CartesianChartRenderer : ChartRenderer
     {
         var g = c.Graphics;
         var room = Math.Min(MaxSlantedLabel, (reserve - 8) / Math.Sin(Slant * Math.PI / 180));
+        var fitted = PdfDraw.FitLabels(g, labels, c.Theme.Small, room);
         for (var i = 0; i < n; i++)
         {
             var x = X(plot, i, n);
-            var text = PdfDraw.Fit(g, labels[i], c.Theme.Small, room);
+            var text = fitted[i];
             var state = g.Save();
             g.RotateAtTransform(-Slant, new XPoint(x, plot.Bottom + 4));
             PdfDraw.Text(g, text, c.Theme.Small, c.Theme.Muted, new XRect(x - room - 2, plot.Bottom + 1, room, 8), XStringFormats.TopRight);
