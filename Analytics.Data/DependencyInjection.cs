@@ -106,6 +106,7 @@ public static class DependencyInjection
         services.AddScoped<SourceService>();
         services.AddSingleton<DashboardService>();
         services.AddSingleton<DashboardDataService>();
+        services.AddSingleton<UnderlyingRows>();
         services.AddSingleton<DashboardExportService>();
         services.AddSingleton<DashboardChangeNotifier>();
         services.AddSingleton<MetricsChangeNotifier>();

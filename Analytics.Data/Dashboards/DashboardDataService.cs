@@ -146,14 +146,20 @@ public sealed class DashboardDataService(
 
     private static SemanticQuery Filtered(WidgetContext context, ResolvedFilters filters, SemanticQuery query)
     {
+        var answering = AnsweringDatasets(context, query);
+        return filters.ApplyTo(query, dimension => answering.Any(d => d.Dimensions.Any(x => x.Name.Equals(dimension, StringComparison.OrdinalIgnoreCase))));
+    }
+
+    /// <summary>The visible datasets a widget's query can read: its dataset and instances if it names them, having its metrics and group-by dimensions.</summary>
+    public static IReadOnlyList<CatalogDataset> AnsweringDatasets(WidgetContext context, SemanticQuery query)
+    {
         var metricNames = (query.Metrics ?? []).Select(m => m.Trim().ToLowerInvariant()).ToList();
-        var answering = context.Catalog.Datasets
+        return context.Catalog.Datasets
             .Where(d => query.Dataset is null || d.Key.Equals(query.Dataset, StringComparison.OrdinalIgnoreCase) || d.Id == query.Dataset)
             .Where(d => query.SourceIds is null || query.SourceIds.Contains(d.SourceId))
             .Where(d => metricNames.All(m => context.Catalog.Metrics.FirstOrDefault(x => x.Name == m) is not { } metric || metric.Datasets.Contains(d.Id)))
             .Where(d => (query.GroupBy ?? []).All(g => d.Dimensions.Any(x => x.Name.Equals(g, StringComparison.OrdinalIgnoreCase))))
             .ToList();
-        return filters.ApplyTo(query, dimension => answering.Any(d => d.Dimensions.Any(x => x.Name.Equals(dimension, StringComparison.OrdinalIgnoreCase))));
     }
 
     private static KpiValue Kpi(WidgetContext context, string metricName, QueryResult current, QueryResult previous)

@@ -9,9 +9,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Data.Dashboards;
 
-/// <summary>What to export: the format, the filters (as for widget data), one widget or all, and page options.</summary>
+/// <summary>
+/// What to export: the format, the filters (as for widget data), one widget or all, and page options; or, with
+/// <paramref name="Underlying"/>, the stored rows the widgets are computed from (csv or xlsx, see <see cref="UnderlyingRows"/>).
+/// </summary>
 public sealed record DashboardExportRequest(string? Format, DashboardDataRequest Data, string? WidgetId = null,
-    ExportPageOptions? Page = null, bool Summary = false);
+    ExportPageOptions? Page = null, bool Summary = false, bool Underlying = false);
 
 /// <summary>
 /// A dashboard (or one of its widgets) as an export file: its widgets computed as the viewer sees them — their instance
@@ -22,14 +25,28 @@ public sealed class DashboardExportService(
     IDbContextFactory<AnalyticsDbContext> factory,
     DashboardService dashboards,
     DashboardDataService data,
+    UnderlyingRows underlying,
     ExportService exports,
     TimeProvider clock)
 {
     public async Task<ExportFile> ExportAsync(Actor actor, string dashboardId, DashboardExportRequest request, CancellationToken ct)
     {
+        if (request.Underlying) return await ExportUnderlyingAsync(actor, dashboardId, request, ct);
         exports.Writer(request.Format); // a bad format is a 400 before any query runs
         var document = await BuildDocumentAsync(actor, dashboardId, request, ct);
         return await exports.RenderAsync(request.Format!, document, ct);
+    }
+
+    /// <summary>The underlying rows under the request's filters, streamed from the database into the file.</summary>
+    private async Task<ExportFile> ExportUnderlyingAsync(Actor actor, string dashboardId, DashboardExportRequest request, CancellationToken ct)
+    {
+        exports.SheetWriter(request.Format);
+        if (request.WidgetId is not null) throw new ValidationException("widget", "Underlying rows are the whole dashboard's: leave widget out.");
+        var view = await dashboards.GetAsync(actor, dashboardId, ct);
+        var context = await data.ContextAsync(actor, view, request.Data, ct);
+        var sheets = await underlying.SheetsAsync(context, view, ct);
+        var document = Describe(view, request, context.Filters.Start, context.Filters.End, context.Filters.Preset, context.Zone, []);
+        return await exports.RenderAsync(request.Format!, document, sheets, "underlying rows", ct);
     }
 
     public async Task<ExportDocument> BuildDocumentAsync(Actor actor, string dashboardId, DashboardExportRequest request, CancellationToken ct)
@@ -41,6 +58,16 @@ public sealed class DashboardExportService(
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(computed.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
         var results = computed.Widgets.ToDictionary(w => w.WidgetId);
         var widgets = view.Widgets.Where(w => results.ContainsKey(w.Id)).Select(w => ToExport(w, results[w.Id])).ToList();
+        var document = Describe(view, request, computed.Start, computed.End, computed.Preset, zone, widgets);
+        if (!request.Summary) return document;
+        var kpis = widgets.Where(w => w.Kpi is not null).Select(w => w.Kpi!).ToList();
+        return document with { Summary = new ExecutiveSummary(kpis, await LatestInsightsAsync(actor, ct)) };
+    }
+
+    /// <summary>The document around the widgets: title, the filters and time range applied, the stamp and page options.</summary>
+    private ExportDocument Describe(DashboardView view, DashboardExportRequest request, DateTimeOffset rangeStart, DateTimeOffset rangeEnd, string? preset,
+        TimeZoneInfo zone, IReadOnlyList<ExportWidget> widgets)
+    {
 
         var filters = new List<ExportLabel>();
         foreach (var (dimension, values) in (request.Data.Filters ?? new Dictionary<string, IReadOnlyList<string?>>())
@@ -49,16 +76,9 @@ public sealed class DashboardExportService(
         {
             if (values.Count > 0) filters.Add(new ExportLabel(dimension == DashboardFilter.Instance ? "Instances" : dimension, string.Join(", ", values)));
         }
-        var start = TimeZoneInfo.ConvertTime(computed.Start, zone);
-        var end = TimeZoneInfo.ConvertTime(computed.End, zone).AddDays(-1);
-        var range = $"{start:yyyy-MM-dd} – {end:yyyy-MM-dd}" + (computed.Preset is { } p ? $" ({DateRangePresets.Label(p)})" : "");
-
-        ExecutiveSummary? summary = null;
-        if (request.Summary)
-        {
-            var kpis = widgets.Where(w => w.Kpi is not null).Select(w => w.Kpi!).ToList();
-            summary = new ExecutiveSummary(kpis, await LatestInsightsAsync(actor, ct));
-        }
+        var start = TimeZoneInfo.ConvertTime(rangeStart, zone);
+        var end = TimeZoneInfo.ConvertTime(rangeEnd, zone).AddDays(-1);
+        var range = $"{start:yyyy-MM-dd} – {end:yyyy-MM-dd}" + (preset is { } p ? $" ({DateRangePresets.Label(p)})" : "");
         return new ExportDocument
         {
             Title = view.Name,
@@ -70,7 +90,6 @@ public sealed class DashboardExportService(
             // Charts and tables on screen format money in USD as well; per-instance currencies are not modelled yet.
             Currency = "USD",
             Page = request.Page ?? new ExportPageOptions(),
-            Summary = summary,
             Widgets = widgets,
         };
     }

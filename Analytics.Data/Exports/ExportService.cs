@@ -16,6 +16,15 @@ public interface IExportWriter
     Task WriteAsync(ExportDocument document, Stream output, CancellationToken ct);
 }
 
+/// <summary>A format that also writes streamed tables without a document's widgets: a dashboard's underlying rows.</summary>
+public interface ISheetExportWriter : IExportWriter
+{
+    string ContentType(IReadOnlyList<ExportSheet> sheets);
+    string Extension(IReadOnlyList<ExportSheet> sheets);
+    /// <summary>The sheets, with <paramref name="document"/> describing them (title, filters, time range).</summary>
+    Task WriteAsync(ExportDocument document, IReadOnlyList<ExportSheet> sheets, Stream output, CancellationToken ct);
+}
+
 public sealed class PdfExportWriter(PdfExporter pdf) : IExportWriter
 {
     public string Format => "pdf";
@@ -29,20 +38,27 @@ public sealed class PdfExportWriter(PdfExporter pdf) : IExportWriter
     }
 }
 
-public sealed class XlsxExportWriter(XlsxExporter xlsx) : IExportWriter
+public sealed class XlsxExportWriter(XlsxExporter xlsx) : ISheetExportWriter
 {
     public string Format => "xlsx";
     public string ContentType(ExportDocument document) => XlsxExporter.ContentType;
     public string Extension(ExportDocument document) => ".xlsx";
     public Task WriteAsync(ExportDocument document, Stream output, CancellationToken ct) => xlsx.WriteAsync(document, output, ct);
+    public string ContentType(IReadOnlyList<ExportSheet> sheets) => XlsxExporter.ContentType;
+    public string Extension(IReadOnlyList<ExportSheet> sheets) => ".xlsx";
+    public Task WriteAsync(ExportDocument document, IReadOnlyList<ExportSheet> sheets, Stream output, CancellationToken ct) => xlsx.WriteAsync(document, sheets, output, ct);
 }
 
-public sealed class CsvExportWriter(CsvExporter csv) : IExportWriter
+public sealed class CsvExportWriter(CsvExporter csv) : ISheetExportWriter
 {
     public string Format => "csv";
     public string ContentType(ExportDocument document) => CsvExporter.ContentTypeFor(document);
     public string Extension(ExportDocument document) => CsvExporter.IsZip(document) ? ".zip" : ".csv";
     public Task WriteAsync(ExportDocument document, Stream output, CancellationToken ct) => csv.WriteAsync(document, output, ct);
+    public string ContentType(IReadOnlyList<ExportSheet> sheets) => sheets.Count > 1 ? CsvExporter.ZipContentType : CsvExporter.ContentType;
+    public string Extension(IReadOnlyList<ExportSheet> sheets) => sheets.Count > 1 ? ".zip" : ".csv";
+    public Task WriteAsync(ExportDocument document, IReadOnlyList<ExportSheet> sheets, Stream output, CancellationToken ct) =>
+        csv.WriteAsync(sheets, output, ExportFormatter.For(document), ct);
 }
 
 /// <summary>A rendered export: a temporary file (deleted when the stream is disposed) with its name and type.</summary>
@@ -67,18 +83,35 @@ public sealed class ExportService(IEnumerable<IExportWriter> writers, TimeProvid
             ? writer
             : throw new ValidationException("format", $"Format must be one of {string.Join(", ", _writers.Keys)}.");
 
-    public async Task<ExportFile> RenderAsync(string format, ExportDocument document, CancellationToken ct = default)
+    /// <summary>The format if it writes streamed tables (csv, xlsx); a 400 naming <c>format</c> otherwise.</summary>
+    public ISheetExportWriter SheetWriter(string? format) =>
+        Writer(format) as ISheetExportWriter
+        ?? throw new ValidationException("format", $"Underlying rows export as {string.Join(" or ", _writers.Values.OfType<ISheetExportWriter>().Select(w => w.Format))}, not {format}.");
+
+    public Task<ExportFile> RenderAsync(string format, ExportDocument document, CancellationToken ct = default)
     {
         var writer = Writer(format);
-        var path = Path.Combine(Path.GetTempPath(), $"analytics-export-{Guid.NewGuid():N}{writer.Extension(document)}");
+        return ToFileAsync(document.Title, writer.Extension(document), writer.ContentType(document), file => writer.WriteAsync(document, file, ct), ct);
+    }
+
+    /// <summary>Streamed tables (a dashboard's underlying rows) described by <paramref name="document"/>, named <c>&lt;title&gt;-&lt;suffix&gt;-&lt;date&gt;</c>.</summary>
+    public Task<ExportFile> RenderAsync(string format, ExportDocument document, IReadOnlyList<ExportSheet> sheets, string suffix, CancellationToken ct = default)
+    {
+        var writer = SheetWriter(format);
+        return ToFileAsync($"{document.Title} {suffix}", writer.Extension(sheets), writer.ContentType(sheets), file => writer.WriteAsync(document, sheets, file, ct), ct);
+    }
+
+    private async Task<ExportFile> ToFileAsync(string title, string extension, string contentType, Func<Stream, Task> write, CancellationToken ct)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"analytics-export-{Guid.NewGuid():N}{extension}");
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
         {
-            await writer.WriteAsync(document, file, ct);
+            await write(file);
             await file.FlushAsync(ct);
             file.Position = 0;
             var stamp = time.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            return new ExportFile($"{ExportFileNames.Slug(document.Title)}-{stamp}{writer.Extension(document)}", writer.ContentType(document), file, file.Length);
+            return new ExportFile($"{ExportFileNames.Slug(title)}-{stamp}{extension}", contentType, file, file.Length);
         }
         catch
         {

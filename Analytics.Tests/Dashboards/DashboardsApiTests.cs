@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Analytics.Data.Dashboards;
 using Analytics.Tests.Web;
 
 namespace Analytics.Tests.Dashboards;
@@ -298,6 +299,96 @@ public sealed class DashboardsApiTests(AnalyticsWebFactory factory) : IClassFixt
         finally
         {
             directory.Delete(recursive: true);
+        }
+    }
+
+    private static List<string[]> ReadCsv(byte[] bytes)
+    {
+        using var reader = CsvHelper.CsvReader.Create(bytes, new CsvHelper.CsvReaderOptions { HasHeader = false });
+        var rows = new List<string[]>();
+        while (reader.Read()) rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetString(i) ?? "").ToArray());
+        return rows;
+    }
+
+    private static async Task<double> SpendAsync(HttpClient client, string start, string end, string? sourceId = null)
+    {
+        var body = new JsonObject { ["metrics"] = new JsonArray("spend"), ["timeRange"] = new JsonObject { ["start"] = start, ["end"] = end } };
+        if (sourceId is not null) body["sourceIds"] = new JsonArray(sourceId);
+        var response = await client.PostAsJsonAsync("/api/v1/query", body);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["rows"]![0]![0]!.GetValue<double>();
+    }
+
+    [Fact]
+    public async Task Underlying_rows_stream_every_stored_fact_under_the_filters_once_and_only_from_granted_instances()
+    {
+        const string start = "2025-01-01T00:00:00Z", end = "2026-01-01T00:00:00Z";
+        var range = $"start={Uri.EscapeDataString(start)}&end={Uri.EscapeDataString(end)}";
+        var id = (await CreateAsync(Admin, Definition("Underlying board", Kpi("k1", 0, "spend"), Bar("b1", 2))))["id"]!.GetValue<string>();
+
+        // One instance: one CSV of its facts in the year, read a page (5,000 rows) at a time — several pages here.
+        var contoso = await Admin.GetAsync($"/api/v1/dashboards/{id}/export?format=csv&rows=underlying&filter.instance=demo-contoso&{range}");
+        contoso.StatusCode.Should().Be(HttpStatusCode.OK, await contoso.Content.ReadAsStringAsync());
+        contoso.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        contoso.Content.Headers.ContentDisposition!.FileName.Should().Contain("underlying-rows");
+        var rows = ReadCsv(await contoso.Content.ReadAsByteArrayAsync());
+        rows[0].Should().Equal("Day", "Campaign", "ASIN", "Campaign type", "Impressions", "Clicks", "Spend", "Sales", "Purchases");
+        var data = rows.Skip(1).ToList();
+        data.Count.Should().BeGreaterThan(2 * UnderlyingRows.PageRows, "a year of one instance's campaign × ASIN days spans several pages");
+        data.Select(r => (r[0], r[1], r[2])).Should().OnlyHaveUniqueItems("each stored fact once, across page boundaries");
+        data.Should().OnlyContain(r => string.CompareOrdinal(r[0], "2025-01-01") >= 0 && string.CompareOrdinal(r[0], "2026-01-01") < 0);
+        var spend = data.Sum(r => double.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture));
+        spend.Should().BeApproximately(await SpendAsync(Admin, start, end, "demo-contoso"), 0.01, "the rows add up to what the widgets show");
+
+        // A dimension filter narrows the rows as it narrows the widgets.
+        var campaign = data[0][1];
+        var one = await Admin.GetAsync($"/api/v1/dashboards/{id}/export?format=csv&rows=underlying&filter.instance=demo-contoso&filter.campaign={Uri.EscapeDataString(campaign)}&{range}");
+        ReadCsv(await one.Content.ReadAsByteArrayAsync()).Skip(1).Should().NotBeEmpty().And.OnlyContain(r => r[1] == campaign);
+
+        // Every instance: one CSV per dataset, zipped.
+        var all = await Admin.GetAsync($"/api/v1/dashboards/{id}/export?format=csv&rows=underlying&{range}");
+        all.Content.Headers.ContentType!.MediaType.Should().Be("application/zip");
+        using (var zip = new System.IO.Compression.ZipArchive(new MemoryStream(await all.Content.ReadAsByteArrayAsync())))
+        {
+            zip.Entries.Should().HaveCount(3, "the demo workspace's three instances, one ad dataset each");
+            var total = 0.0;
+            foreach (var entry in zip.Entries)
+            {
+                using var buffer = new MemoryStream();
+                await using (var stream = entry.Open()) await stream.CopyToAsync(buffer);
+                total += ReadCsv(buffer.ToArray()).Skip(1).Sum(r => double.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture));
+            }
+            total.Should().BeApproximately(await SpendAsync(Admin, start, end), 0.05);
+        }
+
+        // Excel: the summary sheet and the dataset's sheet, one row per fact.
+        var xlsx = await Admin.GetAsync($"/api/v1/dashboards/{id}/export?format=xlsx&rows=underlying&filter.instance=demo-contoso&{range}");
+        xlsx.StatusCode.Should().Be(HttpStatusCode.OK);
+        using (var document = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync()), false))
+        {
+            var sheets = document.WorkbookPart!.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().ToList();
+            sheets.Should().HaveCount(2);
+            var part = (DocumentFormat.OpenXml.Packaging.WorksheetPart)document.WorkbookPart.GetPartById(sheets[1].Id!);
+            part.Worksheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Row>().Count().Should().Be(data.Count + 1);
+        }
+
+        // An analyst granted one instance gets that instance's rows only, from their own dashboard without filters.
+        var (_, analystKey) = await factory.CreateUserWithKeyAsync("analyst", ["demo-fabrikam"]);
+        using var analyst = factory.CreateApiClient(analystKey);
+        var own = (await CreateAsync(analyst, Definition("Mine", Bar("b1", 0))))["id"]!.GetValue<string>();
+        var mine = await analyst.GetAsync($"/api/v1/dashboards/{own}/export?format=csv&rows=underlying&{range}");
+        mine.Content.Headers.ContentType!.MediaType.Should().Be("text/csv", "one visible dataset");
+        ReadCsv(await mine.Content.ReadAsByteArrayAsync()).Skip(1).Sum(r => double.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture))
+            .Should().BeApproximately(await SpendAsync(Admin, start, end, "demo-fabrikam"), 0.01);
+        (await analyst.GetAsync($"/api/v1/dashboards/{own}/export?format=csv&rows=underlying&filter.instance=demo-contoso&{range}"))
+            .StatusCode.Should().Be(HttpStatusCode.NotFound, "an instance not granted is not there for them, as everywhere else");
+
+        // Bad requests name the parameter.
+        foreach (var (query, field) in new[] { ("format=pdf&rows=underlying", "format"), ("format=csv&rows=everything", "rows"), ("format=csv&rows=underlying&widget=b1", "widget") })
+        {
+            var bad = await Admin.GetAsync($"/api/v1/dashboards/{id}/export?{query}");
+            bad.StatusCode.Should().Be(HttpStatusCode.BadRequest, query);
+            (await bad.Content.ReadFromJsonAsync<JsonObject>())!["errors"]![field].Should().NotBeNull(query);
         }
     }
 }

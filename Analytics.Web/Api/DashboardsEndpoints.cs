@@ -66,10 +66,10 @@ public static class DashboardsEndpoints
             await data.GetAsync(http.Actor(), id, ParseDataRequest(http.Request.Query), ct));
 
         dashboards.MapGet("/{id}/export", async (HttpContext http, DashboardExportService exports, string id, string? format, string? widget,
-            string? layout, string? page, string? orientation, bool? summary, CancellationToken ct) =>
+            string? layout, string? page, string? orientation, bool? summary, string? rows, CancellationToken ct) =>
         {
             var file = await exports.ExportAsync(http.Actor(), id, new DashboardExportRequest(format, ParseDataRequest(http.Request.Query), widget,
-                ParsePage(layout, page, orientation), summary ?? false), ct);
+                ParsePage(layout, page, orientation), summary ?? false, ParseRows(rows)), ct);
             http.Response.RegisterForDisposeAsync(file);
             return Results.File(file.Content, file.ContentType, file.FileName);
         });
@@ -143,10 +143,10 @@ public static class DashboardsEndpoints
     public static IEndpointRouteBuilder MapDashboardDownloads(this IEndpointRouteBuilder app)
     {
         app.MapGet("/downloads/dashboards/{id}", async (HttpContext http, DashboardExportService exports, string id, string? format, string? widget,
-            string? layout, string? page, string? orientation, bool? summary, CancellationToken ct) =>
+            string? layout, string? page, string? orientation, bool? summary, string? rows, CancellationToken ct) =>
         {
             var file = await exports.ExportAsync(http.Actor(), id, new DashboardExportRequest(format, ParseDataRequest(http.Request.Query), widget,
-                ParsePage(layout, page, orientation), summary ?? false), ct);
+                ParsePage(layout, page, orientation), summary ?? false, ParseRows(rows)), ct);
             http.Response.RegisterForDisposeAsync(file);
             return Results.File(file.Content, file.ContentType, file.FileName);
         }).RequireAuthorization().AddEndpointFilter<ActorEndpointFilter>().WithTags("Dashboards");
@@ -163,6 +163,14 @@ public static class DashboardsEndpoints
         }).AllowAnonymous().DisableAntiforgery().WithTags("Dashboards");
         return app;
     }
+
+    /// <summary><c>rows=widgets</c> (the default: each widget's result) or <c>rows=underlying</c> (the stored rows behind them).</summary>
+    public static bool ParseRows(string? rows) => rows switch
+    {
+        null or "" or "widgets" => false,
+        "underlying" => true,
+        _ => throw new ValidationException("rows", $"rows must be widgets or underlying, not '{rows}'."),
+    };
 
     /// <summary><c>layout=grid|flow</c>, <c>page=a4|letter</c>, <c>orientation=landscape|portrait</c>.</summary>
     public static Analytics.Domain.Exports.ExportPageOptions ParsePage(string? layout, string? page, string? orientation)

@@ -12,10 +12,12 @@ namespace Analytics.Web.Cli;
 
 /// <summary>
 /// <c>bench export [--runs N] [--rows N]</c>: (1) renders a demo-like 20-widget dashboard document to PDF N times
-/// (default 20, after 3 warm-ups) and reports p50/p95 and the file's size and pages; (2) streams N rows (default
-/// 1,000,000) of ad-performance detail into an .xlsx and (3) a .csv, each in a fresh child process of this program, so
-/// the peak working set (the kernel's high-water mark, VmHWM, via <see cref="Process.PeakWorkingSet64"/>) is that
-/// export's alone, not left over from the PDF runs. Files go to a temporary folder that is deleted afterwards.
+/// (default 20, after 3 warm-ups) and reports p50/p95 and the file's size and pages; (2) seeds N facts (default
+/// 1,000,000) into a SQLite file and exports the underlying rows of a dashboard over them — the product's path: the
+/// facts read a page at a time from the database, streamed into an .xlsx and (3) a .csv — each in a fresh child process
+/// of this program, so the peak working set (the kernel's high-water mark, VmHWM, via
+/// <see cref="Process.PeakWorkingSet64"/>) is that export's alone, host start-up included, not left over from the PDF
+/// runs or the seeding. Files go to a temporary folder that is deleted afterwards.
 /// </summary>
 internal sealed class ExportBenchmark : IBenchmark
 {
@@ -26,7 +28,8 @@ internal sealed class ExportBenchmark : IBenchmark
     {
         var child = CommandLine.StringOption(args, "--child");
         var rows = CommandLine.LongOption(args, "--rows") ?? 1_000_000;
-        if (child is not null) return await ChildAsync(services, child, rows, CommandLine.StringOption(args, "--out")!, ct);
+        if (child is not null)
+            return await ChildAsync(child, CommandLine.StringOption(args, "--db")!, CommandLine.StringOption(args, "--dashboard")!, CommandLine.StringOption(args, "--out")!, ct);
 
         var runs = (int)(CommandLine.LongOption(args, "--runs") ?? 20);
         var pdf = services.GetRequiredService<PdfExporter>();
@@ -46,8 +49,10 @@ internal sealed class ExportBenchmark : IBenchmark
         var directory = Directory.CreateTempSubdirectory("analytics-bench-export-");
         try
         {
-            var xlsx = await RunChildAsync("xlsx", rows, Path.Combine(directory.FullName, "rows.xlsx"), ct);
-            var csv = await RunChildAsync("csv", rows, Path.Combine(directory.FullName, "rows.csv"), ct);
+            var database = Path.Combine(directory.FullName, "facts.db");
+            var (dashboardId, seeded) = await SeedAsync(database, rows, ct);
+            var xlsx = await RunChildAsync("xlsx", database, dashboardId, Path.Combine(directory.FullName, "rows.xlsx"), ct);
+            var csv = await RunChildAsync("csv", database, dashboardId, Path.Combine(directory.FullName, "rows.csv"), ct);
             return new
             {
                 pdf = new
@@ -61,6 +66,7 @@ internal sealed class ExportBenchmark : IBenchmark
                     targetMs = 1000,
                     loadAverage = LoadAverage(),
                 },
+                underlyingRows = new { facts = seeded, path = "GET /api/v1/dashboards/{id}/export?rows=underlying: facts read 5,000 at a time from SQLite" },
                 xlsx,
                 csv,
                 targets = new { pdfMs = 1000, xlsxSeconds = 15, xlsxPeakWorkingSetMb = 300 },
@@ -68,50 +74,66 @@ internal sealed class ExportBenchmark : IBenchmark
         }
         finally
         {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             directory.Delete(recursive: true);
         }
     }
 
+    /// <summary>Seeds the facts and a dashboard over them (one bar widget; its time filter covers every day seeded).</summary>
+    private static async Task<(string DashboardId, long Facts)> SeedAsync(string database, long rows, CancellationToken ct)
+    {
+        using var host = await BenchHost.CreateAsync(Analytics.Data.DatabaseProvider.Sqlite, $"Data Source={database}", ct);
+        var seeded = await host.Services.GetRequiredService<Analytics.Data.Seeding.BulkSeeder>().SeedAsync(rows, ct);
+        var today = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
+        var definition = JsonSerializer.Deserialize<Analytics.Domain.Dashboards.DashboardDefinition>($$"""
+            {
+              "name": "Bulk ad performance",
+              "filters": [{ "dimension": "time", "start": "{{today.AddDays(-seeded.Days - 7):O}}", "end": "{{today.AddDays(1):O}}" }],
+              "widgets": [{ "id": "b1", "type": "bar", "position": { "x": 0, "y": 0, "w": 6, "h": 4 },
+                            "config": { "title": "Spend by campaign", "query": { "metrics": ["spend"], "groupBy": ["campaign"], "sourceIds": ["{{Analytics.Data.Seeding.BulkSeeder.SourceId}}"] } } }]
+            }
+            """, Analytics.Domain.Dashboards.DashboardDefinition.Json)!;
+        var dashboard = await host.Services.GetRequiredService<Analytics.Data.Dashboards.DashboardService>().CreateAsync(Analytics.Domain.Access.Actor.System, definition, ct);
+        return (dashboard.Id, seeded.Rows);
+    }
+
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    /// <summary>Runs <c>bench export --child FORMAT</c> in a new process of this program and reads its JSON.</summary>
-    private static async Task<JsonElement> RunChildAsync(string format, long rows, string output, CancellationToken ct)
+    /// <summary>Runs <c>bench export --child FORMAT --db FILE --dashboard ID --out FILE</c> in a new process of this program and reads its JSON.</summary>
+    private static async Task<JsonElement> RunChildAsync(string format, string database, string dashboardId, string output, CancellationToken ct)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         // Under `dotnet Analytics.Web.dll` the process is the dotnet host: pass the app's assembly first.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
             start.ArgumentList.Add(typeof(ExportBenchmark).Assembly.Location);
-        foreach (var a in new[] { "bench", "export", "--child", format, "--rows", rows.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", output })
+        foreach (var a in new[] { "bench", "export", "--child", format, "--db", database, "--dashboard", dashboardId, "--out", output })
             start.ArgumentList.Add(a);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("The benchmark child process did not start.");
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);
         if (process.ExitCode != 0) throw new InvalidOperationException($"The {format} child failed ({process.ExitCode}): {await stderr}");
-        return JsonDocument.Parse(await stdout).RootElement.Clone();
+        var json = (await stdout).Split('\n').Where(l => !l.StartsWith("{\"Timestamp", StringComparison.Ordinal));
+        return JsonDocument.Parse(string.Join('\n', json)).RootElement.Clone();
     }
 
-    private static async Task<object> ChildAsync(IServiceProvider services, string format, long rows, string output, CancellationToken ct)
+    /// <summary>One export of the dashboard's underlying rows, as the API makes it, copied to <paramref name="output"/>.</summary>
+    private static async Task<object> ChildAsync(string format, string database, string dashboardId, string output, CancellationToken ct)
     {
         using var self = Process.GetCurrentProcess();
         var baseline = self.WorkingSet64;
         var cpuBefore = self.TotalProcessorTime;
-        var columns = DetailColumns;
         var watch = Stopwatch.StartNew();
-        await using (var file = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        long rows;
+        using (var host = await BenchHost.CreateAsync(Analytics.Data.DatabaseProvider.Sqlite, $"Data Source={database}", ct))
         {
-            switch (format)
-            {
-                case "xlsx":
-                    var document = new ExportDocument { Title = "Ad performance detail", GeneratedAt = TimeProvider.System.GetUtcNow(), Currency = "USD" };
-                    await new XlsxExporter().WriteAsync(document, [new ExportSheet("Detail", columns, DetailRows(rows), "day")], file, ct);
-                    break;
-                case "csv":
-                    await services.GetRequiredService<CsvExporter>().WriteAsync(columns, DetailRows(rows), file, null, ct);
-                    break;
-                default:
-                    throw new ArgumentException($"--child takes xlsx or csv, not '{format}'.");
-            }
+            var exports = host.Services.GetRequiredService<Analytics.Data.Dashboards.DashboardExportService>();
+            await using var file = await exports.ExportAsync(Analytics.Domain.Access.Actor.System, dashboardId,
+                new Analytics.Data.Dashboards.DashboardExportRequest(format, new Analytics.Data.Dashboards.DashboardDataRequest(), Underlying: true), ct);
+            await using (var copy = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+                await file.Content.CopyToAsync(copy, ct);
+            await using var db = await host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Analytics.Data.AnalyticsDbContext>>().CreateDbContextAsync(ct);
+            rows = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.LongCountAsync(db.Facts, ct);
         }
         var seconds = watch.Elapsed.TotalSeconds;
         self.Refresh();
@@ -134,42 +156,4 @@ internal sealed class ExportBenchmark : IBenchmark
     /// <summary>The 1-minute load average (Linux), to read timings from a shared machine by.</summary>
     internal static double? LoadAverage() =>
         File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var load) ? load : null;
-
-    private static readonly IReadOnlyList<QueryColumn> DetailColumns =
-    [
-        new("time", "time", "time", "Day"),
-        new("campaign", "string", "dimension", "Campaign"),
-        new("asin", "string", "dimension", "ASIN"),
-        new("campaign_type", "string", "dimension", "Campaign type"),
-        new("impressions", "number", "metric", "Impressions", "integer"),
-        new("clicks", "number", "metric", "Clicks", "integer"),
-        new("spend", "number", "metric", "Spend", "currency"),
-        new("sales", "number", "metric", "Sales", "currency"),
-        new("purchases", "number", "metric", "Purchases", "integer"),
-        new("acos", "number", "metric", "ACOS", "percent"),
-    ];
-
-    /// <summary>Demo-like detail rows made on the fly (seeded), one array per row, as a paged query reader yields them.</summary>
-    private static async IAsyncEnumerable<object?[]> DetailRows(long count)
-    {
-        var rng = new Random(20250106);
-        var lines = Analytics.Domain.Demo.DemoWorkspace.Instances[0].ProductLines;
-        string[] types = ["Sponsored Products", "Sponsored Brands", "Sponsored Display"];
-        var campaigns = lines.SelectMany(l => types.Select(t => $"Northwind {l} – {t.Split(' ')[1]}")).ToArray();
-        var asins = Enumerable.Range(0, 400).Select(i => $"B0{rng.Next(10_000_000, 99_999_999)}").ToArray();
-        var start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        for (long i = 0; i < count; i++)
-        {
-            if (i % 50_000 == 0) await Task.Yield();
-            var c = (int)(i % campaigns.Length);
-            var clicks = Math.Round(20 + rng.NextDouble() * 400);
-            var spend = Math.Round(clicks * (0.6 + rng.NextDouble()), 2);
-            var sales = Math.Round(spend * (1.5 + rng.NextDouble() * 4), 2);
-            yield return
-            [
-                start.AddDays(i / 1_200), campaigns[c], asins[(int)(i % asins.Length)], types[c % types.Length],
-                Math.Round(clicks / (0.002 + rng.NextDouble() * 0.006)), clicks, spend, sales, Math.Round(sales / 35), spend / sales,
-            ];
-        }
-    }
 }

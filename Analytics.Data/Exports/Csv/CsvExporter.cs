@@ -54,23 +54,25 @@ public sealed partial class CsvExporter
     /// A document's rows: with one table, that table's CSV; with several, a zip holding one CSV per widget
     /// (<see cref="ContentTypeFor"/> says which). Writes the zip synchronously: for an HTTP response, write to a file first.
     /// </summary>
-    public async Task WriteAsync(ExportDocument document, Stream output, CancellationToken ct = default)
+    public Task WriteAsync(ExportDocument document, Stream output, CancellationToken ct = default) =>
+        WriteAsync(ExportSheet.Tabular(document).Select(ExportSheet.FromWidget).ToList(), output, ExportFormatter.For(document), ct);
+
+    /// <summary>Tables (rows streamed): one is a CSV, several are a zip with one CSV each, named after their titles.</summary>
+    public async Task WriteAsync(IReadOnlyList<ExportSheet> sheets, Stream output, ExportFormatter formatter, CancellationToken ct = default)
     {
-        var formatter = ExportFormatter.For(document);
-        var tables = ExportSheet.Tabular(document).ToList();
-        if (tables.Count <= 1)
+        if (sheets.Count <= 1)
         {
-            var widget = tables.FirstOrDefault();
-            await WriteAsync(widget?.Data?.Columns ?? [], ExportSheet.Stream(widget?.Data?.Rows ?? []), output, formatter, ct);
+            var sheet = sheets.FirstOrDefault();
+            await WriteAsync(sheet?.Columns ?? [], sheet?.Rows ?? ExportSheet.Stream([]), output, formatter, ct);
             return;
         }
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var widget in tables)
+        foreach (var sheet in sheets)
         {
-            var name = ExportFileNames.Unique(used, ExportFileNames.Slug(widget.Title), ".csv");
+            var name = ExportFileNames.Unique(used, ExportFileNames.Slug(sheet.Title ?? sheet.Name), ".csv");
             await using var entry = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
-            await WriteAsync(widget.Data!.Columns, ExportSheet.Stream(widget.Data.Rows), entry, formatter, ct);
+            await WriteAsync(sheet.Columns, sheet.Rows, entry, formatter, ct);
         }
     }
 

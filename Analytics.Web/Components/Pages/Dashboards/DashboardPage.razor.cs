@@ -214,9 +214,16 @@ public sealed partial class DashboardPage : IDisposable
         if (_state is not null) await RunIf(_state.DrillBack(keep));
     }
 
-    /// <summary>Downloads the dashboard as shown: the applied filters travel in the link; the server checks access again.</summary>
-    private void Download(string choice) =>
-        Nav.NavigateTo(DownloadLink(choice == "pdf-summary" ? "pdf" : choice, null) + (choice == "pdf-summary" ? "&summary=true" : ""), forceLoad: true);
+    /// <summary>
+    /// Downloads the dashboard as shown: the applied filters travel in the link; the server checks access again.
+    /// <c>underlying-csv|xlsx</c> are the stored rows behind the widgets under the same filters.
+    /// </summary>
+    private void Download(string choice) => Nav.NavigateTo(choice switch
+    {
+        "pdf-summary" => DownloadLink("pdf", null) + "&summary=true",
+        _ when choice.StartsWith("underlying-", StringComparison.Ordinal) => DownloadLink(choice["underlying-".Length..], null) + "&rows=underlying",
+        _ => DownloadLink(choice, null),
+    }, forceLoad: true);
 
     /// <summary>The download address of the dashboard, or of one widget, under the applied filters.</summary>
     private string DownloadLink(string format, string? widgetId)
