@@ -62,7 +62,16 @@ public sealed class UnderlyingRows(IDbContextFactory<AnalyticsDbContext> factory
             await using (var db = await factory.CreateDbContextAsync(ct))
             {
                 await db.Database.OpenConnectionAsync(ct);
-                await using var command = db.Database.GetDbConnection().CreateCommand();
+                var connection = db.Database.GetDbConnection();
+                if (connection is Microsoft.Data.Sqlite.SqliteConnection)
+                {
+                    // Each page is read once: a small page cache for this read, instead of filling the 64 MB the queries
+                    // keep (the next open of this pooled connection sets that again, see SqlitePragmas).
+                    await using var pragma = connection.CreateCommand();
+                    pragma.CommandText = "PRAGMA cache_size=-2048";
+                    await pragma.ExecuteNonQueryAsync(ct);
+                }
+                await using var command = connection.CreateCommand();
                 var sql = new System.Text.StringBuilder("SELECT ts, dim_hash");
                 foreach (var d in dims) sql.Append(", d").Append(d.Slot);
                 foreach (var m in measures) sql.Append(", m").Append(m.Slot);
