@@ -168,6 +168,27 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
     }
 
     [ChromiumFact]
+    public async Task The_download_menu_gives_the_dashboards_underlying_rows_under_its_filters()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await BrowserFixture.GotoInteractiveAsync(page, "/dashboards/demo-performance");
+        await Assertions.Expect(page.Locator("[data-testid=widget][data-state=ok]").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await page.Locator("[data-testid=download] .rz-splitbutton-menubutton").ClickAsync();
+        var download = page.WaitForDownloadAsync();
+        await page.Locator(".rz-splitbutton-menu .rz-menuitem", new() { HasText = "Underlying rows (CSV)" }).ClickAsync();
+        var file = await download;
+        file.SuggestedFilename.Should().Contain("underlying-rows").And.EndWith(".zip", "the demo workspace's three instances give one CSV each");
+        using var zip = System.IO.Compression.ZipFile.OpenRead(await file.PathAsync());
+        zip.Entries.Should().HaveCount(3);
+        using var reader = new StreamReader(zip.Entries[0].Open());
+        (await reader.ReadLineAsync()).Should().Be("Day,Campaign,ASIN,Campaign type,Impressions,Clicks,Spend,Sales,Purchases");
+        var days = new List<DateTime>();
+        while (await reader.ReadLineAsync() is { Length: > 0 } line) days.Add(DateTime.Parse(line.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture));
+        days.Should().NotBeEmpty();
+        (days.Max() - days.Min()).TotalDays.Should().BeLessThan(40, "the rows follow the dashboard's time range (the last 30 days), not all stored history");
+    }
+
+    [ChromiumFact]
     public async Task Ingested_points_refresh_the_widget_that_reads_them_without_a_reload()
     {
         var dashboards = fixture.App.Services.GetRequiredService<DashboardService>();
