@@ -59,12 +59,16 @@ public static class PdfDraw
     /// Category labels fitted to <paramref name="width"/>: cut at the end, unless that makes different labels read the
     /// same (campaigns that share a long prefix), then cut in the middle so their distinct ends stay readable.
     /// </summary>
-    public static List<string> FitLabels(XGraphics g, IReadOnlyList<string> labels, XFont font, double width)
+    public static List<string> FitLabels(XGraphics g, IReadOnlyList<string> labels, XFont font, double width) =>
+        FitLabels(g, labels, font, labels.Select(_ => width).ToList());
+
+    /// <summary>As <see cref="FitLabels(XGraphics, IReadOnlyList{string}, XFont, double)"/>, each label with its own width.</summary>
+    public static List<string> FitLabels(XGraphics g, IReadOnlyList<string> labels, XFont font, IReadOnlyList<double> widths)
     {
-        var ends = labels.Select(l => Fit(g, l, font, width)).ToList();
+        var ends = labels.Select((l, i) => Fit(g, l, font, widths[i])).ToList();
         var distinct = labels.Distinct(StringComparer.Ordinal).Count();
         if (ends.Distinct(StringComparer.Ordinal).Count() == distinct) return ends;
-        var middles = labels.Select(l => FitMiddle(g, l, font, width)).ToList();
+        var middles = labels.Select((l, i) => FitMiddle(g, l, font, widths[i])).ToList();
         return middles.Distinct(StringComparer.Ordinal).Count() > ends.Distinct(StringComparer.Ordinal).Count() ? middles : ends;
     }
 

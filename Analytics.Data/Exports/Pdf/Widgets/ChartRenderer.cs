@@ -49,7 +49,7 @@ public abstract class CartesianChartRenderer : ChartRenderer
         var reserve = slanted ? Math.Min(area.Height * 0.36, Math.Sin(Slant * Math.PI / 180) * Math.Min(widest, MaxSlantedLabel) + 10) : 13;
         var plot = ValuePlot(c, area, scale, data.ValueFormat, reserve);
         XPoint At(int i, double value) => new(X(plot, i, n), Y(plot, scale, value));
-        if (slanted) SlantedLabels(c, labels, plot, n, reserve);
+        if (slanted) SlantedLabels(c, labels, plot, n, reserve, body.X);
         else CategoryLabels(c, data, plot, n);
         DrawMarks(c, widget, data, plot, scale, At);
     }
@@ -134,12 +134,13 @@ public abstract class CartesianChartRenderer : ChartRenderer
     private const double Slant = 35;
     private const double MaxSlantedLabel = 110;
 
-    /// <summary>Category labels slanted up to the left, each ending under its bar.</summary>
-    private void SlantedLabels(PdfWidgetContext c, List<string> labels, XRect plot, int n, double reserve)
+    /// <summary>Category labels slanted up to the left, each ending under its bar and starting inside the card (<paramref name="left"/>).</summary>
+    private void SlantedLabels(PdfWidgetContext c, List<string> labels, XRect plot, int n, double reserve, double left)
     {
         var g = c.Graphics;
         var room = Math.Min(MaxSlantedLabel, (reserve - 8) / Math.Sin(Slant * Math.PI / 180));
-        var fitted = PdfDraw.FitLabels(g, labels, c.Theme.Small, room);
+        var rooms = Enumerable.Range(0, n).Select(i => Math.Max(0, Math.Min(room, (X(plot, i, n) - left - 2) / Math.Cos(Slant * Math.PI / 180)))).ToList();
+        var fitted = PdfDraw.FitLabels(g, labels, c.Theme.Small, rooms);
         for (var i = 0; i < n; i++)
         {
             var x = X(plot, i, n);
