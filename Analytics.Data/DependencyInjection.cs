@@ -107,6 +107,8 @@ public static class DependencyInjection
         services.AddSingleton<DashboardService>();
         services.AddSingleton<DashboardDataService>();
         services.AddSingleton<DashboardExportService>();
+        services.AddSingleton<Analytics.Data.Exports.ExportRecorder>();
+        services.AddSingleton<Analytics.Data.Exports.ExportHistoryService>();
         services.AddSingleton<DashboardChangeNotifier>();
         services.AddSingleton<MetricsChangeNotifier>();
         services.AddSingleton<NotificationNotifier>();
