@@ -96,9 +96,10 @@ public sealed class DashboardExportService(
         if (computed is not null)
         {
             var resolved = DashboardFilters.Resolve(view.Filters, computed.Start, TimeZoneInfo.Utc, computed.Start, computed.End, null, request.Data.Filters);
-            foreach (var (dimension, values) in resolved.Dimensions)
-                if (values.Count > 0) filters[dimension] = values.ToList();
+            // Empty lists are kept: they clear a filter the dashboard saved, and must go on clearing it when made again.
+            foreach (var (dimension, values) in resolved.Dimensions) filters[dimension] = values.ToList();
             if (resolved.SourceIds is { Count: > 0 } sources) filters[DashboardFilter.Instance] = sources.Cast<string?>().ToList();
+            else if (view.Filters.Any(f => f.Dimension == DashboardFilter.Instance)) filters[DashboardFilter.Instance] = [];
         }
         else
         {
