@@ -58,6 +58,7 @@ public abstract class AnalyticsDbContext(DbContextOptions options) : IdentityDbC
 
     public DbSet<Analytics.Domain.Subscriptions.DashboardSubscription> DashboardSubscriptions => Set<Analytics.Domain.Subscriptions.DashboardSubscription>();
     public DbSet<Analytics.Domain.Subscriptions.SubscriptionRun> SubscriptionRuns => Set<Analytics.Domain.Subscriptions.SubscriptionRun>();
+    public DbSet<Analytics.Domain.Exports.ExportRecord> ExportRecords => Set<Analytics.Domain.Exports.ExportRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -108,6 +108,8 @@ public static class DependencyInjection
         services.AddSingleton<DashboardDataService>();
         services.AddSingleton<UnderlyingRows>();
         services.AddSingleton<DashboardExportService>();
+        services.AddSingleton<Analytics.Data.Exports.ExportRecorder>();
+        services.AddSingleton<Analytics.Data.Exports.ExportHistoryService>();
         services.AddSingleton<DashboardChangeNotifier>();
         services.AddSingleton<MetricsChangeNotifier>();
         services.AddSingleton<NotificationNotifier>();

@@ -93,6 +93,12 @@ public static class DependencyInjection
                 .ForJob(ChatRetentionJob.Key)
                 .WithCronSchedule("0 40 3 * * ?", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
 
+            q.AddJob<ExportHistoryRetentionJob>(j => j.WithIdentity(ExportHistoryRetentionJob.Key).WithDescription("Deletes export history records older than Analytics:Exports:HistoryDays (default 90)."));
+            q.AddTrigger(t => t
+                .WithIdentity("export-history-retention-trigger", "system")
+                .ForJob(ExportHistoryRetentionJob.Key)
+                .WithCronSchedule("0 50 3 * * ?", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+
             q.AddJob<SupervisorJob>(j => j.WithIdentity(SupervisorJob.Key).WithDescription("Fires due report schedules and takes over data collections whose process died."));
             // Misfire: skip to the next pass (each pass reads the current state).
             q.AddTrigger(t => t

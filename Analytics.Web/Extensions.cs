@@ -96,6 +96,7 @@ public static class Extensions
         app.MapPublicDashboardEndpoints();
         app.MapDashboardDownloads();
         app.MapSubscriptionDownloads();
+        app.MapExportDownloads();
 
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(AuthSchemes.ApiPolicy)
@@ -113,6 +114,7 @@ public static class Extensions
         api.MapChatEndpoints();
         api.MapChatEgressEndpoints();
         api.MapSubscriptionsEndpoints();
+        api.MapExportsEndpoints();
         api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint. See CONTRACT.md for the /api/v1 routes."));
 
         // Pages need a signed-in user at the HTTP level, and every page is [Authorize] inside the circuit too

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Analytics.Data.Exports;
 using Analytics.Data.Sources;
@@ -16,10 +17,18 @@ namespace Analytics.Data.Dashboards;
 public sealed record DashboardExportRequest(string? Format, DashboardDataRequest Data, string? WidgetId = null,
     ExportPageOptions? Page = null, bool Summary = false, bool Underlying = false);
 
+/// <summary>A rendered dashboard export: the document (for an e-mail's text) and the file; disposing deletes the file.</summary>
+public sealed record RenderedExport(ExportDocument Document, ExportFile File, string? RecordId) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => File.DisposeAsync();
+}
+
 /// <summary>
 /// A dashboard (or one of its widgets) as an export file: its widgets computed as the viewer sees them — their instance
 /// grants, the dashboard's filters or the request's — mapped onto <see cref="ExportDocument"/> and rendered by
-/// <see cref="ExportService"/>. The same path serves the API, the page's download menu and scheduled deliveries.
+/// <see cref="ExportService"/>. The same path serves the API, the page's download menu and scheduled deliveries, and
+/// every export it makes is written to the export history (<see cref="ExportRecorder"/>) — failed ones too, once the
+/// dashboard is known (a bad format or a dashboard the caller cannot open is refused before any work and not recorded).
 /// </summary>
 public sealed class DashboardExportService(
     IDbContextFactory<AnalyticsDbContext> factory,
@@ -27,31 +36,107 @@ public sealed class DashboardExportService(
     DashboardDataService data,
     UnderlyingRows underlying,
     ExportService exports,
+    ExportRecorder recorder,
     TimeProvider clock)
 {
-    public async Task<ExportFile> ExportAsync(Actor actor, string dashboardId, DashboardExportRequest request, CancellationToken ct)
-    {
-        if (request.Underlying) return await ExportUnderlyingAsync(actor, dashboardId, request, ct);
-        exports.Writer(request.Format); // a bad format is a 400 before any query runs
-        var document = await BuildDocumentAsync(actor, dashboardId, request, ct);
-        return await exports.RenderAsync(request.Format!, document, ct);
-    }
+    /// <summary>A one-off download (page menu, widget menu, API), recorded with trigger <c>download</c>.</summary>
+    public async Task<ExportFile> ExportAsync(Actor actor, string dashboardId, DashboardExportRequest request, CancellationToken ct) =>
+        (await RenderAsync(actor, dashboardId, request, ExportOrigin.Download, ct)).File;
 
-    /// <summary>The underlying rows under the request's filters, streamed from the database into the file.</summary>
-    private async Task<ExportFile> ExportUnderlyingAsync(Actor actor, string dashboardId, DashboardExportRequest request, CancellationToken ct)
+    /// <summary>Renders and records the export as <paramref name="origin"/> says it was asked for.</summary>
+    public async Task<RenderedExport> RenderAsync(Actor actor, string dashboardId, DashboardExportRequest request, ExportOrigin origin, CancellationToken ct)
     {
-        exports.SheetWriter(request.Format);
-        if (request.WidgetId is not null) throw new ValidationException("widget", "Underlying rows are the whole dashboard's: leave widget out.");
+        var started = Stopwatch.GetTimestamp();
+        // A bad format is a 400 before any query runs; underlying rows come only as tables.
+        var format = (request.Underlying ? exports.SheetWriter(request.Format) : exports.Writer(request.Format)).Format;
+        if (request.Underlying && request.WidgetId is not null) throw new ValidationException("widget", "Underlying rows are the whole dashboard's: leave widget out.");
         var view = await dashboards.GetAsync(actor, dashboardId, ct);
-        var context = await data.ContextAsync(actor, view, request.Data, ct);
-        var sheets = await underlying.SheetsAsync(context, view, ct);
-        var document = Describe(view, request, context.Filters.Start, context.Filters.End, context.Filters.Preset, context.Zone, []);
-        return await exports.RenderAsync(request.Format!, document, sheets, "underlying rows", ct);
+        var record = new ExportRecord
+        {
+            Id = Ids.New(), UserId = actor.UserId, DashboardId = view.Id, DashboardName = view.Name, WidgetId = request.WidgetId,
+            WidgetTitle = request.WidgetId is { } w ? view.Widgets.FirstOrDefault(x => x.Id == w) is { } widget ? TitleOf(widget) : null : null,
+            Format = format, Trigger = origin.Trigger, SubscriptionId = origin.SubscriptionId, SubscriptionName = origin.SubscriptionName,
+            SubscriptionRunId = origin.SubscriptionRunId, RedownloadOf = origin.RedownloadOf, CreatedAt = clock.GetUtcNow(),
+            Parameters = Parameters(format, view, request, null),
+        };
+        ExportFile? file = null;
+        try
+        {
+            ExportDocument document;
+            if (request.Underlying)
+            {
+                var context = await data.ContextAsync(actor, view, request.Data, ct);
+                record.Parameters = Parameters(format, view, request, (context.Filters.Start, context.Filters.End, context.Filters.Preset));
+                var sheets = await underlying.SheetsAsync(context, view, ct);
+                document = Describe(view, request, context.Filters.Start, context.Filters.End, context.Filters.Preset, context.Zone, []);
+                file = await exports.RenderAsync(format, document, sheets, "underlying rows", ct);
+            }
+            else
+            {
+                (document, var computed) = await BuildAsync(actor, view, request, ct);
+                record.Parameters = Parameters(format, view, request, (computed.Start, computed.End, computed.Preset));
+                file = await exports.RenderAsync(format, document, ct);
+            }
+            // The file is rendered to a temporary file (never to memory), so its length is the exact byte count sent.
+            record.FileName = file.FileName;
+            record.ContentType = file.ContentType;
+            record.SizeBytes = file.Length;
+            record.DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            record.Outcome = ExportOutcomes.Ok;
+            var recordId = await recorder.RecordAsync(record);
+            return new RenderedExport(document, file, recordId);
+        }
+        catch (Exception e)
+        {
+            if (file is not null) await file.DisposeAsync();
+            record.DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            record.Outcome = ExportOutcomes.Failed;
+            record.Error = ExportRecorder.Describe(e, ct);
+            await recorder.RecordAsync(record);
+            throw;
+        }
     }
 
     public async Task<ExportDocument> BuildDocumentAsync(Actor actor, string dashboardId, DashboardExportRequest request, CancellationToken ct)
     {
         var view = await dashboards.GetAsync(actor, dashboardId, ct);
+        return (await BuildAsync(actor, view, request, ct)).Document;
+    }
+
+    /// <summary>
+    /// What a re-download needs to make the same export: the resolved absolute range (not the preset, which moves with
+    /// the clock), and the dimension/instance filters in force — the dashboard's saved ones with the request's on top.
+    /// </summary>
+    private static ExportParameters Parameters(string format, DashboardView view, DashboardExportRequest request,
+        (DateTimeOffset Start, DateTimeOffset End, string? Preset)? computed)
+    {
+        var page = request.Page ?? new ExportPageOptions();
+        var filters = new Dictionary<string, List<string?>>(StringComparer.OrdinalIgnoreCase);
+        if (computed is not null)
+        {
+            var (start, end, _) = computed.Value;
+            var resolved = DashboardFilters.Resolve(view.Filters, start, TimeZoneInfo.Utc, start, end, null, request.Data.Filters);
+            // Empty lists are kept: they clear a filter the dashboard saved, and must go on clearing it when made again.
+            foreach (var (dimension, values) in resolved.Dimensions) filters[dimension] = values.ToList();
+            if (resolved.SourceIds is { Count: > 0 } sources) filters[DashboardFilter.Instance] = sources.Cast<string?>().ToList();
+            else if (view.Filters.Any(f => f.Dimension == DashboardFilter.Instance)) filters[DashboardFilter.Instance] = [];
+        }
+        else
+        {
+            foreach (var (dimension, values) in request.Data.Filters ?? new Dictionary<string, IReadOnlyList<string?>>())
+                filters[dimension] = values.ToList();
+        }
+        return new ExportParameters
+        {
+            Format = format, WidgetId = request.WidgetId,
+            Start = computed?.Start ?? request.Data.Start, End = computed?.End ?? request.Data.End,
+            Preset = computed is { } c ? c.Preset : request.Data.Preset, Underlying = request.Underlying,
+            Filters = filters, PageSize = page.Size, Orientation = page.Orientation, Layout = page.Layout, Summary = request.Summary,
+        };
+    }
+
+    private async Task<(ExportDocument Document, DashboardData Computed)> BuildAsync(Actor actor, DashboardView view, DashboardExportRequest request, CancellationToken ct)
+    {
         if (request.WidgetId is { } wanted && view.Widgets.All(w => w.Id != wanted)) throw new NotFoundException("Widget", wanted);
         var widgetIds = request.WidgetId is null ? null : new[] { request.WidgetId };
         var computed = await data.ComputeAsync(actor, view, request.Data with { WidgetIds = widgetIds }, ct);
@@ -59,9 +144,9 @@ public sealed class DashboardExportService(
         var results = computed.Widgets.ToDictionary(w => w.WidgetId);
         var widgets = view.Widgets.Where(w => results.ContainsKey(w.Id)).Select(w => ToExport(w, results[w.Id])).ToList();
         var document = Describe(view, request, computed.Start, computed.End, computed.Preset, zone, widgets);
-        if (!request.Summary) return document;
+        if (!request.Summary) return (document, computed);
         var kpis = widgets.Where(w => w.Kpi is not null).Select(w => w.Kpi!).ToList();
-        return document with { Summary = new ExecutiveSummary(kpis, await LatestInsightsAsync(actor, ct)) };
+        return (document with { Summary = new ExecutiveSummary(kpis, await LatestInsightsAsync(actor, ct)) }, computed);
     }
 
     /// <summary>The document around the widgets: title, the filters and time range applied, the stamp and page options.</summary>
@@ -94,9 +179,12 @@ public sealed class DashboardExportService(
         };
     }
 
+    private static string TitleOf(WidgetView widget) =>
+        string.IsNullOrWhiteSpace(widget.Config.Title) ? WidgetKinds.Find(widget.Type)?.Label ?? widget.Type : widget.Config.Title!;
+
     private static ExportWidget ToExport(WidgetView widget, WidgetResult result)
     {
-        var title = string.IsNullOrWhiteSpace(widget.Config.Title) ? WidgetKinds.Find(widget.Type)?.Label ?? widget.Type : widget.Config.Title!;
+        var title = TitleOf(widget);
         var options = new ExportWidgetOptions(
             Stacked: widget.Config.Option("stacked"), Horizontal: widget.Config.Option("horizontal"),
             Min: Number(widget.Config.Options?["min"]), Max: Number(widget.Config.Options?["max"]));

@@ -251,16 +251,20 @@ public sealed class SubscriptionService(
             var request = new DashboardExportRequest(subscription.Format, new DashboardDataRequest(
                 Preset: subscription.Preset,
                 Filters: subscription.Filters.Count == 0 ? null : subscription.Filters.ToDictionary(f => f.Key, f => (IReadOnlyList<string?>)f.Value.Cast<string?>().ToList())));
-            Analytics.Domain.Exports.ExportDocument document;
+            RenderedExport rendered;
             try
             {
-                document = await dashboardExports.BuildDocumentAsync(owner, subscription.DashboardId, request, ct);
+                // Recorded in the export history as the owner's, with trigger "subscription" and this run's id.
+                rendered = await dashboardExports.RenderAsync(owner, subscription.DashboardId, request,
+                    ExportOrigin.Subscription(subscription.Id, subscription.Name, claimed.Id), ct);
             }
             catch (NotFoundException)
             {
                 throw new ForbiddenException("The subscription's owner can no longer see this dashboard.");
             }
-            await using var file = await exports.RenderAsync(subscription.Format, document, ct);
+            await using var _ = rendered;
+            var document = rendered.Document;
+            var file = rendered.File;
             fileName = file.FileName;
             contentType = file.ContentType;
             fileSize = file.Length;

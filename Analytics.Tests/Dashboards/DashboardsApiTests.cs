@@ -340,6 +340,15 @@ public sealed class DashboardsApiTests(AnalyticsWebFactory factory) : IClassFixt
         var spend = data.Sum(r => double.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture));
         spend.Should().BeApproximately(await SpendAsync(Admin, start, end, "demo-contoso"), 0.01, "the rows add up to what the widgets show");
 
+        // The export history lists it as underlying rows, and a re-download makes the same rows again.
+        var history = (await Admin.GetFromJsonAsync<JsonObject>($"/api/v1/exports?dashboardId={id}"))!["items"]!.AsArray();
+        var record = history.First()!;
+        record["parameters"]!["underlying"]!.GetValue<bool>().Should().BeTrue();
+        record["sizeBytes"]!.GetValue<long>().Should().Be(contoso.Content.Headers.ContentLength!.Value);
+        var again = await Admin.GetAsync(record["downloadUrl"]!.GetValue<string>());
+        again.StatusCode.Should().Be(HttpStatusCode.OK);
+        ReadCsv(await again.Content.ReadAsByteArrayAsync()).Should().BeEquivalentTo(rows, o => o.WithStrictOrdering());
+
         // A dimension filter narrows the rows as it narrows the widgets.
         var campaign = data[0][1];
         var one = await Admin.GetAsync($"/api/v1/dashboards/{id}/export?format=csv&rows=underlying&filter.instance=demo-contoso&filter.campaign={Uri.EscapeDataString(campaign)}&{range}");

@@ -17,6 +17,7 @@ public static class NavItems
         new("Insights", "/insights", "lightbulb"),
         new("Alerts", "/alerts", "notifications"),
         new("Subscriptions", "/subscriptions", "forward_to_inbox"),
+        new("Export history", "/exports", "history"),
         new("Jobs", "/admin/jobs", "schedule", AdminOnly: true),
         new("Users", "/admin/users", "group", AdminOnly: true),
         new("Chat audit", "/admin/chat-audit", "manage_search", AdminOnly: true),

@@ -1,0 +1,47 @@
+using Analytics.Data.Exports;
+using Analytics.Domain;
+
+namespace Analytics.Web.Api;
+
+/// <summary>
+/// The export history: every dashboard export (downloads and subscription deliveries), newest first, and re-download.
+/// The rules (who sees what, who may re-download) live in <see cref="ExportHistoryService"/>.
+/// </summary>
+public static class ExportsEndpoints
+{
+    public static RouteGroupBuilder MapExportsEndpoints(this RouteGroupBuilder api)
+    {
+        var exports = api.MapGroup("/exports").WithTags("Exports");
+
+        exports.MapGet("/", async (HttpContext http, ExportHistoryService service, bool? all, string? dashboardId, string? format, int? limit, string? cursor,
+            CancellationToken ct) =>
+        {
+            var page = PageRequest.Parse(limit, cursor);
+            return PagedResponse<ExportRecordView>.From(await service.ListAsync(http.Actor(), new ExportHistoryQuery(all ?? false, dashboardId, format), page, ct));
+        });
+
+        exports.MapGet("/{id}/download", DownloadAsync);
+        return api;
+    }
+
+    /// <summary>The same re-download for signed-in pages (cookie), so the history page's links work in the browser.</summary>
+    public static IEndpointRouteBuilder MapExportDownloads(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/exports/{id}/download", DownloadAsync).RequireAuthorization().AddEndpointFilter<ActorEndpointFilter>().WithTags("Exports");
+        return app;
+    }
+
+    private static async Task<IResult> DownloadAsync(HttpContext http, ExportHistoryService service, string id, CancellationToken ct)
+    {
+        var download = await service.RedownloadAsync(http.Actor(), id, ct);
+        if (download.File is { } file)
+        {
+            http.Response.RegisterForDisposeAsync(download);
+            // Made again from the stored parameters: the numbers are today's for the same window.
+            http.Response.Headers["X-Export-Regenerated"] = "true";
+            return Results.File(file.Content, file.ContentType, file.FileName);
+        }
+        if (download.Content is null) return Results.Problem(statusCode: 404, title: "File not kept", detail: download.Note);
+        return Results.File(download.Content, download.ContentType, download.FileName);
+    }
+}
