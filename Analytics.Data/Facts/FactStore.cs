@@ -74,7 +74,7 @@ public sealed class FactStore(
         {
             await using var command = connection.CreateCommand();
             var kept = KeptColumns(dataset, mask);
-            command.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 AS one FROM facts WHERE dataset_id = @ds GROUP BY {string.Join(", ", kept.Prepend(FactSql.DayStart("ts")))}) g";
+            command.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 AS one FROM facts WHERE dataset_id = @ds GROUP BY {string.Join(", ", kept.Prepend("ts"))}) g";
             Add(command, "@ds", dataset.Id);
             groups[mask] = Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }
@@ -258,19 +258,22 @@ public sealed class FactStore(
     private static List<string> KeptColumns(Dataset dataset, int mask) =>
         dataset.Dimensions.Where(d => (mask & (1 << (d.Slot - 1))) != 0).OrderBy(d => d.Slot).Select(d => $"d{d.Slot}").ToList();
 
-    /// <summary>One day projection of [@start, @end) from the facts: per UTC day and kept values, the smallest fact hash and the aggregates.</summary>
+    /// <summary>
+    /// One day projection of [@start, @end) (whole UTC days) from the facts: per stored time and kept values, the
+    /// smallest fact hash and the aggregates. The time is the facts' own, not truncated to the day, so the projection
+    /// answers buckets in any time zone exactly.
+    /// </summary>
     private static string ProjectionSql(Dataset dataset, int mask)
     {
         var kept = KeptColumns(dataset, mask);
         var measures = dataset.Measures.OrderBy(m => m.Slot).ToList();
-        var day = FactSql.DayStart("ts");
         var sql = new StringBuilder("INSERT INTO fact_projection_rows (dataset_id, projection, ts, dim_hash");
         foreach (var d in kept) sql.Append(", ").Append(d);
         foreach (var m in measures) sql.Append(", m").Append(m.Slot);
-        sql.Append(")\nSELECT @ds, @p, ").Append(day).Append(", MIN(dim_hash)");
+        sql.Append(")\nSELECT @ds, @p, ts, MIN(dim_hash)");
         foreach (var d in kept) sql.Append(", ").Append(d);
         foreach (var m in measures) sql.Append(", ").Append(Aggregate(m.Aggregation)).Append("(m").Append(m.Slot).Append(')');
-        sql.Append("\nFROM facts WHERE dataset_id = @ds AND ts >= @start AND ts < @end GROUP BY ").AppendJoin(", ", kept.Prepend(day));
+        sql.Append("\nFROM facts WHERE dataset_id = @ds AND ts >= @start AND ts < @end GROUP BY ").AppendJoin(", ", kept.Prepend("ts"));
         return sql.ToString();
     }
 

@@ -13,7 +13,7 @@ namespace Analytics.Data.Facts;
 /// <see cref="FactProjections.MaxShareOfFacts"/> of the rows seen, checked from <see cref="WarmUpRows"/> rows on),
 /// so the ASIN-level projection of an ad dataset is dropped after a few thousand rows instead of growing as big as
 /// the facts. Per row the work is one hash of the dimension values (reused for every table), one lookup of the
-/// dimension combination, and one dictionary update per live projection keyed by (day, group number).
+/// dimension combination, and one dictionary update per live projection keyed by (stored time, group number).
 /// </summary>
 internal sealed class RollupAccumulator
 {
@@ -85,10 +85,11 @@ internal sealed class RollupAccumulator
                 _months.Clear();
             }
         }
-        Project(day, hash, row);
+        Project(row.Ts, hash, row);
     }
 
-    private void Project(long day, long hash, FactRow row)
+    /// <summary>Adds the fact to each live candidate projection's entry of (its stored time, its kept values).</summary>
+    private void Project(long ts, long hash, FactRow row)
     {
         if (!_combinations.TryGetValue(hash, out var groups))
         {
@@ -104,7 +105,7 @@ internal sealed class RollupAccumulator
         {
             var candidate = _candidates[c];
             if (candidate.Dropped || candidate.Shadowed) continue;
-            if (candidate.Add(day, groups[c], hash, row, _measureIndexes, _aggregations)) _projectionEntries++;
+            if (candidate.Add(ts, groups[c], hash, row, _measureIndexes, _aggregations)) _projectionEntries++;
             if (check && (candidate.Count > _rows * FactProjections.MaxShareOfFacts || groups[c] >= 1 << 24))
             {
                 _projectionEntries -= candidate.Count;
@@ -198,7 +199,7 @@ internal sealed class RollupAccumulator
     }
 
     /// <summary>
-    /// Rows for <c>fact_projection_rows</c> of projection <paramref name="mask"/> in (day, hash) order, in the column order
+    /// Rows for <c>fact_projection_rows</c> of projection <paramref name="mask"/> in (time, hash) order, in the column order
     /// dataset_id, projection, ts, dim_hash, dN…, mN… (slot order; dimensions the projection drops are null).
     /// </summary>
     public IEnumerable<object?[]> ProjectionRows(int datasetId, int mask)
@@ -207,13 +208,13 @@ internal sealed class RollupAccumulator
         var width = _dimensionIndexes.Length;
         var measures = _measureIndexes.Length;
         var order = Enumerable.Range(0, candidate.Count).ToArray();
-        Array.Sort(order, (a, b) => candidate.Days[a] != candidate.Days[b] ? candidate.Days[a].CompareTo(candidate.Days[b]) : candidate.MinHashes[a].CompareTo(candidate.MinHashes[b]));
+        Array.Sort(order, (a, b) => candidate.Times[a] != candidate.Times[b] ? candidate.Times[a].CompareTo(candidate.Times[b]) : candidate.MinHashes[a].CompareTo(candidate.MinHashes[b]));
         foreach (var entry in order)
         {
             var row = new object?[4 + width + measures];
             row[0] = datasetId;
             row[1] = mask;
-            row[2] = candidate.Days[entry] * 86_400;
+            row[2] = candidate.Times[entry];
             row[3] = candidate.MinHashes[entry];
             var values = candidate.Values[candidate.Groups[entry]];
             for (var i = 0; i < width; i++) row[4 + i] = values[_dimensionIndexes[i]];
@@ -226,7 +227,7 @@ internal sealed class RollupAccumulator
 
     /// <summary>
     /// One candidate projection: its groups (kept values, by slot index) numbered in order of appearance, and its
-    /// entries — one per (day, group) — in flat arrays (no object per entry: a bulk seed holds ~100,000 of them).
+    /// entries — one per (stored time, group) — in flat arrays (no object per entry: a bulk seed holds ~100,000 of them).
     /// </summary>
     private sealed class Candidate(int mask, int measures)
     {
@@ -239,7 +240,8 @@ internal sealed class RollupAccumulator
         public int Count { get; private set; }
         /// <summary>Per group number, the dimension values by slot index (null where the projection drops the dimension).</summary>
         public List<string?[]> Values { get; } = [];
-        public long[] Days { get; private set; } = new long[64];
+        /// <summary>Per entry, the facts' stored time (Unix seconds).</summary>
+        public long[] Times { get; private set; } = new long[64];
         public int[] Groups { get; private set; } = new int[64];
         public long[] MinHashes { get; private set; } = new long[64];
         public double?[] Aggregates { get; private set; } = new double?[64 * measures];
@@ -258,23 +260,24 @@ internal sealed class RollupAccumulator
             return group;
         }
 
-        /// <summary>Aggregates one fact into its (day, group) entry; true when the entry is new.</summary>
-        public bool Add(long day, int group, long hash, FactRow row, int[] measureIndexes, Aggregation[] aggregations)
+        /// <summary>Aggregates one fact into its (stored time, group) entry; true when the entry is new.</summary>
+        public bool Add(long ts, int group, long hash, FactRow row, int[] measureIndexes, Aggregation[] aggregations)
         {
-            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, (day << 24) | (uint)group, out var exists);
+            // Unix seconds fit 34 bits until the year 2514; groups are below 2^24 (larger candidates are dropped).
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, (ts << 24) | (uint)group, out var exists);
             if (!exists)
             {
                 entry = Count++;
-                if (entry == Days.Length)
+                if (entry == Times.Length)
                 {
-                    Days = Grow(Days);
+                    Times = Grow(Times);
                     Groups = Grow(Groups);
                     MinHashes = Grow(MinHashes);
                     var aggregates = Aggregates;
-                    Array.Resize(ref aggregates, Days.Length * measures);
+                    Array.Resize(ref aggregates, Times.Length * measures);
                     Aggregates = aggregates;
                 }
-                Days[entry] = day;
+                Times[entry] = ts;
                 Groups[entry] = group;
                 MinHashes[entry] = hash;
             }
@@ -316,7 +319,7 @@ internal sealed class RollupAccumulator
         {
             _entries = new();
             Count = 0;
-            Days = [];
+            Times = [];
             Groups = [];
             MinHashes = [];
             Aggregates = [];

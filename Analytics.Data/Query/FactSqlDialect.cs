@@ -20,9 +20,6 @@ public interface IFactSqlDialect
 
 internal static class FactSql
 {
-    /// <summary>UTC day start of (non-negative) Unix seconds.</summary>
-    public static string DayStart(string ts) => $"(({ts}) / 86400) * 86400";
-
     /// <summary>UTC ISO-week start (Monday) of Unix seconds, in integer arithmetic both databases share (1970-01-01 was a Thursday).</summary>
     public static string WeekStart(string ts) => $"(({ts}) / 86400 - (({ts}) / 86400 + 3) % 7) * 86400";
 }

@@ -38,8 +38,11 @@ public sealed class AdPerformanceGenerator(AdPerformanceSpec spec)
     /// <summary>A spec sized to roughly <paramref name="rows"/> rows (for the CLI's bulk seeding).</summary>
     public static AdPerformanceSpec ForRowCount(long rows, DateOnly lastDay, int seed = DemoWorkspace.Seed)
     {
-        const int asins = 10;
         rows = Math.Max(1, rows);
+        // Ten ASINs per campaign up to 137 campaigns over two years (~1M rows); past that, a large advertiser's shape:
+        // the same campaigns advertise more ASINs (10M rows: 137 campaigns × 100 ASINs), rather than ever more campaigns.
+        const int maxCampaigns = 137;
+        var asins = (int)Math.Max(10, (rows + (long)maxCampaigns * DemoWorkspace.Days - 1) / ((long)maxCampaigns * DemoWorkspace.Days));
         // As few campaigns as two years allow, then as few days as reach the count: overshoots by under one day's rows.
         var campaignCount = (int)((rows + (long)asins * DemoWorkspace.Days - 1) / ((long)asins * DemoWorkspace.Days));
         var days = (int)((rows + (long)asins * campaignCount - 1) / ((long)asins * campaignCount));

@@ -3,9 +3,11 @@ namespace Analytics.Domain.Facts;
 /// <summary>
 /// One pre-aggregated table of a dataset and how many rows it holds, for the query planner's cost estimate: a full
 /// rollup (<see cref="Grain"/> week or month, <see cref="Dimensions"/> = <see cref="AllDimensions"/>) or a day
-/// projection (<see cref="Grain"/> = <see cref="Day"/>, the facts summed per UTC day over every dimension outside the
-/// <see cref="Dimensions"/> bit set; rows in <see cref="FactProjectionRow"/>). A day projection is registered only
-/// when it covers all the dataset's facts, so the planner may read it for any range.
+/// projection (<see cref="Grain"/> = <see cref="Day"/>, the facts summed over every dimension outside the
+/// <see cref="Dimensions"/> bit set, each at its own stored time; rows in <see cref="FactProjectionRow"/>; maintained
+/// per UTC day). A day projection is registered only when it covers all the dataset's facts, so the planner may read
+/// it for any range. Because it keeps each fact's time, it answers buckets in any time zone exactly — for daily data
+/// stored at UTC midnight it has one row per day and group, as the name says.
 /// </summary>
 public sealed class FactProjection
 {

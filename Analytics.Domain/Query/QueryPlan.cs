@@ -5,7 +5,8 @@ namespace Analytics.Domain.Query;
 
 /// <summary>
 /// Where facts are read from: the raw fact table, a day projection (<see cref="DatasetRead.Projection"/>: the facts
-/// summed per UTC day over the dimensions it does not keep) or a full UTC week or month rollup.
+/// summed over the dimensions it does not keep, each at its stored time, maintained per UTC day) or a full UTC week or
+/// month rollup.
 /// </summary>
 public enum FactTable
 {
@@ -217,7 +218,8 @@ public static class QueryPlanner
 
     /// <summary>
     /// Splits [start, end) into raw edges and the widest middle a rollup answers exactly: the middle must be aligned to
-    /// the rollup's UTC buckets, and each rollup bucket must fall wholly into one output bucket (in the query's zone).
+    /// the rollup's UTC buckets, and each rollup bucket must fall wholly into one output bucket (in the query's zone);
+    /// a day projection, which keeps the facts' times, only needs the alignment (it is maintained per UTC day).
     /// The edges are tried again with the next finer rollup.
     /// </summary>
     public static IReadOnlyList<ReadSegment> Segments(long start, long end, Granularity granularity, TimeZoneInfo zone, IReadOnlyList<FactTable> levels)
@@ -229,16 +231,17 @@ public static class QueryPlanner
             var first = TimeBuckets.Start(start, rollup, TimeZoneInfo.Utc);
             if (first < start) first = TimeBuckets.Next(first, rollup, TimeZoneInfo.Utc);
             var last = TimeBuckets.Start(end, rollup, TimeZoneInfo.Utc);
-            if (first >= last || !Exact(first, last, rollup, granularity, zone)) continue;
+            if (first >= last || !Exact(first, last, levels[i], rollup, granularity, zone)) continue;
             var rest = levels.Skip(i + 1).ToList();
             return [.. Segments(start, first, granularity, zone, rest), new ReadSegment(levels[i], first, last), .. Segments(last, end, granularity, zone, rest)];
         }
         return [new ReadSegment(FactTable.Raw, start, end)];
     }
 
-    private static bool Exact(long first, long last, Granularity rollup, Granularity granularity, TimeZoneInfo zone)
+    private static bool Exact(long first, long last, FactTable table, Granularity rollup, Granularity granularity, TimeZoneInfo zone)
     {
-        if (granularity == Granularity.None) return true;
+        // A day projection keeps each fact's stored time: its rows fall into the same buckets as the facts, in any zone.
+        if (granularity == Granularity.None || table == FactTable.Day) return true;
         if (granularity < rollup) return false;
         // UTC days nest in UTC days, ISO weeks and months.
         if (rollup == Granularity.Day && zone == TimeZoneInfo.Utc) return true;

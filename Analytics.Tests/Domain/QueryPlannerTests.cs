@@ -159,11 +159,15 @@ public sealed class ProjectionPlannerTests
             .Should().Match<DatasetRead>(r => r.Projection == null && r.Segments.All(s => s.Table == FactTable.Week));
 
     [Fact]
-    public void UTC_day_projections_do_not_answer_days_in_another_zone() =>
-        Read("day", ["roas"], ["campaign"], zone: "America/New_York").Segments.Should().OnlyContain(s => s.Table == FactTable.Raw);
+    public void Day_projections_keep_each_facts_time_so_they_answer_days_and_hours_in_another_zone()
+    {
+        Read("day", ["roas"], ["campaign"], zone: "America/New_York").Should().Match<DatasetRead>(r => r.Projection == 0b101 && r.Segments.All(s => s.Table == FactTable.Day));
+        Read("hour", ["spend"], ["campaign_type"], zone: "Asia/Kolkata", from: "2025-03-01T00:00:00Z", to: "2025-03-03T00:00:00Z")
+            .Should().Match<DatasetRead>(r => r.Projection == 0b100 && r.Segments.All(s => s.Table == FactTable.Day));
+    }
 
     [Fact]
-    public void UTC_day_projections_answer_whole_days_of_a_zone_without_offset_for_totals() =>
+    public void Day_projections_answer_whole_days_of_a_zone_without_offset_for_totals() =>
         Read("none", ["spend"], ["campaign_type"], zone: "America/New_York").Should().Match<DatasetRead>(r => r.Projection == 0b100 && r.Segments.All(s => s.Table == FactTable.Day));
 
     [Fact]

@@ -119,6 +119,8 @@ public abstract class ProjectionTests : ProviderTests
         // An upsert that changes three days (and adds a campaign) refreshes the projections of those days.
         var changed = Rows(seed: 9).Where(r => r.Ts >= Start + 20 * Day && r.Ts < Start + 23 * Day).ToList();
         changed.Add(new Row(Start + 21 * Day + 3600, "C10", "C10-A0", "SP", 7.5, 30, 1));
+        changed.Add(new Row(Start + 22 * Day + 6 * 3600, "C10", "C10-A1", "SP", 11, 40, 2)); // 01:00 in New York, the same day there
+
         await store.WriteAsync(dataset, changed.Select(r => r.Fact), FactWriteMode.Upsert, CancellationToken.None);
         var current = rows.Where(r => r.Ts < Start + 20 * Day || r.Ts >= Start + 23 * Day).Concat(changed).ToList();
         await CheckAsync(engine, current, expectProjection: true);
@@ -153,6 +155,21 @@ public abstract class ProjectionTests : ProviderTests
         }
         daily.Rows.Select(r => ((DateTime)r[0]!, (string)r[1]!)).Should().BeInAscendingOrder(Comparer<(DateTime, string)>.Create((a, b) =>
             a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1) : string.CompareOrdinal(a.Item2, b.Item2)));
+
+        // Daily spend by campaign in New York: the projection keeps each fact's time (of the two the upsert adds, 01:00
+        // UTC is the evening before there, 06:00 UTC the same day), so it answers another zone's days exactly.
+        var newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        long NewYorkDay(long ts)
+        {
+            var midnight = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeSeconds(ts), newYork).Date;
+            return new DateTimeOffset(midnight, newYork.GetUtcOffset(midnight)).ToUnixTimeSeconds();
+        }
+        var local = await engine.ExecuteAsync(Actor.System, Q("day", ["spend"], ["campaign"]) with { TimeZone = "America/New_York" }, CancellationToken.None, useCache: false);
+        if (expectProjection) local.Meta.Datasets.Single().Segments.Should().Equal("day(campaign, campaign_type) 2025-01-06T00:00Z..2025-04-16T00:00Z");
+        var byLocalDay = rows.GroupBy(r => (NewYorkDay(r.Ts), r.Campaign)).ToDictionary(g => g.Key, g => g.Sum(r => r.Spend));
+        local.Rows.Where(r => r[2] is not null).Should().HaveCount(byLocalDay.Count);
+        foreach (var row in local.Rows.Where(r => r[2] is not null))
+            ((double)row[2]!).Should().BeApproximately(byLocalDay[(new DateTimeOffset((DateTime)row[0]!).ToUnixTimeSeconds(), (string)row[1]!)], 1e-6);
 
         // Monthly spend and the lowest bid by campaign type, filtered to two types: the type projection for the partial
         // months (whole months are cheaper from the monthly rollup: 50 rows a month against ~90).
