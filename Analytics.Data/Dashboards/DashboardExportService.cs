@@ -68,7 +68,9 @@ public sealed class DashboardExportService(
                 var context = await data.ContextAsync(actor, view, request.Data, ct);
                 record.Parameters = Parameters(format, view, request, (context.Filters.Start, context.Filters.End, context.Filters.Preset));
                 var sheets = await underlying.SheetsAsync(context, view, ct);
-                document = Describe(view, request, context.Filters.Start, context.Filters.End, context.Filters.Preset, context.Zone, []);
+                // Stored facts are UTC buckets (a day is a UTC day): their times are written in UTC, as they are stored,
+                // so a day reads as its own date whatever the viewer's zone.
+                document = Describe(view, request, context.Filters.Start, context.Filters.End, context.Filters.Preset, TimeZoneInfo.Utc, []);
                 file = await exports.RenderAsync(format, document, sheets, "underlying rows", ct);
             }
             else

@@ -385,10 +385,15 @@ public sealed class DashboardsApiTests(AnalyticsWebFactory factory) : IClassFixt
         var (_, analystKey) = await factory.CreateUserWithKeyAsync("analyst", ["demo-fabrikam"]);
         using var analyst = factory.CreateApiClient(analystKey);
         var own = (await CreateAsync(analyst, Definition("Mine", Bar("b1", 0))))["id"]!.GetValue<string>();
+        // They work in New York: the stored days still read as their own UTC dates, not as 19:00 the evening before.
+        (await analyst.PutAsJsonAsync("/api/v1/me/preferences", new { timeZone = "America/New_York" })).StatusCode.Should().Be(HttpStatusCode.OK);
         var mine = await analyst.GetAsync($"/api/v1/dashboards/{own}/export?format=csv&rows=underlying&{range}");
         mine.Content.Headers.ContentType!.MediaType.Should().Be("text/csv", "one visible dataset");
-        ReadCsv(await mine.Content.ReadAsByteArrayAsync()).Skip(1).Sum(r => double.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture))
+        var mineRows = ReadCsv(await mine.Content.ReadAsByteArrayAsync()).Skip(1).ToList();
+        mineRows.Sum(r => double.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture))
             .Should().BeApproximately(await SpendAsync(Admin, start, end, "demo-fabrikam"), 0.01);
+        mineRows.Should().OnlyContain(r => r[0].EndsWith("T00:00:00Z", StringComparison.Ordinal));
+        mineRows.Min(r => r[0]).Should().StartWith("2025-01-01");
         (await analyst.GetAsync($"/api/v1/dashboards/{own}/export?format=csv&rows=underlying&filter.instance=demo-contoso&{range}"))
             .StatusCode.Should().Be(HttpStatusCode.NotFound, "an instance not granted is not there for them, as everywhere else");
 
