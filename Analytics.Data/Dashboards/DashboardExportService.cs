@@ -47,6 +47,7 @@ public sealed class DashboardExportService(
     public async Task<RenderedExport> RenderAsync(Actor actor, string dashboardId, DashboardExportRequest request, ExportOrigin origin, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
+        if (string.IsNullOrWhiteSpace(request.WidgetId)) request = request with { WidgetId = null }; // `widget=` means the whole dashboard
         // A bad format is a 400 before any query runs; underlying rows come only as tables.
         var format = (request.Underlying ? exports.SheetWriter(request.Format) : exports.Writer(request.Format)).Format;
         if (request.Underlying && request.WidgetId is not null) throw new ValidationException("widget", "Underlying rows are the whole dashboard's: leave widget out.");

@@ -97,6 +97,22 @@ public sealed class ShellTests(BrowserFixture fixture) : IClassFixture<BrowserFi
     }
 
     [ChromiumFact]
+    public async Task On_a_phone_the_header_keeps_sign_out_and_the_api_keys_icon_on_screen()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await page.SetViewportSizeAsync(390, 844);
+        var signOut = page.Locator("[data-testid=sign-out]");
+        await Assertions.Expect(signOut).ToBeVisibleAsync();
+        var box = (await signOut.BoundingBoxAsync())!;
+        (box.X + box.Width).Should().BeLessThanOrEqualTo(390, "the button is whole on a 390 px screen");
+        await Assertions.Expect(page.Locator("[data-testid=user-name]")).ToBeHiddenAsync();
+        var keys = page.Locator("a.header-api-keys");
+        await Assertions.Expect(keys).ToBeVisibleAsync();
+        await Assertions.Expect(keys).ToHaveAttributeAsync("aria-label", "API keys");
+        await page.Context.CloseAsync();
+    }
+
+    [ChromiumFact]
     public async Task Admin_creates_a_user_in_the_users_page_and_validation_names_the_field()
     {
         var page = await fixture.SignedInPageAsync();
