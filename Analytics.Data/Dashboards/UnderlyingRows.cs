@@ -1,6 +1,6 @@
-using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Analytics.Data.Exports;
+using Analytics.Data.Query;
 using Analytics.Domain;
 using Analytics.Domain.Dashboards;
 using Analytics.Domain.Facts;
@@ -33,18 +33,20 @@ public sealed class UnderlyingRows(IDbContextFactory<AnalyticsDbContext> factory
 
         await using var db = await factory.CreateDbContextAsync(ct);
         var datasets = await db.Datasets.AsNoTracking().Where(d => ids.Contains(d.Id)).ToListAsync(ct);
-        var sources = context.Catalog.Datasets.ToDictionary(d => d.Id, d => d.SourceName);
+        var sources = context.Catalog.Datasets.ToDictionary(d => int.Parse(d.Id, System.Globalization.CultureInfo.InvariantCulture), d => d.SourceName);
         var formats = context.Catalog.Metrics.ToDictionary(m => m.Name, m => m.Format, StringComparer.OrdinalIgnoreCase);
         return datasets
-            .OrderBy(d => sources.GetValueOrDefault(d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), StringComparer.OrdinalIgnoreCase).ThenBy(d => d.Name)
-            .Select(d =>
+            .Select(d => (Dataset: d, Source: sources.GetValueOrDefault(d.Id) ?? d.SourceId))
+            .OrderBy(x => x.Source, StringComparer.OrdinalIgnoreCase).ThenBy(x => x.Dataset.Name)
+            .Select(x =>
             {
-                var source = sources.GetValueOrDefault(d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)) ?? d.SourceId;
-                var columns = new List<QueryColumn> { new(NormalizedQuery.TimeColumn, "time", "time", d.Grain == "hour" ? "Hour" : "Day") };
-                columns.AddRange(d.Dimensions.Select(x => new QueryColumn(x.Name, "string", "dimension", x.Label)));
-                columns.AddRange(d.Measures.Select(x => new QueryColumn(x.Name, "number", "metric", x.Label, formats.GetValueOrDefault(x.Name))));
-                var title = datasets.Count == 1 ? d.Name : $"{source} – {d.Name}";
-                return new ExportSheet(title, columns, ReadAsync(d, context.Filters, CancellationToken.None), d.Grain == "hour" ? "hour" : "day", title);
+                var d = x.Dataset;
+                // The time column is the dataset's own grain (day, week, month or hour), as it was collected.
+                var columns = new List<QueryColumn> { new(NormalizedQuery.TimeColumn, "time", "time", char.ToUpperInvariant(d.Grain[0]) + d.Grain[1..]) };
+                columns.AddRange(d.Dimensions.Select(m => new QueryColumn(m.Name, "string", "dimension", m.Label)));
+                columns.AddRange(d.Measures.Select(m => new QueryColumn(m.Name, "number", "metric", m.Label, formats.GetValueOrDefault(m.Name))));
+                var title = datasets.Count == 1 ? d.Name : $"{x.Source} – {d.Name}";
+                return new ExportSheet(title, columns, ReadAsync(d, context.Filters, CancellationToken.None), d.Grain, title);
             })
             .ToList();
     }
@@ -76,30 +78,19 @@ public sealed class UnderlyingRows(IDbContextFactory<AnalyticsDbContext> factory
                 foreach (var d in dims) sql.Append(", d").Append(d.Slot);
                 foreach (var m in measures) sql.Append(", m").Append(m.Slot);
                 sql.Append(" FROM facts WHERE dataset_id = @ds AND ts >= @start AND ts < @end");
-                Add(command, "@ds", dataset.Id);
-                Add(command, "@start", filters.Start.ToUnixTimeSeconds());
-                Add(command, "@end", filters.End.ToUnixTimeSeconds());
+                FactSql.Add(command, "@ds", dataset.Id);
+                FactSql.Add(command, "@start", filters.Start.ToUnixTimeSeconds());
+                FactSql.Add(command, "@end", filters.End.ToUnixTimeSeconds());
                 var f = 0;
                 foreach (var (name, values) in filters.Dimensions)
                 {
-                    if (dataset.Dimension(name) is not { } dimension || values.Count == 0) continue;
-                    var clauses = new List<string>();
-                    var names = new List<string>();
-                    foreach (var value in values)
-                    {
-                        if (value is null) { clauses.Add($"d{dimension.Slot} IS NULL"); continue; }
-                        var parameter = $"@f{f++}";
-                        names.Add(parameter);
-                        Add(command, parameter, value);
-                    }
-                    if (names.Count > 0) clauses.Add($"d{dimension.Slot} IN ({string.Join(", ", names)})");
-                    sql.Append(" AND (").AppendJoin(" OR ", clauses).Append(')');
+                    if (dataset.Dimension(name) is { } dimension) FactSql.AppendDimensionFilter(sql, command, dimension.Slot, values, $"@f{f++}_");
                 }
                 if (lastTs is { } t)
                 {
                     sql.Append(" AND (ts > @lastTs OR (ts = @lastTs AND dim_hash > @lastHash))");
-                    Add(command, "@lastTs", t);
-                    Add(command, "@lastHash", lastHash);
+                    FactSql.Add(command, "@lastTs", t);
+                    FactSql.Add(command, "@lastHash", lastHash);
                 }
                 sql.Append(" ORDER BY ts, dim_hash LIMIT ").Append(PageRows);
                 command.CommandText = sql.ToString();
@@ -118,13 +109,5 @@ public sealed class UnderlyingRows(IDbContextFactory<AnalyticsDbContext> factory
             foreach (var row in page) yield return row;
             if (page.Count < PageRows) yield break;
         }
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

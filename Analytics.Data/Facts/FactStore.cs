@@ -75,7 +75,7 @@ public sealed class FactStore(
             await using var command = connection.CreateCommand();
             var kept = KeptColumns(dataset, mask);
             command.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 AS one FROM facts WHERE dataset_id = @ds GROUP BY {string.Join(", ", kept.Prepend("ts"))}) g";
-            Add(command, "@ds", dataset.Id);
+            FactSql.Add(command, "@ds", dataset.Id);
             groups[mask] = Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         }
         foreach (var mask in FactProjections.Keep(groups, count))
@@ -106,7 +106,7 @@ public sealed class FactStore(
         {
             var start = TimeBuckets.Start(from, granularity, TimeZoneInfo.Utc);
             var end = TimeBuckets.Next(TimeBuckets.Start(to - 1, granularity, TimeZoneInfo.Utc), granularity, TimeZoneInfo.Utc);
-            void Bind(DbCommand c) { Add(c, "@ds", dataset.Id); Add(c, "@grain", grain); Add(c, "@start", start); Add(c, "@end", end); }
+            void Bind(DbCommand c) { FactSql.Add(c, "@ds", dataset.Id); FactSql.Add(c, "@grain", grain); FactSql.Add(c, "@start", start); FactSql.Add(c, "@end", end); }
             var deleted = await ExecuteAsync(connection, transaction, "DELETE FROM fact_rollups WHERE dataset_id = @ds AND grain = @grain AND ts >= @start AND ts < @end", Bind, ct);
             var inserted = await ExecuteAsync(connection, transaction, RollupSql(dataset, bucket), Bind, ct);
             await CountRowsAsync(connection, transaction, dataset.Id, grain, FactProjection.AllDimensions, inserted - deleted, ct);
@@ -115,7 +115,7 @@ public sealed class FactStore(
         var dayEnd = ((to - 1) / 86_400 + 1) * 86_400;
         foreach (var mask in masks)
         {
-            void Bind(DbCommand c) { Add(c, "@ds", dataset.Id); Add(c, "@p", mask); Add(c, "@start", dayStart); Add(c, "@end", dayEnd); }
+            void Bind(DbCommand c) { FactSql.Add(c, "@ds", dataset.Id); FactSql.Add(c, "@p", mask); FactSql.Add(c, "@start", dayStart); FactSql.Add(c, "@end", dayEnd); }
             var deleted = await ExecuteAsync(connection, transaction, "DELETE FROM fact_projection_rows WHERE dataset_id = @ds AND projection = @p AND ts >= @start AND ts < @end", Bind, ct);
             var inserted = await ExecuteAsync(connection, transaction, ProjectionSql(dataset, mask), Bind, ct);
             await CountRowsAsync(connection, transaction, dataset.Id, FactProjection.Day, mask, inserted - deleted, ct);
@@ -128,7 +128,7 @@ public sealed class FactStore(
         ExecuteAsync(connection, transaction, """
             INSERT INTO fact_projections (dataset_id, grain, dimensions, row_count) VALUES (@ds, @grain, @dims, @delta)
             ON CONFLICT (dataset_id, grain, dimensions) DO UPDATE SET row_count = fact_projections.row_count + excluded.row_count
-            """, c => { Add(c, "@ds", datasetId); Add(c, "@grain", grain); Add(c, "@dims", dimensions); Add(c, "@delta", delta); }, ct);
+            """, c => { FactSql.Add(c, "@ds", datasetId); FactSql.Add(c, "@grain", grain); FactSql.Add(c, "@dims", dimensions); FactSql.Add(c, "@delta", delta); }, ct);
 
     private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, Action<DbCommand> bind, CancellationToken ct)
     {
@@ -152,7 +152,7 @@ public sealed class FactStore(
         await using var transaction = await connection.BeginTransactionAsync(ct);
         foreach (var table in new[] { "fact_rollups", "fact_projection_rows", "fact_projections" })
         {
-            await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE dataset_id = @ds", c => Add(c, "@ds", dataset.Id), ct);
+            await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE dataset_id = @ds", c => FactSql.Add(c, "@ds", dataset.Id), ct);
         }
         var dimensions = FactColumns.DimensionColumns(dataset);
         var measures = FactColumns.MeasureColumns(dataset);
@@ -295,13 +295,6 @@ public sealed class FactStore(
         return await db.Datasets.Where(d => d.Id == datasetId).Select(d => d.DataVersion).SingleAsync(ct);
     }
 
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 
     /// <summary>The smallest and largest time of the rows that went through.</summary>
     private sealed class TouchedRange

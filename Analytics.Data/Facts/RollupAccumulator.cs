@@ -6,7 +6,7 @@ namespace Analytics.Data.Facts;
 /// <summary>
 /// Builds the weekly and monthly rollup rows and the day projections of a batch in memory while it streams to the
 /// database — used when a batch is inserted into a dataset that had no facts, where they are exactly the batch's own
-/// aggregates. Same rules as the SQL refresh: UTC days, ISO weeks and months, SUM ignoring nulls (null when all are
+/// aggregates. Same rules as the SQL refresh: projections per stored time, ISO weeks and months, SUM ignoring nulls (null when all are
 /// null), MIN/MAX per the measure's aggregation (and MIN for averages, which never read aggregates). The full rollups
 /// give up past <see cref="MaxEntries"/> groups (the caller then refreshes them in SQL).
 /// Every <see cref="FactProjections.Candidates"/> projection is tracked until it proves too large (more than

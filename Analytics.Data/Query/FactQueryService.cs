@@ -158,23 +158,11 @@ public sealed class FactQueryService(
         for (var i = 0; i < read.Filters.Count; i++)
         {
             var (slot, values) = read.Filters[i];
-            var names = new List<string>();
-            var nulls = false;
-            for (var j = 0; j < values.Count; j++)
-            {
-                if (values[j] is null) { nulls = true; continue; }
-                var name = $"@f{i}_{j}";
-                names.Add(name);
-                Add(command, name, values[j]!);
-            }
-            var clauses = new List<string>();
-            if (names.Count > 0) clauses.Add($"d{slot} IN ({string.Join(", ", names)})");
-            if (nulls) clauses.Add($"d{slot} IS NULL");
-            filters.Append(" AND (").AppendJoin(" OR ", clauses).Append(')');
+            FactSql.AppendDimensionFilter(filters, command, slot, values, $"@f{i}_");
         }
 
         var sql = new StringBuilder();
-        Add(command, "@ds", read.Dataset.Id);
+        FactSql.Add(command, "@ds", read.Dataset.Id);
         for (var k = 0; k < read.Segments.Count; k++)
         {
             var segment = read.Segments[k];
@@ -188,16 +176,16 @@ public sealed class FactQueryService(
             else if (projected)
             {
                 sql.Append("fact_projection_rows WHERE dataset_id = @ds AND projection = @p").Append(k);
-                Add(command, $"@p{k}", read.Projection ?? throw new InvalidOperationException("A day segment needs a projection."));
+                FactSql.Add(command, $"@p{k}", read.Projection ?? throw new InvalidOperationException("A day segment needs a projection."));
             }
             else
             {
                 sql.Append("fact_rollups WHERE dataset_id = @ds AND grain = @g").Append(k);
-                Add(command, $"@g{k}", segment.Table == FactTable.Week ? FactRollup.Week : FactRollup.Month);
+                FactSql.Add(command, $"@g{k}", segment.Table == FactTable.Week ? FactRollup.Week : FactRollup.Month);
             }
             sql.Append(" AND ts >= @s").Append(k).Append(" AND ts < @e").Append(k).Append(filters);
-            Add(command, $"@s{k}", segment.Start);
-            Add(command, $"@e{k}", segment.End);
+            FactSql.Add(command, $"@s{k}", segment.Start);
+            FactSql.Add(command, $"@e{k}", segment.End);
             if (groups.Count > 0 && !projected) sql.Append(" GROUP BY ").AppendJoin(", ", groups);
         }
         command.CommandText = sql.ToString();
@@ -249,13 +237,6 @@ public sealed class FactQueryService(
     private static string ProjectionName(DatasetRead read) =>
         "(" + string.Join(", ", FactProjections.Slots(read.Projection ?? 0).Select(s => read.Dataset.Dimensions.FirstOrDefault(d => d.Slot == s)?.Name ?? $"d{s}")) + ")";
 
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 
     private static double Elapsed(long started) => Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2);
 }

@@ -24,7 +24,7 @@ public sealed class FactProjection
 }
 
 /// <summary>
-/// A row of a day projection: the facts of one UTC day and one combination of the kept dimensions (the other
+/// A row of a day projection: the facts of one stored time and one combination of the kept dimensions (the other
 /// dimension columns are null), each measure aggregated by its dataset's rule. <see cref="DimHash"/> is the smallest
 /// fact hash of the group, which keeps the key unique and is computed the same way in SQL and in memory.
 /// </summary>
@@ -33,7 +33,7 @@ public sealed class FactProjectionRow
     public int DatasetId { get; set; }
     /// <summary>The <see cref="FactProjection.Dimensions"/> bit set this row belongs to.</summary>
     public int Projection { get; set; }
-    /// <summary>UTC day start, Unix seconds.</summary>
+    /// <summary>The facts' stored time (for daily data, the UTC day start), Unix seconds.</summary>
     public long Ts { get; set; }
     public long DimHash { get; set; }
     public string? D1 { get; set; }

@@ -350,14 +350,7 @@ public sealed class QueryAssembler(QueryPlan plan)
                 scratch.Push(buffer);
                 return;
             default:
-                var width = Math.Max(1, ChunkPartials / _width);
-                for (var k = 0; k < cells.Length; k++)
-                {
-                    var cell = cells[k];
-                    var result = formula.Evaluate(name => cell >= 0 && measureIndex.TryGetValue(name, out var m) ? Final(_aggregations[m], _chunks[cell / width][cell % width * _width + m]) : null);
-                    into[k] = result is { } v && double.IsFinite(v) ? v : double.NaN;
-                }
-                return;
+                throw new InvalidOperationException($"Unknown formula node {formula.GetType().Name}.");
         }
     }
 

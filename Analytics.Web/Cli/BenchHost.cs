@@ -7,7 +7,10 @@ namespace Analytics.Web.Cli;
 /// <summary>The domain and data services over a given database, for benchmarks: no web server, no demo seeding.</summary>
 internal static class BenchHost
 {
-    public static async Task<IHost> CreateAsync(DatabaseProvider provider, string connectionString, CancellationToken ct, IDictionary<string, string?>? settings = null)
+    /// <param name="settings">Configuration on top of the database's (e.g. <c>Analytics:Chat:*</c>).</param>
+    /// <param name="services">Registrations that replace the app's (e.g. a fixed clock).</param>
+    public static async Task<IHost> CreateAsync(DatabaseProvider provider, string connectionString, CancellationToken ct, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -21,6 +24,7 @@ internal static class BenchHost
         builder.AddAnalyticsDomain();
         builder.AddAnalyticsData();
         builder.Services.AddIdentityCore<Analytics.Data.Identity.AppUser>().AddEntityFrameworkStores<AnalyticsDbContext>();
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct);
         return host;

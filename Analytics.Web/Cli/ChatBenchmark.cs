@@ -21,23 +21,14 @@ internal sealed class ChatBenchmark : IBenchmark
         var directory = Directory.CreateTempSubdirectory("analytics-bench-chat-");
         try
         {
-            var builder = Host.CreateApplicationBuilder();
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Analytics:Database:Provider"] = "Sqlite",
-                ["ConnectionStrings:Analytics"] = $"Data Source={Path.Combine(directory.FullName, "bench.db")}",
-                ["Analytics:Database:SeedDemo"] = "false",
-                ["Analytics:DataDirectory"] = directory.FullName,
-                ["Analytics:Chat:QuestionsPerHour"] = "10000",
-                ["Analytics:Chat:BaseUrl"] = "",
-            });
-            builder.AddAnalyticsDomain();
-            builder.AddAnalyticsData();
-            builder.Services.AddIdentityCore<Analytics.Data.Identity.AppUser>().AddEntityFrameworkStores<AnalyticsDbContext>();
-            builder.Services.AddSingleton<TimeProvider>(new FixedClock(ChatEvaluation.Now));
-            using var host = builder.Build();
-            await host.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct);
+            using var host = await BenchHost.CreateAsync(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory.FullName, "bench.db")}", ct,
+                new Dictionary<string, string?>
+                {
+                    ["Analytics:DataDirectory"] = directory.FullName,
+                    ["Analytics:Chat:QuestionsPerHour"] = "10000",
+                    ["Analytics:Chat:BaseUrl"] = "",
+                },
+                services => services.AddSingleton<TimeProvider>(new FixedClock(ChatEvaluation.Now)));
             var seeder = host.Services.GetRequiredService<DemoWorkspaceSeeder>();
             await seeder.SeedBuiltInMetricsAsync(ct);
             var started = System.Diagnostics.Stopwatch.StartNew();

@@ -33,25 +33,16 @@ internal sealed class ChatEgressSample : IBenchmark
         await using var model = await CaptureModel.StartAsync();
         try
         {
-            var builder = Host.CreateApplicationBuilder();
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Analytics:Database:Provider"] = "Sqlite",
-                ["ConnectionStrings:Analytics"] = $"Data Source={Path.Combine(directory.FullName, "sample.db")}",
-                ["Analytics:Database:SeedDemo"] = "false",
-                ["Analytics:DataDirectory"] = directory.FullName,
-                ["Analytics:Chat:QuestionsPerHour"] = "10000",
-                ["Analytics:Chat:BaseUrl"] = model.BaseUrl.ToString(),
-                ["Analytics:Chat:ApiKey"] = "sk-sample-not-a-real-key",
-                ["Analytics:Chat:Model"] = "sample-model",
-            });
-            builder.AddAnalyticsDomain();
-            builder.AddAnalyticsData();
-            builder.Services.AddIdentityCore<Analytics.Data.Identity.AppUser>().AddEntityFrameworkStores<AnalyticsDbContext>();
-            builder.Services.AddSingleton<TimeProvider>(new FixedClock(ChatEvaluation.Now));
-            using var host = builder.Build();
-            await host.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct);
+            using var host = await BenchHost.CreateAsync(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory.FullName, "sample.db")}", ct,
+                new Dictionary<string, string?>
+                {
+                    ["Analytics:DataDirectory"] = directory.FullName,
+                    ["Analytics:Chat:QuestionsPerHour"] = "10000",
+                    ["Analytics:Chat:BaseUrl"] = model.BaseUrl.ToString(),
+                    ["Analytics:Chat:ApiKey"] = "sk-sample-not-a-real-key",
+                    ["Analytics:Chat:Model"] = "sample-model",
+                },
+                services => services.AddSingleton<TimeProvider>(new FixedClock(ChatEvaluation.Now)));
             var seeder = host.Services.GetRequiredService<DemoWorkspaceSeeder>();
             await seeder.SeedBuiltInMetricsAsync(ct);
             await seeder.SeedDemoWorkspaceAsync(ct);
