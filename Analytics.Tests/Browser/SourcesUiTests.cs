@@ -63,4 +63,22 @@ public sealed class SourcesUiTests(BrowserFixture fixture) : IClassFixture<Brows
         (await db.Facts.CountAsync(f => db.Datasets.Any(d => d.Id == f.DatasetId && d.SourceId == source.Id))).Should().Be(2, "the bad file wrote nothing");
         await page.Context.CloseAsync();
     }
+
+    [ChromiumFact]
+    public async Task A_field_the_user_is_already_typing_in_keeps_focus_when_the_dialog_finishes_opening()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await BrowserFixture.GotoInteractiveAsync(page, "/sources");
+        await page.ClickAsync("[data-testid=add-source]");
+        var form = page.Locator("[data-testid=source-form]");
+        await form.WaitForAsync();
+        var description = form.Locator("input[name=source-description]");
+        await description.FocusAsync();
+        // Radzen focuses a dialog's first field 500 ms after opening; keys typed after that must still land here.
+        await page.WaitForTimeoutAsync(800);
+        await page.Keyboard.TypeAsync("weekly");
+        await Assertions.Expect(description).ToHaveValueAsync("weekly");
+        await Assertions.Expect(form.Locator("[data-testid=source-name] input, input[data-testid=source-name]").First).ToHaveValueAsync("");
+        await page.Context.CloseAsync();
+    }
 }
