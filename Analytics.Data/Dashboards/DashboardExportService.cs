@@ -100,12 +100,6 @@ public sealed class DashboardExportService(
         }
     }
 
-    public async Task<ExportDocument> BuildDocumentAsync(Actor actor, string dashboardId, DashboardExportRequest request, CancellationToken ct)
-    {
-        var view = await dashboards.GetAsync(actor, dashboardId, ct);
-        return (await BuildAsync(actor, view, request, ct)).Document;
-    }
-
     /// <summary>
     /// What a re-download needs to make the same export: the resolved absolute range (not the preset, which moves with
     /// the clock), and the dimension/instance filters in force — the dashboard's saved ones with the request's on top.

@@ -65,14 +65,7 @@ public static class DashboardsEndpoints
         dashboards.MapGet("/{id}/data", async (HttpContext http, DashboardDataService data, string id, CancellationToken ct) =>
             await data.GetAsync(http.Actor(), id, ParseDataRequest(http.Request.Query), ct));
 
-        dashboards.MapGet("/{id}/export", async (HttpContext http, DashboardExportService exports, string id, string? format, string? widget,
-            string? layout, string? page, string? orientation, bool? summary, string? rows, CancellationToken ct) =>
-        {
-            var file = await exports.ExportAsync(http.Actor(), id, new DashboardExportRequest(format, ParseDataRequest(http.Request.Query), widget,
-                ParsePage(layout, page, orientation), summary ?? false, ParseRows(rows)), ct);
-            http.Response.RegisterForDisposeAsync(file);
-            return Results.File(file.Content, file.ContentType, file.FileName);
-        });
+        dashboards.MapGet("/{id}/export", ExportAsync);
 
         dashboards.MapGet("/{id}/shares", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
             await service.ListSharesAsync(http.Actor(), id, ct));
@@ -142,14 +135,7 @@ public static class DashboardsEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapDashboardDownloads(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/downloads/dashboards/{id}", async (HttpContext http, DashboardExportService exports, string id, string? format, string? widget,
-            string? layout, string? page, string? orientation, bool? summary, string? rows, CancellationToken ct) =>
-        {
-            var file = await exports.ExportAsync(http.Actor(), id, new DashboardExportRequest(format, ParseDataRequest(http.Request.Query), widget,
-                ParsePage(layout, page, orientation), summary ?? false, ParseRows(rows)), ct);
-            http.Response.RegisterForDisposeAsync(file);
-            return Results.File(file.Content, file.ContentType, file.FileName);
-        }).RequireAuthorization().AddEndpointFilter<ActorEndpointFilter>().WithTags("Dashboards");
+        app.MapGet("/downloads/dashboards/{id}", ExportAsync).RequireAuthorization().AddEndpointFilter<ActorEndpointFilter>().WithTags("Dashboards");
         return app;
     }
 
@@ -162,6 +148,16 @@ public static class DashboardsEndpoints
             return new { dashboard, data = result };
         }).AllowAnonymous().DisableAntiforgery().WithTags("Dashboards");
         return app;
+    }
+
+    /// <summary>A dashboard or widget export as a file, for the API and the signed-in UI's download links alike.</summary>
+    private static async Task<IResult> ExportAsync(HttpContext http, DashboardExportService exports, string id, string? format, string? widget,
+        string? layout, string? page, string? orientation, bool? summary, string? rows, CancellationToken ct)
+    {
+        var file = await exports.ExportAsync(http.Actor(), id, new DashboardExportRequest(format, ParseDataRequest(http.Request.Query), widget,
+            ParsePage(layout, page, orientation), summary ?? false, ParseRows(rows)), ct);
+        http.Response.RegisterForDisposeAsync(file);
+        return Results.File(file.Content, file.ContentType, file.FileName);
     }
 
     /// <summary><c>rows=widgets</c> (the default: each widget's result) or <c>rows=underlying</c> (the stored rows behind them).</summary>

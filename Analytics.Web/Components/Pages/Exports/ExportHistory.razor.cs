@@ -11,10 +11,10 @@ namespace Analytics.Web.Components.Pages.Exports;
 public sealed partial class ExportHistory
 {
     private const int PageSize = 50;
-    private static readonly string[] Formats = ["pdf", "xlsx", "csv"];
 
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required ExportHistoryService Service { get; init; }
+    [Inject] public required ExportService Exports { get; init; }
     [Inject] public required DashboardService Dashboards { get; init; }
     [Inject] public required UserPreferencesService Preferences { get; init; }
 
