@@ -23,6 +23,7 @@ public abstract class AnalyticsDbContext(DbContextOptions options) : IdentityDbC
     public abstract DatabaseProvider Provider { get; }
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<InstanceGrant> InstanceGrants => Set<InstanceGrant>();
     public DbSet<DataSource> Sources => Set<DataSource>();
     public DbSet<ReportTemplate> Templates => Set<ReportTemplate>();

@@ -100,6 +100,8 @@ public static class DependencyInjection
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        services.TryAddSingleton<Audit.IClientAddress, Audit.NoClientAddress>();
+        services.AddSingleton<Audit.AuditLog>();
         services.AddScoped<ActorResolver>();
         services.AddScoped<UserService>();
         services.AddScoped<ApiKeyService>();

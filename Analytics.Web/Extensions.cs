@@ -27,6 +27,8 @@ public static class Extensions
         services.AddRadzenComponents();
         services.AddCascadingAuthenticationState();
         services.AddScoped<CurrentActor>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<Analytics.Data.Audit.IClientAddress, HttpClientAddress>();
         services.AddSingleton<CircuitCounter>();
         services.AddSingleton<FeatureUseTracker>();
         services.AddSingleton<IMetricsGaugeSource>(sp => sp.GetRequiredService<CircuitCounter>());
@@ -115,6 +117,7 @@ public static class Extensions
         api.MapChatEgressEndpoints();
         api.MapSubscriptionsEndpoints();
         api.MapExportsEndpoints();
+        api.MapAuditEndpoints();
         api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint. See CONTRACT.md for the /api/v1 routes."));
 
         // Pages need a signed-in user at the HTTP level, and every page is [Authorize] inside the circuit too

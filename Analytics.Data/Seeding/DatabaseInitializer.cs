@@ -63,7 +63,11 @@ public sealed class DatabaseInitializer(
         // Migrate() takes a database-wide lock and re-checks every migration; skip it when nothing is pending. A new
         // database has no history table yet: asking it for applied migrations would log a failed command, so look first.
         var history = db.GetService<IHistoryRepository>();
-        if (!await history.ExistsAsync(ct) || (await db.Database.GetPendingMigrationsAsync(ct)).Any()) await db.Database.MigrateAsync(ct);
+        if (!await history.ExistsAsync(ct) || (await db.Database.GetPendingMigrationsAsync(ct)).Any())
+        {
+            await db.Database.MigrateAsync(ct);
+            await Audit.AuditTrailGuard.EnsureAsync(db, ct);
+        }
         if (db.Provider == DatabaseProvider.Sqlite)
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);

@@ -22,6 +22,7 @@ public static class NavItems
         new("Users", "/admin/users", "group", AdminOnly: true),
         new("Chat audit", "/admin/chat-audit", "manage_search", AdminOnly: true),
         new("Chat data sharing", "/admin/chat-egress", "shield", AdminOnly: true),
+        new("Audit trail", "/admin/audit", "policy", AdminOnly: true),
     ];
 
     public static IEnumerable<NavItem> For(bool isAdmin) => All.Where(i => isAdmin || !i.AdminOnly);
