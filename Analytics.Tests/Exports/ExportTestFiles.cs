@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using UglyToad.PdfPig;
+using UglyToad.PdfPig.Content;
+using UglyToad.PdfPig.DocumentLayoutAnalysis.WordExtractor;
 using Analytics.Data.Exports;
 using Analytics.Data.Exports.Pdf;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Tests.Exports;
 
-/// <summary>Where export tests leave their files (TestResults/exports), and poppler's tools to read PDFs back.</summary>
+/// <summary>Where export tests leave their files (TestResults/exports), and how they read PDFs back (PdfPig; poppler only to render PNGs).</summary>
 public static class ExportTestFiles
 {
     public static string Directory
@@ -22,14 +25,44 @@ public static class ExportTestFiles
 
     public static PdfExporter Pdf(int maxTableRows = 5_000) => new(Options.Create(new ExportOptions { MaxPdfTableRows = maxTableRows }));
 
-    /// <summary>The PDF's text as poppler's pdftotext extracts it (what a search in a viewer finds).</summary>
-    public static string PdfText(string pdfPath, bool layout = false) =>
-        Run("pdftotext", (layout ? "-layout " : "") + $"\"{pdfPath}\" -");
+    /// <summary>
+    /// The PDF's text as a viewer's search finds it, read with PdfPig (no outside program): per page, the words in
+    /// reading order — lines top to bottom, words left to right, separated by spaces — and pages separated by a form feed,
+    /// as poppler's <c>pdftotext</c> does.
+    /// </summary>
+    public static string PdfText(string pdfPath)
+    {
+        using var document = PdfDocument.Open(pdfPath);
+        return string.Join('\f', document.GetPages().Select(PageText));
+    }
 
-    public static string PdfInfo(string pdfPath) => Run("pdfinfo", $"\"{pdfPath}\"");
+    public static int PageCount(string pdfPath)
+    {
+        using var document = PdfDocument.Open(pdfPath);
+        return document.NumberOfPages;
+    }
 
-    public static int PageCount(string pdfPath) =>
-        int.Parse(PdfInfo(pdfPath).Split('\n').First(l => l.StartsWith("Pages:", StringComparison.Ordinal))["Pages:".Length..].Trim());
+    /// <summary>The size of a page in points (1/72 inch), e.g. 612 × 792 for US Letter portrait.</summary>
+    public static (double Width, double Height) PageSize(string pdfPath, int page = 1)
+    {
+        using var document = PdfDocument.Open(pdfPath);
+        var p = document.GetPage(page);
+        return (Math.Round(p.Width, 1), Math.Round(p.Height, 1));
+    }
+
+    private static string PageText(Page page)
+    {
+        var words = page.GetWords(NearestNeighbourWordExtractor.Instance).Where(w => !string.IsNullOrWhiteSpace(w.Text)).ToList();
+        // Words whose baselines are within a few points share a line; lines read top to bottom (PDF y grows upwards).
+        var lines = new List<List<Word>>();
+        foreach (var word in words.OrderByDescending(w => w.BoundingBox.Bottom).ThenBy(w => w.BoundingBox.Left))
+        {
+            var line = lines.FirstOrDefault(l => Math.Abs(l[0].BoundingBox.Bottom - word.BoundingBox.Bottom) < 2.5);
+            if (line is null) lines.Add(line = []);
+            line.Add(word);
+        }
+        return string.Join('\n', lines.Select(l => string.Join(' ', l.OrderBy(w => w.BoundingBox.Left).Select(w => w.Text)))) + '\n';
+    }
 
     /// <summary>Renders one page to PNG with pdftoppm; returns the PNG's path.</summary>
     public static string RenderPage(string pdfPath, int page, int dpi = 110)

@@ -17,3 +17,12 @@ public sealed class ChromiumFactAttribute : FactAttribute
         if (TestEnvironment.ChromiumSkipReason is { } reason) Skip = reason;
     }
 }
+
+/// <summary>A fact that needs poppler's <c>pdftoppm</c> (PDF pages to PNG): skipped with a visible reason when it is missing, except in CI.</summary>
+public sealed class PdfToPpmFactAttribute : FactAttribute
+{
+    public PdfToPpmFactAttribute()
+    {
+        if (TestEnvironment.PdfToPpmSkipReason is { } reason) Skip = reason;
+    }
+}

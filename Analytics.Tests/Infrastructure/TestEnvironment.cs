@@ -29,6 +29,15 @@ public static class TestEnvironment
         ? $"Chromium not available: install it at {DefaultChromiumPath} or set {ChromiumVariable} to its path (CI installs it)"
         : null;
 
+    /// <summary>Null when poppler's pdftoppm is on PATH (or in CI, where its absence must fail); otherwise why PNG renders are skipped.</summary>
+    public static string? PdfToPpmSkipReason => !OnPath("pdftoppm") && !IsCi
+        ? "pdftoppm not available: install Debian's poppler-utils to render PDF pages to PNG (CI installs it)"
+        : null;
+
+    private static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(directory => File.Exists(Path.Combine(directory, tool)));
+
     public static string RequirePostgres() => PostgresConnectionString ?? throw new InvalidOperationException(
         $"{PostgresVariable} is not set, but this test needs PostgreSQL (in CI it never skips). Set it to an Npgsql connection " +
         "string for a role that may CREATE DATABASE, e.g. Host=127.0.0.1;Username=analytics;Password=analytics;Database=analytics_test.");

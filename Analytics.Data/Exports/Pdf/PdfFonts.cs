@@ -13,14 +13,13 @@ public static class PdfSharpRuntime
     private static readonly Lock Gate = new();
     private static string? _fontDirectory;
 
-    /// <summary>Sets the licence and the DejaVu Sans resolver once; throws naming the folder and the setting when the fonts are missing.</summary>
+    /// <summary>Sets the DejaVu Sans resolver once; throws naming the folder and the setting when the fonts are missing.</summary>
     public static void Initialize(string fontDirectory)
     {
         lock (Gate)
         {
             if (_fontDirectory is not null) return;
             var resolver = DejaVuFontResolver.Load(fontDirectory);
-            PdfSharpLicense.SetAgplLicense();
             GlobalFontSettings.FontResolver = resolver;
             _fontDirectory = fontDirectory;
         }
