@@ -118,8 +118,10 @@ public static class DependencyInjection
         services.AddSingleton<NotificationService>();
         services.AddSingleton<Analytics.Data.Insights.InsightService>();
         services.AddSingleton<Analytics.Data.Insights.InsightDeliveryService>();
-        services.AddOptions<Analytics.Data.Insights.InsightOptions>().BindConfiguration(Analytics.Data.Insights.InsightOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient(Analytics.Data.Insights.InsightService.WebhookClient, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddOptions<Analytics.Data.Insights.InsightOptions>().BindConfiguration(Analytics.Data.Insights.InsightOptions.Section).ValidateDataAnnotations()
+            .Validate<Outbound.OutboundGuard>((o, guard) => string.IsNullOrWhiteSpace(o.WebhookUrl) || guard.UrlError(o.WebhookUrl) is null,
+                "Analytics:Insights:WebhookUrl must be an absolute http(s) URL of a public address (or a host listed in Analytics:Outbound:AllowedHosts).")
+            .ValidateOnStart();
         services.AddOptions<Analytics.Data.Exports.ExportOptions>().BindConfiguration(Analytics.Data.Exports.ExportOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => File.Exists(Path.Combine(o.FontDirectory, "DejaVuSans.ttf")),
@@ -146,12 +148,17 @@ public static class DependencyInjection
         services.AddSingleton<AlertService>();
         services.AddSingleton<AlertEvaluationService>();
         services.AddSingleton<IAlertMetricReader, AlertMetricReader>();
-        services.AddHttpClient(AlertEvaluationService.WebhookClient, c => c.Timeout = TimeSpan.FromSeconds(10));
         // Keys that protect sign-in cookies and source credentials survive restarts.
         services.AddDataProtection()
             .SetApplicationName("Analytics")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration["Analytics:DataDirectory"] ?? "data", "keys")));
-        services.AddOptions<SourceOptions>().BindConfiguration(SourceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SourceOptions>().BindConfiguration(SourceOptions.Section)
+            .PostConfigure<IConfiguration>((o, config) => o.SqliteRoot = Path.GetFullPath(string.IsNullOrWhiteSpace(o.SqliteRoot)
+                ? Path.Combine(config["Analytics:DataDirectory"] ?? "data", "sources")
+                : o.SqliteRoot))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SqliteSourcePaths>();
+        services.AddHostedService<SqliteSourceRoot>();
         services.AddSingleton<ISourceConnector, DemoSourceConnector>();
         services.AddSingleton<ISourceConnector, AmcSourceConnector>();
         services.AddSingleton<ISourceConnector, SqliteSourceConnector>();
@@ -161,7 +168,7 @@ public static class DependencyInjection
         services.AddSingleton<SourceSecrets>();
         services.AddSingleton<CsvRowUploader>();
         services.AddOptions<AmcOptions>().BindConfiguration(AmcOptions.Section);
-        services.AddHttpClient(AmcSourceConnector.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        Outbound.OutboundRegistration.AddOutbound(services);
         services.AddOptions<ReportOptions>().BindConfiguration(ReportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TemplateService>();
         services.AddSingleton<ReportService>();

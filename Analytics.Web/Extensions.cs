@@ -4,6 +4,7 @@ using Analytics.Data.Identity;
 using Analytics.Web.Api;
 using Analytics.Web.Auth;
 using Analytics.Web.Instrumentation;
+using Analytics.Web.Security;
 using Analytics.Data.Operational;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,6 +35,7 @@ public static class Extensions
         services.AddSingleton<IMetricsGaugeSource>(sp => sp.GetRequiredService<CircuitCounter>());
         services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, CircuitMetricsHandler>());
 
+        services.AddHttpSecurity();
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.ConfigureHttpJsonOptions(o =>
@@ -56,6 +58,7 @@ public static class Extensions
                 o.AccessDeniedPath = "/account/denied";
                 o.Cookie.Name = "analytics.auth";
                 o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
                 o.ExpireTimeSpan = TimeSpan.FromDays(14);
                 o.SlidingExpiration = true;
             }));
@@ -83,10 +86,14 @@ public static class Extensions
 
     public static WebApplication UseAnalyticsWeb(this WebApplication app)
     {
+        app.UseProxyTrust(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HttpSecurityOptions>>().Value);
+        var headers = app.Services.GetRequiredService<SecurityHeaders>();
+        app.Use(headers.InvokeAsync);
         app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseExceptionHandler();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         if (!app.Environment.IsDevelopment()) app.UseHsts();
+        app.UseCookiePolicy();
 
         app.UseAuthentication();
         app.UseAuthorization();

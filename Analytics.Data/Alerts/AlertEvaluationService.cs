@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Analytics.Data.Identity;
 using Analytics.Data.Notifications;
+using Analytics.Data.Outbound;
 using Analytics.Domain;
 using Analytics.Domain.Alerts;
 using Microsoft.EntityFrameworkCore;
@@ -116,16 +117,20 @@ public sealed class AlertEvaluationService(
                             threshold = rule.Threshold, message = alertEvent.Message, at = alertEvent.At,
                         }, ct))
                         {
-                            outcomes.Add(response.IsSuccessStatusCode
-                                ? $"webhook: {(int)response.StatusCode}"
-                                : $"webhook failed: {(int)response.StatusCode} {response.ReasonPhrase}");
+                            // The status code only: the receiver's reason phrase and body are its words, not ours to store.
+                            var status = (int)response.StatusCode;
+                            outcomes.Add(response.IsSuccessStatusCode ? $"webhook: {status}"
+                                : status is >= 300 and < 400 ? $"webhook failed: {status} (redirects are not followed)"
+                                : $"webhook failed: {status}");
                         }
                         break;
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OutboundRefusedException)
             {
-                outcomes.Add($"{channel.Type} failed: {e.Message}");
+                // Generic words on the event: the exception's text would describe the network behind the URL.
+                logger.LogWarning(e, "Alert rule {Rule}: the {Channel} channel failed", rule.Id, channel.Type);
+                outcomes.Add($"{channel.Type} failed: {OutboundGuard.Describe(e)}");
             }
         }
         return string.Join("; ", outcomes);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Analytics.Data.Outbound;
 using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Alerts;
@@ -24,7 +25,7 @@ public sealed record AlertConditionView(string Op, double Threshold, string Wind
 public sealed record AlertEventView(string Id, string RuleId, string RuleName, string Kind, double? Value, double Threshold, string Message, DateTimeOffset At, string? Delivery);
 
 /// <summary>Alert rules and their events. Analysts and admins create rules; everyone sees their own (admins all).</summary>
-public sealed partial class AlertService(IDbContextFactory<AnalyticsDbContext> factory, TimeProvider clock)
+public sealed partial class AlertService(IDbContextFactory<AnalyticsDbContext> factory, OutboundGuard outbound, TimeProvider clock)
 {
     private static readonly string[] Aggregations = ["avg", "sum", "count", "min", "max", "p95", "p99"];
 
@@ -141,8 +142,7 @@ public sealed partial class AlertService(IDbContextFactory<AnalyticsDbContext> f
             var c = channels[i];
             if (c.Type == AlertChannel.Webhook)
             {
-                if (!Uri.TryCreate(c.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-                    errors[$"channels[{i}].url"] = ["A webhook needs an absolute http(s) URL."];
+                if (outbound.UrlError(c.Url) is { } problem) errors[$"channels[{i}].url"] = [$"A webhook needs an absolute http(s) URL of a public address: {problem}"];
             }
             else if (c.Type != AlertChannel.InApp) errors[$"channels[{i}].type"] = ["type must be inapp or webhook."];
         }

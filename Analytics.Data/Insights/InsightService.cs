@@ -424,9 +424,9 @@ public sealed class InsightService(
             if (!response.IsSuccessStatusCode)
                 logger.LogWarning("Insight webhook answered {Status} for insight {Insight}", (int)response.StatusCode, insight.Id);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Outbound.OutboundRefusedException)
         {
-            logger.LogWarning(e, "Insight webhook failed for insight {Insight}", insight.Id);
+            logger.LogWarning(e, "Insight webhook failed for insight {Insight}: {Outcome}", insight.Id, Outbound.OutboundGuard.Describe(e));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Analytics.Domain;
 using Analytics.Domain.Sources;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -62,20 +63,43 @@ public sealed class SourceSecrets(IDataProtectionProvider provider, SourceConnec
 
     /// <summary>
     /// For an update: a secret left out (or null, or empty) keeps its stored value, so a form never has to show a secret
-    /// back to keep it.
+    /// back to keep it — unless a setting the secret is bound to changes (<see cref="ISourceConnector.SecretBoundSettings"/>:
+    /// AMC's <c>baseUrl</c>, where the token is sent), which takes the secret entered again (400 naming it).
     /// </summary>
     public JsonObject MergeForUpdate(DataSource existing, JsonObject incoming)
     {
         var merged = (JsonObject)incoming.DeepClone();
         merged.Remove("secretsSet");
         var stored = Unprotect(existing);
-        foreach (var name in connectors.Get(existing.Kind).SecretSettings)
+        var connector = connectors.Get(existing.Kind);
+        var errors = new Dictionary<string, string[]>();
+        foreach (var name in connector.SecretSettings)
         {
-            var given = merged[name] is JsonValue v && v.TryGetValue<string>(out var text) && text.Length > 0;
-            if (!given && stored[name] is { } old) merged[name] = old.DeepClone();
+            if (Given(merged, name)) continue;
+            foreach (var (setting, _) in connector.SecretBoundSettings.Where(b => b.Value == name && merged[b.Key] is not null && !SameValue(stored[b.Key], merged[b.Key])))
+                errors[$"settings.{name}"] = [$"'{setting}' changed: enter '{name}' again, so the stored secret is never sent to an address it was not entered for."];
+            if (stored[name] is { } old) merged[name] = old.DeepClone();
         }
+        if (errors.Count > 0) throw new ValidationException(errors);
         return merged;
     }
+
+    /// <summary>The names of the settings that differ between the stored source and <paramref name="updated"/> (secrets compared in clear, named only).</summary>
+    public IReadOnlyList<string> ChangedSettings(DataSource existing, JsonObject updated)
+    {
+        var stored = Unprotect(existing);
+        return stored.Select(p => p.Key).Union(updated.Select(p => p.Key))
+            .Where(key => key != "secretsSet" && !key.EndsWith("Redacted", StringComparison.Ordinal) && !SameValue(stored[key], updated[key]))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static bool Given(JsonObject settings, string name) => settings[name] is JsonValue v && v.TryGetValue<string>(out var text) && text.Length > 0;
+
+    private static bool SameValue(JsonNode? a, JsonNode? b) =>
+        a is JsonValue va && b is JsonValue vb && va.TryGetValue<string>(out var sa) && vb.TryGetValue<string>(out var sb)
+            ? string.Equals(sa.Trim(), sb.Trim(), StringComparison.Ordinal)
+            : JsonNode.DeepEquals(a, b);
 
     public static JsonObject Parse(string? json) =>
         string.IsNullOrWhiteSpace(json) ? new JsonObject() : JsonNode.Parse(json) as JsonObject ?? new JsonObject();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Analytics.Data.Audit;
 using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Facts;
@@ -27,7 +28,7 @@ public sealed record SourceInput(string? Name, string? Kind, JsonObject? Setting
 /// outside the app (files, database servers, AMC credentials). Settings are validated by the kind's connector and its
 /// secrets encrypted at rest (<see cref="SourceSecrets"/>). A source with reports cannot be deleted (409 naming them).
 /// </summary>
-public sealed class SourceService(IDbContextFactory<AnalyticsDbContext> factory, SourceConnectors connectors, SourceSecrets secrets, TimeProvider clock)
+public sealed class SourceService(IDbContextFactory<AnalyticsDbContext> factory, SourceConnectors connectors, SourceSecrets secrets, AuditLog audit, TimeProvider clock)
 {
     public async Task<Page<SourceView>> ListAsync(Actor actor, PageRequest page, CancellationToken ct)
     {
@@ -65,6 +66,7 @@ public sealed class SourceService(IDbContextFactory<AnalyticsDbContext> factory,
         var connector = connectors.Get(kind);
         var settings = Clean(input.Settings ?? []);
         connector.ValidateSettings(settings);
+        await connector.ValidateAccessAsync(settings, ct);
         var now = clock.GetUtcNow();
         var name = input.Name!.Trim();
         var source = new DataSource
@@ -79,6 +81,8 @@ public sealed class SourceService(IDbContextFactory<AnalyticsDbContext> factory,
         db.Datasets.AddRange(connector.OwnedDatasets(source.Id, name, settings, now));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        await audit.RecordAsync(actor, AuditActions.SourceCreated, "source", source.Id,
+            $"'{name}' ({kind.ToWire()}); settings: {string.Join(", ", settings.Select(p => p.Key).Order(StringComparer.Ordinal))}", ct);
         return await ViewAsync(db, source, ct);
     }
 
@@ -108,6 +112,11 @@ public sealed class SourceService(IDbContextFactory<AnalyticsDbContext> factory,
             throw new ValidationException("settings", e.Message);
         }
         connector.ValidateSettings(settings);
+        if (input.Settings is not null) await connector.ValidateAccessAsync(settings, ct);
+        var changed = new List<string>();
+        if (source.Name != input.Name!.Trim()) changed.Add("name");
+        if (source.Description != Description(input)) changed.Add("description");
+        changed.AddRange(secrets.ChangedSettings(source, connector.WithPublicSettings(settings)).Select(k => $"settings.{k}"));
         var now = clock.GetUtcNow();
         source.Name = input.Name!.Trim();
         source.Description = Description(input);
@@ -134,6 +143,8 @@ public sealed class SourceService(IDbContextFactory<AnalyticsDbContext> factory,
         }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        await audit.RecordAsync(actor, AuditActions.SourceUpdated, "source", source.Id,
+            $"'{source.Name}' ({source.Kind.ToWire()}); changed: {(changed.Count == 0 ? "nothing" : string.Join(", ", changed))}", ct);
         return await ViewAsync(db, source, ct);
     }
 
@@ -157,6 +168,7 @@ public sealed class SourceService(IDbContextFactory<AnalyticsDbContext> factory,
         await db.InstanceGrants.Where(g => g.SourceId == id).ExecuteDeleteAsync(ct);
         await db.Sources.Where(s => s.Id == id).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
+        await audit.RecordAsync(actor, AuditActions.SourceDeleted, "source", id, $"'{source.Name}' ({source.Kind.ToWire()})", ct);
     }
 
     /// <summary>The one place the instance rule becomes a query: admins see all, others their grants.</summary>

@@ -41,6 +41,20 @@ public interface ISourceConnector
     /// uploaded rows in one. None by default; their ids are assigned when stored.
     /// </summary>
     IReadOnlyList<Dataset> OwnedDatasets(string sourceId, string sourceName, JsonObject settings, DateTimeOffset now) => [];
+
+    /// <summary>
+    /// Settings a secret is sent to or bound with, each with that secret (AMC: <c>baseUrl</c> → <c>accessToken</c>): an
+    /// update that changes such a setting must give the secret again, or a stored secret could be sent somewhere new by
+    /// someone who never knew it. None by default.
+    /// </summary>
+    IReadOnlyDictionary<string, string> SecretBoundSettings => new Dictionary<string, string>();
+
+    /// <summary>
+    /// What only the source itself can tell, checked when a source is saved (after <see cref="ValidateSettings"/>; secrets
+    /// in clear): e.g. that a PostgreSQL role has no more rights than reading needs. Throws <see cref="ValidationException"/>
+    /// keyed <c>settings.&lt;name&gt;</c>. Nothing by default.
+    /// </summary>
+    Task ValidateAccessAsync(JsonObject settings, CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>One setting of a source kind as a form shows it. <see cref="SettingFieldType.Secret"/> fields are never shown back.</summary>

@@ -134,7 +134,7 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
         await Assertions.Expect(crumbs).ToContainTextAsync(campaign, new() { Timeout = 15_000 });
         await Assertions.Expect(spend).Not.ToHaveTextAsync(spend7, new() { Timeout = 15_000 });
         await page.ScreenshotAsync(new() { Path = Shot("dashboard-drilled.png"), FullPage = true });
-        await crumbs.Locator("a").First.ClickAsync();
+        await crumbs.Locator("button.drill-crumb").First.ClickAsync();
         await Assertions.Expect(crumbs).ToBeHiddenAsync();
         await Assertions.Expect(spend).ToHaveTextAsync(spend7, new() { Timeout = 15_000 });
     }

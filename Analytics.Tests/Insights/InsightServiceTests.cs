@@ -168,7 +168,7 @@ public sealed class InsightServiceTests(ITestOutputHelper output)
     {
         await using var webhook = await Analytics.Tests.Infrastructure.FakeWebhookServer.StartAsync();
         await using var host = await AnalyticsTestHost.CreateAsync(DatabaseProvider.Sqlite, seedDemo: true,
-            settings: new Dictionary<string, string?> { ["Analytics:Insights:WebhookUrl"] = webhook.Url.ToString() });
+            settings: Analytics.Tests.Infrastructure.LocalFakes.With(new Dictionary<string, string?> { ["Analytics:Insights:WebhookUrl"] = webhook.Url.ToString() }));
         await host.InitializeAsync();
         var service = host.Services.GetRequiredService<InsightService>();
 

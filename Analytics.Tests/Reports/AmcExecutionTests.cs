@@ -18,6 +18,7 @@ public sealed class FastAmcWebFactory : AnalyticsWebFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        builder.AllowLocalFakes();
         builder.UseSetting("Analytics:Amc:PollInterval", "00:00:00.020");
         builder.UseSetting("Analytics:Amc:BaseDelay", "00:00:00.010");
         builder.UseSetting("Analytics:Amc:MaxDelay", "00:00:00.050");

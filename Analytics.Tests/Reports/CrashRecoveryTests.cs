@@ -26,7 +26,7 @@ public sealed class CrashRecoveryTests
         amc.ResultCsvParts = ["campaign,impressions,clicks,spend,sales,purchases\nSpring Sale,1000,25,10.5,40,2\nWinter Sale,10,1,1,1,0\n"];
         var directory = Directory.CreateTempSubdirectory("analytics-crash-");
         await using var host = await AnalyticsTestHost.CreateAsync(Analytics.Data.DatabaseProvider.Sqlite,
-            settings: new Dictionary<string, string?> { ["Analytics:DataDirectory"] = directory.FullName });
+            settings: LocalFakes.With(new Dictionary<string, string?> { ["Analytics:DataDirectory"] = directory.FullName }));
         await host.InitializeAsync();
         var sourceId = "amc-crash";
         await using (var db = await host.DbAsync())
@@ -57,6 +57,7 @@ public sealed class CrashRecoveryTests
             ["Analytics:Collections:SubmissionsPerMinute"] = "6000",
             ["Analytics:Jobs:SupervisorIntervalSeconds"] = "1",
         };
+        foreach (var (key, value) in LocalFakes.Settings) app[key] = value!;
 
         const int weeks = 20;
         string collectionId;

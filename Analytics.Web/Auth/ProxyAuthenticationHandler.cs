@@ -25,7 +25,8 @@ internal sealed class ProxyAuthenticationHandler(
         if (!proxy.Enabled) return AuthenticateResult.NoResult();
         var email = Request.Headers[proxy.HeaderName].ToString().Trim();
         if (email.Length == 0) return AuthenticateResult.NoResult();
-        if (!IsTrusted(Context.Connection.RemoteIpAddress, proxy.TrustedProxies))
+        // The connecting address: forwarded headers (Analytics:Http:KnownProxies) may have replaced the request's client address.
+        if (!IsTrusted(Security.DirectPeer.Of(Context), proxy.TrustedProxies))
             return AuthenticateResult.Fail($"{proxy.HeaderName} came from an untrusted address.");
 
         var user = await users.FindByEmailAsync(email);

@@ -49,6 +49,11 @@ internal sealed class BackfillBenchmark : IBenchmark
                     ["Analytics:Collections:SubmissionsPerMinute"] = (rate * 60 * (1 - headroom)).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["Analytics:Collections:Burst"] = burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["Analytics:Collections:HeartbeatSeconds"] = "1",
+                    // The stand-in AMC runs on http://127.0.0.1: allowed here explicitly, never by default.
+                    ["Analytics:Outbound:AllowedHosts:0"] = "127.0.0.1",
+                    ["Analytics:Amc:AllowedHosts:0"] = "127.0.0.1",
+                    ["Analytics:Amc:AllowedDownloadHosts:0"] = "127.0.0.1",
+                    ["Analytics:Amc:AllowHttp"] = "true",
                 });
                 return await RunOnAsync(host.Services, provider, amc, weeks, concurrency, ct);
             }

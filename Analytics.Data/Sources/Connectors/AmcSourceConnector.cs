@@ -27,7 +27,7 @@ public sealed class AmcOptions
 /// (AMC takes no bound parameters) onto one line, run as a workflow execution over the window, polled, and its CSV read.
 /// A privacy rejection is final for the window; a failed execution may be retried.
 /// </summary>
-public sealed class AmcSourceConnector(IHttpClientFactory http, IOptions<AmcOptions> options, TimeProvider clock) : ISourceConnector
+public sealed class AmcSourceConnector(IHttpClientFactory http, IOptions<AmcOptions> options, TimeProvider clock, AmcHostPolicy hosts) : ISourceConnector
 {
     public const string HttpClientName = "amc";
 
@@ -45,6 +45,9 @@ public sealed class AmcSourceConnector(IHttpClientFactory http, IOptions<AmcOpti
         new("accessToken", "Access token", SettingFieldType.Secret, Help: "Stored encrypted; never shown again."),
     ];
 
+    /// <summary>The access token is sent to <c>baseUrl</c>: pointing the source elsewhere takes the token entered again.</summary>
+    public IReadOnlyDictionary<string, string> SecretBoundSettings { get; } = new Dictionary<string, string> { ["baseUrl"] = "accessToken" };
+
     private static readonly string[] Required = ["baseUrl", "instanceId", "advertiserId", "marketplaceId", "clientId", "accessToken"];
 
     public void ValidateSettings(JsonObject settings)
@@ -56,13 +59,15 @@ public sealed class AmcSourceConnector(IHttpClientFactory http, IOptions<AmcOpti
                 errors[$"settings.{name}"] = [$"'{name}' is required for an AMC instance."];
         }
         if (settings["baseUrl"] is JsonValue url && url.TryGetValue<string>(out var baseUrl) && !string.IsNullOrWhiteSpace(baseUrl)
-            && (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
-            errors["settings.baseUrl"] = [$"'{baseUrl}' is not an http(s) URL, e.g. https://advertising-api.amazon.com."];
+            && hosts.BaseUrlError(baseUrl) is { } problem)
+            errors["settings.baseUrl"] = [problem];
         if (errors.Count > 0) throw new ValidationException(errors);
     }
 
     public async Task<TabularResult> RunAsync(SourceQuery query, CancellationToken ct)
     {
+        // Checked again at every run: the allowed hosts may have changed since the source was saved.
+        if (hosts.BaseUrlError(query.Settings["baseUrl"]?.GetValue<string>()) is { } refused) throw new SourceQueryException($"Source '{query.Source.Name}': {refused}");
         var s = query.Settings;
         string Get(string name) => s[name]?.GetValue<string>() ?? "";
         var settings = new AmcSettings(Get("baseUrl"), Get("instanceId"), Get("advertiserId"), Get("marketplaceId"), Get("clientId"), Get("accessToken"));
@@ -84,6 +89,10 @@ public sealed class AmcSourceConnector(IHttpClientFactory http, IOptions<AmcOpti
             throw new SourceQueryException(e.Message, retryable: true, e);
         }
         catch (AmcHttpException e)
+        {
+            throw new SourceQueryException(e.Message, retryable: false, e);
+        }
+        catch (AmcHostNotAllowedException e)
         {
             throw new SourceQueryException(e.Message, retryable: false, e);
         }

@@ -55,11 +55,11 @@ public abstract class FactTableConnector(IDbContextFactory<AnalyticsDbContext> f
             query.Progress?.Report($"Loading {dataset.Name} for the window");
             await LoadAsync(memory, dataset, from, to, ct);
         }
-        SqliteGuard.LockDown(memory);
+        SqliteGuard.LockDown(memory, options.Value.SqliteLimits);
         query.Progress?.Report("Running the query");
         await using var command = memory.CreateCommand();
         SqlResultReader.Bind(command, query, SqlValues.Untyped);
-        return await SqliteGuard.ReadAsync(memory, command, options.Value.StatementTimeout, ct);
+        return await SqliteGuard.ReadAsync(memory, command, options.Value, ct);
     }
 
     private async Task LoadAsync(SqliteConnection memory, Dataset dataset, long from, long to, CancellationToken ct)

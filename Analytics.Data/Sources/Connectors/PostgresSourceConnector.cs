@@ -14,7 +14,10 @@ namespace Analytics.Data.Sources.Connectors;
 /// Each run opens a <c>BEGIN READ ONLY</c> transaction with <c>SET LOCAL statement_timeout</c>, runs the template and rolls
 /// back. The template goes over the extended protocol as one prepared statement with positional parameters
 /// (<c>$1</c>…, dates stay <c>date</c>), so PostgreSQL itself refuses a second statement (<c>; COMMIT; DELETE …</c>) that
-/// could otherwise leave the read-only transaction. For defence in depth, give the source a role that may only SELECT.
+/// could otherwise leave the read-only transaction. A role that is a superuser or a member of <c>pg_read_server_files</c>,
+/// <c>pg_write_server_files</c> or <c>pg_execute_server_program</c> is refused, at save and before every run
+/// (<see cref="RoleRefusalAsync"/>): such a role reaches the server's files and programs even inside a read-only
+/// transaction. Give the source a role that may only SELECT.
 /// </summary>
 public sealed class PostgresSourceConnector(IOptions<SourceOptions> options) : ISourceConnector
 {
@@ -34,6 +37,51 @@ public sealed class PostgresSourceConnector(IOptions<SourceOptions> options) : I
     public void ValidateSettings(JsonObject settings)
     {
         if (Builder(settings, out var error) is null) throw new ValidationException($"settings.{ConnectionString}", error!);
+    }
+
+    /// <summary>
+    /// At save: connects (within a few seconds) and refuses a role with server-file or superuser rights. A server that cannot
+    /// be reached now is not an error here (it may be reachable from where reports run later); every run checks again.
+    /// </summary>
+    public async Task ValidateAccessAsync(JsonObject settings, CancellationToken ct)
+    {
+        if (Builder(settings, out _) is not { } builder) return;
+        builder.Timeout = Math.Min(builder.Timeout, 5);
+        builder.Pooling = false;
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+        {
+            return;
+        }
+        if (await RoleRefusalAsync(connection, ct) is { } refusal) throw new ValidationException($"settings.{ConnectionString}", refusal);
+    }
+
+    /// <summary>
+    /// Why the connection's role may not back a source, or null. Superusers and members (direct or through other roles) of
+    /// the predefined roles that read or write server files or run server programs: <c>COPY … FROM PROGRAM</c>,
+    /// <c>pg_read_file</c> and friends work inside a read-only transaction.
+    /// </summary>
+    internal static async Task<string?> RoleRefusalAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT r.rolname, r.rolsuper,
+                   ARRAY(SELECT p FROM unnest(ARRAY['pg_read_server_files', 'pg_write_server_files', 'pg_execute_server_program']) AS p
+                         WHERE pg_has_role(r.oid, p, 'MEMBER'))
+            FROM pg_roles r WHERE r.rolname = current_user
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return "The connection's role could not be looked up; use a role that may only SELECT.";
+        var role = reader.GetString(0);
+        if (reader.GetBoolean(1))
+            return $"The role '{role}' is a PostgreSQL superuser, which can read and write the server's files even in a read-only transaction; connect with a role that may only SELECT the tables templates read.";
+        var memberships = reader.GetFieldValue<string[]>(2);
+        return memberships.Length > 0
+            ? $"The role '{role}' is a member of {string.Join(", ", memberships)}, which reaches the server's files or programs; connect with a role that may only SELECT the tables templates read."
+            : null;
     }
 
     public JsonObject WithPublicSettings(JsonObject settings)
@@ -65,6 +113,8 @@ public sealed class PostgresSourceConnector(IOptions<SourceOptions> options) : I
 
         try
         {
+            // Checked at every run: the role may have gained rights since the source was saved.
+            if (await RoleRefusalAsync(connection, ct) is { } refusal) throw new SourceQueryException($"Source '{query.Source.Name}': {refusal}");
             await ExecuteAsync(connection, "BEGIN READ ONLY", ct);
             await ExecuteAsync(connection, $"SET LOCAL statement_timeout = {((long)limit.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}", ct);
             query.Progress?.Report("Running the query");
@@ -73,7 +123,7 @@ public sealed class PostgresSourceConnector(IOptions<SourceOptions> options) : I
             foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
             batch.BatchCommands.Add(command);
             await using var reader = await batch.ExecuteReaderAsync(ct);
-            return await SqlResultReader.ReadAsync(reader, ct);
+            return await SqlResultReader.ReadAsync(reader, options.Value.MaxResultBytes, ct);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !ct.IsCancellationRequested)
         {

@@ -25,17 +25,21 @@ public static class SqlResultReader
         }
     }
 
-    public static async Task<TabularResult> ReadAsync(DbCommand command, CancellationToken ct)
+    public static async Task<TabularResult> ReadAsync(DbCommand command, long maxBytes, CancellationToken ct)
     {
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await ReadAsync(reader, ct);
+        return await ReadAsync(reader, maxBytes, ct);
     }
 
-    /// <summary>The rows of the reader's current result, at most <see cref="MaxRows"/>.</summary>
-    public static async Task<TabularResult> ReadAsync(DbDataReader reader, CancellationToken ct)
+    /// <summary>
+    /// The rows of the reader's current result, at most <see cref="MaxRows"/> and <paramref name="maxBytes"/> (strings and
+    /// blobs by their size, other values 8 bytes: <c>Analytics:Sources:MaxResultMegabytes</c>).
+    /// </summary>
+    public static async Task<TabularResult> ReadAsync(DbDataReader reader, long maxBytes, CancellationToken ct)
     {
         var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
         var rows = new List<object?[]>();
+        long bytes = 0;
         while (await reader.ReadAsync(ct))
         {
             if (rows.Count >= MaxRows)
@@ -45,7 +49,10 @@ public static class SqlResultReader
             {
                 var value = reader.GetValue(i);
                 row[i] = value is DBNull ? null : value;
+                bytes += value switch { string text => 2L * text.Length, byte[] blob => blob.Length, _ => 8 };
             }
+            if (bytes > maxBytes)
+                throw new SourceQueryException($"The query's result is larger than the limit of {maxBytes / (1024 * 1024)} MB (Analytics:Sources:MaxResultMegabytes); select fewer or smaller values, aggregate in the SQL or narrow the time window.");
             rows.Add(row);
         }
         return new TabularResult(columns, rows);

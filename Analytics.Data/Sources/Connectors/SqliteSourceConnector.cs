@@ -10,20 +10,21 @@ namespace Analytics.Data.Sources.Connectors;
 
 /// <summary>
 /// A SQLite database file, read-only. Settings <c>{ connectionString }</c> name a file path data source
-/// (<c>Data Source=/srv/shop.db</c>, or just the path). Whatever the settings say, the file is opened with
+/// (<c>Data Source=/srv/shop.db</c>, or just the path) under <c>Analytics:Sources:SqliteRoot</c> (<see cref="SqliteSourcePaths"/>:
+/// real path, no system trees, never the app's own database). Whatever the settings say, the file is opened with
 /// <c>Mode=ReadOnly</c>, the connection is locked down (<see cref="SqliteGuard.LockDown"/>: <c>PRAGMA query_only</c>, no
-/// <c>ATTACH</c>), values are bound as parameters and a statement stops at <c>Analytics:Sources:StatementTimeoutSeconds</c>.
-/// The app's own database file is refused.
+/// <c>ATTACH</c>, memory limits), values are bound as parameters and a statement stops at <c>Analytics:Sources:StatementTimeoutSeconds</c>.
 /// </summary>
-public sealed class SqliteSourceConnector(IOptions<SourceOptions> options, IOptions<DatabaseOptions> database) : ISourceConnector
+public sealed class SqliteSourceConnector(IOptions<SourceOptions> options, SqliteSourcePaths paths) : ISourceConnector
 {
     public SourceKind Kind => SourceKind.Sqlite;
 
     public IReadOnlySet<string> SecretSettings { get; } = new HashSet<string>();
 
-    public IReadOnlyList<SettingField> SettingFields { get; } =
+    public IReadOnlyList<SettingField> SettingFields =>
     [
-        new("connectionString", "Database file", SettingFieldType.Text, Help: "A SQLite file on the server, opened read-only.", Placeholder: "Data Source=/srv/data/sales.db"),
+        new("connectionString", "Database file", SettingFieldType.Text, Help: $"A SQLite file under {paths.Root} on the server, opened read-only.",
+            Placeholder: $"Data Source={Path.Combine(paths.Root, "sales.db")}"),
     ];
 
     public void ValidateSettings(JsonObject settings)
@@ -39,13 +40,13 @@ public sealed class SqliteSourceConnector(IOptions<SourceOptions> options, IOpti
         }
         catch (SqliteException e)
         {
-            throw new ValidationException("settings.connectionString", $"'{path}' cannot be read as a SQLite database: {e.Message}");
+            throw new ValidationException("settings.connectionString", $"'{DataSource(settings)}' cannot be read as a SQLite database: {e.Message}");
         }
     }
 
     public async Task<TabularResult> RunAsync(SourceQuery query, CancellationToken ct)
     {
-        // Checked again at every run: the file may have gone, or the app's database moved onto it.
+        // Checked again at every run: the file may have gone, or a link in its path now points elsewhere.
         var path = FilePath(query.Settings, out var error) ?? throw new SourceQueryException($"Source '{query.Source.Name}': {error}");
         SqliteConnection connection;
         try
@@ -54,15 +55,15 @@ public sealed class SqliteSourceConnector(IOptions<SourceOptions> options, IOpti
         }
         catch (SqliteException e)
         {
-            throw new SourceQueryException($"Source '{query.Source.Name}': '{path}' cannot be opened read-only: {e.Message}", inner: e);
+            throw new SourceQueryException($"Source '{query.Source.Name}': '{DataSource(query.Settings)}' cannot be opened read-only: {e.Message}", inner: e);
         }
         await using (connection)
         {
-            SqliteGuard.LockDown(connection);
+            SqliteGuard.LockDown(connection, options.Value.SqliteLimits);
             query.Progress?.Report("Running the query");
             await using var command = connection.CreateCommand();
             SqlResultReader.Bind(command, query, SqlValues.Untyped);
-            return await SqliteGuard.ReadAsync(connection, command, options.Value.StatementTimeout, ct);
+            return await SqliteGuard.ReadAsync(connection, command, options.Value, ct);
         }
     }
 
@@ -86,13 +87,27 @@ public sealed class SqliteSourceConnector(IOptions<SourceOptions> options, IOpti
         }
     }
 
-    /// <summary>The full path of an existing file that is not the app's own database, or null with the reason.</summary>
+    /// <summary>The data source as the settings give it (for messages: never the resolved path, which could tell where a link points).</summary>
+    private static string DataSource(JsonObject settings)
+    {
+        var text = settings["connectionString"] is JsonValue value && value.TryGetValue<string>(out var s) ? s : "";
+        try
+        {
+            return text.Contains('=') ? new SqliteConnectionStringBuilder(text).DataSource : text.Trim();
+        }
+        catch (ArgumentException)
+        {
+            return text.Trim();
+        }
+    }
+
+    /// <summary>The real path of a file the source may read, or null with the reason (one text for missing and not allowed).</summary>
     private string? FilePath(JsonObject settings, out string? error)
     {
         error = null;
         if (settings["connectionString"] is not JsonValue value || !value.TryGetValue<string>(out var text) || string.IsNullOrWhiteSpace(text))
         {
-            error = "Give the database file: { \"connectionString\": \"Data Source=/path/to/file.db\" }.";
+            error = $"Give the database file: {{ \"connectionString\": \"Data Source={Path.Combine(paths.Root, "file.db")}\" }}.";
             return null;
         }
         string dataSource;
@@ -110,46 +125,9 @@ public sealed class SqliteSourceConnector(IOptions<SourceOptions> options, IOpti
             error = "The data source must be a file path (not :memory: or a file: URI).";
             return null;
         }
-        var path = Canonical(dataSource);
-        if (!File.Exists(path))
-        {
-            error = $"There is no file '{path}' (relative paths are resolved from {Environment.CurrentDirectory}).";
-            return null;
-        }
-        if (AppDatabasePath() is { } own && string.Equals(path, own, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
-        {
-            error = "That is the app's own database; a source cannot read it.";
-            return null;
-        }
+        // Relative paths are taken from the root, not from wherever the app was started.
+        var path = paths.Resolve(Path.IsPathRooted(dataSource) ? dataSource : Path.Combine(paths.Root, dataSource));
+        if (path is null) error = paths.Refusal(dataSource);
         return path;
-    }
-
-    private string? AppDatabasePath()
-    {
-        var options = database.Value;
-        if (options.Provider != DatabaseProvider.Sqlite) return null;
-        try
-        {
-            var dataSource = new SqliteConnectionStringBuilder(options.EffectiveConnectionString).DataSource;
-            return string.IsNullOrWhiteSpace(dataSource) || dataSource == ":memory:" ? null : Canonical(dataSource);
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The absolute path with symbolic links resolved, so a link to the app's database is recognised as it.</summary>
-    private static string Canonical(string path)
-    {
-        var full = Path.GetFullPath(path);
-        try
-        {
-            return File.Exists(full) && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } target ? Path.GetFullPath(target.FullName) : full;
-        }
-        catch (IOException)
-        {
-            return full;
-        }
     }
 }

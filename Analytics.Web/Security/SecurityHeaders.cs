@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Web.Security;
+
+/// <summary>
+/// Response headers that tell the browser what the app's pages may do, added to every response as it starts:
+/// <c>X-Content-Type-Options: nosniff</c> everywhere; on HTML, a Content-Security-Policy (<see cref="Policy"/>),
+/// <c>Referrer-Policy</c> and <c>X-Frame-Options</c>. The public dashboard page is the one page another site may frame,
+/// and only the origins in <c>Analytics:Http:PublicEmbedOrigins</c>; it sends no referrer at all (its address is the
+/// link's secret). API responses are JSON: nosniff is what they need.
+/// </summary>
+public sealed class SecurityHeaders(IOptionsMonitor<HttpSecurityOptions> options)
+{
+    /// <summary>The public dashboard page's route prefix (<c>PublicDashboard.razor</c>).</summary>
+    public const string PublicPagePrefix = "/public/d";
+
+    /// <summary>
+    /// The policy of an HTML page. Scripts: the app's own files and the inline scripts of <see cref="InlineScripts"/> by
+    /// hash, no eval. Styles: 'unsafe-inline' is needed — Blazor and Radzen render <c>style</c> attributes (widths, grid
+    /// positions), gridstack writes its own rules, and ECharts' tooltips are HTML with style attributes — and a style cannot
+    /// run script. Images: the app's own and data: URIs (Radzen's and ECharts' icons); Markdown images are held to the app
+    /// by <c>MarkdownText</c>. <c>connect-src 'self'</c> covers the Blazor circuit's WebSocket.
+    /// </summary>
+    public string Policy(bool publicPage)
+    {
+        var embedders = publicPage ? options.CurrentValue.PublicEmbedOrigins.Select(o => o.Trim()).ToList() : [];
+        return string.Join("; ",
+            "default-src 'self'",
+            $"script-src 'self' {string.Join(' ', InlineScripts.Hashes)}",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            $"frame-ancestors {(embedders.Count > 0 ? string.Join(' ', embedders) : "'none'")}");
+    }
+
+    public static bool IsPublicPage(PathString path) => path.StartsWithSegments(PublicPagePrefix, StringComparison.OrdinalIgnoreCase);
+
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        context.Response.OnStarting(() =>
+        {
+            Apply(context);
+            return Task.CompletedTask;
+        });
+        return next(context);
+    }
+
+    private void Apply(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        if (context.Request.Path.StartsWithSegments("/api")) return;
+        var publicPage = IsPublicPage(context.Request.Path);
+        headers["Referrer-Policy"] = publicPage ? "no-referrer" : "strict-origin-when-cross-origin";
+        if (context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) != true) return;
+        headers.ContentSecurityPolicy = Policy(publicPage);
+        if (!(publicPage && options.CurrentValue.PublicEmbedOrigins.Length > 0)) headers.XFrameOptions = "DENY";
+    }
+}
