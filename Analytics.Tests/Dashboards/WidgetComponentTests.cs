@@ -182,6 +182,40 @@ public sealed class TextWidgetTests
             .Should().Contain("href=\"https://example.org/a?b=1\"").And.Contain("href=\"/dashboards/3\"").And.Contain("href=\"mailto:a@b.org\"");
     }
 
+    [Theory]
+    [InlineData("![chart](https://tracker.example/pixel.png?who=me)", "https://tracker.example/pixel.png?who=me")]
+    [InlineData("![](http://evil.example/x.png)", "http://evil.example/x.png")]
+    [InlineData("![x](//evil.example/x.png)", "//evil.example/x.png")]
+    [InlineData("![x](/\\evil.example/x.png)", "/%5Cevil.example/x.png")]
+    [InlineData("![x](https://analytics.example.com.evil.example/a.png)", "https://analytics.example.com.evil.example/a.png")]
+    [InlineData("![x](https://analytics.example.com:8443/a.png)", "https://analytics.example.com:8443/a.png")]
+    public void External_images_are_shown_as_links_not_loaded(string markdown, string href)
+    {
+        var html = MarkdownText.ToHtml(markdown, new Uri("https://analytics.example.com/"));
+
+        html.Should().NotContain("<img");
+        html.Should().Contain($"<a href=\"{href}\"");
+    }
+
+    [Theory]
+    [InlineData("![logo](/img/logo.png)", "/img/logo.png")]
+    [InlineData("![logo](img/logo.png)", "img/logo.png")]
+    [InlineData("![logo](https://analytics.example.com/img/logo.png)", "https://analytics.example.com/img/logo.png")]
+    [InlineData("![logo](HTTPS://Analytics.Example.com/img/logo.png)", "HTTPS://Analytics.Example.com/img/logo.png")]
+    public void Images_from_the_app_itself_load(string markdown, string src)
+    {
+        var html = MarkdownText.ToHtml(markdown, new Uri("https://analytics.example.com/"));
+
+        html.Should().Contain($"<img src=\"{src}\"");
+    }
+
+    [Fact]
+    public void Without_the_apps_origin_only_relative_images_load()
+    {
+        MarkdownText.ToHtml("![a](/a.png) ![b](https://analytics.example.com/b.png)").Should()
+            .Contain("<img src=\"/a.png\"").And.NotContain("<img src=\"https://");
+    }
+
     [Fact]
     public async Task Text_widget_renders_the_sanitized_html()
     {

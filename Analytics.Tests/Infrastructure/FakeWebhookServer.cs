@@ -15,6 +15,8 @@ public sealed class FakeWebhookServer : IAsyncDisposable
 
     public ConcurrentQueue<string> Received { get; } = new();
     public int StatusCode { get; set; } = 200;
+    /// <summary>Sent as <c>Location</c> when set (with a 3xx <see cref="StatusCode"/>: a redirect).</summary>
+    public string? Location { get; set; }
     public Uri Url { get; }
 
     private FakeWebhookServer(WebApplication app, Uri url)
@@ -34,6 +36,7 @@ public sealed class FakeWebhookServer : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             server!.Received.Enqueue(await reader.ReadToEndAsync());
             context.Response.StatusCode = server.StatusCode;
+            if (server.Location is { } location) context.Response.Headers.Location = location;
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -30,3 +30,13 @@ public static class LocalFakes
         return builder;
     }
 }
+
+/// <summary>The app of <see cref="Web.AnalyticsWebFactory"/> allowed to reach the local fakes (<see cref="LocalFakes"/>).</summary>
+public sealed class LocalFakesWebFactory : Web.AnalyticsWebFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.AllowLocalFakes();
+    }
+}

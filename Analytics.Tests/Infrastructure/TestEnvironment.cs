@@ -38,6 +38,17 @@ public static class TestEnvironment
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Any(directory => File.Exists(Path.Combine(directory, tool)));
 
+    public const string PostgresAdminVariable = "ANALYTICS_TEST_POSTGRES_ADMIN";
+
+    /// <summary>
+    /// A superuser connection string on the same server (<c>ANALYTICS_TEST_POSTGRES_ADMIN</c>; <c>.ci/run</c> creates the role),
+    /// for the few tests that must create roles with rights the test role cannot grant: superusers, pg_read_server_files.
+    /// </summary>
+    public static string RequirePostgresAdmin() =>
+        Environment.GetEnvironmentVariable(PostgresAdminVariable) is { Length: > 0 } value ? value : throw new InvalidOperationException(
+            $"{PostgresAdminVariable} is not set, but this test creates PostgreSQL roles (a superuser, members of pg_read_server_files) " +
+            "and needs a superuser connection string for it, e.g. Host=127.0.0.1;Username=analytics_admin;Password=analytics_admin;Database=postgres (.ci/run creates that role).");
+
     public static string RequirePostgres() => PostgresConnectionString ?? throw new InvalidOperationException(
         $"{PostgresVariable} is not set, but this test needs PostgreSQL (in CI it never skips). Set it to an Npgsql connection " +
         "string for a role that may CREATE DATABASE, e.g. Host=127.0.0.1;Username=analytics;Password=analytics;Database=analytics_test.");

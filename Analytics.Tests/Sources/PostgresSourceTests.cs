@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Analytics.Data;
 using Analytics.Tests.Infrastructure;
 using Npgsql;
+using System.Net.Http.Json;
 
 namespace Analytics.Tests.Sources;
 
@@ -113,5 +114,63 @@ public sealed class PostgresSourceTests(SourcesWebFactory factory) : IClassFixtu
 
         execution["status"]!.GetValue<string>().Should().Be("failed");
         execution["error"]!.GetValue<string>().Should().Contain("127.0.0.1:1").And.NotContain("hunter2-secret");
+    }
+
+    [PostgresFact]
+    public async Task A_role_that_is_a_superuser_or_reaches_server_files_is_refused_at_save_and_one_that_gains_such_rights_at_run()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        string Role(string name) => $"src_{name}_{suffix}";
+        var roles = new[] { Role("super"), Role("reader"), Role("writer"), Role("program"), Role("group"), Role("nested"), Role("plain") };
+        // A superuser in this test's database: roles are the cluster's, grants and DROP OWNED this database's.
+        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestEnvironment.RequirePostgresAdmin())
+            { Database = new NpgsqlConnectionStringBuilder(_database!.ConnectionString).Database }.ConnectionString);
+        await admin.OpenAsync();
+        async Task AdminAsync(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, admin);
+            await command.ExecuteNonQueryAsync();
+        }
+        await AdminAsync($"""
+            CREATE ROLE {Role("super")} LOGIN SUPERUSER PASSWORD 'pw';
+            CREATE ROLE {Role("reader")} LOGIN PASSWORD 'pw' IN ROLE pg_read_server_files;
+            CREATE ROLE {Role("writer")} LOGIN PASSWORD 'pw' IN ROLE pg_write_server_files;
+            CREATE ROLE {Role("program")} LOGIN PASSWORD 'pw' IN ROLE pg_execute_server_program;
+            CREATE ROLE {Role("group")} NOLOGIN IN ROLE pg_read_server_files;
+            CREATE ROLE {Role("nested")} LOGIN PASSWORD 'pw' IN ROLE {Role("group")};
+            CREATE ROLE {Role("plain")} LOGIN PASSWORD 'pw';
+            GRANT SELECT ON orders TO {Role("plain")};
+            """);
+        try
+        {
+            string ConnectionString(string role) => new NpgsqlConnectionStringBuilder(_database!.ConnectionString) { Username = role, Password = "pw" }.ConnectionString;
+            foreach (var (role, says) in new[] { (Role("super"), "superuser"), (Role("reader"), "pg_read_server_files"), (Role("writer"), "pg_write_server_files"),
+                         (Role("program"), "pg_execute_server_program"), (Role("nested"), "pg_read_server_files") })
+            {
+                var refused = await factory.Admin.PostAsJsonAsync("/api/v1/sources", new { name = role, kind = "postgres", settings = new { connectionString = ConnectionString(role) } });
+                refused.StatusCode.Should().Be(System.Net.HttpStatusCode.BadRequest, role);
+                var message = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["errors"]!["settings.connectionString"]![0]!.GetValue<string>();
+                message.Should().Contain(role).And.Contain(says).And.NotContain("pw");
+            }
+
+            var plain = await factory.CreateSourceAsync(new { name = "Plain reader", kind = "postgres", settings = new { connectionString = ConnectionString(Role("plain")) } });
+            var template = await factory.CreateTemplateAsync("postgres", ReadSql, [new { name = "exclude", type = "string", @default = "none" }]);
+            var report = await factory.CreateReportAsync(template, plain["id"]!.GetValue<string>());
+            (await factory.RunAsync(report["id"]!.GetValue<string>(), Start, Start.AddDays(7)))["status"]!.GetValue<string>().Should().Be("succeeded");
+
+            await AdminAsync($"GRANT pg_read_server_files TO {Role("plain")}");
+            var execution = await factory.RunAsync(report["id"]!.GetValue<string>(), Start, Start.AddDays(7));
+
+            execution["status"]!.GetValue<string>().Should().Be("failed", "the role gained server-file rights after the source was saved");
+            execution["error"]!.GetValue<string>().Should().Contain("pg_read_server_files");
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            foreach (var role in roles.Reverse())
+            {
+                await AdminAsync($"DROP OWNED BY {role} CASCADE; DROP ROLE IF EXISTS {role}");
+            }
+        }
     }
 }

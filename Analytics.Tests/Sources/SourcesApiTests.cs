@@ -248,6 +248,20 @@ public sealed class SourcesApiTests(SourcesWebFactory factory) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_template_on_the_demo_sources_in_memory_database_that_builds_a_gigabyte_blob_fails_fast()
+    {
+        var template = await factory.CreateTemplateAsync("demo", "SELECT '2025-03-01' AS date, 'x' AS campaign, length(randomblob(1000000000)) AS clicks, 0 AS spend");
+        var report = await factory.CreateReportAsync(template, "demo-northwind");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var execution = await factory.RunAsync(report["id"]!.GetValue<string>(), new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 3, 2, 0, 0, 0, TimeSpan.Zero));
+
+        execution["status"]!.GetValue<string>().Should().Be("failed");
+        execution["error"]!.GetValue<string>().Should().Contain("larger than the limit of 100 MB");
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public async Task The_shape_of_a_csv_source_changes_only_while_it_holds_no_rows()
     {
         var (id, _) = await CreateCsvSourceAsync();
@@ -307,5 +321,67 @@ public sealed class SourcesApiTests(SourcesWebFactory factory) : IClassFixture<S
         (await viewer.GetAsync($"/api/v1/sources/{id}")).StatusCode.Should().Be(HttpStatusCode.OK);
         (await viewer.PostAsync($"/api/v1/sources/{id}/rows", Csv(ValidCsv))).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await factory.FactCountAsync(datasetId)).Should().Be(3);
+    }
+
+    private static object AmcSettings(string baseUrl, string? accessToken) => new
+    {
+        baseUrl, instanceId = "amc1", advertiserId = "ENTITY1", marketplaceId = "A1PA6795UKMFR9", clientId = "client", accessToken,
+    };
+
+    private async Task<JsonArray> AuditAsync(string sourceId) =>
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/v1/audit?targetId={sourceId}"))!["items"]!.AsArray();
+
+    [Theory]
+    [InlineData("http://advertising-api.amazon.com")]
+    [InlineData("https://127.0.0.1:8443")]
+    [InlineData("https://metadata.google.internal")]
+    [InlineData("https://advertising-api.amazon.com.attacker.example")]
+    public async Task An_amc_base_url_that_is_not_https_to_an_amazon_api_host_is_a_400_on_settings_baseUrl(string baseUrl)
+    {
+        var response = await Admin.PostAsJsonAsync("/api/v1/sources", new { name = "AMC elsewhere", kind = "amc", settings = AmcSettings(baseUrl, Secret) });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]!["settings.baseUrl"].Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task Pointing_an_amc_source_elsewhere_takes_its_token_again_and_each_change_is_audited_by_setting_name_only()
+    {
+        var created = await factory.CreateSourceAsync(new { name = "AMC NA", kind = "amc", settings = AmcSettings("https://advertising-api.amazon.com", Secret) });
+        var id = created["id"]!.GetValue<string>();
+
+        var moved = await Admin.PutAsJsonAsync($"/api/v1/sources/{id}", new { name = "AMC NA", settings = AmcSettings("https://advertising-api-eu.amazon.com", null) });
+        moved.StatusCode.Should().Be(HttpStatusCode.BadRequest, "the stored token would otherwise be sent to an address it was not entered for");
+        var errors = JsonNode.Parse(await moved.Content.ReadAsStringAsync())!["errors"]!.AsObject();
+        errors.Select(e => e.Key).Should().Equal("settings.accessToken");
+        (await Admin.GetFromJsonAsync<JsonObject>($"/api/v1/sources/{id}"))!["settings"]!["baseUrl"]!.GetValue<string>().Should().Be("https://advertising-api.amazon.com", "nothing was saved");
+
+        (await Admin.PutAsJsonAsync($"/api/v1/sources/{id}", new { name = "AMC NA", settings = AmcSettings("https://advertising-api.amazon.com", null) }))
+            .StatusCode.Should().Be(HttpStatusCode.OK, "the same address keeps the stored token");
+        (await Admin.PutAsJsonAsync($"/api/v1/sources/{id}", new { name = "AMC EU", settings = AmcSettings("https://advertising-api-eu.amazon.com", "new-token-entered-again") }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+        (await StoredSecretAsync(id, "accessToken")).Should().Be("new-token-entered-again");
+        (await Admin.DeleteAsync($"/api/v1/sources/{id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        var audit = await AuditAsync(id);
+        audit.Select(e => e!["action"]!.GetValue<string>()).Should().Equal("source.deleted", "source.updated", "source.updated", "source.created");
+        audit[3]!["detail"]!.GetValue<string>().Should().Contain("amc").And.Contain("accessToken").And.Contain("baseUrl");
+        audit[2]!["detail"]!.GetValue<string>().Should().EndWith("changed: nothing");
+        audit[1]!["detail"]!.GetValue<string>().Should().Contain("name").And.Contain("settings.accessToken").And.Contain("settings.baseUrl").And.NotContain("instanceId");
+        audit.ToJsonString().Should().NotContain(Secret).And.NotContain("new-token-entered-again").And.NotContain("advertising-api-eu", "details name settings, never their values");
+    }
+
+    [Fact]
+    public async Task An_amc_source_stored_with_a_disallowed_address_fails_at_run_time_without_sending_anything()
+    {
+        await using var amc = await Analytics.Tests.Infrastructure.FakeAmcServer.StartAsync();
+        var sourceId = await Analytics.Tests.Reports.AmcExecutionTests.AddAmcSourceAsync(factory, amc);
+        var report = await factory.CreateReportAsync("tpl-amc-campaign-performance", sourceId);
+
+        var execution = await factory.RunAsync(report["id"]!.GetValue<string>(), new DateTimeOffset(2025, 1, 6, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 1, 13, 0, 0, 0, TimeSpan.Zero));
+
+        execution["status"]!.GetValue<string>().Should().Be("failed");
+        execution["error"]!.GetValue<string>().Should().Contain("https");
+        amc.Requests.Should().BeEmpty("this app does not allow http://127.0.0.1 for AMC: the token never left");
     }
 }

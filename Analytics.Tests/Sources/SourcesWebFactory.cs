@@ -20,7 +20,13 @@ public sealed class SourcesWebFactory : AnalyticsWebFactory
         builder.UseSetting("Analytics:Sources:StatementTimeoutSeconds", "1");
         builder.UseSetting("Analytics:Sources:MaxUploadBytes", UploadLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Analytics:Reports:RetryDelaySeconds", "0.01");
+        builder.UseSetting("Analytics:Sources:MaxResultMegabytes", MaxResultMegabytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    public const int MaxResultMegabytes = 16;
+
+    /// <summary>Where sqlite sources' files must be: the default, <c>sources</c> under the data directory (created at start).</summary>
+    public string SqliteRoot => Path.Combine(DataDirectory, "sources");
 
     public HttpClient Admin => CreateApiClient(BootstrapKey);
 

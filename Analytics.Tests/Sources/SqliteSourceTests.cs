@@ -14,7 +14,8 @@ namespace Analytics.Tests.Sources;
 public sealed class SqliteSourceTests(SourcesWebFactory factory) : IClassFixture<SourcesWebFactory>, IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly string _directory = Directory.CreateTempSubdirectory("analytics-sqlite-source-").FullName;
+    private string _directory = null!;
+    private bool _rootExistedAtStart;
     private string _file = null!;
     private string _sourceId = null!;
 
@@ -27,18 +28,11 @@ public sealed class SqliteSourceTests(SourcesWebFactory factory) : IClassFixture
 
     public async Task InitializeAsync()
     {
+        _ = factory.Services; // starts the app, which creates the sources root
+        _rootExistedAtStart = Directory.Exists(factory.SqliteRoot);
+        _directory = Directory.CreateDirectory(Path.Combine(factory.SqliteRoot, $"t-{Guid.NewGuid():N}")).FullName;
         _file = Path.Combine(_directory, "shop.db");
-        await using (var connection = new SqliteConnection($"Data Source={_file};Pooling=False"))
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                CREATE TABLE orders (day TEXT NOT NULL, campaign TEXT NOT NULL, clicks INTEGER NOT NULL, spend REAL NOT NULL);
-                INSERT INTO orders VALUES ('2025-03-01', 'Spring', 10, 1.5), ('2025-03-01', 'Spring', 5, 0.5), ('2025-03-01', 'Brand', 7, 2.0),
-                                          ('2025-03-02', 'Spring', 3, 0.25), ('2025-03-02', 'Brand', 1, 0.1), ('2025-03-09', 'Brand', 99, 9.9);
-                """;
-            await command.ExecuteNonQueryAsync();
-        }
+        await CreateShopAsync(_file);
         var source = await factory.CreateSourceAsync(new { name = "Shop", kind = "sqlite", settings = new { connectionString = $"Data Source={_file}" } });
         _sourceId = source["id"]!.GetValue<string>();
     }
@@ -48,6 +42,19 @@ public sealed class SqliteSourceTests(SourcesWebFactory factory) : IClassFixture
         SqliteConnection.ClearAllPools();
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
         return Task.CompletedTask;
+    }
+
+    private static async Task CreateShopAsync(string file)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            CREATE TABLE orders (day TEXT NOT NULL, campaign TEXT NOT NULL, clicks INTEGER NOT NULL, spend REAL NOT NULL);
+            INSERT INTO orders VALUES ('2025-03-01', 'Spring', 10, 1.5), ('2025-03-01', 'Spring', 5, 0.5), ('2025-03-01', 'Brand', 7, 2.0),
+                                      ('2025-03-02', 'Spring', 3, 0.25), ('2025-03-02', 'Brand', 1, 0.1), ('2025-03-09', 'Brand', 99, 9.9);
+            """;
+        await command.ExecuteNonQueryAsync();
     }
 
     private static object[] ExcludeParameter => [new { name = "exclude", type = "string", @default = "none" }];
@@ -141,21 +148,128 @@ public sealed class SqliteSourceTests(SourcesWebFactory factory) : IClassFixture
         watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), "the limit is one second; the query alone would run forever");
     }
 
-    [Fact]
-    public async Task Settings_must_name_an_existing_sqlite_file_that_is_not_the_apps_own_database()
+    private async Task<string> RefusalAsync(string connectionString)
     {
-        async Task<JsonNode> Refused(object settings)
-        {
-            var response = await factory.Admin.PostAsJsonAsync("/api/v1/sources", new { name = "Bad", kind = "sqlite", settings });
-            response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-            return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        }
+        var response = await factory.Admin.PostAsJsonAsync("/api/v1/sources", new { name = "Bad", kind = "sqlite", settings = new { connectionString } });
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, connectionString);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]!["settings.connectionString"]![0]!.GetValue<string>();
+    }
 
-        (await Refused(new { connectionString = $"Data Source={Path.Combine(_directory, "missing.db")}" }))["errors"]!["settings.connectionString"]![0]!.GetValue<string>().Should().Contain("no file");
-        (await Refused(new { connectionString = $"Data Source={factory.AppDatabasePath}" }))["errors"]!["settings.connectionString"]![0]!.GetValue<string>().Should().Contain("app's own database");
-        (await Refused(new { }))["errors"]!["settings.connectionString"].Should().NotBeNull();
-        var notSqlite = Path.Combine(_directory, "notes.txt");
-        await File.WriteAllTextAsync(notSqlite, "this is not a database, just text long enough to have a header......................................................");
-        (await Refused(new { connectionString = notSqlite }))["errors"]!["settings.connectionString"]![0]!.GetValue<string>().Should().Contain("cannot be read as a SQLite database");
+    private static void Link(string link, string target, bool hard)
+    {
+        if (!hard)
+        {
+            File.CreateSymbolicLink(link, target);
+            return;
+        }
+        using var ln = Process.Start(new ProcessStartInfo("ln", [target, link]) { UseShellExecute = false })!;
+        ln.WaitForExit();
+        ln.ExitCode.Should().Be(0, $"ln {target} {link}");
+    }
+
+    [Fact]
+    public async Task The_sources_root_is_created_at_start_and_a_file_in_it_or_linked_within_it_is_accepted()
+    {
+        _rootExistedAtStart.Should().BeTrue($"{factory.SqliteRoot} is created when the app starts");
+        var inner = Path.Combine(_directory, "inner-link.db");
+        Link(inner, _file, hard: false);
+        await factory.CreateSourceAsync(new { name = "Linked within the root", kind = "sqlite", settings = new { connectionString = inner } });
+        var relative = Path.GetRelativePath(factory.SqliteRoot, _file);
+        await factory.CreateSourceAsync(new { name = "Relative to the root", kind = "sqlite", settings = new { connectionString = $"Data Source={relative}" } });
+    }
+
+    [Fact]
+    public async Task A_missing_file_a_file_outside_the_root_system_files_and_every_way_to_the_apps_database_get_one_answer()
+    {
+        var outsideDirectory = Directory.CreateTempSubdirectory("analytics-outside-root-").FullName;
+        try
+        {
+            var outside = Path.Combine(outsideDirectory, "elsewhere.db");
+            await CreateShopAsync(outside);
+            var symlinkToApp = Path.Combine(_directory, "app-symlink.db");
+            var hardLinkToApp = Path.Combine(_directory, "app-hardlink.db");
+            var symlinkOut = Path.Combine(_directory, "outside-symlink.db");
+            var directoryLink = Path.Combine(_directory, "up");
+            Link(symlinkToApp, factory.AppDatabasePath, hard: false);
+            Link(hardLinkToApp, factory.AppDatabasePath, hard: true);
+            Link(symlinkOut, outside, hard: false);
+            Directory.CreateSymbolicLink(directoryLink, factory.DataDirectory);
+
+            var attempts = new[]
+            {
+                Path.Combine(_directory, "missing.db"),
+                outside,
+                factory.AppDatabasePath,
+                symlinkToApp,
+                hardLinkToApp,
+                symlinkOut,
+                Path.Combine(directoryLink, "analytics.db"),
+                Path.Combine(_directory, "..", "..", "analytics.db"),
+                "../analytics.db",
+                "/proc/self/environ",
+                "/proc/self/root/etc/passwd",
+                "/dev/zero",
+                "/sys/kernel/mm/transparent_hugepage/enabled",
+                "/etc/passwd",
+            };
+            var answers = new List<string>();
+            foreach (var given in attempts)
+            {
+                var message = await RefusalAsync($"Data Source={given}");
+                message.Should().StartWith($"'{given}' is not a SQLite file this app may read");
+                answers.Add(message.Replace(given, "<path>", StringComparison.Ordinal));
+            }
+            answers.Distinct().Should().ContainSingle("a refusal never tells whether the file exists or why it is out of reach");
+            File.Exists(hardLinkToApp).Should().BeTrue("the hard link exists and is the app's database: it is refused by device and inode");
+
+            (await RefusalAsync("")).Should().Contain("Give the database file");
+            var notSqlite = Path.Combine(_directory, "notes.txt");
+            await File.WriteAllTextAsync(notSqlite, "this is not a database, just text long enough to have a header......................................................");
+            (await RefusalAsync(notSqlite)).Should().Contain("cannot be read as a SQLite database");
+        }
+        finally
+        {
+            Directory.Delete(outsideDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_file_swapped_for_a_link_to_the_apps_database_after_saving_is_refused_at_run_time()
+    {
+        var file = Path.Combine(_directory, "swapped.db");
+        await CreateShopAsync(file);
+        var source = await factory.CreateSourceAsync(new { name = "Swapped later", kind = "sqlite", settings = new { connectionString = file } });
+        File.Delete(file);
+        Link(file, factory.AppDatabasePath, hard: true);
+        var template = await factory.CreateTemplateAsync("sqlite", "SELECT '2025-03-01' AS date, name AS campaign, 1 AS clicks, 1 AS spend FROM sources");
+        var report = await factory.CreateReportAsync(template, source["id"]!.GetValue<string>());
+
+        var execution = await factory.RunAsync(report["id"]!.GetValue<string>(), Start, Start.AddDays(7));
+
+        execution["status"]!.GetValue<string>().Should().Be("failed");
+        execution["error"]!.GetValue<string>().Should().Contain("is not a SQLite file this app may read");
+    }
+
+    [Fact]
+    public async Task A_template_that_builds_a_gigabyte_blob_fails_fast_with_a_clear_error()
+    {
+        var watch = Stopwatch.StartNew();
+        var execution = await RunTemplateAsync("SELECT '2025-03-01' AS date, 'x' AS campaign, length(randomblob(1000000000)) AS clicks, 0 AS spend");
+
+        execution["status"]!.GetValue<string>().Should().Be("failed", "SQLITE_LIMIT_LENGTH is 100 MB");
+        execution["error"]!.GetValue<string>().Should().Contain("larger than the limit of 100 MB").And.Contain("SqliteMaxValueMegabytes");
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task A_result_larger_than_the_limit_fails_instead_of_filling_memory()
+    {
+        var execution = await RunTemplateAsync("""
+            WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n LIMIT 4)
+            SELECT '2025-03-01' AS date, 'c' || x AS campaign, 1 AS clicks, zeroblob(6000000) AS spend FROM n
+            """);
+
+        execution["status"]!.GetValue<string>().Should().Be("failed");
+        execution["error"]!.GetValue<string>().Should().Contain($"larger than the limit of {SourcesWebFactory.MaxResultMegabytes} MB").And.Contain("MaxResultMegabytes");
     }
 }

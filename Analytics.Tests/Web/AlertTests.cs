@@ -10,8 +10,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Tests.Web;
 
-/// <summary>Alert rules end to end: HTTP API, evaluation, in-app notification, a real webhook receiver on 127.0.0.1.</summary>
-public sealed class AlertTests(AnalyticsWebFactory factory) : IClassFixture<AnalyticsWebFactory>
+/// <summary>
+/// Alert rules end to end: HTTP API, evaluation, in-app notification, a real webhook receiver on 127.0.0.1 (allowed by
+/// the test's explicit <see cref="LocalFakes"/> configuration; any other private address stays refused).
+/// </summary>
+public sealed class AlertTests(LocalFakesWebFactory factory) : IClassFixture<LocalFakesWebFactory>
 {
     private HttpClient Admin => factory.CreateApiClient(AnalyticsWebFactory.BootstrapKey);
 
@@ -81,6 +84,69 @@ public sealed class AlertTests(AnalyticsWebFactory factory) : IClassFixture<Anal
 
         var events = await Admin.GetFromJsonAsync<JsonObject>($"/api/v1/alerts/events?ruleId={id}");
         events!["items"]![0]!["delivery"]!.GetValue<string>().Should().Contain("webhook failed: 500");
+    }
+
+    [Fact]
+    public async Task A_webhook_whose_name_resolves_to_loopback_is_refused_on_delivery_with_generic_words()
+    {
+        await using var hook = await FakeWebhookServer.StartAsync();
+        var metric = $"test.refused.{Guid.NewGuid():N}";
+        var created = await Admin.PostAsJsonAsync("/api/v1/alerts", new
+        {
+            name = "Refused", metric, kind = "operational", aggregation = "sum",
+            condition = new { op = "gt", threshold = 0, window = "15m" },
+            // localhost is not the allowed 127.0.0.1: a name is judged by what it resolves to, when the request is made.
+            channels = new object[] { new { type = "webhook", url = $"http://localhost:{hook.Url.Port}/hook" }, new { type = "webhook", url = hook.Url.ToString() } },
+        });
+        created.StatusCode.Should().Be(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var id = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        await WritePointAsync(metric, DateTimeOffset.UtcNow.AddMinutes(-1), 3);
+
+        await EvaluateAsync();
+
+        var delivery = (await Admin.GetFromJsonAsync<JsonObject>($"/api/v1/alerts/events?ruleId={id}"))!["items"]![0]!["delivery"]!.GetValue<string>();
+        delivery.Should().Be("webhook failed: refused: address not allowed; webhook: 200");
+        hook.Received.Should().ContainSingle("only the allowed 127.0.0.1 channel was delivered");
+    }
+
+    [Fact]
+    public async Task A_webhook_that_cannot_be_reached_is_recorded_in_generic_words_not_the_exception_text()
+    {
+        var metric = $"test.unreachable.{Guid.NewGuid():N}";
+        var created = await Admin.PostAsJsonAsync("/api/v1/alerts", new
+        {
+            name = "Unreachable", metric, kind = "operational", aggregation = "sum",
+            condition = new { op = "gt", threshold = 0, window = "15m" },
+            channels = new object[] { new { type = "webhook", url = "http://127.0.0.1:1/hook" } },
+        });
+        var id = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        await WritePointAsync(metric, DateTimeOffset.UtcNow.AddMinutes(-1), 3);
+
+        await EvaluateAsync();
+
+        var delivery = (await Admin.GetFromJsonAsync<JsonObject>($"/api/v1/alerts/events?ruleId={id}"))!["items"]![0]!["delivery"]!.GetValue<string>();
+        delivery.Should().Be("webhook failed: the webhook could not be reached", "the socket error (\"Connection refused (127.0.0.1:1)\") describes the network");
+    }
+
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://10.0.0.7/hook")]
+    [InlineData("http://[::1]/hook")]
+    [InlineData("http://[fd00:ec2::254]/")]
+    [InlineData("http://2852039166/")]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("hook.example.com/no-scheme")]
+    public async Task A_webhook_url_that_can_never_be_delivered_to_is_a_400_naming_the_channel(string url)
+    {
+        var response = await Admin.PostAsJsonAsync("/api/v1/alerts", new
+        {
+            name = "Bad hook", metric = "roas", condition = new { op = "gt", threshold = 1, window = "1d" },
+            channels = new object[] { new { type = "inapp" }, new { type = "webhook", url } },
+        });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]!["channels[1].url"].Should().NotBeNull();
     }
 
     [Fact]

@@ -7,7 +7,7 @@ internal static class HttpSecurityRegistration
 {
     /// <summary>
     /// <c>Analytics:Http</c> validated at start; cookies are <c>Secure</c> always (the sign-in, antiforgery and every other
-    /// cookie, behind a TLS-terminating proxy too: browsers accept them from http://localhost and 127.0.0.1); HSTS for a
+    /// cookie: browsers accept them from http://localhost and 127.0.0.1); HSTS for a
     /// year outside Development; forwarded headers from the configured proxies only; the security headers of every response.
     /// </summary>
     public static IServiceCollection AddHttpSecurity(this IServiceCollection services)
@@ -22,8 +22,11 @@ internal static class HttpSecurityRegistration
             .ValidateOnStart();
         services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>>(sp => new ConfigureOptions<ForwardedHeadersOptions>(
             forwarded => ProxyTrust.Configure(forwarded, sp.GetRequiredService<IOptions<HttpSecurityOptions>>().Value)));
+        // The policy marks every cookie Secure, the antiforgery cookie included. (Antiforgery's own SecurePolicy = Always
+        // would instead refuse to work on http at all, http://localhost included.)
         services.Configure<CookiePolicyOptions>(o => o.Secure = CookieSecurePolicy.Always);
-        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.Always);
+        // X-Frame-Options is SecurityHeaders' to set (DENY, or none where frame-ancestors names who may frame a page).
+        services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
         services.AddHsts(o =>
         {
             o.MaxAge = TimeSpan.FromDays(365);
