@@ -106,6 +106,11 @@ public sealed partial class SecurityHeadersTests(AnalyticsWebFactory factory) : 
     [Fact]
     public async Task Cookies_are_secure_and_a_cookie_sign_in_works_over_http_with_an_https_client()
     {
+        var plain = await factory.CreateClient().GetAsync("/account/login");
+        plain.StatusCode.Should().Be(HttpStatusCode.OK, "antiforgery works on plain http too");
+        plain.Headers.GetValues("Set-Cookie").Should().NotBeEmpty().And.OnlyContain(c => c.Contains("; secure", StringComparison.OrdinalIgnoreCase),
+            "cookies are Secure even on a plain-http request");
+
         using var client = CookieClient();
         var form = await client.GetAsync("/account/login");
         form.Headers.GetValues("Set-Cookie").Should().OnlyContain(c => c.Contains("; secure", StringComparison.OrdinalIgnoreCase), "the antiforgery cookie too");
