@@ -108,6 +108,7 @@ public static class DependencyInjection
         services.AddScoped<SourceService>();
         services.AddSingleton<DashboardService>();
         services.AddSingleton<DashboardDataService>();
+        services.AddSingleton<PublicDashboardService>();
         services.AddSingleton<UnderlyingRows>();
         services.AddSingleton<DashboardExportService>();
         services.AddSingleton<Analytics.Data.Exports.ExportRecorder>();

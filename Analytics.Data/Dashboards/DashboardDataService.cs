@@ -52,14 +52,6 @@ public sealed class DashboardDataService(
         return await ComputeAsync(actor, view, request, ct);
     }
 
-    /// <summary>A public link's data: computed as the dashboard's owner, for that dashboard's widgets only.</summary>
-    public async Task<(DashboardView Dashboard, DashboardData Data)> GetPublicAsync(string token, DashboardDataRequest request, CancellationToken ct)
-    {
-        var (view, ownerId) = await dashboards.GetPublicAsync(token, ct);
-        var owner = await OwnerActorAsync(ownerId, ct);
-        return (view, await ComputeAsync(owner, view, request, ct));
-    }
-
     public async Task<Actor> OwnerActorAsync(string ownerId, CancellationToken ct)
     {
         if (ownerId == DashboardAccess.WorkspaceOwner) return Actor.System;
@@ -72,12 +64,19 @@ public sealed class DashboardDataService(
 
     public async Task<DashboardData> ComputeAsync(Actor actor, DashboardView view, DashboardDataRequest request, CancellationToken ct)
     {
-        var started = Stopwatch.GetTimestamp();
         var context = await ContextAsync(actor, view, request, ct);
-        var widgets = view.Widgets.Where(w => request.WidgetIds is null || request.WidgetIds.Contains(w.Id)).ToList();
+        return await ComputeAsync(context, view, request.WidgetIds, ComputeWidgetAsync, ct);
+    }
+
+    /// <summary>The widgets (all, or those named) computed side by side in one context by <paramref name="compute"/>.</summary>
+    public async Task<DashboardData> ComputeAsync(WidgetContext context, DashboardView view, IReadOnlyList<string>? widgetIds,
+        Func<WidgetContext, WidgetView, CancellationToken, Task<WidgetResult>> compute, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var widgets = view.Widgets.Where(w => widgetIds is null || widgetIds.Contains(w.Id)).ToList();
         var results = new WidgetResult[widgets.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, widgets.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
-            async (i, token) => results[i] = await ComputeWidgetAsync(context, widgets[i], token));
+            async (i, token) => results[i] = await compute(context, widgets[i], token));
         return new DashboardData(view.Id, context.Filters.Start, context.Filters.End, context.Filters.Preset, context.Zone.Id, results, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
@@ -86,6 +85,12 @@ public sealed class DashboardDataService(
     {
         var zone = await ZoneOfAsync(actor, ct);
         var filters = DashboardFilters.Resolve(view.Filters, clock.GetUtcNow(), zone, request.Start, request.End, request.Preset, request.Filters);
+        return await ContextAsync(actor, view, filters, zone, ct);
+    }
+
+    /// <summary>A context for filters already resolved (a public link resolves its own, by <see cref="PublicView"/>).</summary>
+    public async Task<WidgetContext> ContextAsync(Actor actor, DashboardView view, ResolvedFilters filters, TimeZoneInfo zone, CancellationToken ct)
+    {
         foreach (var id in filters.SourceIds ?? []) actor.EnsureCanReadInstance(id);
         return new WidgetContext(actor, filters, zone, await catalog.GetAsync(actor, ct), view.Settings.CompareToPrevious);
     }
@@ -101,20 +106,22 @@ public sealed class DashboardDataService(
         {
             if (widget.Config.Series is { } series) return await SeriesWidgetAsync(context, widget, series, Ms, ct);
             if (widget.Config.Query is not { } query) return new WidgetResult(widget.Id, widget.Type, "error", null, null, null, null, "The widget has no query yet: pick a metric in its settings.", Ms());
-            var current = Filtered(context, context.Filters, query);
+            // Pinned only to instances outside the dashboard's instance filter: nothing to show.
+            if (Filtered(context, context.Filters, query) is not { } current)
+                return new WidgetResult(widget.Id, widget.Type, "ok", new QueryResult([], [], Meta(context, "none")), null, null, null, null, Ms());
             var result = await facts.ExecuteAsync(context.Actor, current, ct);
             QueryResult? previous = null, sparkline = null;
             KpiValue? kpi = null;
             if (widget.Type == "kpi")
             {
-                previous = await facts.ExecuteAsync(context.Actor, Filtered(context, context.Filters.Previous(), query), ct);
+                previous = await facts.ExecuteAsync(context.Actor, Filtered(context, context.Filters.Previous(), query)!, ct);
                 sparkline = await facts.ExecuteAsync(context.Actor, current with { Granularity = context.Filters.Length.TotalDays > 120 ? "week" : "day", Sort = null, Limit = null, FillEmpty = true }, ct);
                 kpi = Kpi(context, query.Metrics![0], result, previous);
                 kpi = kpi with { Anomaly = await KpiAnomalies.CheckAsync(facts, context, current, kpi.Label, clock, ct) };
             }
             else if (context.CompareToPrevious && current.Granularity is { } g && g != "none")
             {
-                previous = await facts.ExecuteAsync(context.Actor, Filtered(context, context.Filters.Previous(), query), ct);
+                previous = await facts.ExecuteAsync(context.Actor, Filtered(context, context.Filters.Previous(), query)!, ct);
             }
             return new WidgetResult(widget.Id, widget.Type, "ok", result, previous, sparkline, kpi, null, Ms());
         }
@@ -144,7 +151,7 @@ public sealed class DashboardDataService(
         catalog.Datasets.SelectMany(d => d.Dimensions).GroupBy(d => d.Name, StringComparer.OrdinalIgnoreCase)
             .Select(g => (g.Key, g.First().Label)).OrderBy(d => d.Label, StringComparer.OrdinalIgnoreCase).ToList();
 
-    private static SemanticQuery Filtered(WidgetContext context, ResolvedFilters filters, SemanticQuery query)
+    private static SemanticQuery? Filtered(WidgetContext context, ResolvedFilters filters, SemanticQuery query)
     {
         var answering = AnsweringDatasets(context, query);
         return filters.ApplyTo(query, dimension => answering.Any(d => d.Dimensions.Any(x => x.Name.Equals(dimension, StringComparison.OrdinalIgnoreCase))));
@@ -228,7 +235,8 @@ public sealed class DashboardDataService(
     private static QueryMeta Meta(WidgetContext context, string granularity) =>
         new([], "none", "miss", context.Zone.Id, granularity, 1, false, []);
 
-    private async Task<TimeZoneInfo> ZoneOfAsync(Actor actor, CancellationToken ct)
+    /// <summary>The time zone <paramref name="actor"/> chose (UTC when none).</summary>
+    public async Task<TimeZoneInfo> ZoneOfAsync(Actor actor, CancellationToken ct)
     {
         if (actor.UserId == Actor.System.UserId) return TimeZoneInfo.Utc;
         await using var db = await factory.CreateDbContextAsync(ct);

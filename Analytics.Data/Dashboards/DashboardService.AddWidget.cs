@@ -16,6 +16,7 @@ public sealed partial class DashboardService
     {
         if (string.IsNullOrWhiteSpace(dashboardId)) throw new ValidationException("dashboardId", "Required: the dashboard to add the widget to.");
         var kind = WidgetKinds.Find(widget.Type) ?? throw new ValidationException("widget.type", $"One of {string.Join(", ", WidgetKinds.All.Select(k => k.Name))}.");
+        actor.EnsureCanPinInstances(widget, "widget.config.query.sourceIds");
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var (dashboard, permission) = await LoadVisibleAsync(db, actor, dashboardId, tracking: true, ct);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Analytics.Data.Audit;
 using Analytics.Data.Notifications;
 using Analytics.Domain;
 using Analytics.Domain.Access;
@@ -29,7 +30,18 @@ public sealed record ShareInput(string? UserId, string? TeamId, string? Permissi
 public sealed record ShareView(string Id, string Target, string TargetId, string PrincipalKind, string PrincipalId, string PrincipalName,
     string Permission, DateTimeOffset CreatedAt);
 
-public sealed record SharesView(IReadOnlyList<ShareView> Shares, string? PublicToken);
+/// <param name="PublicPublishedAt">When the public link's view was published (it shows the dashboard as it was then).</param>
+/// <param name="PublicPublishedVersion">The dashboard version the public link shows.</param>
+/// <param name="Version">The dashboard's current version: when it differs, the link shows an older version until its owner updates it.</param>
+public sealed record SharesView(IReadOnlyList<ShareView> Shares, string? PublicToken, DateTimeOffset? PublicPublishedAt = null,
+    int? PublicPublishedVersion = null, int Version = 0)
+{
+    /// <summary>The dashboard changed since the public link's view was published.</summary>
+    public bool PublicOutdated => PublicToken is not null && PublicPublishedVersion != Version;
+}
+
+/// <summary>A public link's dashboard as published, and whose access its widgets are computed with (the owner's).</summary>
+public sealed record PublishedDashboard(DashboardView View, string OwnerId);
 
 public sealed record CommentView(string Id, string? WidgetId, string AuthorId, string AuthorName, string Body, DateTimeOffset CreatedAt);
 
@@ -46,6 +58,7 @@ public sealed partial class DashboardService(
     IDbContextFactory<AnalyticsDbContext> factory,
     NotificationService notifications,
     DashboardChangeNotifier changes,
+    AuditLog audit,
     TimeProvider clock)
 {
     // ---- reading -------------------------------------------------------------------------------------------------
@@ -99,15 +112,23 @@ public sealed partial class DashboardService(
         return await ViewAsync(db, actor, dashboard, permission, ct);
     }
 
-    /// <summary>The dashboard behind a public link, and the identity its widgets are computed as (its owner's grants).</summary>
-    public async Task<(DashboardView Dashboard, string OwnerId)> GetPublicAsync(string token, CancellationToken ct)
+    /// <summary>
+    /// The dashboard behind a public link as its owner published it (not as it is now: an editor's later change is not
+    /// public until the owner saves or updates the link), and whose access its widgets are computed with.
+    /// </summary>
+    public async Task<PublishedDashboard> GetPublicAsync(string token, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(token) || token.Length > 64) throw new NotFoundException("Public dashboard", "link");
         await using var db = await factory.CreateDbContextAsync(ct);
-        var dashboard = await db.Dashboards.AsNoTracking().Include(d => d.Widgets).FirstOrDefaultAsync(d => d.PublicToken == token, ct)
-            ?? throw new NotFoundException("Public dashboard", "link");
-        var owners = await db.Users.AsNoTracking().Where(u => u.Id == dashboard.OwnerId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        return (ToView(dashboard, SharePermission.View, canManage: false, favorite: false, OwnerName(dashboard.OwnerId, owners)) with { PublicToken = null }, dashboard.OwnerId);
+        var dashboard = await db.Dashboards.AsNoTracking().FirstOrDefaultAsync(d => d.PublicToken == token, ct);
+        if (dashboard?.PublicSnapshotJson is not { } json) throw new NotFoundException("Public dashboard", "link");
+        var published = System.Text.Json.JsonSerializer.Deserialize<DashboardDefinition>(json, DashboardDefinition.Json)!;
+        var view = new DashboardView(dashboard.Id, published.Name ?? "", published.Description ?? "", published.RefreshSeconds ?? 0, published.Filters ?? [],
+            published.Settings ?? new DashboardSettings(), null,
+            (published.Widgets ?? []).Select(w => new WidgetView(w.Id!, w.Type!, w.Position!, w.Config ?? new WidgetConfig())).ToList(),
+            dashboard.OwnerId, "", dashboard.PublicSnapshotVersion ?? 0, dashboard.CreatedAt, dashboard.PublicSnapshotAt ?? dashboard.UpdatedAt, null,
+            "view", CanEdit: false, CanManage: false, Favorite: false, PublicToken: null);
+        return new PublishedDashboard(view, dashboard.OwnerId);
     }
 
     // ---- writing -------------------------------------------------------------------------------------------------
@@ -116,6 +137,7 @@ public sealed partial class DashboardService(
     {
         actor.EnsureCanAuthor("create dashboards");
         definition.Validate();
+        actor.EnsureCanPinInstances(definition, stored: null);
         await using var db = await factory.CreateDbContextAsync(ct);
         if (definition.FolderId is { } folderId) await EnsureFolderUsableAsync(db, actor, folderId, ct);
         var now = clock.GetUtcNow();
@@ -138,6 +160,7 @@ public sealed partial class DashboardService(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var (dashboard, permission) = await LoadVisibleAsync(db, actor, id, tracking: true, ct);
         actor.EnsureCanEdit(dashboard, permission);
+        actor.EnsureCanPinInstances(definition, dashboard);
         if (definition.FolderId is { } folderId && folderId != dashboard.FolderId)
         {
             if (!actor.CanManage(dashboard)) throw new ForbiddenException("Only the dashboard's owner can move it to another folder.");
@@ -196,7 +219,7 @@ public sealed partial class DashboardService(
         await using var db = await factory.CreateDbContextAsync(ct);
         var (dashboard, _) = await LoadVisibleAsync(db, actor, id, tracking: false, ct);
         if (!actor.CanManage(dashboard)) throw new ForbiddenException("Only the dashboard's owner or an admin sees and changes its shares.");
-        return new SharesView(await ShareViewsAsync(db, ShareTarget.Dashboard, id, ct), dashboard.PublicToken);
+        return await SharesViewAsync(db, dashboard, ct);
     }
 
     /// <summary>
@@ -211,12 +234,46 @@ public sealed partial class DashboardService(
         if (input.Public == true)
         {
             if (input.UserId is not null || input.TeamId is not null) throw new ValidationException("public", "A public link is shared with nobody in particular: leave userId and teamId out.");
-            dashboard.PublicToken ??= NewToken();
-            await db.SaveChangesAsync(ct);
-            return new SharesView(await ShareViewsAsync(db, ShareTarget.Dashboard, id, ct), dashboard.PublicToken);
+            if (dashboard.PublicToken is null)
+            {
+                dashboard.PublicToken = NewToken();
+                Publish(dashboard);
+                await db.SaveChangesAsync(ct);
+                await audit.RecordAsync(actor, AuditActions.PublicLinkCreated, "dashboard", id, $"public link to {dashboard.Name} (version {dashboard.Version})", ct);
+            }
+            return await SharesViewAsync(db, dashboard, ct);
         }
         await UpsertShareAsync(db, actor, ShareTarget.Dashboard, id, dashboard.Name, $"/dashboards/{id}", input, ct);
-        return new SharesView(await ShareViewsAsync(db, ShareTarget.Dashboard, id, ct), dashboard.PublicToken);
+        return await SharesViewAsync(db, dashboard, ct);
+    }
+
+    /// <summary>
+    /// Updates what the public link shows to the dashboard as it is now (owners and admins): after someone with edit
+    /// access changed it, their change reaches the public view only this way (or by the owner's own save).
+    /// </summary>
+    public async Task<SharesView> PublishAsync(Actor actor, string id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var (dashboard, _) = await LoadVisibleAsync(db, actor, id, tracking: true, ct);
+        if (!actor.CanManage(dashboard)) throw new ForbiddenException("Only the dashboard's owner or an admin can update its public link.");
+        if (dashboard.PublicToken is null) throw new ConflictException($"'{dashboard.Name}' has no public link; create one first.");
+        var from = dashboard.PublicSnapshotVersion;
+        Publish(dashboard);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(actor, AuditActions.PublicLinkPublished, "dashboard", id, $"public link of {dashboard.Name} now shows version {dashboard.Version} (was {from})", ct);
+        return await SharesViewAsync(db, dashboard, ct);
+    }
+
+    /// <summary>
+    /// Public links created before links were published (no snapshot yet) publish the dashboard as it is now. Idempotent;
+    /// run at start.
+    /// </summary>
+    public async Task PublishUnpublishedLinksAsync(CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var unpublished = await db.Dashboards.Include(d => d.Widgets).Where(d => d.PublicToken != null && d.PublicSnapshotJson == null).ToListAsync(ct);
+        foreach (var dashboard in unpublished) Publish(dashboard);
+        await db.SaveChangesAsync(ct);
     }
 
     public async Task RevokeShareAsync(Actor actor, string id, string shareId, CancellationToken ct)
@@ -224,17 +281,22 @@ public sealed partial class DashboardService(
         await using var db = await factory.CreateDbContextAsync(ct);
         var (dashboard, _) = await LoadVisibleAsync(db, actor, id, tracking: true, ct);
         if (!actor.CanManage(dashboard)) throw new ForbiddenException("Only the dashboard's owner or an admin can revoke its shares.");
+        string action, detail;
         if (shareId == "public")
         {
-            dashboard.PublicToken = null;
+            if (dashboard.PublicToken is null) return;
+            (dashboard.PublicToken, dashboard.PublicSnapshotJson, dashboard.PublicSnapshotAt, dashboard.PublicSnapshotVersion) = (null, null, null, null);
+            (action, detail) = (AuditActions.PublicLinkRevoked, $"public link to {dashboard.Name}");
         }
         else
         {
             var share = await db.DashboardShares.FirstOrDefaultAsync(s => s.Id == shareId && s.TargetKind == ShareTarget.Dashboard && s.TargetId == id, ct)
                 ?? throw new NotFoundException("Share", shareId);
             db.DashboardShares.Remove(share);
+            (action, detail) = (AuditActions.ShareRevoked, await DescribeShareAsync(db, share, dashboard.Name, ct));
         }
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(actor, action, "dashboard", id, detail, ct);
         changes.Publish(new DashboardChange(id, dashboard.Version, actor.UserId, actor.DisplayName));
     }
 
@@ -275,6 +337,26 @@ public sealed partial class DashboardService(
         if (input.Public == true) throw new ValidationException("public", "Folders have no public link; share a dashboard publicly instead.");
         await UpsertShareAsync(db, actor, ShareTarget.Folder, folderId, $"folder {folder.Name}", $"/dashboards?folder={folderId}", input, ct);
         return await ShareViewsAsync(db, ShareTarget.Folder, folderId, ct);
+    }
+
+    public async Task<IReadOnlyList<ShareView>> ListFolderSharesAsync(Actor actor, string folderId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var folder = await db.DashboardFolders.AsNoTracking().FirstOrDefaultAsync(f => f.Id == folderId, ct) ?? throw new NotFoundException("Folder", folderId);
+        if (!actor.CanEditOwnedBy(folder.OwnerId)) throw new ForbiddenException("Only the folder's owner or an admin sees and changes its shares.");
+        return await ShareViewsAsync(db, ShareTarget.Folder, folderId, ct);
+    }
+
+    public async Task RevokeFolderShareAsync(Actor actor, string folderId, string shareId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var folder = await db.DashboardFolders.FirstOrDefaultAsync(f => f.Id == folderId, ct) ?? throw new NotFoundException("Folder", folderId);
+        if (!actor.CanEditOwnedBy(folder.OwnerId)) throw new ForbiddenException("Only the folder's owner or an admin can revoke its shares.");
+        var share = await db.DashboardShares.FirstOrDefaultAsync(s => s.Id == shareId && s.TargetKind == ShareTarget.Folder && s.TargetId == folderId, ct)
+            ?? throw new NotFoundException("Share", shareId);
+        db.DashboardShares.Remove(share);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(actor, AuditActions.ShareRevoked, "folder", folderId, await DescribeShareAsync(db, share, $"folder {folder.Name}", ct), ct);
     }
 
     public async Task<IReadOnlyList<TeamView>> ListTeamsAsync(Actor actor, CancellationToken ct)
@@ -419,6 +501,8 @@ public sealed partial class DashboardService(
         dashboard.Version++;
         dashboard.UpdatedAt = clock.GetUtcNow();
         dashboard.UpdatedBy = actor.UserId;
+        // The owner's own save is what the owner publishes; anyone else's waits for the owner (PublishAsync).
+        if (dashboard.PublicToken is not null && dashboard.OwnerId == actor.UserId) Publish(dashboard);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         changes.Publish(new DashboardChange(dashboard.Id, dashboard.Version, actor.UserId, actor.DisplayName));
@@ -471,6 +555,11 @@ public sealed partial class DashboardService(
         }
         await db.SaveChangesAsync(ct);
         var verb = permission == SharePermission.Edit ? "edit" : "view";
+        var principalName = kind == SharePrincipal.User
+            ? await db.Users.AsNoTracking().Where(u => u.Id == principalId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct)
+            : await db.Teams.AsNoTracking().Where(t => t.Id == principalId).Select(t => t.Name).FirstOrDefaultAsync(ct);
+        await audit.RecordAsync(actor, AuditActions.ShareGranted, target.ToString().ToLowerInvariant(), targetId,
+            $"{what}: {verb} for {(kind == SharePrincipal.User ? "user" : "team")} {principalName ?? principalId}", ct);
         foreach (var recipient in recipients)
             await notifications.NotifyAsync(recipient, "share", $"{actor.DisplayName} shared {what} with you", $"You can {verb} it.", link, ct);
     }
@@ -525,6 +614,34 @@ public sealed partial class DashboardService(
             (widget.X, widget.Y, widget.W, widget.H) = (p.X, p.Y, p.W, p.H);
             widget.ConfigJson = (w.Config ?? new WidgetConfig()).ToJson();
         }
+    }
+
+    /// <summary>Takes the public link's view: the dashboard as it is now.</summary>
+    private void Publish(Dashboard dashboard)
+    {
+        var definition = new DashboardDefinition
+        {
+            Name = dashboard.Name, Description = dashboard.Description, RefreshSeconds = dashboard.RefreshSeconds,
+            Filters = DashboardFilters.Parse(dashboard.FiltersJson), Settings = DashboardSettings.Parse(dashboard.SettingsJson),
+            Widgets = dashboard.Widgets.OrderBy(w => w.Y).ThenBy(w => w.X)
+                .Select(w => new WidgetDefinition { Id = w.Id, Type = w.Type, Position = new WidgetPosition(w.X, w.Y, w.W, w.H), Config = WidgetConfig.Parse(w.ConfigJson) }).ToList(),
+            Version = dashboard.Version,
+        };
+        dashboard.PublicSnapshotJson = System.Text.Json.JsonSerializer.Serialize(definition, DashboardDefinition.Json);
+        dashboard.PublicSnapshotAt = clock.GetUtcNow();
+        dashboard.PublicSnapshotVersion = dashboard.Version;
+    }
+
+    private static async Task<SharesView> SharesViewAsync(AnalyticsDbContext db, Dashboard dashboard, CancellationToken ct) =>
+        new(await ShareViewsAsync(db, ShareTarget.Dashboard, dashboard.Id, ct), dashboard.PublicToken,
+            dashboard.PublicToken is null ? null : dashboard.PublicSnapshotAt, dashboard.PublicToken is null ? null : dashboard.PublicSnapshotVersion, dashboard.Version);
+
+    private static async Task<string> DescribeShareAsync(AnalyticsDbContext db, DashboardShare share, string what, CancellationToken ct)
+    {
+        var name = share.PrincipalKind == SharePrincipal.User
+            ? await db.Users.AsNoTracking().Where(u => u.Id == share.PrincipalId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct)
+            : await db.Teams.AsNoTracking().Where(t => t.Id == share.PrincipalId).Select(t => t.Name).FirstOrDefaultAsync(ct);
+        return $"{what}: {share.Permission.ToString().ToLowerInvariant()} for {(share.PrincipalKind == SharePrincipal.User ? "user" : "team")} {name ?? share.PrincipalId}";
     }
 
     private static string OwnerName(string ownerId, IReadOnlyDictionary<string, string> names) =>

@@ -164,15 +164,15 @@ public sealed class InsightService(
         var kpis = new List<KpiChange>();
         var instances = new SortedSet<string>(StringComparer.Ordinal);
         // The widget's own query for one metric, as a total, under the dashboard's filters for the period (as its card shows it).
-        SemanticQuery Scoped(SemanticQuery query, MetricView definition, ResolvedFilters filters) =>
+        SemanticQuery? Scoped(SemanticQuery query, MetricView definition, ResolvedFilters filters) =>
             filters.ApplyTo(query with { Metrics = [definition.Name], GroupBy = [], Granularity = "none", Sort = null, Limit = null, TimeZone = "UTC", FillEmpty = false },
                 dimension => visible.Datasets.Any(d => definition.Datasets.Contains(d.Id) && d.Dimensions.Any(x => x.Name.Equals(dimension, StringComparison.OrdinalIgnoreCase))));
         var scopedQueries = new Dictionary<string, SemanticQuery>();
         foreach (var (metric, query) in shown)
         {
             if (visible.Metrics.FirstOrDefault(m => m.Name == metric) is not { } definition) continue;
-            var current = Scoped(query!, definition, week);
-            var previous = Scoped(query!, definition, week.Previous());
+            // A widget pinned only to instances outside the dashboard's instance filter shows nothing.
+            if (Scoped(query!, definition, week) is not { } current || Scoped(query!, definition, week.Previous()) is not { } previous) continue;
             double? Value(QueryResult r) => r.Rows.Count == 0 || r.Rows[0][^1] is null ? null : Convert.ToDouble(r.Rows[0][^1], CultureInfo.InvariantCulture);
             var now = Value(await facts.ExecuteAsync(actor, current, ct));
             var before = Value(await facts.ExecuteAsync(actor, previous, ct));

@@ -35,6 +35,7 @@ public sealed class DatabaseInitializer(
         var seeder = services.GetRequiredService<DemoWorkspaceSeeder>();
         await seeder.SeedBuiltInMetricsAsync(cancellationToken);
         await services.GetRequiredService<Reports.TemplateService>().SeedBuiltInsAsync(cancellationToken);
+        await services.GetRequiredService<Dashboards.DashboardService>().PublishUnpublishedLinksAsync(cancellationToken);
         if (options.Value.SeedDemo)
         {
             var rows = await seeder.SeedDemoWorkspaceAsync(cancellationToken);

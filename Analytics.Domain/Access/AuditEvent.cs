@@ -49,6 +49,11 @@ public static class AuditActions
     public const string ShareRevoked = "share.revoked";
     public const string PublicLinkCreated = "publiclink.created";
     public const string PublicLinkRevoked = "publiclink.revoked";
+    /// <summary>The owner (or an admin) updated what a public link shows to the dashboard's current version.</summary>
+    public const string PublicLinkPublished = "publiclink.published";
+
+    /// <summary>A report's owner (or an admin) accepted a newer version of its template: its runs use that SQL from now on.</summary>
+    public const string TemplateVersionAccepted = "report.template.accepted";
 
     public const string BackupCreated = "backup.created";
     public const string BackupRestored = "backup.restored";
@@ -59,7 +64,8 @@ public static class AuditActions
         UserCreated, UserRoleChanged, UserGrantsChanged, UserDisabled, UserEnabled,
         ApiKeyCreated, ApiKeyRevoked,
         SourceCreated, SourceUpdated, SourceDeleted,
-        ShareGranted, ShareRevoked, PublicLinkCreated, PublicLinkRevoked,
+        ShareGranted, ShareRevoked, PublicLinkCreated, PublicLinkRevoked, PublicLinkPublished,
+        TemplateVersionAccepted,
         BackupCreated, BackupRestored,
     ];
 }

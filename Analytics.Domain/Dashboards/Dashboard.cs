@@ -19,6 +19,16 @@ public sealed class Dashboard
     public string? FolderId { get; set; }
     /// <summary>The public read-only link's token (unguessable), or null when the dashboard has no public link.</summary>
     public string? PublicToken { get; set; }
+    /// <summary>
+    /// What the public link shows: the dashboard as published (a <see cref="DashboardDefinition"/> as JSON — name,
+    /// description, filters, settings, widgets), taken when the link is created and refreshed only by the owner's own
+    /// saves or an explicit "update public link", so an editor's change never reaches the public view on its own.
+    /// </summary>
+    public string? PublicSnapshotJson { get; set; }
+    /// <summary>When <see cref="PublicSnapshotJson"/> was taken.</summary>
+    public DateTimeOffset? PublicSnapshotAt { get; set; }
+    /// <summary>The <see cref="Version"/> the public link shows; behind <see cref="Version"/> when someone else saved since.</summary>
+    public int? PublicSnapshotVersion { get; set; }
     /// <summary>Incremented by every save; editors send the version they started from and learn when someone saved in between.</summary>
     public int Version { get; set; } = 1;
     public string? UpdatedBy { get; set; }

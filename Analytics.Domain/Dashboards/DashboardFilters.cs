@@ -40,8 +40,10 @@ public sealed record ResolvedFilters(DateTimeOffset Start, DateTimeOffset End, s
     /// <summary>
     /// The widget's query under these filters: the dashboard's time range, instances and those dimension filters the
     /// widget's data has (<paramref name="hasDimension"/>); a widget's own filters on the same dimension narrow further.
+    /// Null when the widget pins only instances outside the dashboard's instance filter: it has nothing to show (an empty
+    /// list of instances would read every instance the reader can see).
     /// </summary>
-    public SemanticQuery ApplyTo(SemanticQuery query, Func<string, bool> hasDimension)
+    public SemanticQuery? ApplyTo(SemanticQuery query, Func<string, bool> hasDimension)
     {
         var filters = new Dictionary<string, IReadOnlyList<string?>>(query.Filters ?? new Dictionary<string, IReadOnlyList<string?>>(), StringComparer.OrdinalIgnoreCase);
         foreach (var (dimension, values) in Dimensions)
@@ -51,6 +53,7 @@ public sealed record ResolvedFilters(DateTimeOffset Start, DateTimeOffset End, s
         }
         var sources = query.SourceIds;
         if (SourceIds is { Count: > 0 }) sources = sources is null ? SourceIds : sources.Intersect(SourceIds).ToList();
+        if (query.SourceIds is { Count: > 0 } && sources is { Count: 0 }) return null;
         return query with { TimeRange = new QueryTimeRange(Start, End), Filters = filters, SourceIds = sources };
     }
 }

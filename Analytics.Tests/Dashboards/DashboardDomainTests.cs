@@ -73,11 +73,21 @@ public sealed class DashboardDomainTests
         resolved.Previous().Start.Should().Be(DateTimeOffset.Parse("2025-12-27T00:00:00Z"));
 
         var query = new SemanticQuery { Metrics = ["spend"], Filters = new Dictionary<string, IReadOnlyList<string?>> { ["campaign"] = ["B", "C"] } };
-        var applied = resolved.ApplyTo(query, d => d == "campaign");
+        var applied = resolved.ApplyTo(query, d => d == "campaign")!;
         applied.Filters!["campaign"].Should().Equal("B");
         applied.Filters.Should().NotContainKey("asin", "the widget's data has no ASIN dimension");
         applied.SourceIds.Should().Equal("s1");
         applied.TimeRange!.Start.Should().Be(resolved.Start);
+    }
+
+    [Fact]
+    public void A_widget_pinned_only_to_instances_outside_the_dashboards_instance_filter_reads_nothing_rather_than_everything()
+    {
+        var resolved = DashboardFilters.Resolve([new DashboardFilter("instance", ["s1"])], DateTimeOffset.Parse("2026-01-10T12:00:00Z"), TimeZoneInfo.Utc);
+
+        resolved.ApplyTo(new SemanticQuery { Metrics = ["spend"], SourceIds = ["s2"] }, _ => true).Should().BeNull();
+        resolved.ApplyTo(new SemanticQuery { Metrics = ["spend"], SourceIds = ["s1", "s2"] }, _ => true)!.SourceIds.Should().Equal("s1");
+        resolved.ApplyTo(new SemanticQuery { Metrics = ["spend"] }, _ => true)!.SourceIds.Should().Equal("s1");
     }
 
     [Fact]

@@ -79,6 +79,9 @@ public static class DashboardsEndpoints
             return Results.NoContent();
         });
 
+        dashboards.MapPost("/{id}/shares/public/publish", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
+            await service.PublishAsync(http.Actor(), id, ct));
+
         dashboards.MapPut("/{id}/favorite", async (HttpContext http, DashboardService service, string id, FavoriteInput body, CancellationToken ct) =>
         {
             await service.SetFavoriteAsync(http.Actor(), id, body.Favorite, ct);
@@ -116,6 +119,13 @@ public static class DashboardsEndpoints
         });
         folders.MapPost("/{id}/shares", async (HttpContext http, DashboardService service, string id, ShareInput body, CancellationToken ct) =>
             new { items = await service.ShareFolderAsync(http.Actor(), id, body, ct) });
+        folders.MapGet("/{id}/shares", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
+            new { items = await service.ListFolderSharesAsync(http.Actor(), id, ct) });
+        folders.MapDelete("/{id}/shares/{shareId}", async (HttpContext http, DashboardService service, string id, string shareId, CancellationToken ct) =>
+        {
+            await service.RevokeFolderShareAsync(http.Actor(), id, shareId, ct);
+            return Results.NoContent();
+        });
 
         var teams = api.MapGroup("/teams").WithTags("Users");
         teams.MapGet("/", async (HttpContext http, DashboardService service, CancellationToken ct) => new { items = await service.ListTeamsAsync(http.Actor(), ct) });
@@ -139,15 +149,47 @@ public static class DashboardsEndpoints
         return app;
     }
 
-    /// <summary>The public read-only link: no sign-in; the token is the only key, and it opens one dashboard's data.</summary>
+    /// <summary>
+    /// The public read-only link: no sign-in; the token is the only key, and it opens one published dashboard's data,
+    /// within what the dashboard shows (<see cref="PublicView"/>).
+    /// </summary>
     public static IEndpointRouteBuilder MapPublicDashboardEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/public/dashboards/{token}", async (HttpContext http, DashboardDataService data, string token, CancellationToken ct) =>
-        {
-            var (dashboard, result) = await data.GetPublicAsync(token, ParseDataRequest(http.Request.Query), ct);
-            return new { dashboard, data = result };
-        }).AllowAnonymous().DisableAntiforgery().WithTags("Dashboards");
+        app.MapGet("/api/v1/public/dashboards/{token}", async (HttpContext http, PublicDashboardService service, string token, CancellationToken ct) =>
+            await service.GetAsync(token, ParsePublicRequest(http.Request.Query), ct))
+            .AllowAnonymous().DisableAntiforgery().WithTags("Dashboards");
         return app;
+    }
+
+    /// <summary>
+    /// A public link's query: <c>?preset=</c> or <c>?start=&amp;end=</c>, <c>filter.&lt;dim&gt;=v</c> (repeatable) and
+    /// <c>widgets=a,b</c>. Values are kept as sent (an empty one is refused by <see cref="PublicView"/>, not dropped) and
+    /// any other parameter is a 400 naming it.
+    /// </summary>
+    public static PublicViewRequest ParsePublicRequest(IQueryCollection query)
+    {
+        var errors = new Dictionary<string, string[]>();
+        foreach (var key in query.Keys)
+        {
+            var known = PublicView.Parameters.Contains(key) || (key.StartsWith(PublicView.FilterPrefix, StringComparison.Ordinal) && key.Length > PublicView.FilterPrefix.Length);
+            if (!known) errors[key] = [$"A public link takes only {string.Join(", ", PublicView.Parameters)} and filter.<dimension>."];
+            else if (!key.StartsWith(PublicView.FilterPrefix, StringComparison.Ordinal) && query[key].Count > 1) errors[key] = ["Give it once."];
+        }
+        DateTimeOffset? Time(string name)
+        {
+            var raw = query[name].ToString();
+            if (string.IsNullOrEmpty(raw) || errors.ContainsKey(name)) return null;
+            if (DateTimeOffset.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t)) return t;
+            errors[name] = [$"'{raw}' is not an ISO 8601 time, e.g. 2025-06-01T00:00:00Z."];
+            return null;
+        }
+        var start = Time("start");
+        var end = Time("end");
+        if (errors.Count > 0) throw new ValidationException(errors);
+        var filters = query.Where(kv => kv.Key.StartsWith(PublicView.FilterPrefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[PublicView.FilterPrefix.Length..], kv => (IReadOnlyList<string?>)kv.Value.ToList());
+        var widgets = query.ContainsKey("widgets") ? query["widgets"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
+        return new PublicViewRequest(query["preset"].ToString() is { Length: > 0 } p ? p : null, start, end, filters, widgets);
     }
 
     /// <summary>A dashboard or widget export as a file, for the API and the signed-in UI's download links alike.</summary>

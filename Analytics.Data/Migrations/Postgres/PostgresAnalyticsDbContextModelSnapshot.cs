@@ -1038,6 +1038,18 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("owner_id");
 
+                    b.Property<DateTimeOffset?>("PublicSnapshotAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("public_snapshot_at");
+
+                    b.Property<string>("PublicSnapshotJson")
+                        .HasColumnType("text")
+                        .HasColumnName("public_snapshot_json");
+
+                    b.Property<int?>("PublicSnapshotVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("public_snapshot_version");
+
                     b.Property<string>("PublicToken")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")

@@ -1031,6 +1031,18 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("owner_id");
 
+                    b.Property<long?>("PublicSnapshotAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("public_snapshot_at");
+
+                    b.Property<string>("PublicSnapshotJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("public_snapshot_json");
+
+                    b.Property<int?>("PublicSnapshotVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("public_snapshot_version");
+
                     b.Property<string>("PublicToken")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")

@@ -16,6 +16,7 @@ namespace Analytics.Web.Components.Pages.Dashboards;
 public sealed partial class WidgetTile
 {
     [Inject] public required DashboardDataService Data { get; init; }
+    [Inject] public required PublicDashboardService PublicDashboards { get; init; }
     [Inject] public required IJSRuntime JS { get; init; }
     [Inject] public required Radzen.ContextMenuService Menus { get; init; }
 
@@ -25,6 +26,8 @@ public sealed partial class WidgetTile
     [Parameter] public bool Lazy { get; set; } = true;
     /// <summary>In the builder: no drill-down or per-widget actions.</summary>
     [Parameter] public bool Editing { get; set; }
+    /// <summary>On a public link's page: computed as the link allows, and a failure says only that the widget could not be shown.</summary>
+    [Parameter] public bool Public { get; set; }
     [Parameter] public EventCallback<ChartClick> OnDrill { get; set; }
     [Parameter] public RenderFragment? HeaderActions { get; set; }
     /// <summary>Offers CSV, Excel and PDF of this widget (the page builds the link with its filters); PNG is drawn here.</summary>
@@ -114,7 +117,9 @@ public sealed partial class WidgetTile
         {
             // Off the circuit's thread: SQLite's ADO.NET calls run synchronously, and a dashboard's tiles should compute side by side.
             var widget = Widget;
-            var result = await Task.Run(() => Data.ComputeWidgetAsync(context, widget, CancellationToken.None));
+            var result = await Task.Run(() => Public
+                ? PublicDashboards.ComputeWidgetAsync(context, widget, CancellationToken.None)
+                : Data.ComputeWidgetAsync(context, widget, CancellationToken.None));
             if (generation != _generation) return; // a newer request superseded this one
             _result = result;
             _error = result.Error;
@@ -127,7 +132,7 @@ public sealed partial class WidgetTile
         {
             if (generation != _generation) return;
             _status = "error";
-            _error = "This widget could not be computed: " + e.Message;
+            _error = Public ? PublicDashboardService.WidgetFailed : "This widget could not be computed: " + e.Message;
         }
         finally
         {
