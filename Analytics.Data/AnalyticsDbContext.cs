@@ -27,6 +27,7 @@ public abstract class AnalyticsDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<InstanceGrant> InstanceGrants => Set<InstanceGrant>();
     public DbSet<DataSource> Sources => Set<DataSource>();
     public DbSet<ReportTemplate> Templates => Set<ReportTemplate>();
+    public DbSet<ReportTemplateVersion> TemplateVersions => Set<ReportTemplateVersion>();
     public DbSet<Report> Reports => Set<Report>();
     public DbSet<Execution> Executions => Set<Execution>();
     public DbSet<Dataset> Datasets => Set<Dataset>();

@@ -37,7 +37,21 @@ internal sealed class ReportTemplateConfiguration : IEntityTypeConfiguration<Rep
         b.Property(t => t.Description).HasMaxLength(2000);
         b.Property(t => t.SourceKindsJson).HasMaxLength(200);
         b.Property(t => t.OwnerId).HasMaxLength(64);
+        b.Property(t => t.Version).HasDefaultValue(1);
         b.HasIndex(t => t.Name);
+    }
+}
+
+internal sealed class ReportTemplateVersionConfiguration : IEntityTypeConfiguration<ReportTemplateVersion>
+{
+    public void Configure(EntityTypeBuilder<ReportTemplateVersion> b)
+    {
+        b.ToTable("TemplateVersions");
+        b.HasKey(v => new { v.TemplateId, v.Version });
+        b.Property(v => v.TemplateId).HasMaxLength(64);
+        b.Property(v => v.SourceKindsJson).HasMaxLength(200);
+        b.Property(v => v.CreatedBy).HasMaxLength(64);
+        b.HasOne<ReportTemplate>().WithMany().HasForeignKey(v => v.TemplateId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -50,6 +64,7 @@ internal sealed class ReportConfiguration : IEntityTypeConfiguration<Report>
         b.Property(r => r.Id).HasMaxLength(64);
         b.Property(r => r.Name).HasMaxLength(200);
         b.Property(r => r.OwnerId).HasMaxLength(64);
+        b.Property(r => r.TemplateVersion).HasDefaultValue(1);
         b.HasOne<ReportTemplate>().WithMany().HasForeignKey(r => r.TemplateId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<DataSource>().WithMany().HasForeignKey(r => r.SourceId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Dataset>().WithMany().HasForeignKey(r => r.DatasetId).OnDelete(DeleteBehavior.SetNull);

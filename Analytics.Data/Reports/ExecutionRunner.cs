@@ -136,13 +136,16 @@ public sealed class ExecutionRunner(
     private async Task ProcessAsync(Execution execution, int maxAttempts, CancellationToken ct)
     {
         Report report;
-        ReportTemplate template;
+        ReportTemplateVersion template;
         DataSource source;
         Analytics.Domain.Facts.Dataset dataset;
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             report = await db.Reports.AsNoTracking().SingleAsync(r => r.Id == execution.ReportId, ct);
-            template = await db.Templates.AsNoTracking().SingleAsync(t => t.Id == report.TemplateId, ct);
+            // The version the report pinned, not the template's newest: a later edit runs only once the report's owner accepts it.
+            template = await db.TemplateVersions.AsNoTracking().SingleOrDefaultAsync(v => v.TemplateId == report.TemplateId && v.Version == report.TemplateVersion, ct)
+                ?? throw new SourceQueryException($"Report '{report.Name}' runs version {report.TemplateVersion} of its template, which no longer exists.");
+            await db.Executions.Where(e => e.Id == execution.Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.TemplateVersion, template.Version), ct);
             source = await db.Sources.AsNoTracking().SingleAsync(s => s.Id == report.SourceId, ct);
             dataset = await db.Datasets.AsNoTracking().SingleOrDefaultAsync(d => d.Id == report.DatasetId, ct)
                 ?? throw new SourceQueryException($"Report '{report.Name}' has lost its dataset; duplicate the report to get a new one.");

@@ -19,7 +19,7 @@ public sealed record ExecutionView(
     string Id, string ReportId, string Status, int Attempts, long RowCount, string? Error, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
     DateTimeOffset TimeWindowStart, DateTimeOffset TimeWindowEnd, DateTimeOffset CreatedAt, string RequestedBy, string? Message,
     bool Unchanged, int ConflictCount, int SuppressedRows, long? SourceMs, long? MergeMs,
-    IReadOnlyList<RowProblem>? Problems, JsonElement? Conflicts, ResultPreview? Preview);
+    IReadOnlyList<RowProblem>? Problems, JsonElement? Conflicts, ResultPreview? Preview, int? TemplateVersion = null);
 
 /// <summary>A change of an execution's state, for live views.</summary>
 public sealed record ExecutionChange(string ExecutionId, string ReportId, ExecutionStatus Status, string? Message);
@@ -44,8 +44,8 @@ public sealed class ExecutionService(
         await using var db = await factory.CreateDbContextAsync(ct);
         var report = await ReportService.FindVisibleAsync(db, actor, reportId, ct);
         var (start, end) = ValidateWindow(request);
-        var template = await TemplateService.FindAsync(db, report.TemplateId, ct);
-        ParameterBinder.Bind(TemplateRules.ParseParameters(template.ParametersJson), TemplateRules.ParseValues(report.ParametersJson), TemplateRules.WindowDates(start, end));
+        var version = await TemplateService.FindVersionAsync(db, report.TemplateId, report.TemplateVersion, ct);
+        ParameterBinder.Bind(TemplateRules.ParseParameters(version.ParametersJson), TemplateRules.ParseValues(report.ParametersJson), TemplateRules.WindowDates(start, end));
 
         var active = db.Executions.Where(e => e.Status == ExecutionStatus.Pending || e.Status == ExecutionStatus.Running);
         if (await active.FirstOrDefaultAsync(e => e.ReportId == reportId && e.TimeWindowStart == start && e.TimeWindowEnd == end, ct) is { } running)
@@ -134,7 +134,7 @@ public sealed class ExecutionService(
         e.SourceMs, e.MergeMs,
         detail && e.ProblemsJson is not null ? JsonSerializer.Deserialize<List<RowProblem>>(e.ProblemsJson, TemplateRules.Json) : null,
         detail && e.ConflictsJson is not null ? JsonDocument.Parse(e.ConflictsJson).RootElement.Clone() : null,
-        detail && e.PreviewJson is not null ? ReadPreview(e.PreviewJson) : null);
+        detail && e.PreviewJson is not null ? ReadPreview(e.PreviewJson) : null, e.TemplateVersion);
 
     private static ResultPreview? ReadPreview(string json)
     {

@@ -16,8 +16,35 @@ public sealed class ReportTemplate
     public string ReportConfigJson { get; set; } = "{}";
     public bool BuiltIn { get; set; }
     public required string OwnerId { get; init; }
+    /// <summary>
+    /// The newest <see cref="ReportTemplateVersion"/>: each edit of the SQL, parameters, reportConfig or source kinds
+    /// makes a new one. Reports run the version they pinned until their owner accepts a newer one.
+    /// </summary>
+    public int Version { get; set; } = 1;
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// One immutable version of what a template runs: its SQL, parameter definitions, reportConfig and source kinds. A
+/// report pins one (<see cref="Report.TemplateVersion"/>), so a later edit of the template — by whoever may edit it —
+/// never changes what an existing report sends to its instance until the report's owner (or an admin) accepts it.
+/// </summary>
+public sealed class ReportTemplateVersion
+{
+    public required string TemplateId { get; init; }
+    public int Version { get; init; }
+    public required string Sql { get; init; }
+    public string ParametersJson { get; init; } = "[]";
+    public string ReportConfigJson { get; init; } = "{}";
+    public string SourceKindsJson { get; init; } = "[]";
+    /// <summary>Who made this version (<c>system</c> for built-ins refreshed at start).</summary>
+    public required string CreatedBy { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Whether this version runs the same as these parts (an edit of anything else makes no new version).</summary>
+    public bool Runs(string sql, string parametersJson, string reportConfigJson, string sourceKindsJson) =>
+        Sql == sql && ParametersJson == parametersJson && ReportConfigJson == reportConfigJson && SourceKindsJson == sourceKindsJson;
 }
 
 /// <summary>A template bound to a source with parameter values.</summary>
@@ -26,6 +53,8 @@ public sealed class Report
     public required string Id { get; init; }
     public required string Name { get; set; }
     public required string TemplateId { get; set; }
+    /// <summary>The template version this report runs (<see cref="ReportTemplateVersion"/>): the one it was created or last accepted with.</summary>
+    public int TemplateVersion { get; set; } = 1;
     public required string SourceId { get; set; }
     public string ParametersJson { get; set; } = "{}";
     /// <summary>The dataset the report's rows merge into.</summary>
@@ -79,6 +108,8 @@ public sealed class Execution
     public bool FinalFailure { get; set; }
     /// <summary>The data collection this execution is a segment of, or null for an ad-hoc or scheduled run.</summary>
     public string? CollectionId { get; set; }
+    /// <summary>The template version whose SQL this run sent (the report's pinned version when it ran).</summary>
+    public int? TemplateVersion { get; set; }
     /// <summary>Why it ran: <c>manual</c>, <c>schedule</c> or <c>collection</c>.</summary>
     public string Trigger { get; set; } = "manual";
     public long? SourceMs { get; set; }

@@ -19,6 +19,8 @@ public static class ReportsEndpoints
         });
         templates.MapGet("/{id}", async (HttpContext http, TemplateService service, string id, CancellationToken ct) =>
             await service.GetAsync(http.Actor(), id, ct));
+        templates.MapGet("/{id}/versions", async (HttpContext http, TemplateService service, string id, CancellationToken ct) =>
+            new { items = await service.ListVersionsAsync(http.Actor(), id, ct) });
         templates.MapPut("/{id}", async (HttpContext http, TemplateService service, string id, TemplateInput body, CancellationToken ct) =>
             await service.UpdateAsync(http.Actor(), id, body, ct));
         templates.MapDelete("/{id}", async (HttpContext http, TemplateService service, string id, CancellationToken ct) =>
@@ -49,6 +51,11 @@ public static class ReportsEndpoints
             var created = await service.DuplicateAsync(http.Actor(), id, ct);
             return Results.Created($"/api/v1/reports/{created.Id}", created);
         });
+        reports.MapGet("/{id}/template-update", async (HttpContext http, ReportService service, string id, CancellationToken ct) =>
+            await service.TemplateUpdateAsync(http.Actor(), id, ct) is { } update ? Results.Ok(update) : Results.NoContent());
+        // The body is optional (no body accepts the newest version with the report's parameters), so it is read here.
+        reports.MapPost("/{id}/accept-template-version", async (HttpContext http, ReportService service, string id, CancellationToken ct) =>
+            await service.AcceptTemplateVersionAsync(http.Actor(), id, await OptionalBodyAsync<AcceptTemplateVersionInput>(http, ct) ?? new AcceptTemplateVersionInput(), ct));
         reports.MapPost("/{id}/schedule/pause", async (HttpContext http, ReportService service, string id, CancellationToken ct) =>
             await service.SetSchedulePausedAsync(http.Actor(), id, paused: true, ct));
         reports.MapPost("/{id}/schedule/resume", async (HttpContext http, ReportService service, string id, CancellationToken ct) =>
@@ -67,5 +74,23 @@ public static class ReportsEndpoints
         executions.MapPost("/{id}/cancel", async (HttpContext http, ExecutionService service, string id, CancellationToken ct) =>
             await service.CancelAsync(http.Actor(), id, ct));
         return api;
+    }
+
+    /// <summary>A JSON body when there is one; a body that is not valid JSON for <typeparamref name="T"/> is a 400.</summary>
+    private static async Task<T?> OptionalBodyAsync<T>(HttpContext http, CancellationToken ct) where T : class
+    {
+        if (http.Request.ContentLength is 0 || (http.Request.ContentLength is null && !http.Request.HasJsonContentType())) return null;
+        try
+        {
+            return await http.Request.ReadFromJsonAsync<T>(ct);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ValidationException("body", $"The request body is not valid JSON for this endpoint: {e.Message}");
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ValidationException("body", "Send the body as application/json.");
+        }
     }
 }

@@ -2321,6 +2321,10 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("suppressed_rows");
 
+                    b.Property<int?>("TemplateVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("template_version");
+
                     b.Property<DateTimeOffset>("TimeWindowEnd")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("time_window_end");
@@ -2407,6 +2411,12 @@ namespace Analytics.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("character varying(64)")
                         .HasColumnName("template_id");
+
+                    b.Property<int>("TemplateVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("template_version");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -2504,6 +2514,12 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<int>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_templates");
 
@@ -2511,6 +2527,54 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasDatabaseName("ix_templates_name");
 
                     b.ToTable("templates", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Reports.ReportTemplateVersion", b =>
+                {
+                    b.Property<string>("TemplateId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("template_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("ParametersJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("parameters_json");
+
+                    b.Property<string>("ReportConfigJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("report_config_json");
+
+                    b.Property<string>("SourceKindsJson")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("source_kinds_json");
+
+                    b.Property<string>("Sql")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sql");
+
+                    b.HasKey("TemplateId", "Version")
+                        .HasName("pk_template_versions");
+
+                    b.ToTable("template_versions", (string)null);
                 });
 
             modelBuilder.Entity("Analytics.Domain.Sources.DataSource", b =>
@@ -3106,6 +3170,16 @@ namespace Analytics.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_reports_templates_template_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Reports.ReportTemplateVersion", b =>
+                {
+                    b.HasOne("Analytics.Domain.Reports.ReportTemplate", null)
+                        .WithMany()
+                        .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_template_versions_templates_template_id");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Subscriptions.DashboardSubscription", b =>
