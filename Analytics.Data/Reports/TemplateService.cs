@@ -50,6 +50,15 @@ public sealed class TemplateService(IDbContextFactory<AnalyticsDbContext> factor
         return View(await FindAsync(db, id, ct));
     }
 
+    /// <summary>The template with the executable parts (SQL, parameters, reportConfig, source kinds) of one of its versions.</summary>
+    public async Task<TemplateView> GetAsync(Actor actor, string id, int version, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var template = await FindAsync(db, id, ct);
+        var v = VersionView(await FindVersionAsync(db, id, version, ct));
+        return View(template) with { Sql = v.Sql, Parameters = v.Parameters, ReportConfig = v.ReportConfig, SourceKinds = v.SourceKinds, Version = v.Version };
+    }
+
     public async Task<TemplateView> CreateAsync(Actor actor, TemplateInput input, CancellationToken ct)
     {
         actor.EnsureCanAuthor("create report templates");

@@ -22,6 +22,8 @@ public sealed partial class Reports : IDisposable
     private static readonly DialogOptions DialogSize = new() { Width = "min(760px, 96vw)", CloseDialogOnEsc = true, AutoFocusFirstElement = true };
 
     private IReadOnlyList<ReportView>? _reports;
+    /// <summary>Reports whose template has a newer version than the one they run: what accepting it changes.</summary>
+    private IReadOnlyList<TemplateUpdateView> _updates = [];
     private IReadOnlyList<TemplateView>? _templates;
     private IReadOnlyList<SourceView> _sources = [];
     private IReadOnlyList<string> _categories = [];
@@ -71,7 +73,23 @@ public sealed partial class Reports : IDisposable
             cursor = page.NextAfter;
         } while (cursor is not null);
         _reports = all.OrderByDescending(r => r.UpdatedAt).ToList();
+        var updates = new List<TemplateUpdateView>();
+        foreach (var report in _reports.Where(r => r.TemplateUpdateAvailable))
+        {
+            if (await ReportService.TemplateUpdateAsync(actor, report.Id, default) is { } update) updates.Add(update);
+        }
+        _updates = updates;
     }
+
+    private string ReportName(string id) => _reports?.FirstOrDefault(r => r.Id == id)?.Name ?? id;
+
+    private Task AcceptTemplateVersionAsync(TemplateUpdateView update) => GuardAsync(async () =>
+    {
+        var accepted = await ReportService.AcceptTemplateVersionAsync(await CurrentActor.GetAsync(), update.ReportId,
+            new AcceptTemplateVersionInput(update.Change.ToVersion), default);
+        Show($"“{accepted.Name}” runs version {accepted.TemplateVersion} of “{update.TemplateName}” from now on.", error: false);
+        await LoadReportsAsync();
+    });
 
     private string NextRun(ReportView r)
     {
@@ -101,7 +119,8 @@ public sealed partial class Reports : IDisposable
     {
         await GuardAsync(async () =>
         {
-            var template = await TemplateService.GetAsync(await CurrentActor.GetAsync(), report.TemplateId, default);
+            // The form offers the parameters of the version the report runs, not the template's newest.
+            var template = await TemplateService.GetAsync(await CurrentActor.GetAsync(), report.TemplateId, report.TemplateVersion, default);
             var result = await Dialogs.OpenAsync<ReportFormDialog>($"Edit “{report.Name}”", new Dictionary<string, object?>
             {
                 [nameof(ReportFormDialog.Template)] = template,
