@@ -11,8 +11,19 @@ public sealed class AuthOptions
     /// <summary>The first admin's e-mail, created at first start when no admin exists.</summary>
     public string AdminEmail { get; set; } = "admin@localhost";
 
-    /// <summary>The first admin's password. Empty = generate one and print it once at first start.</summary>
+    /// <summary>
+    /// The first admin's password. Empty = generate one at first start: outside Development it is written to
+    /// <c>initial-admin-password.txt</c> under <c>Analytics:DataDirectory</c> (mode 0600), in Development printed
+    /// once; either way the admin must change it at first sign-in.
+    /// </summary>
     public string? AdminPassword { get; set; }
+
+    /// <summary>
+    /// How often a signed-in session is checked against the database (security stamp, disabled): sign-in cookies on
+    /// each request at most this often, and open pages (circuits) every this many seconds. A password reset, a
+    /// disabled account or a role change ends the user's sessions within this time.
+    /// </summary>
+    public int SessionRevalidationSeconds { get; set; } = 30;
 
     /// <summary>Trust an authenticating reverse proxy's user header (as Grafana's auth proxy). Off by default.</summary>
     public ProxyAuthOptions Proxy { get; set; } = new();

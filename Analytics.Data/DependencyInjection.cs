@@ -99,7 +99,7 @@ public static class DependencyInjection
         services.AddSingleton<BulkSeeder>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        SecurityRegistration.AddAnalyticsSecurity(services);
         services.TryAddSingleton<Audit.IClientAddress, Audit.NoClientAddress>();
         services.AddSingleton<Audit.AuditLog>();
         services.AddScoped<ActorResolver>();

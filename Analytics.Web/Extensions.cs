@@ -3,6 +3,8 @@ using Analytics.Data;
 using Analytics.Data.Identity;
 using Analytics.Web.Api;
 using Analytics.Web.Auth;
+using Analytics.Web.Security;
+using Microsoft.AspNetCore.Components.Authorization;
 using Analytics.Web.Instrumentation;
 using Analytics.Web.Security;
 using Analytics.Data.Operational;
@@ -61,24 +63,28 @@ public static class Extensions
                 o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
                 o.ExpireTimeSpan = TimeSpan.FromDays(14);
                 o.SlidingExpiration = true;
+                o.Events.OnRedirectToAccessDenied = PasswordChangeGate.OnAccessDeniedAsync;
             }));
 
-        services.AddIdentityCore<AppUser>(o =>
-            {
-                o.User.RequireUniqueEmail = true;
-                o.Password.RequiredLength = 8;
-                o.Password.RequireNonAlphanumeric = false;
-                o.Password.RequireUppercase = false;
-                o.Lockout.MaxFailedAccessAttempts = 10;
-            })
+        // Password policy and lockout: Analytics.Data (SecurityRegistration), shared with every host of the data layer.
+        services.AddIdentityCore<AppUser>()
             .AddEntityFrameworkStores<AnalyticsDbContext>()
             .AddSignInManager()
             .AddClaimsPrincipalFactory<AppClaimsFactory>()
             .AddDefaultTokenProviders();
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((o, auth) =>
+            o.ValidationInterval = TimeSpan.FromSeconds(auth.Value.SessionRevalidationSeconds));
+        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
+        services.AddSingleton<SignInGuard>();
+        services.AddScoped<SignInService>();
+        services.AddAnalyticsRateLimits();
 
+        // Every page and cookie endpoint needs a signed-in user whose password is their own (PasswordChangeGate);
+        // only the password page itself makes do with a signed-in user.
         services.AddAuthorizationBuilder()
-            .AddPolicy(AuthSchemes.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole("admin"))
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(PasswordChangeGate.Requirement).Build())
+            .AddPolicy(AuthSchemes.SignedInPolicy, p => p.RequireAuthenticatedUser())
+            .AddPolicy(AuthSchemes.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole("admin").AddRequirements(PasswordChangeGate.Requirement))
             .AddPolicy(AuthSchemes.ApiPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.ApiKey).RequireAuthenticatedUser());
 
         return builder;
@@ -96,19 +102,21 @@ public static class Extensions
         app.UseCookiePolicy();
 
         app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication: the API is limited per key
         app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthWriter.WriteAsync }).AllowAnonymous();
         app.MapAccountEndpoints();
-        app.MapPublicDashboardEndpoints();
+        app.MapGroup("").RequireRateLimiting(RateLimits.PublicPolicy).MapPublicDashboardEndpoints();
         app.MapDashboardDownloads();
         app.MapSubscriptionDownloads();
         app.MapExportDownloads();
 
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(AuthSchemes.ApiPolicy)
+            .RequireRateLimiting(RateLimits.ApiPolicy)
             .AddEndpointFilter<ActorEndpointFilter>()
             .DisableAntiforgery();
         api.MapUsersEndpoints();
@@ -135,8 +143,12 @@ public static class Extensions
             .RequireAuthorization()
             .Add(endpoint =>
             {
-                if (endpoint is Microsoft.AspNetCore.Routing.RouteEndpointBuilder route && route.RoutePattern.RawText?.StartsWith("/_blazor", StringComparison.Ordinal) == true)
+                if (endpoint is not Microsoft.AspNetCore.Routing.RouteEndpointBuilder route) return;
+                if (route.RoutePattern.RawText?.StartsWith("/_blazor", StringComparison.Ordinal) == true)
                     endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
+                // The public dashboard page shares the public links' per-client limit with /api/v1/public/*.
+                if (route.RoutePattern.RawText?.StartsWith("/public/", StringComparison.Ordinal) == true)
+                    endpoint.Metadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(RateLimits.PublicPolicy));
             });
         return app;
     }

@@ -7,10 +7,13 @@ namespace Analytics.Data.Identity;
 /// <summary>Turns a signed-in principal into the domain's <see cref="Actor"/>: role and instance grants, read fresh.</summary>
 public sealed class ActorResolver(IDbContextFactory<AnalyticsDbContext> factory)
 {
+    /// <summary>The actor of a signed-in principal, with how it authenticated (<see cref="AnalyticsClaims.AuthMethod"/>).</summary>
     public async Task<Actor?> ResolveAsync(ClaimsPrincipal principal, CancellationToken ct)
     {
         var userId = principal.FindFirstValue(ClaimTypes.NameIdentifier);
-        return userId is null ? null : await ResolveAsync(userId, ct);
+        if (userId is null) return null;
+        var actor = await ResolveAsync(userId, ct);
+        return actor is null ? null : actor with { AuthenticatedBy = AnalyticsClaims.MethodOf(principal) };
     }
 
     public async Task<Actor?> ResolveAsync(string userId, CancellationToken ct)

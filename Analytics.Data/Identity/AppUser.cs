@@ -10,6 +10,11 @@ public sealed class AppUser : IdentityUser
     public Role Role { get; set; } = Role.Viewer;
     public DateTimeOffset CreatedAt { get; set; }
     public bool Disabled { get; set; }
+    /// <summary>
+    /// Set when someone other than the user chose the password (the generated first admin, an admin creating or
+    /// resetting it): every page leads to the change form until the user picks their own.
+    /// </summary>
+    public bool MustChangePassword { get; set; }
     /// <summary>IANA time zone for calendar buckets (queries, dashboards); null means UTC.</summary>
     public string? TimeZone { get; set; }
     /// <summary>JSON <see cref="Analytics.Domain.Insights.InsightNotificationPreferences"/>; null means the defaults.</summary>

@@ -17,9 +17,19 @@ using ValidationException = Analytics.Domain.ValidationException;
 namespace Analytics.Data.Subscriptions;
 
 /// <summary><c>Analytics:Subscriptions</c>: scheduled dashboard deliveries.</summary>
-public sealed class SubscriptionOptions
+public sealed class SubscriptionOptions : IValidatableObject
 {
     public const string Section = "Analytics:Subscriptions";
+
+    /// <summary>Domains recipients may be at (e.g. <c>example.com</c>). Empty = the domains of the app's users' own e-mail addresses.</summary>
+    public string[] AllowedRecipientDomains { get; set; } = [];
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        var bad = AllowedRecipientDomains.Where(d => string.IsNullOrWhiteSpace(d) || d.Contains('@') || d.Any(char.IsWhiteSpace) || !d.Contains('.')).ToList();
+        if (bad.Count > 0)
+            yield return new ValidationResult($"Analytics:Subscriptions:AllowedRecipientDomains holds entries that are not domain names ({string.Join(", ", bad.Select(b => $"'{b}'"))}); give bare domains such as example.com.");
+    }
 
     /// <summary>Delivered files up to this size are kept in the database for re-download; larger ones keep only their metadata.</summary>
     [Range(0, 200L * 1024 * 1024)]
@@ -66,6 +76,7 @@ public sealed class SubscriptionService(
     ExportService exports,
     ExportDelivery delivery,
     ICronEngine cron,
+    SubscriptionSafeguards safeguards,
     IOptions<SubscriptionOptions> options,
     TimeProvider clock,
     ILogger<SubscriptionService> logger)
@@ -142,9 +153,10 @@ public sealed class SubscriptionService(
             run.FileContent is null ? run.FileNote ?? "The file was not kept." : null);
     }
 
-    /// <summary>Runs a subscription now (as its owner, to its recipients) and returns the finished run.</summary>
+    /// <summary>Runs a subscription now (as its owner, to its recipients) and returns the finished run. Limited per user.</summary>
     public async Task<SubscriptionRunView> RunNowAsync(Actor actor, string id, CancellationToken ct)
     {
+        safeguards.EnsureRunNowAllowed(actor);
         DashboardSubscription subscription;
         SubscriptionRun run;
         await using (var db = await factory.CreateDbContextAsync(ct))
@@ -248,6 +260,11 @@ public sealed class SubscriptionService(
         {
             var owner = await new ActorResolver(factory).ResolveAsync(subscription.OwnerId, ct)
                 ?? throw new ForbiddenException("The subscription's owner no longer exists or is disabled.");
+            // The allowed domains may have narrowed since the subscription was saved: nothing goes outside them.
+            var domains = await safeguards.RecipientDomainsAsync(ct);
+            var outside = subscription.Recipients.Where(r => !domains.Allows(r)).ToList();
+            if (outside.Count > 0)
+                throw new ForbiddenException($"Not sent: {string.Join(", ", outside)} {(outside.Count == 1 ? "is" : "are")} outside {domains.Describe()}. Edit the subscription's recipients.");
             var request = new DashboardExportRequest(subscription.Format, new DashboardDataRequest(
                 Preset: subscription.Preset,
                 Filters: subscription.Filters.Count == 0 ? null : subscription.Filters.ToDictionary(f => f.Key, f => (IReadOnlyList<string?>)f.Value.Cast<string?>().ToList())));
@@ -347,11 +364,15 @@ public sealed class SubscriptionService(
                 errors["schedule.cron"] = [cronError];
         }
 
-        var recipients = (input.Recipients ?? []).Select(r => r.Trim()).Where(r => r.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var recipients = (input.Recipients ?? []).Select(r => r?.Trim() ?? "").Where(r => r.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (recipients.Count > MaxRecipients) errors["recipients"] = [$"At most {MaxRecipients} recipients."];
         else
         {
-            try { ExportMailer.Recipients(recipients); }
+            try
+            {
+                ExportMailer.Recipients(recipients);
+                (await safeguards.RecipientDomainsAsync(ct)).Check(input.Recipients ?? [], errors);
+            }
             catch (ValidationException e) { errors["recipients"] = e.Errors["recipients"]; }
         }
 

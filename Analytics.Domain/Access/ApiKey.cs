@@ -15,8 +15,13 @@ public sealed class ApiKey
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+    /// <summary>After this time the key no longer authenticates; null = it does not expire.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
 
     public bool IsActive => RevokedAt is null;
+
+    /// <summary>Neither revoked nor expired at <paramref name="now"/>.</summary>
+    public bool IsUsableAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
 }
 
 public static class ApiKeys
@@ -25,7 +30,7 @@ public static class ApiKeys
     private const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
     /// <summary>Makes a new key with 190 bits of entropy; returns the entity to store and the plain key to show once.</summary>
-    public static (ApiKey Entity, string PlainKey) Create(string userId, string name, DateTimeOffset now)
+    public static (ApiKey Entity, string PlainKey) Create(string userId, string name, DateTimeOffset now, DateTimeOffset? expiresAt = null)
     {
         var chars = new char[33];
         for (var i = 0; i < chars.Length; i++) chars[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
@@ -38,6 +43,7 @@ public static class ApiKeys
             Prefix = key[..10],
             Hash = HashOf(key),
             CreatedAt = now,
+            ExpiresAt = expiresAt?.ToUniversalTime(),
         };
         return (entity, key);
     }

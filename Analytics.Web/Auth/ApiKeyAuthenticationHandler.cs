@@ -6,7 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace Analytics.Web.Auth;
 
-/// <summary>Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against the hashed API keys (or the bootstrap key).</summary>
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against the hashed API keys (or the bootstrap key). Unknown,
+/// revoked and expired keys get the same 401. The principal says it came by key (<see cref="AnalyticsClaims.AuthMethod"/>)
+/// and which key, for the per-key rate limit and the rules that refuse key-authenticated callers.
+/// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -17,9 +21,15 @@ internal sealed class ApiKeyAuthenticationHandler(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
         var presented = header["Bearer ".Length..].Trim();
         if (presented.Length == 0) return AuthenticateResult.Fail("The Authorization header holds no key.");
-        var userId = await keys.AuthenticateAsync(presented, Context.RequestAborted);
-        if (userId is null) return AuthenticateResult.Fail("The API key is unknown or revoked.");
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], Scheme.Name);
+        var key = await keys.AuthenticateKeyAsync(presented, Context.RequestAborted);
+        if (key is null) return AuthenticateResult.Fail("The API key is unknown, revoked or expired.");
+        List<Claim> claims =
+        [
+            new(ClaimTypes.NameIdentifier, key.UserId),
+            new(AnalyticsClaims.AuthMethod, key.Bootstrap ? AnalyticsClaims.Bootstrap : AnalyticsClaims.ApiKey),
+        ];
+        if (key.KeyId is not null) claims.Add(new Claim(AnalyticsClaims.ApiKeyId, key.KeyId));
+        var identity = new ClaimsIdentity(claims, Scheme.Name);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 

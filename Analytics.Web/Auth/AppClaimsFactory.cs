@@ -6,7 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace Analytics.Web.Auth;
 
-/// <summary>Puts the product role and display name on the sign-in cookie. Rules still read the role fresh from the database.</summary>
+/// <summary>
+/// Puts the product role, display name, how the user signed in and whether they must change their password on the
+/// sign-in cookie. Rules still read the role fresh from the database; the claims are rebuilt whenever the security
+/// stamp is checked (<c>Analytics:Auth:SessionRevalidationSeconds</c>).
+/// </summary>
 internal sealed class AppClaimsFactory(UserManager<AppUser> users, IOptions<IdentityOptions> options)
     : UserClaimsPrincipalFactory<AppUser>(users, options)
 {
@@ -15,6 +19,8 @@ internal sealed class AppClaimsFactory(UserManager<AppUser> users, IOptions<Iden
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(ClaimTypes.Role, user.Role.ToWire()));
         identity.AddClaim(new Claim("display_name", user.DisplayName));
+        identity.AddClaim(new Claim(AnalyticsClaims.AuthMethod, AnalyticsClaims.Password));
+        if (user.MustChangePassword) identity.AddClaim(new Claim(AnalyticsClaims.MustChangePassword, "true"));
         return identity;
     }
 }

@@ -11,6 +11,9 @@ public static class AuthSchemes
     /// <summary>Picks one of the above, or the Identity cookie, per request.</summary>
     public const string Smart = "Smart";
 
+    /// <summary>Signed in, even while the password must still be changed: only the password page and its form post use it.</summary>
+    public const string SignedInPolicy = "signed-in";
+
     public const string AdminPolicy = "admin";
     public const string ApiPolicy = "api";
 }

@@ -16,7 +16,7 @@ namespace Analytics.Web.Auth;
 /// </summary>
 internal sealed class ProxyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IOptions<AuthOptions> auth, UserManager<AppUser> users, TimeProvider clock)
+    IOptions<AuthOptions> auth, UserManager<AppUser> users, Analytics.Data.Audit.AuditLog audit, TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -37,12 +37,13 @@ internal sealed class ProxyAuthenticationHandler(
             user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email.Split('@')[0], Role = role, CreatedAt = clock.GetUtcNow() };
             var created = await users.CreateAsync(user);
             if (!created.Succeeded) return AuthenticateResult.Fail(string.Join(" ", created.Errors.Select(e => e.Description)));
+            await audit.RecordAsync(null, "auth proxy", AuditActions.UserCreated, "user", user.Id, $"{email}, role {role.ToWire()}; signed up through the authenticating proxy");
         }
         if (user.Disabled) return AuthenticateResult.Fail("This account is disabled.");
         var identity = new ClaimsIdentity(
         [
             new Claim(ClaimTypes.NameIdentifier, user.Id), new Claim(ClaimTypes.Name, user.DisplayName), new Claim(ClaimTypes.Email, email),
-            new Claim(ClaimTypes.Role, user.Role.ToWire()),
+            new Claim(ClaimTypes.Role, user.Role.ToWire()), new Claim(AnalyticsClaims.AuthMethod, AnalyticsClaims.Proxy),
         ], Scheme.Name);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }

@@ -12,6 +12,7 @@ public sealed partial class Users
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required UserService UserService { get; init; }
     [Inject] public required SourceService SourceService { get; init; }
+    [Inject] public required PasswordService PasswordService { get; init; }
 
     private static readonly string[] RoleNames = ["viewer", "analyst", "admin"];
 
@@ -24,6 +25,9 @@ public sealed partial class Users
     private bool _busy;
     private string? _message;
     private bool _messageIsError;
+    private UserRow? _reset;
+    private string _resetPassword = "";
+    private IReadOnlyDictionary<string, string[]> _resetErrors = new Dictionary<string, string[]>();
 
     protected override async Task OnInitializedAsync()
     {
@@ -79,6 +83,30 @@ public sealed partial class Users
             Show(e.Message, error: true);
         }
         await LoadAsync();
+    }
+
+    private void StartReset(UserRow row)
+    {
+        _reset = row;
+        _resetPassword = "";
+        _resetErrors = new Dictionary<string, string[]>();
+    }
+
+    private async Task ResetPasswordAsync()
+    {
+        if (_reset is null) return;
+        _busy = true;
+        try
+        {
+            var result = await PasswordService.ResetAsync(await CurrentActor.GetAsync(), _reset.Id, _resetPassword, default);
+            Show(result.GeneratedPassword is null
+                ? $"Password of {_reset.Email} reset; they choose their own at next sign-in."
+                : $"Password of {_reset.Email} reset. New password (shown once): {result.GeneratedPassword}", error: false);
+            _reset = null;
+        }
+        catch (ValidationException e) when (e.Errors.ContainsKey("password")) { _resetErrors = e.Errors; }
+        catch (DomainException e) { Show(e is ValidationException v ? string.Join(" ", v.Errors.SelectMany(kv => kv.Value)) : e.Message, error: true); }
+        finally { _busy = false; }
     }
 
     private async Task CancelEdit(UserRow row)
