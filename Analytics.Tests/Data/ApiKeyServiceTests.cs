@@ -113,6 +113,42 @@ public abstract class ApiKeyServiceTests : ProviderTests
     }
 
     [ProviderFact]
+    public async Task A_key_with_an_expiry_authenticates_until_then_and_is_listed_as_expired_afterwards()
+    {
+        var (host, _, viewer) = await ArrangeAsync();
+        await using var _ = host;
+        var created = await host.WithScopeAsync<ApiKeyService, CreatedApiKey>(s =>
+            s.CreateAsync(viewer, viewer.UserId, "expiring", host.Clock.GetUtcNow().AddHours(1), CancellationToken.None));
+        (await AuthenticateAsync(host, created.Key)).Should().Be(viewer.UserId);
+
+        host.Clock.Advance(TimeSpan.FromHours(1));
+
+        (await AuthenticateAsync(host, created.Key)).Should().BeNull("a key stops working at its expiry");
+        var listed = await host.WithScopeAsync<ApiKeyService, IReadOnlyList<ApiKeyView>>(s => s.ListAsync(viewer, viewer.UserId, CancellationToken.None));
+        listed.Single().Should().BeEquivalentTo(new { Expired = true, Revoked = false, ExpiresAt = (DateTimeOffset?)host.Clock.GetUtcNow() });
+        var past = () => host.WithScopeAsync<ApiKeyService, CreatedApiKey>(s =>
+            s.CreateAsync(viewer, viewer.UserId, "late", host.Clock.GetUtcNow(), CancellationToken.None));
+        (await past.Should().ThrowAsync<ValidationException>()).Which.Errors.Keys.Should().Equal("expiresAt");
+    }
+
+    [ProviderFact]
+    public async Task An_actor_authenticated_by_an_api_key_cannot_create_keys_but_one_with_the_bootstrap_key_can()
+    {
+        var (host, admin, viewer) = await ArrangeAsync();
+        await using var _ = host;
+
+        var byKey = () => CreateKeyAsync(host, admin with { AuthenticatedBy = AuthenticationMethod.ApiKey }, viewer.UserId);
+        await byKey.Should().ThrowAsync<ForbiddenException>();
+        var ownByKey = () => CreateKeyAsync(host, viewer with { AuthenticatedBy = AuthenticationMethod.ApiKey }, viewer.UserId);
+        await ownByKey.Should().ThrowAsync<ForbiddenException>();
+
+        var byBootstrap = await CreateKeyAsync(host, admin with { AuthenticatedBy = AuthenticationMethod.BootstrapKey }, viewer.UserId);
+        (await AuthenticateAsync(host, byBootstrap.Key)).Should().Be(viewer.UserId);
+        var bySession = await CreateKeyAsync(host, viewer with { AuthenticatedBy = AuthenticationMethod.Password }, viewer.UserId);
+        (await AuthenticateAsync(host, bySession.Key)).Should().Be(viewer.UserId);
+    }
+
+    [ProviderFact]
     public async Task Admin_cannot_create_keys_for_a_user_that_does_not_exist()
     {
         var (host, admin, _) = await ArrangeAsync();

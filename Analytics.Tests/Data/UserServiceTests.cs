@@ -109,6 +109,78 @@ public abstract class UserServiceTests : ProviderTests
     }
 
     [ProviderFact]
+    public async Task Users_an_admin_creates_must_change_their_password_and_short_ones_are_refused()
+    {
+        await using var host = await ArrangeAsync();
+        var admin = await host.AdminAsync();
+
+        var generated = await CreateAsync(host, admin, new("gen2@example.com", null, null, null, null));
+        var given = await CreateAsync(host, admin, new("given@example.com", null, null, null, "chosen-by-admin-1"));
+        var tooShort = () => CreateAsync(host, admin, new CreateUserCommand("short@example.com", null, null, null, "eleven-ch-1"));
+
+        generated.User.MustChangePassword.Should().BeTrue();
+        given.User.MustChangePassword.Should().BeTrue();
+        generated.InitialPassword!.Length.Should().BeGreaterThanOrEqualTo(PasswordPolicy.MinLength);
+        (await tooShort.Should().ThrowAsync<ValidationException>()).Which.Errors["password"].Single().Should().Contain("12 characters");
+        var configuredAdmin = await host.WithScopeAsync<UserService, UserView>(s => s.GetAsync(admin, admin.UserId, CancellationToken.None));
+        configuredAdmin.MustChangePassword.Should().BeFalse("the operator chose the configured admin password");
+    }
+
+    [ProviderFact]
+    public async Task A_role_change_or_disabling_gives_a_new_security_stamp_and_a_name_change_does_not()
+    {
+        await using var host = await ArrangeAsync();
+        var admin = await host.AdminAsync();
+        var id = (await CreateAsync(host, admin, new("stamp@example.com", null, "viewer", [], null))).User.Id;
+        async Task<string?> StampAsync()
+        {
+            await using var db = await host.DbAsync();
+            return await db.Users.Where(u => u.Id == id).Select(u => u.SecurityStamp).SingleAsync();
+        }
+        Task UpdateAsync(UpdateUserCommand command) => host.WithScopeAsync<UserService, UserView>(s => s.UpdateAsync(admin, id, command, CancellationToken.None));
+
+        var first = await StampAsync();
+        await UpdateAsync(new("Renamed", null, ["src-alpha"], null));
+        (await StampAsync()).Should().Be(first, "a new name or grant does not end sessions (grants are read fresh)");
+        await UpdateAsync(new(null, "analyst", null, null));
+        var second = await StampAsync();
+        second.Should().NotBe(first, "a role change ends the user's sessions");
+        await UpdateAsync(new(null, null, null, true));
+        (await StampAsync()).Should().NotBe(second, "disabling ends the user's sessions");
+    }
+
+    [ProviderFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // file modes are Unix's
+    public async Task A_generated_first_admin_password_is_written_to_a_file_only_its_owner_can_read_and_must_be_changed()
+    {
+        var directory = Directory.CreateTempSubdirectory("analytics-admin-file-");
+        try
+        {
+            await using var host = await CreateHostAsync(settings: new Dictionary<string, string?>
+            {
+                ["Analytics:Auth:AdminPassword"] = "", ["Analytics:DataDirectory"] = directory.FullName,
+            });
+            await host.InitializeAsync();
+
+            var file = Path.Combine(directory.FullName, InitialAdminPassword.FileName);
+            File.GetUnixFileMode(file).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var password = System.Text.RegularExpressions.Regex.Match(await File.ReadAllTextAsync(file), "Password: (\\S+)").Groups[1].Value;
+            await using var db = await host.DbAsync();
+            var admin = await db.Users.SingleAsync(u => u.Role == Role.Admin);
+            admin.MustChangePassword.Should().BeTrue();
+            (await host.WithScopeAsync<UserManager<AppUser>, bool>(m => m.CheckPasswordAsync(admin, password))).Should().BeTrue();
+
+            var actor = await host.ActorAsync(admin.Id);
+            await host.WithScopeAsync<PasswordService>(s => s.ChangeAsync(actor, password, "the-admins-own-password-1", CancellationToken.None));
+            File.Exists(file).Should().BeFalse("the file goes once the admin chose their own password");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [ProviderFact]
     public async Task Second_user_with_the_same_email_conflicts()
     {
         await using var host = await ArrangeAsync();

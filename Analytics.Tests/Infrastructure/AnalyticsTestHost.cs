@@ -60,7 +60,7 @@ public sealed class AnalyticsTestHost : IAsyncDisposable
 
             builder.AddAnalyticsDomain();
             builder.AddAnalyticsData();
-            builder.Services.AddIdentityCore<AppUser>().AddEntityFrameworkStores<AnalyticsDbContext>();
+            builder.Services.AddIdentityCore<AppUser>().AddEntityFrameworkStores<AnalyticsDbContext>().AddDefaultTokenProviders();
             var clock = new FixedTimeProvider();
             builder.Services.AddSingleton<TimeProvider>(clock);
             return new AnalyticsTestHost(builder.Build(), database, clock);

@@ -42,6 +42,7 @@ public sealed class AppProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Analytics__Auth__BootstrapApiKey"] = Key;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Analytics__RateLimits__Api__PermitLimit"] = "0"; // tests poll; the limits have their own tests
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
         var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}/"));

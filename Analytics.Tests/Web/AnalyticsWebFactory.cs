@@ -22,6 +22,9 @@ public class AnalyticsWebFactory : WebApplicationFactory<Program>
 
     public string DataDirectory => _directory.FullName;
 
+    /// <summary><c>Analytics:Subscriptions:AllowedRecipientDomains</c>; empty = the app's default, the users' own domains.</summary>
+    protected virtual string[] AllowedRecipientDomains => ["example.com"];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -32,6 +35,14 @@ public class AnalyticsWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Analytics:Auth:AdminPassword", AdminPassword);
         builder.UseSetting("Analytics:Auth:BootstrapApiKey", BootstrapKey);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Sessions are re-checked every second, so a disabled user's open page reacts within a test's patience.
+        builder.UseSetting("Analytics:Auth:SessionRevalidationSeconds", "1");
+        // Tests sign in and call the API far more often than people do; the limits have their own tests (RateLimitTests).
+        foreach (var rule in new[] { "SignInPerIp", "SignInPerAccount", "Api", "Public", "SubscriptionRunNow" })
+            builder.UseSetting($"Analytics:RateLimits:{rule}:PermitLimit", "0");
+        // Test recipients are at example.com; the default (the users' own domains) has its own tests (GuardedWebFactory).
+        for (var i = 0; i < AllowedRecipientDomains.Length; i++)
+            builder.UseSetting($"Analytics:Subscriptions:AllowedRecipientDomains:{i}", AllowedRecipientDomains[i]);
         builder.UseSetting("Logging:Console:FormatterName", "simple");
     }
 

@@ -70,7 +70,7 @@ public static class AccountEndpoints
                 var errors = e is ValidationException v ? v.Errors : new Dictionary<string, string[]> { ["currentPassword"] = [e.Message] };
                 if (e is RateLimitedException r) http.Response.Headers.RetryAfter = RateLimits.Seconds(r.RetryAfter).ToString(CultureInfo.InvariantCulture);
                 http.Items[AccountMessages.ErrorsItem] = errors;
-                return Page(e is RateLimitedException ? StatusCodes.Status429TooManyRequests : StatusCodes.Status400BadRequest);
+                return Page<Components.Pages.Account.ChangePassword>(e is RateLimitedException ? StatusCodes.Status429TooManyRequests : StatusCodes.Status400BadRequest);
             }
             // The change gave the account a new security stamp, which ends every other session; this one gets a fresh cookie.
             var user = await users.FindByIdAsync(actor.UserId);
@@ -85,14 +85,15 @@ public static class AccountEndpoints
     public static IResult SignInPage(HttpContext http, int status, string message)
     {
         http.Items[AccountMessages.MessageItem] = message;
-        return Page(status);
+        return Page<Components.Pages.Account.Login>(status);
     }
 
     /// <summary>
-    /// The page at the request's path (the whole document, through <see cref="App"/>) as this response: the posted-to
-    /// address is the page's own, so the router finds it. Rendered statically, as these pages always are.
+    /// <typeparamref name="TPage"/> as this response, the whole document through <see cref="App"/>; the posted-to
+    /// address is the page's own. Rendered statically, as these pages always are.
     /// </summary>
-    private static IResult Page(int status) => new RazorComponentResult<App> { StatusCode = status };
+    private static IResult Page<TPage>(int status) where TPage : Microsoft.AspNetCore.Components.IComponent =>
+        new RazorComponentResult<App>(new { Page = typeof(TPage) }) { StatusCode = status };
 
     private static string SafeReturnUrl(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/";

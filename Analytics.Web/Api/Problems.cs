@@ -1,4 +1,5 @@
 using Analytics.Domain;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -44,6 +45,11 @@ internal sealed class DomainExceptionHandler(ILogger<DomainExceptionHandler> log
                 return true;
             case ConflictException c:
                 await Problems.WriteAsync(context, 409, "Conflict", c.Message);
+                return true;
+            case Auth.SignedOutException when !context.Request.Path.StartsWithSegments("/api"):
+                // A page of a user disabled (or deleted) since the cookie was last checked: end the session, sign in again.
+                await context.SignOutAsync(Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme);
+                context.Response.Redirect($"/account/login?returnUrl={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}");
                 return true;
             case BadHttpRequestException b:
                 var detail = b.InnerException is System.Text.Json.JsonException json

@@ -18,8 +18,11 @@ public sealed class CurrentActor(AuthenticationStateProvider authentication, Act
         if (_actor is not null && clock.GetUtcNow() - _readAt < TimeSpan.FromSeconds(30)) return _actor;
         var state = await authentication.GetAuthenticationStateAsync();
         _actor = await resolver.ResolveAsync(state.User, ct)
-                 ?? throw new UnauthorizedAccessException("You are signed out or your account was disabled. Sign in again.");
+                 ?? throw new SignedOutException();
         _readAt = clock.GetUtcNow();
         return _actor;
     }
 }
+
+/// <summary>The page's user is gone or disabled (and the sign-in cookie not yet re-checked): a page request signs out and shows sign-in.</summary>
+public sealed class SignedOutException() : UnauthorizedAccessException("You are signed out or your account was disabled. Sign in again.");

@@ -155,6 +155,9 @@ internal sealed class DashboardBenchmark : IBenchmark
         env["Analytics__Auth__AdminEmail"] = BenchUser;
         env["Analytics__Auth__Proxy__Enabled"] = "true";
         env["Analytics__Jobs__Store"] = "memory";
+        // A load test: the simulated users would otherwise hit the per-key and public-link rate limits.
+        env["Analytics__RateLimits__Api__PermitLimit"] = "0";
+        env["Analytics__RateLimits__Public__PermitLimit"] = "0";
         // Development serves the build's static assets (blazor.web.js, Radzen, ECharts) straight from the project, unpublished.
         env["ASPNETCORE_ENVIRONMENT"] = "Development";
         env["Logging__LogLevel__Default"] = "Warning";

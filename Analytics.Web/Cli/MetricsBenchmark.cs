@@ -48,6 +48,8 @@ internal sealed class MetricsBenchmark : IBenchmark
                 ["Analytics:DataDirectory"] = directory.FullName,
                 ["Analytics:Auth:BootstrapApiKey"] = key,
                 ["Analytics:Auth:AdminPassword"] = "bench-" + Guid.NewGuid().ToString("N"),
+                ["Analytics:RateLimits:Api:PermitLimit"] = "0", // ingest as fast as it goes: no per-key limit
+
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
                 ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
