@@ -10,7 +10,15 @@ namespace Analytics.Tests.Browser;
 /// <summary>The account in a real browser: the forced password change, and an open page that loses its user when an admin disables them.</summary>
 public sealed class AccountUiTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private HttpClient Admin => fixture.App.CreateApiClient(AnalyticsWebFactory.BootstrapKey);
+    private HttpClient Admin => Api(AnalyticsWebFactory.BootstrapKey);
+
+    /// <summary>The app runs on Kestrel for the browser, so the API is reached over its real address too.</summary>
+    private HttpClient Api(string key)
+    {
+        var client = new HttpClient { BaseAddress = fixture.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        return client;
+    }
 
     [ChromiumFact]
     public async Task A_user_whose_password_an_admin_set_must_choose_their_own_before_any_page()
@@ -47,7 +55,7 @@ public sealed class AccountUiTests(BrowserFixture fixture) : IClassFixture<Brows
     {
         var email = $"disabled-{Guid.NewGuid():N}@example.com";
         var userId = await CreateUserAsync(email, "set-by-admin-42");
-        using (var key = fixture.App.CreateApiClient(await KeyAsync(userId)))
+        using (var key = Api(await KeyAsync(userId)))
             (await key.PostAsJsonAsync("/api/v1/me/password", new { currentPassword = "set-by-admin-42", newPassword = "my-own-password-7" })).EnsureSuccessStatusCode();
         var page = await SignInAsync(email, "my-own-password-7");
         await BrowserFixture.GotoInteractiveAsync(page, "/dashboards");

@@ -37,6 +37,7 @@ public static class AccountEndpoints
                 case SignInStatus.Throttled:
                     var seconds = RateLimits.Seconds(outcome.RetryAfter);
                     http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                    http.Items[AccountMessages.ReturnUrlItem] = back;
                     return SignInPage(http, StatusCodes.Status429TooManyRequests, AccountMessages.TooManyAttempts(seconds));
                 case SignInStatus.Missing:
                     return Results.LocalRedirect($"/account/login?error=missing&returnUrl={Uri.EscapeDataString(back)}");
@@ -70,12 +71,13 @@ public static class AccountEndpoints
                 var errors = e is ValidationException v ? v.Errors : new Dictionary<string, string[]> { ["currentPassword"] = [e.Message] };
                 if (e is RateLimitedException r) http.Response.Headers.RetryAfter = RateLimits.Seconds(r.RetryAfter).ToString(CultureInfo.InvariantCulture);
                 http.Items[AccountMessages.ErrorsItem] = errors;
+                http.Items[AccountMessages.ReturnUrlItem] = back;
                 return Page<Components.Pages.Account.ChangePassword>(e is RateLimitedException ? StatusCodes.Status429TooManyRequests : StatusCodes.Status400BadRequest);
             }
             // The change gave the account a new security stamp, which ends every other session; this one gets a fresh cookie.
             var user = await users.FindByIdAsync(actor.UserId);
             if (user is not null) await signIn.RefreshSignInAsync(user);
-            return Results.LocalRedirect(back == "/" ? "/?passwordChanged=1" : back);
+            return Results.LocalRedirect(back);
         }).RequireAuthorization(AuthSchemes.SignedInPolicy);
 
         return app;

@@ -9,6 +9,7 @@ public static class AccountMessages
 {
     public const string MessageItem = "analytics.account.message";
     public const string ErrorsItem = "analytics.account.errors";
+    public const string ReturnUrlItem = "analytics.account.returnUrl";
 
     /// <summary>One answer for unknown e-mail, wrong password, disabled and locked accounts: none reveals that an account exists.</summary>
     public const string Invalid = "That e-mail and password do not match an active account.";
@@ -27,6 +28,9 @@ public static class AccountMessages
     };
 
     public static string? MessageOf(HttpContext? http) => http?.Items[MessageItem] as string;
+
+    /// <summary>Where to go afterwards: the address's <c>returnUrl</c>, or the one the refused form post carried.</summary>
+    public static string? ReturnUrlOf(HttpContext? http, string? fromQuery) => fromQuery ?? http?.Items[ReturnUrlItem] as string;
 
     public static IReadOnlyDictionary<string, string[]> ErrorsOf(HttpContext? http) =>
         http?.Items[ErrorsItem] as IReadOnlyDictionary<string, string[]> ?? new Dictionary<string, string[]>();
