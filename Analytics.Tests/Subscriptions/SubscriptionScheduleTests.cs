@@ -23,6 +23,7 @@ public abstract class SubscriptionScheduleTests : ProviderTests
             ["Analytics:Smtp:Tls"] = "None",
             ["Analytics:Smtp:RetryDelaySeconds"] = "0",
             ["Analytics:Smtp:MaxAttempts"] = "2",
+            ["Analytics:Subscriptions:AllowedRecipientDomains:0"] = "example.com", // the recipients' domain; the host's users are at example.test
         });
         await host.InitializeAsync();
         await using var db = await host.DbAsync();
