@@ -63,7 +63,8 @@ public static class Extensions
                 o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
                 o.ExpireTimeSpan = TimeSpan.FromDays(14);
                 o.SlidingExpiration = true;
-                o.Events.OnRedirectToAccessDenied = PasswordChangeGate.OnAccessDeniedAsync;
+                var accessDenied = o.Events.OnRedirectToAccessDenied;
+                o.Events.OnRedirectToAccessDenied = context => PasswordChangeGate.OnAccessDeniedAsync(context, accessDenied);
             }));
 
         // Password policy and lockout: Analytics.Data (SecurityRegistration), shared with every host of the data layer.

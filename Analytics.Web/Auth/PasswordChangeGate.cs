@@ -19,14 +19,11 @@ public static class PasswordChangeGate
     public static IAuthorizationRequirement Requirement { get; } =
         new AssertionRequirement(context => !AnalyticsClaims.MustChangePasswordOf(context.User));
 
-    public static Task OnAccessDeniedAsync(RedirectContext<CookieAuthenticationOptions> context)
+    /// <param name="otherwise">The cookie handler's own answer, for everyone whose password is their own.</param>
+    public static Task OnAccessDeniedAsync(RedirectContext<CookieAuthenticationOptions> context, Func<RedirectContext<CookieAuthenticationOptions>, Task> otherwise)
     {
         var http = context.HttpContext;
-        if (!AnalyticsClaims.MustChangePasswordOf(http.User))
-        {
-            context.Response.Redirect(context.RedirectUri);
-            return Task.CompletedTask;
-        }
+        if (!AnalyticsClaims.MustChangePasswordOf(http.User)) return otherwise(context);
         if (http.GetEndpoint()?.Metadata.GetMetadata<ComponentTypeMetadata>() is not null)
         {
             var back = http.Request.PathBase + http.Request.Path + http.Request.QueryString;
