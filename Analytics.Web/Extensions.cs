@@ -6,7 +6,6 @@ using Analytics.Web.Auth;
 using Analytics.Web.Security;
 using Microsoft.AspNetCore.Components.Authorization;
 using Analytics.Web.Instrumentation;
-using Analytics.Web.Security;
 using Analytics.Data.Operational;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.DependencyInjection.Extensions;

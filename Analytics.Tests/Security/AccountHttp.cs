@@ -16,7 +16,8 @@ public static partial class AccountHttp
 {
     public static HttpClient FormClient(this AnalyticsWebFactory factory, string? clientAddress = null)
     {
-        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        // https, as a browser sees the app: its cookies are Secure, and a cookie jar keeps those for https only.
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost") });
         if (clientAddress is not null) client.DefaultRequestHeaders.Add(GuardedWebFactory.ClientAddressHeader, clientAddress);
         return client;
     }

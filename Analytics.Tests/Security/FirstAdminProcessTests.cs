@@ -38,14 +38,20 @@ public sealed class FirstAdminProcessTests
             app.Output.Should().Contain(file, "the console says where the password is");
             app.Output.Should().Contain("BootstrapApiKey is set and an admin exists: remove it");
 
-            var cookies = new CookieContainer();
-            using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = app.BaseUrl };
-            var login = await browser.GetStringAsync("/account/login");
+            // The app's cookies are Secure and this is plain http to 127.0.0.1 (which browsers accept): carry them by hand.
+            using var browser = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = app.BaseUrl };
+            var loginPage = await browser.GetAsync("/account/login");
+            var login = await loginPage.Content.ReadAsStringAsync();
             var token = WebUtility.HtmlDecode(Regex.Match(login, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value);
-            var signIn = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            var post = new HttpRequestMessage(HttpMethod.Post, "/account/login")
             {
-                ["__RequestVerificationToken"] = token, ["email"] = "first@example.com", ["password"] = password, ["returnUrl"] = "/",
-            }));
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["__RequestVerificationToken"] = token, ["email"] = "first@example.com", ["password"] = password, ["returnUrl"] = "/",
+                }),
+            };
+            post.Headers.Add("Cookie", string.Join("; ", loginPage.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
+            var signIn = await browser.SendAsync(post);
             signIn.Headers.Location!.ToString().Should().StartWith("/account/password", "the generated password must be changed at first sign-in");
         }
         finally
