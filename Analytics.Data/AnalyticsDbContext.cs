@@ -30,6 +30,9 @@ public abstract class AnalyticsDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<ReportTemplateVersion> TemplateVersions => Set<ReportTemplateVersion>();
     public DbSet<Report> Reports => Set<Report>();
     public DbSet<Execution> Executions => Set<Execution>();
+    public DbSet<InstanceGate> InstanceGates => Set<InstanceGate>();
+    public DbSet<InstanceSlot> InstanceSlots => Set<InstanceSlot>();
+    public DbSet<RemoteExecutionClaim> RemoteExecutionClaims => Set<RemoteExecutionClaim>();
     public DbSet<Dataset> Datasets => Set<Dataset>();
     public DbSet<Fact> Facts => Set<Fact>();
     public DbSet<MetricDefinition> MetricDefinitions => Set<MetricDefinition>();

@@ -170,25 +170,7 @@ public static class DependencyInjection
         services.AddSingleton<CsvRowUploader>();
         services.AddOptions<AmcOptions>().BindConfiguration(AmcOptions.Section);
         Outbound.OutboundRegistration.AddOutbound(services);
-        services.AddOptions<ReportOptions>().BindConfiguration(ReportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<TemplateService>();
-        services.AddSingleton<ReportService>();
-        services.AddSingleton<ExecutionService>();
-        services.AddSingleton<ExecutionQueue>();
-        services.AddSingleton<ExecutionNotifier>();
-        services.AddSingleton<ReportMerger>();
-        services.AddSingleton<ExecutionRunner>();
-        services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section);
-        services.AddSingleton<ScheduleService>();
-        services.TryAddSingleton<ICronEngine, NoCronEngine>();
-        services.AddOptions<CollectionOptions>().BindConfiguration(CollectionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<CollectionService>();
-        services.AddSingleton<CollectionOrchestrator>();
-        services.AddSingleton<CollectionSupervisor>();
-        services.AddSingleton<CollectionNotifier>();
-        services.AddSingleton<InstanceRateLimiters>();
-        services.TryAddSingleton<ICollectionDispatcher, NoCollectionDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<ExecutionRunner>());
+        ReportsRegistration.AddReports(services);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
     }

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Analytics.Domain.Sources;
 using Analytics.Domain.Text;
 
 namespace Analytics.Data.Amc;
@@ -19,9 +20,15 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
     private readonly Random _random = random ?? new Random();
     private readonly Lock _randomLock = new();
 
+    /// <summary>
+    /// Submits <paramref name="sqlQuery"/> over the window: marks the journal "submitting since now" first, and stores the
+    /// answered id in it (as this execution's claim) before returning — whatever the caller's token says, so a run cancelled
+    /// at that moment still knows what to cancel. A POST whose outcome is unknown (5xx, timeout, network error) is not simply
+    /// sent again: the execution it may have created is looked for first (<see cref="FindLostSubmissionAsync"/>).
+    /// </summary>
     /// <param name="gate">The instance's submission pace: waited on before each attempt of the POST, told of every 429.</param>
-    public async Task<string> CreateExecutionAsync(AmcSettings s, string sqlQuery, DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken ct,
-        Analytics.Domain.Sources.ISubmissionGate? gate = null)
+    public async Task<string> CreateExecutionAsync(AmcSettings s, string sqlQuery, DateTimeOffset windowStart, DateTimeOffset windowEnd, IRemoteRunJournal journal,
+        CancellationToken ct, ISubmissionGate? gate = null)
     {
         ValidateSql(sqlQuery);
         if (windowEnd <= windowStart) throw new ArgumentException($"The time window must end after it starts ({windowStart:o} .. {windowEnd:o}).", nameof(windowEnd));
@@ -33,19 +40,50 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
             timeWindowEnd = FormatWindow(windowEnd),
             timeWindowTimeZone = "UTC",
         });
-        var (start, end) = (FormatWindow(windowStart), FormatWindow(windowEnd));
-        var since = clock.GetUtcNow() - TimeSpan.FromMinutes(1);
-        // A POST answered with a 5xx or not at all may still have created the execution: before submitting again,
-        // look for it, so a retry never runs the same window twice.
+        await journal.SubmittingAsync(clock.GetUtcNow(), ct);
+        var window = new AmcTimeWindow(windowStart, windowEnd);
         async Task<string?> AlreadyCreated(CancellationToken token) =>
-            (await ListRecentAsync(s, since, token)).FirstOrDefault(e => e.TimeWindowStart == start && e.TimeWindowEnd == end
-                && e.SqlQuery == sqlQuery && e.Status is not (AmcExecutionStatus.Failed or AmcExecutionStatus.Cancelled)) is { } found
-                ? JsonSerializer.Serialize(new { workflowExecutionId = found.WorkflowExecutionId })
-                : null;
+            await FindLostSubmissionAsync(s, sqlQuery, window, journal, token) is { } found ? JsonSerializer.Serialize(new { workflowExecutionId = found }) : null;
         var json = await SendJsonAsync(s, HttpMethod.Post, ExecutionsUrl(s), body, ct, AlreadyCreated, gate);
-        return json?["workflowExecutionId"]?.GetValue<string>() is { Length: > 0 } id
-            ? id
+        var id = json?["workflowExecutionId"]?.GetValue<string>() is { Length: > 0 } answered
+            ? answered
             : throw new AmcException($"AMC accepted the execution but answered no workflowExecutionId: {json?.ToJsonString()}");
+        if (!await journal.ClaimAsync(id, CancellationToken.None))
+            throw new AmcException($"AMC answered execution {id} for this submission, but another run of ours already holds it.");
+        return id;
+    }
+
+    /// <summary>
+    /// The execution that a submission begun at the journal's <see cref="IRemoteRunJournal.SubmittingSince"/> created, when its
+    /// answer was lost (a crash, or a POST that failed without an answer): AMC's listing of executions created since then,
+    /// for the same window, that no execution of ours has claimed. The listing promises only id, status and window, so the SQL
+    /// narrows the choice only when AMC happens to list it. One candidate is claimed and answered; none answers null (the POST
+    /// never created one: submit); several throw <see cref="RemoteRunAmbiguousException"/> — a person chooses, nothing is
+    /// submitted blindly.
+    /// </summary>
+    public async Task<string?> FindLostSubmissionAsync(AmcSettings s, string sqlQuery, AmcTimeWindow window, IRemoteRunJournal journal, CancellationToken ct)
+    {
+        if (journal.SubmittingSince is not { } since) return null;
+        var (start, end) = (FormatWindow(window.Start), FormatWindow(window.End));
+        for (var attempt = 1; ; attempt++)
+        {
+            var listed = await ListRecentAsync(s, since - options.ListingClockSkew, ct);
+            var sameWindow = listed.Where(e => e.TimeWindowStart == start && e.TimeWindowEnd == end && (e.SqlQuery is null || e.SqlQuery == sqlQuery)).ToList();
+            var claimed = await journal.ClaimedAsync(sameWindow.Select(e => e.WorkflowExecutionId).ToList(), ct);
+            var candidates = sameWindow.Where(e => !claimed.Contains(e.WorkflowExecutionId)).DistinctBy(e => e.WorkflowExecutionId).ToList();
+            switch (candidates.Count)
+            {
+                case 0:
+                    return null;
+                case 1:
+                    if (await journal.ClaimAsync(candidates[0].WorkflowExecutionId, ct)) return candidates[0].WorkflowExecutionId;
+                    if (attempt >= 3) return null;
+                    continue; // Another run of ours took it meanwhile: look again.
+                default:
+                    throw new RemoteRunAmbiguousException(since, candidates
+                        .Select(e => new RemoteCandidate(e.WorkflowExecutionId, e.Status.ToString().ToUpperInvariant(), e.TimeWindowStart, e.TimeWindowEnd)).ToList());
+            }
+        }
     }
 
     public async Task<AmcExecution> GetStatusAsync(AmcSettings s, string workflowExecutionId, CancellationToken ct)
@@ -91,48 +129,60 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
     }
 
     /// <summary>
-    /// Runs <paramref name="sql"/> over <paramref name="window"/>: reuses an execution already submitted for the same window
-    /// and SQL (after a crash) or creates one, polls it to a terminal status and reads every result file.
-    /// Cancelling <paramref name="ct"/> cancels the remote execution too. With <paramref name="reuseSucceeded"/> false (a
-    /// fresh run: the user wants current data, and AMC's data arrives up to 48 hours late) only an execution still in
-    /// progress is joined; a resumed run also takes one that already succeeded.
+    /// Runs <paramref name="sql"/> over <paramref name="window"/> exactly once at AMC, whatever happens to the process: polls
+    /// the execution the journal already holds (a resumed run); after a crash between submitting and storing the answer, takes
+    /// the execution that submission created (<see cref="FindLostSubmissionAsync"/>); otherwise takes one of the instance's
+    /// run slots and submits. Polls to a terminal status (the slot is given back then) and reads every result file.
+    /// Cancelling <paramref name="ct"/> cancels the remote execution too — unless <paramref name="stopping"/> is cancelled
+    /// (the process is stopping, or another took the run over): then the execution keeps running at AMC for the resumed run.
     /// </summary>
-    public async Task<AmcRunResult> RunAsync(AmcSettings settings, string sql, AmcTimeWindow window, TimeSpan pollInterval, CancellationToken ct, bool reuseSucceeded = true,
-        Analytics.Domain.Sources.ISubmissionGate? gate = null)
+    public async Task<AmcRunResult> RunAsync(AmcSettings settings, string sql, AmcTimeWindow window, TimeSpan pollInterval, IRemoteRunJournal journal, CancellationToken ct,
+        ISubmissionGate? gate = null, CancellationToken stopping = default, IProgress<string>? progress = null)
     {
         ValidateSql(sql);
-        var (start, end) = (FormatWindow(window.Start), FormatWindow(window.End));
-        var recent = await ListRecentAsync(settings, clock.GetUtcNow() - options.ReuseLookback, ct);
-        // Same window AND same SQL: several reports often run the same window on one instance, so an execution whose
-        // listing lacks its SQL is never taken for ours (a rare duplicate submission beats another report's rows).
-        var same = recent.Where(e => e.TimeWindowStart == start && e.TimeWindowEnd == end && e.SqlQuery == sql).ToList();
-        var reusable = same.FirstOrDefault(e => reuseSucceeded && e.Status == AmcExecutionStatus.Succeeded)
-            ?? same.FirstOrDefault(e => !e.IsTerminal);
-        if (reusable is null && same.FirstOrDefault(e => e.Status == AmcExecutionStatus.Rejected) is { } rejected)
-            throw new AmcRejectedException(rejected.WorkflowExecutionId, rejected.StatusReason);
-
-        var id = reusable?.WorkflowExecutionId ?? await CreateExecutionAsync(settings, sql, window.Start, window.End, ct, gate);
+        var id = journal.RemoteId ?? await FindLostSubmissionAsync(settings, sql, window, journal, ct);
+        var reused = id is not null;
         AmcExecution execution;
         try
         {
-            execution = reusable is { IsTerminal: true } ? reusable : await GetStatusAsync(settings, id, ct);
+            if (id is null)
+            {
+                progress?.Report("Waiting for a free AMC run slot of the instance");
+                await journal.AcquireSlotAsync(ct);
+                id = await CreateExecutionAsync(settings, sql, window.Start, window.End, journal, ct, gate);
+            }
+            execution = await GetStatusAsync(settings, id, ct);
+            progress?.Report($"AMC execution {id}: {execution.Status.ToString().ToUpperInvariant()}");
             while (!execution.IsTerminal)
             {
                 await Task.Delay(pollInterval, clock, ct);
+                var previous = execution.Status;
                 execution = await GetStatusAsync(settings, id, ct);
+                if (execution.Status != previous) progress?.Report($"AMC execution {id}: {execution.Status.ToString().ToUpperInvariant()}");
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            await CancelRemoteAsync(settings, id);
+            if (id is not null && !stopping.IsCancellationRequested) await CancelRemoteAsync(settings, id);
             throw;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // It did not get to run at AMC (or its outcome is unknown and the execution ends here): the slot goes to the next.
+            await journal.ReleaseSlotAsync(CancellationToken.None);
+            throw;
+        }
+        await journal.ReleaseSlotAsync(CancellationToken.None);
 
         switch (execution.Status)
         {
             case AmcExecutionStatus.Rejected: throw new AmcRejectedException(id, execution.StatusReason);
-            case AmcExecutionStatus.Failed: throw new AmcExecutionFailedException(id, execution.StatusReason);
-            case AmcExecutionStatus.Cancelled: throw new AmcCancelledException(id, execution.StatusReason);
+            case AmcExecutionStatus.Failed:
+                await journal.ForgetRemoteAsync(ct);
+                throw new AmcExecutionFailedException(id, execution.StatusReason);
+            case AmcExecutionStatus.Cancelled:
+                await journal.ForgetRemoteAsync(ct);
+                throw new AmcCancelledException(id, execution.StatusReason);
         }
 
         var urls = await GetDownloadUrlsAsync(settings, id, ct);
@@ -146,7 +196,7 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
             combined ??= part;
             rows.AddRange(part.Rows);
         }
-        return new AmcRunResult(id, reusable is not null, new AmcResult(combined?.Columns ?? [], rows));
+        return new AmcRunResult(id, reused, new AmcResult(combined?.Columns ?? [], rows));
     }
 
     private async Task CancelRemoteAsync(AmcSettings settings, string id)
@@ -196,7 +246,7 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
     }
 
     private async Task<JsonNode?> SendJsonAsync(AmcSettings s, HttpMethod method, string url, string? body, CancellationToken ct,
-        Func<CancellationToken, Task<string?>>? recover = null, Analytics.Domain.Sources.ISubmissionGate? gate = null)
+        Func<CancellationToken, Task<string?>>? recover = null, ISubmissionGate? gate = null)
     {
         var text = await SendAsync(() =>
         {
@@ -216,7 +266,7 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
     /// <remarks><paramref name="recover"/>, when given, runs before retrying an attempt whose outcome is unknown (5xx, timeout,
     /// network error) and may answer the result instead, for calls that are not idempotent.</remarks>
     private async Task<string> SendAsync(Func<HttpRequestMessage> createRequest, CancellationToken ct, Func<CancellationToken, Task<string?>>? recover = null,
-        Analytics.Domain.Sources.ISubmissionGate? gate = null)
+        ISubmissionGate? gate = null)
     {
         var attempts = Math.Max(1, options.MaxAttempts);
         string lastFailure = "";
@@ -245,7 +295,7 @@ public sealed class AmcClient(HttpClient http, AmcRetryOptions options, TimeProv
                     if (status == (int)HttpStatusCode.TooManyRequests)
                     {
                         retryAfter = RetryAfter(response.Headers.RetryAfter, clock.GetUtcNow(), options.MaxRetryAfter);
-                        gate?.Throttled(retryAfter);
+                        if (gate is not null) await gate.ThrottledAsync(retryAfter, ct);
                     }
                 }
                 catch (OperationCanceledException e) when (!ct.IsCancellationRequested)

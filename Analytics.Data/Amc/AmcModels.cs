@@ -19,8 +19,11 @@ public sealed record AmcRetryOptions
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(5);
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(100);
-    /// <summary>How far back <see cref="AmcClient.RunAsync"/> looks for an execution already submitted for the same window.</summary>
-    public TimeSpan ReuseLookback { get; init; } = TimeSpan.FromHours(24);
+    /// <summary>
+    /// How much earlier than the recorded "submitting since" time the listing for a lost submission starts, in case AMC's
+    /// clock runs behind ours (a run it dates before our mark would otherwise be missed and submitted again).
+    /// </summary>
+    public TimeSpan ListingClockSkew { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 public enum AmcExecutionStatus { Pending, Running, Succeeded, Failed, Cancelled, Rejected }

@@ -11,8 +11,10 @@ public sealed class CollectionOptions
     [Range(1, 100)] public int DefaultMaxConcurrency { get; set; } = 10;
     /// <summary>Backfill segments running at once on one instance, across all its collections (per app process).</summary>
     [Range(1, 100)] public int MaxSegmentsPerInstance { get; set; } = 10;
-    /// <summary>Token bucket per instance: segment submissions per minute, shared by every collection on that instance.</summary>
+    /// <summary>Token bucket per instance: submissions per minute, shared by every run on that instance and every app process.</summary>
     [Range(1, 100_000)] public double SubmissionsPerMinute { get; set; } = 60;
+    /// <summary>Runs at the source at once per instance, across every app process on the database (AMC runs 10 executions per instance in parallel).</summary>
+    [Range(1, 1000)] public int MaxRunningPerInstance { get; set; } = 10;
     /// <summary>Submissions the bucket allows in a burst.</summary>
     [Range(1, 1000)] public int Burst { get; set; } = 10;
     /// <summary>Attempts per segment before it fails for good.</summary>

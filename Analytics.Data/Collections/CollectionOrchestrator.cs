@@ -13,19 +13,25 @@ namespace Analytics.Data.Collections;
 /// of its instance's gate (<see cref="InstanceRateLimiters"/>), each run as an execution of the report over its window (so it merges
 /// like any run: upserts, never duplicates). A failed segment is retried after an exponential backoff with jitter, up to
 /// <see cref="CollectionOptions.MaxAttempts"/>; a final failure (a privacy rejection, rows that fail validation) is not.
-/// Every transition is written before the next step, so a process killed at any point resumes: segments it left running
-/// run again as resumed executions — which for AMC first look for the execution already submitted for that window.
+/// One process runs a collection: it claims it by compare-and-set on its runner and heartbeat (a running collection is
+/// claimable only once its heartbeat went stale), beats the heartbeat the same way, and stops — leaving its segments to the
+/// new owner — the moment a beat finds another process owns it. Every transition is written before the next step, so a
+/// process killed at any point resumes: segments it left running run again as resumed executions, which pick up the AMC
+/// execution they recorded instead of submitting it again.
 /// </summary>
 public sealed class CollectionOrchestrator(
     IDbContextFactory<AnalyticsDbContext> factory,
     ExecutionRunner runner,
+    ExecutionQueue queue,
     InstanceRateLimiters limiters,
     CollectionNotifier notifier,
+    NodeIdentity node,
     IOptions<CollectionOptions> options,
     TimeProvider clock,
     ILogger<CollectionOrchestrator> logger)
 {
     private readonly Random _jitter = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> executions = new();
 
     public async Task RunAsync(string collectionId, CancellationToken ct)
     {
@@ -33,13 +39,21 @@ public sealed class CollectionOrchestrator(
         DataCollection collection;
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
-            var found = await db.DataCollections.AsNoTracking().FirstOrDefaultAsync(c => c.Id == collectionId, ct);
-            if (found is null || found.Status is not (CollectionStatus.Pending or CollectionStatus.Running)) return;
-            collection = found;
             var now = clock.GetUtcNow();
-            await db.DataCollections.Where(c => c.Id == collectionId).ExecuteUpdateAsync(u => u
-                .SetProperty(c => c.Status, CollectionStatus.Running).SetProperty(c => c.StartedAt, c => c.StartedAt ?? now)
-                .SetProperty(c => c.HeartbeatAt, now).SetProperty(c => c.UpdatedAt, now), ct);
+            var stale = now - TimeSpan.FromSeconds(o.StaleAfterSeconds);
+            // Claim it: free, ours already, or its owner stopped beating. Compare-and-set, so of two processes one wins.
+            var claimed = await db.DataCollections
+                .Where(c => c.Id == collectionId && (c.Status == CollectionStatus.Pending || c.Status == CollectionStatus.Running)
+                            && (c.RunnerId == null || c.RunnerId == node.Id || c.HeartbeatAt == null || c.HeartbeatAt < stale))
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(c => c.Status, CollectionStatus.Running).SetProperty(c => c.StartedAt, c => c.StartedAt ?? now)
+                    .SetProperty(c => c.HeartbeatAt, now).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.RunnerId, node.Id), ct);
+            if (claimed == 0)
+            {
+                logger.LogInformation("Collection {Collection} is not runnable here (ended, paused, or run by a live process)", collectionId);
+                return;
+            }
+            collection = await db.DataCollections.AsNoTracking().SingleAsync(c => c.Id == collectionId, ct);
             // Segments a previous process left running run again; their executions resume rather than start over.
             await db.CollectionSegments.Where(s => s.CollectionId == collectionId && s.Status == SegmentStatus.Running)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SegmentStatus.Pending), ct);
@@ -48,6 +62,7 @@ public sealed class CollectionOrchestrator(
 
         var running = new Dictionary<long, (Task Task, CancellationTokenSource Cts)>();
         var lastBeat = clock.GetUtcNow();
+        var owned = true;
         try
         {
             while (true)
@@ -56,7 +71,11 @@ public sealed class CollectionOrchestrator(
                 var status = await StatusAsync(collectionId, ct);
                 if (status == CollectionStatus.Cancelled)
                 {
-                    foreach (var (_, cts) in running.Values) await cts.CancelAsync();
+                    // As a user's cancel: the runs stop and their AMC executions are cancelled too.
+                    foreach (var (segmentId, (_, cts)) in running)
+                    {
+                        if (!(executions.TryGetValue(segmentId, out var executionId) && queue.Cancel(executionId))) await cts.CancelAsync();
+                    }
                 }
                 var launching = status == CollectionStatus.Running;
                 if (launching)
@@ -79,7 +98,12 @@ public sealed class CollectionOrchestrator(
                 {
                     lastBeat = clock.GetUtcNow();
                     await using var db = await factory.CreateDbContextAsync(ct);
-                    await db.DataCollections.Where(c => c.Id == collectionId).ExecuteUpdateAsync(u => u.SetProperty(c => c.HeartbeatAt, lastBeat), ct);
+                    if (await db.DataCollections.Where(c => c.Id == collectionId && c.RunnerId == node.Id)
+                            .ExecuteUpdateAsync(u => u.SetProperty(c => c.HeartbeatAt, lastBeat), ct) == 0)
+                    {
+                        owned = false;
+                        break;
+                    }
                 }
                 var wake = Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, o.HeartbeatSeconds * 1000)), clock, ct);
                 await Task.WhenAny(running.Values.Select(r => r.Task).Append(wake));
@@ -87,9 +111,28 @@ public sealed class CollectionOrchestrator(
         }
         finally
         {
+            if (!owned) await AbandonAsync(collectionId, running);
             foreach (var (_, cts) in running.Values) cts.Dispose();
         }
-        await FinishAsync(collectionId, ct);
+        if (owned) await FinishAsync(collectionId, ct);
+    }
+
+    /// <summary>
+    /// Another process owns the collection now (this one missed its heartbeats): stop its segments here as a shutdown
+    /// would — their AMC executions keep running for the new owner — and write nothing more.
+    /// </summary>
+    private async Task AbandonAsync(string collectionId, Dictionary<long, (Task Task, CancellationTokenSource Cts)> running)
+    {
+        logger.LogWarning("Collection {Collection} is now run by another process; stopping its segments here", collectionId);
+        foreach (var (_, cts) in running.Values) await cts.CancelAsync();
+        try
+        {
+            await Task.WhenAll(running.Values.Select(r => r.Task));
+        }
+        catch (Exception e) when (e is OperationCanceledException or DbUpdateException)
+        {
+            // Expected: they were stopped mid-way.
+        }
     }
 
     private async Task<CollectionStatus?> StatusAsync(string id, CancellationToken ct)
@@ -128,6 +171,7 @@ public sealed class CollectionOrchestrator(
             }
             using var slot = await limiters.SlotAsync(collection.SourceId, ct);
             var executionId = await PrepareExecutionAsync(collection, segment, ct);
+            executions[segment.Id] = executionId;
             await runner.RunAsync(executionId, ct, maxAttempts: 1);
             ct.ThrowIfCancellationRequested();
             await RecordOutcomeAsync(collection, segment, executionId, ct);
@@ -148,6 +192,7 @@ public sealed class CollectionOrchestrator(
         }
         finally
         {
+            executions.TryRemove(segment.Id, out _);
             notifier.Publish(new CollectionChange(collection.Id, "running"));
         }
     }
@@ -177,8 +222,11 @@ public sealed class CollectionOrchestrator(
         }
         else
         {
-            // Left running by a dead process, or failed and worth another attempt: the same execution runs again as resumed.
+            // Left running by a dead process, or failed and worth another attempt: the same execution runs again as
+            // resumed, from its journal (the remote run it holds, or the submission whose answer was lost). Its runner is
+            // cleared, so a process that lost it finds every later write refused.
             execution.Status = ExecutionStatus.Pending;
+            execution.RunnerId = null;
             execution.Message = "Resuming";
         }
         var tracked = await db.CollectionSegments.SingleAsync(s => s.Id == segment.Id, ct);
@@ -225,6 +273,11 @@ public sealed class CollectionOrchestrator(
                     s.Error = execution.Message;
                     s.FinishedAt = clock.GetUtcNow();
                     break;
+                case ExecutionStatus.Pending when execution.RemoteCandidatesJson is not null:
+                    // Several AMC executions could be this segment's lost submission: it waits for a person's choice.
+                    s.Status = SegmentStatus.AwaitingChoice;
+                    s.Error = execution.Message;
+                    break;
                 default:
                     // Still pending (interrupted by shutdown): leave it running; the next start resumes it.
                     break;
@@ -242,23 +295,46 @@ public sealed class CollectionOrchestrator(
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>Succeeded when every segment did, failed when any failed for good; a paused or cancelled collection keeps its status.</summary>
+    /// <summary>
+    /// Succeeded when every segment did, failed when any failed for good; paused when what is left waits for a person's choice
+    /// of AMC execution; a paused or cancelled collection keeps its status. Written only while this process owns it.
+    /// </summary>
     private async Task FinishAsync(string id, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var collection = await db.DataCollections.SingleAsync(c => c.Id == id, ct);
+        if (collection.RunnerId != node.Id) return;
         var counts = await db.CollectionSegments.Where(s => s.CollectionId == id).GroupBy(s => s.Status)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         if (collection.Status == CollectionStatus.Running && !counts.ContainsKey(SegmentStatus.Pending) && !counts.ContainsKey(SegmentStatus.Running))
         {
+            var awaiting = counts.GetValueOrDefault(SegmentStatus.AwaitingChoice);
             var failed = counts.GetValueOrDefault(SegmentStatus.Failed) + counts.GetValueOrDefault(SegmentStatus.Cancelled);
-            collection.Status = failed == 0 ? CollectionStatus.Succeeded : CollectionStatus.Failed;
-            collection.Error = failed == 0 ? null : $"{failed} of {counts.Values.Sum()} segments failed; retry the failed ones when the cause is fixed.";
-            collection.FinishedAt = clock.GetUtcNow();
+            if (awaiting > 0)
+            {
+                collection.Status = CollectionStatus.Paused;
+                collection.Error = $"{awaiting} {(awaiting == 1 ? "segment awaits" : "segments await")} your choice: after a crash AMC lists more than one execution that could be "
+                    + "the lost submission. Choose on the segment which one is its own; nothing is submitted again until then.";
+            }
+            else
+            {
+                collection.Status = failed == 0 ? CollectionStatus.Succeeded : CollectionStatus.Failed;
+                collection.Error = failed == 0 ? null : $"{failed} of {counts.Values.Sum()} segments failed; retry the failed ones when the cause is fixed.";
+                collection.FinishedAt = clock.GetUtcNow();
+            }
         }
         collection.UpdatedAt = clock.GetUtcNow();
         collection.HeartbeatAt = null;
-        await db.SaveChangesAsync(ct);
+        collection.RunnerId = null;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogWarning("Collection {Collection} was taken over by another process while it ended here", id);
+            return;
+        }
         notifier.Publish(new CollectionChange(id, collection.Status.ToString().ToLowerInvariant()));
     }
 }

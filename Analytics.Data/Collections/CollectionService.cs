@@ -2,6 +2,7 @@ using Analytics.Data.Reports;
 using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Collections;
+using Analytics.Domain.Reports;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,13 +11,16 @@ namespace Analytics.Data.Collections;
 
 public sealed record CollectionInput(string? ReportId, DateTimeOffset? Start, DateTimeOffset? End, string? Granularity, int? MaxConcurrency);
 
+/// <param name="Candidates">For a segment awaiting a choice: the AMC executions that could be its lost submission.</param>
 public sealed record SegmentView(int Index, DateTimeOffset Start, DateTimeOffset End, string Status, int Attempts, long RowCount, string? Error,
-    string? ExecutionId, DateTimeOffset? NextAttemptAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+    string? ExecutionId, DateTimeOffset? NextAttemptAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
+    IReadOnlyList<Domain.Sources.RemoteCandidate>? Candidates = null);
 
 public sealed record CollectionView(
     string Id, string ReportId, string ReportName, string SourceId, string Status, DateTimeOffset Start, DateTimeOffset End, string Granularity,
     int MaxConcurrency, int TotalSegments, int SucceededSegments, int FailedSegments, int RunningSegments, int PendingSegments, long RowCount,
-    string? Error, string OwnerId, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<SegmentView>? Segments);
+    string? Error, string OwnerId, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<SegmentView>? Segments,
+    int AwaitingChoiceSegments = 0);
 
 /// <summary>A change of a collection or one of its segments, for live views.</summary>
 public sealed record CollectionChange(string CollectionId, string Status);
@@ -71,7 +75,10 @@ public sealed class CollectionService(
         var collection = await FindVisibleAsync(db, actor, id, ct);
         collection.Segments = await db.CollectionSegments.AsNoTracking().Where(s => s.CollectionId == id).OrderBy(s => s.Index).ToListAsync(ct);
         var name = await db.Reports.Where(r => r.Id == collection.ReportId).Select(r => r.Name).FirstOrDefaultAsync(ct) ?? collection.ReportId;
-        return View(collection, name, detail: true);
+        var awaiting = collection.Segments.Where(s => s.Status == SegmentStatus.AwaitingChoice && s.ExecutionId != null).Select(s => s.ExecutionId!).ToList();
+        var candidates = awaiting.Count == 0 ? new Dictionary<string, IReadOnlyList<Domain.Sources.RemoteCandidate>?>()
+            : (await db.Executions.AsNoTracking().Where(e => awaiting.Contains(e.Id)).ToListAsync(ct)).ToDictionary(e => e.Id, ExecutionService.Candidates);
+        return View(collection, name, detail: true, candidates);
     }
 
     public async Task<Page<CollectionView>> ListAsync(Actor actor, PageRequest page, string? reportId, CancellationToken ct)
@@ -108,7 +115,13 @@ public sealed class CollectionService(
         await using var db = await factory.CreateDbContextAsync(ct);
         foreach (var executionId in await db.CollectionSegments.Where(s => s.CollectionId == id && s.Status == SegmentStatus.Running && s.ExecutionId != null).Select(s => s.ExecutionId!).ToListAsync(ct))
             executions.Cancel(executionId);
-        await db.CollectionSegments.Where(s => s.CollectionId == id && s.Status == SegmentStatus.Pending)
+        // Segments waiting for a choice of AMC execution will not get one: their runs end too.
+        var awaiting = await db.CollectionSegments.Where(s => s.CollectionId == id && s.Status == SegmentStatus.AwaitingChoice && s.ExecutionId != null)
+            .Select(s => s.ExecutionId!).ToListAsync(ct);
+        await db.Executions.Where(e => awaiting.Contains(e.Id) && e.Status == ExecutionStatus.Pending).ExecuteUpdateAsync(u => u
+            .SetProperty(e => e.Status, ExecutionStatus.Cancelled).SetProperty(e => e.RemoteCandidatesJson, (string?)null)
+            .SetProperty(e => e.Message, "Cancelled with its collection").SetProperty(e => e.FinishedAt, clock.GetUtcNow()), ct);
+        await db.CollectionSegments.Where(s => s.CollectionId == id && (s.Status == SegmentStatus.Pending || s.Status == SegmentStatus.AwaitingChoice))
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SegmentStatus.Cancelled).SetProperty(s => s.NextAttemptAt, (DateTimeOffset?)null), ct);
         return await GetAsync(actor, id, ct);
     }
@@ -158,14 +171,17 @@ public sealed class CollectionService(
         return collection is not null && actor.CanReadInstance(collection.SourceId) ? collection : throw new NotFoundException("Data collection", id);
     }
 
-    public static CollectionView View(DataCollection c, string reportName, bool detail)
+    public static CollectionView View(DataCollection c, string reportName, bool detail,
+        IReadOnlyDictionary<string, IReadOnlyList<Domain.Sources.RemoteCandidate>?>? candidates = null)
     {
         var s = c.Segments;
         return new CollectionView(c.Id, c.ReportId, reportName, c.SourceId, c.Status.ToString().ToLowerInvariant(), c.Start, c.End, c.Granularity, c.MaxConcurrency,
             s.Count, s.Count(x => x.Status == SegmentStatus.Succeeded), s.Count(x => x.Status == SegmentStatus.Failed),
             s.Count(x => x.Status == SegmentStatus.Running), s.Count(x => x.Status == SegmentStatus.Pending), s.Sum(x => x.RowCount),
             c.Error, c.OwnerId, c.CreatedAt, c.StartedAt, c.FinishedAt,
-            detail ? s.OrderBy(x => x.Index).Select(x => new SegmentView(x.Index, x.Start, x.End, x.Status.ToString().ToLowerInvariant(), x.Attempts, x.RowCount,
-                x.Error, x.ExecutionId, x.NextAttemptAt, x.StartedAt, x.FinishedAt)).ToList() : null);
+            detail ? s.OrderBy(x => x.Index).Select(x => new SegmentView(x.Index, x.Start, x.End, SegmentStatuses.ToWire(x.Status), x.Attempts, x.RowCount,
+                x.Error, x.ExecutionId, x.NextAttemptAt, x.StartedAt, x.FinishedAt,
+                x.ExecutionId is { } e && candidates?.GetValueOrDefault(e) is { } listed ? listed : null)).ToList() : null,
+            s.Count(x => x.Status == SegmentStatus.AwaitingChoice));
     }
 }

@@ -18,6 +18,7 @@ internal sealed class DataCollectionConfiguration : IEntityTypeConfiguration<Dat
         b.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(c => c.Error).HasMaxLength(2000);
         b.Property(c => c.OwnerId).HasMaxLength(64);
+        b.Property(c => c.RunnerId).HasMaxLength(100).IsConcurrencyToken();
         b.HasOne<Report>().WithMany().HasForeignKey(c => c.ReportId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(c => c.Segments).WithOne().HasForeignKey(s => s.CollectionId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(c => c.Status);

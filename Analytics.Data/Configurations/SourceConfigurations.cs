@@ -86,6 +86,8 @@ internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Executio
         b.Property(e => e.Checksum).HasMaxLength(64);
         b.Property(e => e.CollectionId).HasMaxLength(64);
         b.Property(e => e.Trigger).HasMaxLength(20);
+        b.Property(e => e.RemoteExecutionId).HasMaxLength(200);
+        b.Property(e => e.RunnerId).HasMaxLength(100).IsConcurrencyToken();
         b.HasOne<Report>().WithMany().HasForeignKey(e => e.ReportId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(e => new { e.ReportId, e.CreatedAt });
         b.HasIndex(e => e.Status);
@@ -166,5 +168,43 @@ internal sealed class SeededAnomalyConfiguration : IEntityTypeConfiguration<Seed
         b.Property(a => a.Campaign).HasMaxLength(200);
         b.Property(a => a.Metric).HasMaxLength(64);
         b.HasOne<Dataset>().WithMany().HasForeignKey(a => a.DatasetId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class InstanceGateConfiguration : IEntityTypeConfiguration<InstanceGate>
+{
+    public void Configure(EntityTypeBuilder<InstanceGate> b)
+    {
+        b.ToTable("InstanceGates");
+        b.HasKey(g => g.SourceId);
+        b.Property(g => g.SourceId).HasMaxLength(64);
+        b.HasOne<DataSource>().WithMany().HasForeignKey(g => g.SourceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class InstanceSlotConfiguration : IEntityTypeConfiguration<InstanceSlot>
+{
+    public void Configure(EntityTypeBuilder<InstanceSlot> b)
+    {
+        b.ToTable("InstanceSlots");
+        b.HasKey(s => new { s.SourceId, s.Slot });
+        b.Property(s => s.SourceId).HasMaxLength(64);
+        b.Property(s => s.ExecutionId).HasMaxLength(64);
+        b.HasOne<DataSource>().WithMany().HasForeignKey(s => s.SourceId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(s => s.ExecutionId);
+    }
+}
+
+internal sealed class RemoteExecutionClaimConfiguration : IEntityTypeConfiguration<RemoteExecutionClaim>
+{
+    public void Configure(EntityTypeBuilder<RemoteExecutionClaim> b)
+    {
+        b.ToTable("RemoteExecutionClaims");
+        b.HasKey(c => new { c.SourceId, c.RemoteExecutionId });
+        b.Property(c => c.SourceId).HasMaxLength(64);
+        b.Property(c => c.RemoteExecutionId).HasMaxLength(200);
+        b.Property(c => c.ExecutionId).HasMaxLength(64);
+        b.HasOne<DataSource>().WithMany().HasForeignKey(c => c.SourceId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(c => c.ExecutionId);
     }
 }

@@ -15,9 +15,13 @@ namespace Analytics.Data.Reports;
 
 /// <summary>
 /// Runs queued executions on <see cref="ReportOptions.Workers"/> workers: binds the parameters for the window, asks the
-/// source's connector, validates the rows against the template's <c>reportConfig</c> and merges them. At start it
-/// picks up what a previous process left pending or running, so a crash or restart resumes without losing a run (the
-/// merge is an upsert, so running a window again never duplicates). A shutdown leaves the run pending for the next start.
+/// source's connector, validates the rows against the template's <c>reportConfig</c> and merges them. An execution is
+/// claimed by compare-and-set (pending → running, with this process as its runner), its heartbeat is beaten while it runs,
+/// and every later write of it is conditional on this process still being its runner: an execution whose process died is
+/// taken over by another (<see cref="ExecutionRecovery"/>), and the one that lost it stops without writing. The merge is an
+/// upsert, so running a window again never duplicates; a remote source's run is recorded in the execution's journal, so a
+/// resumed run picks it up instead of submitting it again. A shutdown leaves the run pending for the next start.
+/// A scheduled run that fails for a retryable reason goes back to pending with a backoff (<see cref="ScheduleOptions"/>).
 /// </summary>
 public sealed class ExecutionRunner(
     IDbContextFactory<AnalyticsDbContext> factory,
@@ -27,30 +31,21 @@ public sealed class ExecutionRunner(
     ReportMerger merger,
     ExecutionNotifier notifier,
     Collections.InstanceRateLimiters gates,
+    ExecutionJournals journals,
+    ExecutionRecovery recovery,
+    NodeIdentity node,
     DatabaseInitializer initializer,
     IOptions<ReportOptions> options,
+    IOptions<ScheduleOptions> schedules,
     TimeProvider clock,
     ILogger<ExecutionRunner> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await initializer.WaitUntilReadyAsync(stoppingToken);
-        await ResumeAsync(stoppingToken);
+        await recovery.RecoverAsync(stoppingToken);
         var workers = Enumerable.Range(0, options.Value.Workers).Select(_ => WorkAsync(stoppingToken));
-        await Task.WhenAll(workers);
-    }
-
-    private async Task ResumeAsync(CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        // Segments of data collections are resumed by their collection's orchestrator, not here.
-        var left = await db.Executions.Where(e => (e.Status == ExecutionStatus.Pending || e.Status == ExecutionStatus.Running) && e.CollectionId == null)
-            .OrderBy(e => e.CreatedAt).Select(e => new { e.Id, e.Status }).ToListAsync(ct);
-        await db.Executions.Where(e => e.Status == ExecutionStatus.Running && e.CollectionId == null).ExecuteUpdateAsync(u => u
-            .SetProperty(e => e.Status, ExecutionStatus.Pending)
-            .SetProperty(e => e.Message, "Interrupted by a restart; resuming"), ct);
-        foreach (var e in left) queue.Enqueue(e.Id);
-        if (left.Count > 0) logger.LogInformation("Resuming {Count} report executions left by the previous run", left.Count);
+        await Task.WhenAll(workers.Append(recovery.BeatAsync(stoppingToken)));
     }
 
     private async Task WorkAsync(CancellationToken stoppingToken)
@@ -59,6 +54,7 @@ public sealed class ExecutionRunner(
         {
             await foreach (var id in queue.Reader.ReadAllAsync(stoppingToken))
             {
+                queue.Taken(id);
                 try
                 {
                     await RunAsync(id, stoppingToken);
@@ -87,20 +83,33 @@ public sealed class ExecutionRunner(
         Execution execution;
         await using (var db = await factory.CreateDbContextAsync(stoppingToken))
         {
-            // Claim it: only a pending execution starts (a cancelled one is skipped; two workers never take the same one).
-            var claimed = await db.Executions.Where(e => e.Id == id && e.Status == ExecutionStatus.Pending).ExecuteUpdateAsync(u => u
-                .SetProperty(e => e.Status, ExecutionStatus.Running)
-                .SetProperty(e => e.Attempts, e => e.Attempts + 1)
-                .SetProperty(e => e.StartedAt, e => e.StartedAt ?? clock.GetUtcNow())
-                .SetProperty(e => e.Message, "Running"), stoppingToken);
+            // Claim it: only a pending execution that is due and not waiting for a person starts (a cancelled one is
+            // skipped; two workers, or two processes, never take the same one).
+            var now = clock.GetUtcNow();
+            var claimed = await db.Executions
+                .Where(e => e.Id == id && e.Status == ExecutionStatus.Pending && e.RemoteCandidatesJson == null && (e.NextAttemptAt == null || e.NextAttemptAt <= now))
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(e => e.Status, ExecutionStatus.Running)
+                    .SetProperty(e => e.Attempts, e => e.Attempts + 1)
+                    .SetProperty(e => e.StartedAt, e => e.StartedAt ?? now)
+                    .SetProperty(e => e.Message, "Running")
+                    .SetProperty(e => e.RunnerId, node.Id)
+                    .SetProperty(e => e.HeartbeatAt, now)
+                    .SetProperty(e => e.NextAttemptAt, (DateTimeOffset?)null), stoppingToken);
             if (claimed == 0) return;
             execution = await db.Executions.AsNoTracking().SingleAsync(e => e.Id == id, stoppingToken);
         }
         queue.Started(id, cts);
         notifier.Publish(new ExecutionChange(id, execution.ReportId, ExecutionStatus.Running, "Running"));
+        // A scheduled run is retried by going back to pending with a backoff, not by waiting here.
+        var scheduled = execution.Trigger == "schedule" && execution.CollectionId is null;
         try
         {
-            await ProcessAsync(execution, maxAttempts ?? options.Value.MaxAttempts, ct);
+            await ProcessAsync(execution, scheduled ? 1 : maxAttempts ?? options.Value.MaxAttempts, ct, stoppingToken);
+        }
+        catch (RunSupersededException)
+        {
+            logger.LogWarning("Execution {Execution} was taken over by another process; this one stopped", id);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -114,11 +123,33 @@ public sealed class ExecutionRunner(
         {
             await FinishAsync(id, x => { x.Status = ExecutionStatus.Cancelled; x.Message = e.Message.StartsWith("AMC", StringComparison.Ordinal) ? e.Message : "Cancelled"; x.FinishedAt = clock.GetUtcNow(); }, CancellationToken.None);
         }
+        catch (RemoteRunAmbiguousException e)
+        {
+            // Never submit blindly: wait, pending, for a person to say which remote run is this one's.
+            await FinishAsync(id, x =>
+            {
+                x.Status = ExecutionStatus.Pending;
+                x.RemoteCandidatesJson = JsonSerializer.Serialize(e.Candidates, TemplateRules.Json);
+                x.Message = e.Message;
+                x.Error = null;
+            }, CancellationToken.None);
+        }
+        catch (SourceQueryException e) when (e.Retryable && scheduled && execution.Attempts < schedules.Value.RetryMaxAttempts)
+        {
+            var next = clock.GetUtcNow() + schedules.Value.RetryDelay(execution.Attempts, Random.Shared.NextDouble());
+            await FinishAsync(id, x =>
+            {
+                x.Status = ExecutionStatus.Pending;
+                x.NextAttemptAt = next;
+                x.Error = $"Attempt {x.Attempts} failed: {e.Message}";
+                x.Message = $"Attempt {x.Attempts} of {schedules.Value.RetryMaxAttempts} failed; next attempt at {next.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC";
+            }, CancellationToken.None);
+        }
         catch (Exception e) when (e is SourceQueryException or ValidationException)
         {
             await FinishAsync(id, x =>
             {
-                Fail(x, e.Message);
+                Fail(x, scheduled && x.Attempts > 1 && e is SourceQueryException { Retryable: true } ? $"Failed after {x.Attempts} attempts: {e.Message}" : e.Message);
                 x.FinalFailure = e is ValidationException or SourceQueryException { Retryable: false };
             }, CancellationToken.None);
         }
@@ -133,7 +164,7 @@ public sealed class ExecutionRunner(
         }
     }
 
-    private async Task ProcessAsync(Execution execution, int maxAttempts, CancellationToken ct)
+    private async Task ProcessAsync(Execution execution, int maxAttempts, CancellationToken ct, CancellationToken stopping)
     {
         Report report;
         ReportTemplateVersion template;
@@ -155,7 +186,7 @@ public sealed class ExecutionRunner(
             TemplateRules.WindowDates(execution.TimeWindowStart, execution.TimeWindowEnd));
         var query = new SourceQuery(source, secrets.Unprotect(source), SqlTemplate.Parse(template.Sql), parameters,
             execution.TimeWindowStart, execution.TimeWindowEnd, new Progress(this, execution), Resumed: execution.Attempts > 1,
-            Gate: gates.For(source.Id));
+            Gate: gates.For(source.Id), Journal: journals.For(execution, source.Id), Stopping: stopping);
         var connector = connectors.Get(source.Kind);
 
         var watch = Stopwatch.StartNew();
@@ -244,15 +275,36 @@ public sealed class ExecutionRunner(
         x.FinishedAt = clock.GetUtcNow();
     }
 
+    /// <summary>
+    /// Writes how the run ended — only while this process is still its runner (<see cref="Execution.RunnerId"/> is the
+    /// row's concurrency token, so a takeover between the read and the write is noticed too). An execution that ended gives
+    /// back its instance run slot.
+    /// </summary>
     private async Task FinishAsync(string id, Action<Execution> apply, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var execution = await db.Executions.SingleAsync(e => e.Id == id, ct);
+        if (execution.RunnerId != node.Id || execution.Status != ExecutionStatus.Running)
+        {
+            logger.LogWarning("Execution {Execution} is no longer run by this process ({Status}, runner {Runner}); its outcome here is dropped", id, execution.Status, execution.RunnerId);
+            return;
+        }
         apply(execution);
         if (execution.Message is { Length: > 2000 } m) execution.Message = m[..2000];
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogWarning("Execution {Execution} was taken over by another process while it ended here; its outcome here is dropped", id);
+            return;
+        }
         if (execution.Status == ExecutionStatus.Succeeded || execution.Status == ExecutionStatus.Failed)
             await db.Reports.Where(r => r.Id == execution.ReportId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastRunAt, execution.FinishedAt), ct);
-        await db.SaveChangesAsync(ct);
+        if (!execution.Status.IsActive())
+            await db.InstanceSlots.Where(s => s.ExecutionId == id)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.ExecutionId, (string?)null).SetProperty(s => s.AcquiredAt, (DateTimeOffset?)null), ct);
         notifier.Publish(new ExecutionChange(id, execution.ReportId, execution.Status, execution.Message));
     }
 
@@ -261,7 +313,7 @@ public sealed class ExecutionRunner(
         if (message.Length > 2000) message = message[..2000];
         await using var db = await factory.CreateDbContextAsync(ct);
         // Only while it runs: a progress line that arrives late must not overwrite how the run ended.
-        var updated = await db.Executions.Where(e => e.Id == execution.Id && e.Status == ExecutionStatus.Running)
+        var updated = await db.Executions.Where(e => e.Id == execution.Id && e.Status == ExecutionStatus.Running && e.RunnerId == node.Id)
             .ExecuteUpdateAsync(u => u.SetProperty(e => e.Message, message), ct);
         if (updated > 0) notifier.Publish(new ExecutionChange(execution.Id, execution.ReportId, ExecutionStatus.Running, message));
     }

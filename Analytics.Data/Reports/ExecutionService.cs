@@ -5,6 +5,7 @@ using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Reports;
 using Analytics.Domain.Reports.Parameters;
+using Analytics.Domain.Sources;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,15 @@ public sealed record ExecutionView(
     string Id, string ReportId, string Status, int Attempts, long RowCount, string? Error, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
     DateTimeOffset TimeWindowStart, DateTimeOffset TimeWindowEnd, DateTimeOffset CreatedAt, string RequestedBy, string? Message,
     bool Unchanged, int ConflictCount, int SuppressedRows, long? SourceMs, long? MergeMs,
-    IReadOnlyList<RowProblem>? Problems, JsonElement? Conflicts, ResultPreview? Preview, int? TemplateVersion = null);
+    IReadOnlyList<RowProblem>? Problems, JsonElement? Conflicts, ResultPreview? Preview, int? TemplateVersion = null,
+    string Trigger = "manual", DateTimeOffset? NextAttemptAt = null, string? RemoteExecutionId = null, IReadOnlyList<RemoteCandidate>? Candidates = null)
+{
+    /// <summary>Waiting for a person to say which of <see cref="Candidates"/> is its lost AMC submission.</summary>
+    public bool AwaitingChoice => Candidates is { Count: > 0 };
+}
+
+/// <summary>A person's answer to an execution awaiting a choice: the AMC execution that is its own, or <c>submitNew</c> (none of them is).</summary>
+public sealed record RemoteChoiceInput(string? WorkflowExecutionId, bool? SubmitNew = null);
 
 /// <summary>A change of an execution's state, for live views.</summary>
 public sealed record ExecutionChange(string ExecutionId, string ReportId, ExecutionStatus Status, string? Message);
@@ -35,6 +44,7 @@ public sealed class ExecutionNotifier(ILogger<ExecutionNotifier> logger) : Notif
 public sealed class ExecutionService(
     IDbContextFactory<AnalyticsDbContext> factory,
     ExecutionQueue queue,
+    Collections.ICollectionDispatcher collections,
     IOptions<ReportOptions> options,
     TimeProvider clock)
 {
@@ -105,6 +115,76 @@ public sealed class ExecutionService(
         return View(execution, detail: true);
     }
 
+    /// <summary>
+    /// Settles an execution that waits for a person's choice (after a crash, AMC listed several executions that could be its
+    /// lost submission): <see cref="RemoteChoiceInput.WorkflowExecutionId"/> names the one that is its own — it is claimed for
+    /// this execution, then polled and read, and nothing is submitted — or <see cref="RemoteChoiceInput.SubmitNew"/> says none
+    /// of them is, and the run submits anew. A segment of a data collection goes back to its collection, which runs it.
+    /// </summary>
+    public async Task<ExecutionView> ChooseRemoteAsync(Actor actor, string id, RemoteChoiceInput input, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var execution = await FindVisibleAsync(db, actor, id, ct);
+        actor.EnsureCanAuthor("choose the AMC execution of a run");
+        if (Candidates(execution) is not { Count: > 0 } candidates)
+            throw new ConflictException($"Execution {id} is not waiting for a choice of AMC execution ({ExecutionStatuses.ToWire(execution.Status)}).");
+        var listed = string.Join(", ", candidates.Select(c => c.RemoteId));
+        var remote = string.IsNullOrWhiteSpace(input.WorkflowExecutionId) ? null : input.WorkflowExecutionId.Trim();
+        if (remote is null && input.SubmitNew != true)
+            throw new ValidationException("workflowExecutionId", $"Name the AMC execution that is this run's ({listed}), or send submitNew: true if none of them is.");
+        if (remote is not null && input.SubmitNew == true)
+            throw new ValidationException("submitNew", "Either name the AMC execution that is this run's, or submit a new one; not both.");
+        if (remote is not null && candidates.All(c => c.RemoteId != remote))
+            throw new ValidationException("workflowExecutionId", $"'{remote}' is not one of this run's candidates ({listed}).");
+
+        var sourceId = await db.Reports.Where(r => r.Id == execution.ReportId).Select(r => r.SourceId).SingleAsync(ct);
+        var resumeCollection = false;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            if (remote is not null)
+            {
+                var holder = await db.RemoteExecutionClaims.Where(c => c.SourceId == sourceId && c.RemoteExecutionId == remote).Select(c => c.ExecutionId).FirstOrDefaultAsync(ct);
+                if (holder is not null && holder != id)
+                    throw new ConflictException($"AMC execution {remote} has meanwhile been taken by run {holder}; choose another.");
+                if (holder is null)
+                {
+                    db.RemoteExecutionClaims.Add(new RemoteExecutionClaim { SourceId = sourceId, RemoteExecutionId = remote, ExecutionId = id, ClaimedAt = clock.GetUtcNow() });
+                    try
+                    {
+                        await db.SaveChangesAsync(ct);
+                    }
+                    catch (DbUpdateException)
+                    {
+                        throw new ConflictException($"AMC execution {remote} has meanwhile been taken by another run; reload and choose again.");
+                    }
+                }
+            }
+            var message = remote is null ? "None of the listed AMC executions is this run's: it submits anew" : $"AMC execution {remote} chosen as this run's; resuming it";
+            var changed = await db.Executions.Where(e => e.Id == id && e.Status == ExecutionStatus.Pending && e.RemoteCandidatesJson != null).ExecuteUpdateAsync(u => u
+                .SetProperty(e => e.RemoteExecutionId, remote).SetProperty(e => e.SubmittingSince, (DateTimeOffset?)null)
+                .SetProperty(e => e.RemoteCandidatesJson, (string?)null).SetProperty(e => e.NextAttemptAt, (DateTimeOffset?)null)
+                .SetProperty(e => e.Message, message), ct);
+            if (changed == 0) throw new ConflictException($"Execution {id} changed meanwhile; reload it.");
+            if (execution.CollectionId is { } collectionId)
+            {
+                await db.CollectionSegments.Where(s => s.CollectionId == collectionId && s.ExecutionId == id && s.Status == Domain.Collections.SegmentStatus.AwaitingChoice)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, Domain.Collections.SegmentStatus.Pending).SetProperty(s => s.Error, message)
+                        .SetProperty(s => s.NextAttemptAt, (DateTimeOffset?)null), ct);
+                // A collection paused because only choices were left runs again; one the user paused with work left stays paused.
+                resumeCollection = await db.DataCollections.Where(c => c.Id == collectionId && c.Status == Domain.Collections.CollectionStatus.Paused
+                        && !db.CollectionSegments.Any(s => s.CollectionId == collectionId && s.Status == Domain.Collections.SegmentStatus.Pending && s.ExecutionId != id))
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, Domain.Collections.CollectionStatus.Running).SetProperty(c => c.Error, (string?)null)
+                        .SetProperty(c => c.UpdatedAt, clock.GetUtcNow()), ct) > 0;
+            }
+            await transaction.CommitAsync(ct);
+        }
+        if (execution.CollectionId is null) queue.Enqueue(id);
+        else if (resumeCollection) await collections.DispatchAsync(execution.CollectionId, ct);
+        await db.Entry(execution).ReloadAsync(ct);
+        return View(execution, detail: true);
+    }
+
+
     private (DateTimeOffset Start, DateTimeOffset End) ValidateWindow(ExecutionRequest request)
     {
         var errors = new Dictionary<string, string[]>();
@@ -134,7 +214,12 @@ public sealed class ExecutionService(
         e.SourceMs, e.MergeMs,
         detail && e.ProblemsJson is not null ? JsonSerializer.Deserialize<List<RowProblem>>(e.ProblemsJson, TemplateRules.Json) : null,
         detail && e.ConflictsJson is not null ? JsonDocument.Parse(e.ConflictsJson).RootElement.Clone() : null,
-        detail && e.PreviewJson is not null ? ReadPreview(e.PreviewJson) : null, e.TemplateVersion);
+        detail && e.PreviewJson is not null ? ReadPreview(e.PreviewJson) : null, e.TemplateVersion,
+        e.Trigger, e.Status == ExecutionStatus.Pending ? e.NextAttemptAt : null, e.RemoteExecutionId, Candidates(e));
+
+    /// <summary>The AMC executions a pending execution waits for a person to choose among, or null.</summary>
+    public static IReadOnlyList<RemoteCandidate>? Candidates(Execution e) =>
+        e.Status == ExecutionStatus.Pending && e.RemoteCandidatesJson is { } json ? JsonSerializer.Deserialize<List<RemoteCandidate>>(json, TemplateRules.Json) : null;
 
     private static ResultPreview? ReadPreview(string json)
     {
@@ -155,15 +240,23 @@ public sealed class ExecutionService(
     }
 }
 
-/// <summary>Hands execution ids to the runner's workers and keeps each running one's cancellation.</summary>
+/// <summary>
+/// Hands execution ids to the runner's workers (each id once while it waits here) and keeps each running one's cancellation.
+/// </summary>
 public sealed class ExecutionQueue
 {
     private readonly Channel<string> _channel = Channel.CreateUnbounded<string>();
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new();
+    private readonly ConcurrentDictionary<string, byte> _waiting = new();
 
-    public void Enqueue(string executionId) => _channel.Writer.TryWrite(executionId);
+    /// <summary>Queues it unless it already waits here or runs here; true when queued.</summary>
+    public bool Enqueue(string executionId) =>
+        !_running.ContainsKey(executionId) && _waiting.TryAdd(executionId, 0) && _channel.Writer.TryWrite(executionId);
 
     public ChannelReader<string> Reader => _channel.Reader;
+
+    /// <summary>A worker took it from the queue.</summary>
+    internal void Taken(string executionId) => _waiting.TryRemove(executionId, out _);
 
     internal void Started(string executionId, CancellationTokenSource cts) => _running[executionId] = cts;
 

@@ -2,7 +2,14 @@ namespace Analytics.Domain.Collections;
 
 public enum CollectionStatus { Pending, Running, Paused, Succeeded, Failed, Cancelled }
 
-public enum SegmentStatus { Pending, Running, Succeeded, Failed, Cancelled }
+/// <summary><see cref="AwaitingChoice"/>: the segment's execution found several remote runs that could be its lost submission and waits for a person to pick one.</summary>
+public enum SegmentStatus { Pending, Running, Succeeded, Failed, Cancelled, AwaitingChoice }
+
+public static class SegmentStatuses
+{
+    /// <summary>The status as the API and the pages spell it: lower case, <c>awaiting-choice</c>.</summary>
+    public static string ToWire(SegmentStatus status) => status == SegmentStatus.AwaitingChoice ? "awaiting-choice" : status.ToString().ToLowerInvariant();
+}
 
 /// <summary>
 /// A historical backfill of one report (CONTRACT.md: data collections): the period split into day, week or month
@@ -27,6 +34,8 @@ public sealed class DataCollection
     public DateTimeOffset? FinishedAt { get; set; }
     /// <summary>Written every few seconds by the process running it; a stale heartbeat on a running collection means its process died.</summary>
     public DateTimeOffset? HeartbeatAt { get; set; }
+    /// <summary>The app process that owns the run (<c>NodeIdentity</c>); claimed and beaten by compare-and-set on it and the heartbeat, so two processes never both own it.</summary>
+    public string? RunnerId { get; set; }
     public List<CollectionSegment> Segments { get; set; } = [];
 }
 

@@ -114,6 +114,26 @@ public sealed class Execution
     public string Trigger { get; set; } = "manual";
     public long? SourceMs { get; set; }
     public long? MergeMs { get; set; }
+    /// <summary>
+    /// The remote run (an AMC workflow execution) this execution started or took over, stored the moment the source
+    /// answered its id and before any polling: a resumed run polls it instead of submitting again. Cleared when that
+    /// remote run ended without result (failed, cancelled), so another attempt submits anew.
+    /// </summary>
+    public string? RemoteExecutionId { get; set; }
+    /// <summary>
+    /// Set right before a submission is sent and cleared once its answer (<see cref="RemoteExecutionId"/>) is stored: when a
+    /// resumed run finds it set, the process died in between, and the remote run, if any, was created at or after this time.
+    /// </summary>
+    public DateTimeOffset? SubmittingSince { get; set; }
+    /// <summary>JSON list of <see cref="Sources.RemoteCandidate"/>: remote runs that could each be this execution's lost
+    /// submission. While set, the execution waits for a person to choose (it never submits blindly).</summary>
+    public string? RemoteCandidatesJson { get; set; }
+    /// <summary>The app process running it now (<c>NodeIdentity</c>); every write of a running execution is conditional on it.</summary>
+    public string? RunnerId { get; set; }
+    /// <summary>Written periodically by <see cref="RunnerId"/> while it runs; a stale heartbeat means that process died.</summary>
+    public DateTimeOffset? HeartbeatAt { get; set; }
+    /// <summary>A pending execution that failed for a retryable reason waits until then (scheduled runs retry with backoff).</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
     public required string RequestedBy { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; set; }

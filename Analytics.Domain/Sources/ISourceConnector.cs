@@ -75,7 +75,9 @@ public enum SettingFieldType
 /// A template ready to run: the source with its settings (secrets decrypted), the parsed SQL, the bound parameters
 /// (including <c>timeWindowStart</c>/<c>timeWindowEnd</c>) and the window itself. <see cref="Progress"/> receives
 /// human-readable status lines (e.g. "AMC: RUNNING"). <see cref="Resumed"/> is true when this run continues one that was
-/// interrupted (a restart, a retry): a source may then pick up work it already did for the same window instead of redoing it.
+/// interrupted (a restart, a retry). <see cref="Journal"/> is where a source that runs work remotely (AMC) records that
+/// work, so a resumed run picks it up instead of starting it again. <see cref="Stopping"/> is cancelled when the run stops
+/// because the process does (or another took it over), not because anyone cancelled it: remote work is then left running.
 /// </summary>
 public sealed record SourceQuery(
     DataSource Source,
@@ -86,22 +88,24 @@ public sealed record SourceQuery(
     DateTimeOffset WindowEnd,
     IProgress<string>? Progress = null,
     bool Resumed = false,
-    ISubmissionGate? Gate = null);
+    ISubmissionGate? Gate = null,
+    IRemoteRunJournal? Journal = null,
+    CancellationToken Stopping = default);
 
 /// <summary>
 /// The instance's pace for submitting work to a rate-limited source (AMC): a connector waits on it right before each
 /// submission, and reports a throttling answer so every run on that instance backs off together, honouring the source's
-/// <c>Retry-After</c>, instead of each retrying on its own.
+/// <c>Retry-After</c>, instead of each retrying on its own. The app's gate is shared by every process on the database.
 /// </summary>
 public interface ISubmissionGate
 {
     ValueTask WaitAsync(CancellationToken ct);
 
-    void Throttled(TimeSpan? retryAfter);
+    ValueTask ThrottledAsync(TimeSpan? retryAfter, CancellationToken ct);
 }
 
 /// <summary>The source answered a final error for this query (bad SQL, rejected for privacy, …): not worth retrying.</summary>
-public sealed class SourceQueryException(string message, bool retryable = false, Exception? inner = null) : Exception(message, inner)
+public class SourceQueryException(string message, bool retryable = false, Exception? inner = null) : Exception(message, inner)
 {
     public bool Retryable { get; } = retryable;
 }

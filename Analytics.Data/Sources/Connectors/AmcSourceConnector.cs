@@ -18,13 +18,19 @@ public sealed class AmcOptions
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+    /// <summary>How far the listing for a submission whose answer was lost reaches before its "submitting since" mark (AMC's clock may run behind).</summary>
+    public TimeSpan ListingClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
-    public AmcRetryOptions Retry => new() { MaxAttempts = MaxAttempts, BaseDelay = BaseDelay, MaxDelay = MaxDelay, RequestTimeout = RequestTimeout };
+    public AmcRetryOptions Retry => new()
+    {
+        MaxAttempts = MaxAttempts, BaseDelay = BaseDelay, MaxDelay = MaxDelay, RequestTimeout = RequestTimeout, ListingClockSkew = ListingClockSkew,
+    };
 }
 
 /// <summary>
 /// An Amazon Marketing Cloud instance over its reporting API: the template's SQL is rendered with literal parameters
 /// (AMC takes no bound parameters) onto one line, run as a workflow execution over the window, polled, and its CSV read.
+/// The execution's journal makes it run once at AMC across crashes (see <see cref="AmcClient.RunAsync"/>).
 /// A privacy rejection is final for the window; a failed execution may be retried.
 /// </summary>
 public sealed class AmcSourceConnector(IHttpClientFactory http, IOptions<AmcOptions> options, TimeProvider clock, AmcHostPolicy hosts) : ISourceConnector
@@ -73,11 +79,11 @@ public sealed class AmcSourceConnector(IHttpClientFactory http, IOptions<AmcOpti
         var settings = new AmcSettings(Get("baseUrl"), Get("instanceId"), Get("advertiserId"), Get("marketplaceId"), Get("clientId"), Get("accessToken"));
         var sql = query.Template.RenderAmc(query.Parameters);
         var client = new AmcClient(http.CreateClient(HttpClientName), options.Value.Retry, clock);
-        query.Progress?.Report("Submitted to AMC; waiting for the execution to finish");
         try
         {
-            var run = await client.RunAsync(settings, sql, new AmcTimeWindow(query.WindowStart, query.WindowEnd), options.Value.PollInterval, ct, reuseSucceeded: query.Resumed, gate: query.Gate);
-            query.Progress?.Report(run.Reused ? $"Reused AMC execution {run.WorkflowExecutionId}" : $"AMC execution {run.WorkflowExecutionId} succeeded");
+            var run = await client.RunAsync(settings, sql, new AmcTimeWindow(query.WindowStart, query.WindowEnd), options.Value.PollInterval,
+                query.Journal ?? new InMemoryRemoteRunJournal(), ct, query.Gate, query.Stopping, query.Progress);
+            query.Progress?.Report(run.Reused ? $"Took over AMC execution {run.WorkflowExecutionId}; reading its result" : $"AMC execution {run.WorkflowExecutionId} succeeded; reading its result");
             return new TabularResult(run.Result.Columns, run.Result.Rows.Select(r => r.Cast<object?>().ToArray()).ToList());
         }
         catch (AmcRejectedException e)

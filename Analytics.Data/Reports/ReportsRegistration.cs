@@ -1,0 +1,36 @@
+using Analytics.Data.Collections;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Analytics.Data.Reports;
+
+/// <summary>Reports, their executions, schedules and data collections, with the per-instance limits they share across processes.</summary>
+internal static class ReportsRegistration
+{
+    public static void AddReports(IServiceCollection services)
+    {
+        services.AddOptions<ReportOptions>().BindConfiguration(ReportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<NodeIdentity>();
+        services.AddSingleton<TemplateService>();
+        services.AddSingleton<ReportService>();
+        services.AddSingleton<ExecutionService>();
+        services.AddSingleton<ExecutionQueue>();
+        services.AddSingleton<ExecutionNotifier>();
+        services.AddSingleton<ExecutionJournals>();
+        services.AddSingleton<ExecutionRecovery>();
+        services.AddSingleton<ReportMerger>();
+        services.AddSingleton<ExecutionRunner>();
+        services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ScheduleService>();
+        services.TryAddSingleton<ICronEngine, NoCronEngine>();
+        services.AddOptions<CollectionOptions>().BindConfiguration(CollectionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CollectionService>();
+        services.AddSingleton<CollectionOrchestrator>();
+        services.AddSingleton<CollectionSupervisor>();
+        services.AddSingleton<CollectionNotifier>();
+        services.AddSingleton<InstanceRateLimiters>();
+        services.AddSingleton<InstanceRunSlots>();
+        services.TryAddSingleton<ICollectionDispatcher, NoCollectionDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExecutionRunner>());
+    }
+}
