@@ -20,6 +20,8 @@ public sealed class JobsOptions
     /// <summary>On PostgreSQL, take part in a cluster with every app process on the same database (each trigger fires once).</summary>
     public bool Clustered { get; set; } = true;
     public double SupervisorIntervalSeconds { get; set; } = 15;
+    /// <summary>How often a cluster node checks in; a node silent for twice this long is taken for dead and its triggers recovered.</summary>
+    public double ClusterCheckinSeconds { get; set; } = 10;
 }
 
 public static class DependencyInjection
@@ -52,7 +54,7 @@ public static class DependencyInjection
                     if (database.Provider == DatabaseProvider.Postgres)
                     {
                         store.UsePostgres(Npgsql.NpgsqlFactory.Instance, database.EffectiveConnectionString);
-                        if (jobs.Clustered) store.UseClustering(c => { c.CheckinInterval = TimeSpan.FromSeconds(10); c.CheckinMisfireThreshold = TimeSpan.FromSeconds(20); });
+                        if (jobs.Clustered) store.UseClustering(c => { c.CheckinInterval = TimeSpan.FromSeconds(jobs.ClusterCheckinSeconds); c.CheckinMisfireThreshold = TimeSpan.FromSeconds(2 * jobs.ClusterCheckinSeconds); });
                     }
                     else
                     {

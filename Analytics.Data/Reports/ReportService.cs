@@ -19,7 +19,8 @@ public sealed record ReportView(
     string Id, string Name, string TemplateId, string TemplateName, string SourceId, string SourceName, string SourceKind,
     Dictionary<string, JsonElement> Parameters, int? DatasetId, ReportSchedule? Schedule, string Frequency,
     DateTimeOffset? LastRunAt, DateTimeOffset? NextRunAt, string? LastStatus, long? LastRowCount, string? LastExecutionId,
-    string OwnerId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int TemplateVersion, int TemplateCurrentVersion)
+    string OwnerId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int TemplateVersion, int TemplateCurrentVersion,
+    int? LastAttempts = null, DateTimeOffset? LastNextAttemptAt = null)
 {
     /// <summary>The template has a newer version than the one this report runs; its owner (or an admin) may accept it.</summary>
     public bool TemplateUpdateAvailable => TemplateCurrentVersion > TemplateVersion;
@@ -261,7 +262,7 @@ public sealed class ReportService(IDbContextFactory<AnalyticsDbContext> factory,
         var templates = await db.Templates.AsNoTracking().Where(t => templateIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => new { t.Name, t.Version }, ct);
         var sources = await db.Sources.AsNoTracking().Where(s => sourceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
         var latest = (await db.Executions.AsNoTracking().Where(e => reportIds.Contains(e.ReportId))
-                .Select(e => new { e.ReportId, e.Id, e.Status, e.RowCount, e.CreatedAt }).ToListAsync(ct))
+                .Select(e => new { e.ReportId, e.Id, e.Status, e.RowCount, e.CreatedAt, e.Attempts, e.NextAttemptAt }).ToListAsync(ct))
             .GroupBy(e => e.ReportId).ToDictionary(g => g.Key, g => g.MaxBy(e => e.CreatedAt)!);
         return reports.Select(r =>
         {
@@ -272,7 +273,8 @@ public sealed class ReportService(IDbContextFactory<AnalyticsDbContext> factory,
             return new ReportView(r.Id, r.Name, r.TemplateId, template?.Name ?? r.TemplateId, r.SourceId, source.Name,
                 source.Kind.ToWire(), TemplateRules.ParseValues(r.ParametersJson), r.DatasetId, schedule, schedule?.Describe() ?? "On demand",
                 r.LastRunAt, r.NextRunAt, last is null ? null : ExecutionStatuses.ToWire(last.Status), last?.RowCount, last?.Id,
-                r.OwnerId, r.CreatedAt, r.UpdatedAt, r.TemplateVersion, template?.Version ?? r.TemplateVersion);
+                r.OwnerId, r.CreatedAt, r.UpdatedAt, r.TemplateVersion, template?.Version ?? r.TemplateVersion,
+                last?.Attempts, last is { Status: ExecutionStatus.Pending } ? last.NextAttemptAt : null);
         }).ToList();
     }
 }

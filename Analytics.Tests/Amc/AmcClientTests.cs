@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Analytics.Data.Amc;
 using Analytics.Domain.Reports.Parameters;
+using Analytics.Domain.Sources;
 using Analytics.Tests.Infrastructure;
 
 namespace Analytics.Tests.Amc;
@@ -24,8 +25,9 @@ public sealed class AmcClientTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private AmcClient Client(int maxAttempts = 5, TimeSpan? maxRetryAfter = null, TimeSpan? requestTimeout = null) => new(_http, new AmcRetryOptions
+    private AmcClient Client(int maxAttempts = 5, TimeSpan? maxRetryAfter = null, TimeSpan? requestTimeout = null, TimeSpan? listingClockSkew = null) => new(_http, new AmcRetryOptions
     {
+        ListingClockSkew = listingClockSkew ?? new AmcRetryOptions().ListingClockSkew,
         MaxAttempts = maxAttempts,
         BaseDelay = TimeSpan.FromMilliseconds(5),
         MaxDelay = TimeSpan.FromMilliseconds(50),
@@ -39,7 +41,7 @@ public sealed class AmcClientTests : IAsyncLifetime
         var sql = SqlTemplate.Parse("SELECT campaign, SUM(impressions) AS impressions\n\tFROM sponsored_ads_traffic\nWHERE campaign <> {{c}}\nGROUP BY campaign;")
             .RenderAmc(new Dictionary<string, ParameterValue> { ["c"] = new("c", ParameterType.String, "O'Brien") });
 
-        var run = await Client().RunAsync(_server.Settings, sql, Window, Poll, CancellationToken.None);
+        var run = await Client().RunAsync(_server.Settings, sql, Window, Poll, new InMemoryRemoteRunJournal(), CancellationToken.None);
 
         var post = _server.RequestsTo("POST").Should().ContainSingle().Subject;
         post.Path.Should().Be($"/amc/reporting/{FakeAmcServer.InstanceId}/workflowExecutions");
@@ -72,7 +74,7 @@ public sealed class AmcClientTests : IAsyncLifetime
     {
         _server.ResultCsvParts = ["campaign,clicks\n\"Sale, \"\"big\"\"\",5\n", "campaign,clicks\r\n\"\",7\r\n,9\r\n"];
 
-        var run = await Client().RunAsync(_server.Settings, Sql, Window, Poll, CancellationToken.None);
+        var run = await Client().RunAsync(_server.Settings, Sql, Window, Poll, new InMemoryRemoteRunJournal(), CancellationToken.None);
 
         run.Result.Rows.Should().HaveCount(3);
         run.Result.Rows[0].Should().Equal("Sale, \"big\"", "5");
@@ -87,7 +89,7 @@ public sealed class AmcClientTests : IAsyncLifetime
     [InlineData("SELECT 1 FROM t; ")]
     public async Task Sql_that_is_not_one_line_is_rejected_before_any_request(string sql)
     {
-        var act = () => Client().CreateExecutionAsync(_server.Settings, sql, Window.Start, Window.End, CancellationToken.None);
+        var act = () => Client().CreateExecutionAsync(_server.Settings, sql, Window.Start, Window.End, new InMemoryRemoteRunJournal(), CancellationToken.None);
 
         await act.Should().ThrowAsync<ArgumentException>();
         _server.Requests.Should().BeEmpty();
@@ -99,7 +101,7 @@ public sealed class AmcClientTests : IAsyncLifetime
         _server.Fail(new AmcScriptedFault(429, RetryAfter: "1", Method: "POST"));
         var stopwatch = Stopwatch.StartNew();
 
-        var id = await Client().CreateExecutionAsync(_server.Settings, Sql, Window.Start, Window.End, CancellationToken.None);
+        var id = await Client().CreateExecutionAsync(_server.Settings, Sql, Window.Start, Window.End, new InMemoryRemoteRunJournal(), CancellationToken.None);
 
         stopwatch.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9));
         id.Should().NotBeNullOrEmpty();
@@ -125,7 +127,7 @@ public sealed class AmcClientTests : IAsyncLifetime
         _server.Fail(new AmcScriptedFault(503, Method: "POST"), times: 2);
         _server.Fail(new AmcScriptedFault(500, Method: "GET"), times: 2);
 
-        var run = await Client().RunAsync(_server.Settings, Sql, Window, Poll, CancellationToken.None);
+        var run = await Client().RunAsync(_server.Settings, Sql, Window, Poll, new InMemoryRemoteRunJournal(), CancellationToken.None);
 
         run.Result.Rows.Should().HaveCount(2);
         _server.RequestsTo("POST").Should().HaveCount(4, "one 429, two 503s, then the success");
@@ -149,7 +151,7 @@ public sealed class AmcClientTests : IAsyncLifetime
     {
         _server.Fail(new AmcScriptedFault(400, Body: "{\"message\":\"Unknown table nope\"}", Method: "POST"));
 
-        var act = () => Client().CreateExecutionAsync(_server.Settings, Sql, Window.Start, Window.End, CancellationToken.None);
+        var act = () => Client().CreateExecutionAsync(_server.Settings, Sql, Window.Start, Window.End, new InMemoryRemoteRunJournal(), CancellationToken.None);
 
         var error = (await act.Should().ThrowAsync<AmcHttpException>()).Which;
         error.StatusCode.Should().Be(400);
@@ -175,13 +177,15 @@ public sealed class AmcClientTests : IAsyncLifetime
         _server.FinalStatus = "REJECTED";
         _server.FinalReason = "Aggregation threshold not met: too few users in the result (privacy)";
         var client = Client();
+        var journal = new InMemoryRemoteRunJournal();
 
-        var first = () => client.RunAsync(_server.Settings, Sql, Window, Poll, CancellationToken.None);
+        var first = () => client.RunAsync(_server.Settings, Sql, Window, Poll, journal, CancellationToken.None);
         var rejected = (await first.Should().ThrowAsync<AmcRejectedException>()).Which;
         rejected.Message.Should().Contain("final").And.Contain("Aggregation threshold");
         rejected.IsRetryable.Should().BeFalse();
 
-        var again = () => client.RunAsync(_server.Settings, Sql, Window, Poll, CancellationToken.None);
+        // The same run again (a retry) reads its recorded execution's verdict; it does not submit the window again.
+        var again = () => client.RunAsync(_server.Settings, Sql, Window, Poll, journal, CancellationToken.None);
         await again.Should().ThrowAsync<AmcRejectedException>();
         _server.RequestsTo("POST").Should().ContainSingle("a rejected window is not submitted again");
     }
@@ -192,7 +196,7 @@ public sealed class AmcClientTests : IAsyncLifetime
         _server.FinalStatus = "FAILED";
         _server.FinalReason = "Internal error";
 
-        var act = () => Client().RunAsync(_server.Settings, Sql, Window, Poll, CancellationToken.None);
+        var act = () => Client().RunAsync(_server.Settings, Sql, Window, Poll, new InMemoryRemoteRunJournal(), CancellationToken.None);
 
         var failed = (await act.Should().ThrowAsync<AmcExecutionFailedException>()).Which;
         failed.IsRetryable.Should().BeTrue();
@@ -204,7 +208,7 @@ public sealed class AmcClientTests : IAsyncLifetime
     {
         _server.Fail(new AmcScriptedFault(503, Body: "{\"message\":\"down\"}", Method: "POST"), times: 10);
 
-        var act = () => Client(maxAttempts: 3).CreateExecutionAsync(_server.Settings, Sql, Window.Start, Window.End, CancellationToken.None);
+        var act = () => Client(maxAttempts: 3).CreateExecutionAsync(_server.Settings, Sql, Window.Start, Window.End, new InMemoryRemoteRunJournal(), CancellationToken.None);
 
         var error = (await act.Should().ThrowAsync<AmcRetriesExhaustedException>()).Which;
         error.Attempts.Should().Be(3);
@@ -218,7 +222,7 @@ public sealed class AmcClientTests : IAsyncLifetime
         _server.PollsToFinish = 100_000;
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
-        var act = () => Client().RunAsync(_server.Settings, Sql, Window, Poll, cts.Token);
+        var act = () => Client().RunAsync(_server.Settings, Sql, Window, Poll, new InMemoryRemoteRunJournal(), cts.Token);
 
         await act.Should().ThrowAsync<OperationCanceledException>();
         _server.RequestsTo("DELETE").Should().ContainSingle().Which.Path.Should().EndWith("/workflowExecutions/exec-1");
@@ -227,45 +231,114 @@ public sealed class AmcClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_stopped_by_shutdown_leaves_the_remote_execution_running_for_the_resumed_run()
+    {
+        _server.PollsToFinish = 100_000;
+        using var stopping = new CancellationTokenSource();
+        var journal = new InMemoryRemoteRunJournal();
+        var run = Client().RunAsync(_server.Settings, Sql, Window, Poll, journal, stopping.Token, stopping: stopping.Token);
+        while (!_server.Requests.Any(r => r.Method == "GET" && r.Path.EndsWith("/exec-1", StringComparison.Ordinal))) await Task.Delay(10);
+
+        await stopping.CancelAsync();
+
+        await run.Awaiting(r => r).Should().ThrowAsync<OperationCanceledException>();
+        _server.RequestsTo("DELETE").Should().BeEmpty("the process is stopping; the execution is not cancelled at AMC");
+        journal.RemoteId.Should().Be("exec-1", "the id was stored when AMC answered, before polling");
+        _server.PollsToFinish = 1;
+        var resumed = await Client().RunAsync(_server.Settings, Sql, Window, Poll, journal, CancellationToken.None);
+        resumed.WorkflowExecutionId.Should().Be("exec-1");
+        _server.RequestsTo("POST").Should().ContainSingle("the resumed run polls the stored id");
+        _server.RequestsTo("GET").Should().NotContain(r => r.Path.EndsWith("/workflowExecutions", StringComparison.Ordinal), "with its id stored, nothing needs listing");
+    }
+
+    [Fact]
     public async Task A_run_cancelled_on_amcs_side_says_so()
     {
         _server.FinalStatus = "CANCELLED";
         _server.FinalReason = "Cancelled by user";
 
-        var act = () => Client().RunAsync(_server.Settings, Sql, Window, Poll, CancellationToken.None);
+        var act = () => Client().RunAsync(_server.Settings, Sql, Window, Poll, new InMemoryRemoteRunJournal(), CancellationToken.None);
 
         (await act.Should().ThrowAsync<AmcCancelledException>()).Which.Message.Should().Contain("Cancelled by user");
     }
 
+    /// <summary>An AMC execution created for the window by a submission whose process died before it stored the answer.</summary>
+    private async Task<(string Id, DateTimeOffset Since)> LostSubmissionAsync(string sql = Sql)
+    {
+        var since = DateTimeOffset.UtcNow;
+        var id = await Client().CreateExecutionAsync(_server.Settings, sql, Window.Start, Window.End, new InMemoryRemoteRunJournal(), CancellationToken.None);
+        return (id, since);
+    }
+
     [Fact]
-    public async Task After_a_crash_the_execution_already_submitted_for_the_window_is_reused()
+    public async Task A_run_whose_answer_was_lost_in_a_crash_takes_the_one_execution_listed_for_its_window_since_it_began_submitting()
     {
         _server.PollsToFinish = 3;
-        var crashed = Client();
-        await crashed.CreateExecutionAsync(_server.Settings, Sql, Window.Start, Window.End, CancellationToken.None);
-        // The process dies here; a new one runs the same window.
+        var (lost, since) = await LostSubmissionAsync();
 
-        var run = await Client().RunAsync(_server.Settings, Sql, Window, Poll, CancellationToken.None);
+        var journal = new InMemoryRemoteRunJournal(submittingSince: since);
+        var run = await Client().RunAsync(_server.Settings, Sql, Window, Poll, journal, CancellationToken.None);
 
         run.Reused.Should().BeTrue();
-        run.WorkflowExecutionId.Should().Be("exec-1");
+        run.WorkflowExecutionId.Should().Be(lost);
+        journal.RemoteId.Should().Be(lost, "claimed and stored before polling");
         run.Result.Rows.Should().HaveCount(2);
-        _server.RequestsTo("POST").Should().ContainSingle();
+        _server.RequestsTo("POST").Should().ContainSingle("the window runs once at AMC");
         _server.RequestsTo("GET").Should().Contain(r => r.Path.EndsWith("/workflowExecutions", StringComparison.Ordinal) && r.Query.Contains("minCreationTime=", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task A_different_window_or_sql_is_not_mistaken_for_the_crashed_one()
+    public async Task A_crash_before_the_post_left_nothing_at_AMC_so_the_run_submits_once()
     {
-        var client = Client();
-        await client.CreateExecutionAsync(_server.Settings, Sql, Window.Start, Window.End, CancellationToken.None);
+        var journal = new InMemoryRemoteRunJournal(submittingSince: DateTimeOffset.UtcNow.AddSeconds(-2));
 
-        var other = await client.RunAsync(_server.Settings, Sql, Window with { End = Window.End.AddDays(1) }, Poll, CancellationToken.None);
-        var otherSql = await client.RunAsync(_server.Settings, Sql + " HAVING SUM(impressions) > 0", Window, Poll, CancellationToken.None);
+        var run = await Client().RunAsync(_server.Settings, Sql, Window, Poll, journal, CancellationToken.None);
 
-        other.Reused.Should().BeFalse();
-        otherSql.Reused.Should().BeFalse();
-        _server.RequestsTo("POST").Should().HaveCount(3);
+        run.Reused.Should().BeFalse();
+        _server.RequestsTo("POST").Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Two_unclaimed_executions_of_the_window_are_never_guessed_between_when_the_listing_has_no_sql()
+    {
+        var (first, since) = await LostSubmissionAsync();
+        var (second, _) = await LostSubmissionAsync(Sql + " HAVING SUM(impressions) > 0"); // another report's, lost in the same crash
+
+        var act = () => Client().RunAsync(_server.Settings, Sql, Window, Poll, new InMemoryRemoteRunJournal(submittingSince: since), CancellationToken.None);
+
+        var ambiguous = (await act.Should().ThrowAsync<RemoteRunAmbiguousException>()).Which;
+        ambiguous.Candidates.Select(c => c.RemoteId).Should().BeEquivalentTo([first, second]);
+        ambiguous.Message.Should().Contain("Awaiting your choice");
+        _server.RequestsTo("POST").Should().HaveCount(2, "nothing is submitted blindly");
+    }
+
+    [Fact]
+    public async Task When_the_listing_happens_to_carry_the_sql_it_tells_the_runs_apart()
+    {
+        _server.ListsSql = true;
+        var (ours, since) = await LostSubmissionAsync();
+        await LostSubmissionAsync(Sql + " HAVING SUM(impressions) > 0");
+
+        var run = await Client().RunAsync(_server.Settings, Sql, Window, Poll, new InMemoryRemoteRunJournal(submittingSince: since), CancellationToken.None);
+
+        run.WorkflowExecutionId.Should().Be(ours);
+        _server.RequestsTo("POST").Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task An_execution_another_run_of_ours_holds_or_one_created_before_the_mark_is_never_taken()
+    {
+        var (older, _) = await LostSubmissionAsync();
+        await Task.Delay(1100); // minCreationTime has second resolution
+        var (held, since) = await LostSubmissionAsync();
+        var claimed = new HashSet<string> { held };
+
+        var run = await Client(listingClockSkew: TimeSpan.Zero).RunAsync(_server.Settings, Sql, Window, Poll,
+            new InMemoryRemoteRunJournal(claimed, submittingSince: since), CancellationToken.None);
+
+        run.Reused.Should().BeFalse();
+        run.WorkflowExecutionId.Should().NotBe(older).And.NotBe(held);
+        _server.RequestsTo("POST").Should().HaveCount(3, "neither is this run's: it submits its own");
     }
 
     [Fact]
@@ -273,7 +346,7 @@ public sealed class AmcClientTests : IAsyncLifetime
     {
         _server.Fail(new AmcScriptedFault(200, Method: "GET", Stall: TimeSpan.FromSeconds(5)));
         var client = Client(requestTimeout: TimeSpan.FromMilliseconds(300));
-        var id = await client.CreateExecutionAsync(_server.Settings, Sql, Window.Start, Window.End, CancellationToken.None);
+        var id = await client.CreateExecutionAsync(_server.Settings, Sql, Window.Start, Window.End, new InMemoryRemoteRunJournal(), CancellationToken.None);
 
         var status = await client.GetStatusAsync(_server.Settings, id, CancellationToken.None);
 
@@ -286,7 +359,7 @@ public sealed class AmcClientTests : IAsyncLifetime
     {
         _server.Fail(new AmcScriptedFault(502, Method: "POST", AfterHandling: true));
 
-        var run = await Client().RunAsync(_server.Settings, Sql, Window, Poll, CancellationToken.None);
+        var run = await Client().RunAsync(_server.Settings, Sql, Window, Poll, new InMemoryRemoteRunJournal(), CancellationToken.None);
 
         run.WorkflowExecutionId.Should().Be("exec-1");
         run.Result.Rows.Should().HaveCount(2);

@@ -13,8 +13,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Analytics.Tests.Infrastructure;
 
-/// <summary>One request as the fake AMC saw it.</summary>
-public sealed record AmcRecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body)
+/// <summary>One request as the fake AMC saw it, and when it arrived.</summary>
+public sealed record AmcRecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body, DateTimeOffset At = default)
 {
     public string? Header(string name) => Headers.TryGetValue(name, out var v) ? v : null;
 }
@@ -26,9 +26,48 @@ public sealed record AmcScriptedFault(int StatusCode, string? RetryAfter = null,
     TimeSpan? Stall = null, bool AfterHandling = false);
 
 /// <summary>
-/// AMC's reporting API in memory, on real HTTP at 127.0.0.1 (CONTRACT.md's AMC section). Executions take
-/// <see cref="PollsToFinish"/> status reads to end with <see cref="FinalStatus"/>; faults are scripted per request;
-/// results are served as CSV from pre-signed-style URLs (no auth); every request is recorded.
+/// Requests parked by the fake AMC after it has handled them (an execution created, a result read) and before it answers —
+/// an answer "in flight" — until <see cref="Release"/>, or until the client goes away (a killed app).
+/// </summary>
+public sealed class AmcHold(string method, string pathContains)
+{
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _held;
+
+    public string Method { get; } = method;
+    public string PathContains { get; } = pathContains;
+    public bool Released => _released.Task.IsCompleted;
+    /// <summary>Requests parked so far.</summary>
+    public int Held => Volatile.Read(ref _held);
+
+    public void Release() => _released.TrySetResult();
+
+    internal bool Matches(string requestMethod, string path) => !Released && requestMethod == Method && path.Contains(PathContains, StringComparison.Ordinal);
+
+    internal async Task<bool> ParkAsync(CancellationToken aborted)
+    {
+        Interlocked.Increment(ref _held);
+        try
+        {
+            await _released.Task.WaitAsync(aborted);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>
+/// AMC's reporting API in memory, on real HTTP at 127.0.0.1 (CONTRACT.md's AMC section), promising no more than the
+/// documentation: a listing carries each execution's <c>workflowExecutionId</c>, <c>status</c>, <c>timeWindowStart</c> and
+/// <c>timeWindowEnd</c> only (<see cref="ListsSql"/> makes it list the SQL too, which real AMC does not promise), filtered
+/// strictly by <c>minCreationTime</c>; a status read answers id, status and reason. Executions take
+/// <see cref="PollsToFinish"/> status reads (its current value, read at each poll) to end with <see cref="FinalStatus"/> (or
+/// the next of <see cref="ScriptedOutcomes"/>); faults are scripted per request; answers can be held (<see cref="Hold"/>);
+/// results are served as CSV from pre-signed-style URLs (no auth). It counts what a test must check: executions created per
+/// window and the most ever running at once (<see cref="PeakRunning"/>); every request is recorded.
 /// </summary>
 public sealed class FakeAmcServer : IAsyncDisposable
 {
@@ -41,16 +80,41 @@ public sealed class FakeAmcServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Execution> _executions = new();
     private readonly ConcurrentQueue<AmcScriptedFault> _faults = new();
+    private readonly List<AmcHold> _holds = [];
     private readonly Lock _lock = new();
     private int _nextId;
+    private int _running;
+    private int _peakRunning;
 
     public ConcurrentQueue<AmcRecordedRequest> Requests { get; } = new();
     public Uri BaseUrl { get; private set; } = null!;
+    /// <summary>Status reads an execution takes to end; read at every poll, so changing it affects executions already running.</summary>
     public int PollsToFinish { get; set; } = 2;
     public string FinalStatus { get; set; } = "SUCCEEDED";
     public string? FinalReason { get; set; }
+    /// <summary>How the next executions created end, one each, before <see cref="FinalStatus"/> applies again.</summary>
+    public ConcurrentQueue<(string Status, string? Reason)> ScriptedOutcomes { get; } = new();
+    /// <summary>Whether a listing also carries each execution's <c>workflow.sqlQuery</c> (the documentation does not promise it).</summary>
+    public bool ListsSql { get; set; }
     /// <summary>Result files of executions created from now on; each has its own header row.</summary>
     public IReadOnlyList<string> ResultCsvParts { get; set; } = ["campaign,impressions,clicks\nSpring Sale,1000,25\n,120,3\n"];
+    /// <summary>When set, the result files of an execution by its <c>timeWindowStart</c> (else <see cref="ResultCsvParts"/>).</summary>
+    public Func<string, IReadOnlyList<string>>? ResultCsvFor { get; set; }
+    /// <summary>The most executions ever running (created, not yet ended) at once.</summary>
+    public int PeakRunning { get { lock (_lock) return _peakRunning; } }
+    public int Running { get { lock (_lock) return _running; } }
+
+    /// <summary>Executions created for each <c>timeWindowStart</c>.</summary>
+    public IReadOnlyDictionary<string, int> CreatedPerWindow =>
+        _executions.Values.GroupBy(e => e.Start).ToDictionary(g => g.Key, g => g.Count());
+
+    /// <summary>Answers to matching requests (after their effect) wait until the hold is released or the client goes away.</summary>
+    public AmcHold Hold(string method, string pathContains)
+    {
+        var hold = new AmcHold(method, pathContains);
+        lock (_lock) _holds.Add(hold);
+        return hold;
+    }
 
     public AmcSettings Settings => new(BaseUrl.ToString(), InstanceId, AdvertiserId, MarketplaceId, ClientId, Token);
 
@@ -60,6 +124,9 @@ public sealed class FakeAmcServer : IAsyncDisposable
     {
         for (var i = 0; i < times; i++) _faults.Enqueue(fault);
     }
+
+    /// <summary>Drops the scripted faults not used yet.</summary>
+    public void ClearFaults() => _faults.Clear();
 
     public IReadOnlyList<AmcRecordedRequest> RequestsTo(string method, string? pathEndsWith = null) =>
         Requests.Where(r => r.Method == method && (pathEndsWith is null || r.Path.EndsWith(pathEndsWith, StringComparison.Ordinal))).ToList();
@@ -85,7 +152,22 @@ public sealed class FakeAmcServer : IAsyncDisposable
         var body = await reader.ReadToEndAsync();
         var path = request.Path.Value ?? "";
         Requests.Enqueue(new AmcRecordedRequest(request.Method, path, request.QueryString.Value ?? "",
-            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));
+            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body, DateTimeOffset.UtcNow));
+
+        AmcHold? hold;
+        lock (_lock) hold = _holds.FirstOrDefault(h => h.Matches(request.Method, path));
+        if (hold is not null)
+        {
+            var real = context.Response.Body;
+            using var buffer = new MemoryStream();
+            context.Response.Body = buffer;
+            await HandleRealAsync(context, request, path, body);
+            context.Response.Body = real;
+            if (!await hold.ParkAsync(context.RequestAborted)) return;
+            buffer.Position = 0;
+            await buffer.CopyToAsync(real);
+            return;
+        }
 
         var fault = NextFault(request.Method, path);
         if (fault?.Stall is { } stall)
@@ -148,12 +230,12 @@ public sealed class FakeAmcServer : IAsyncDisposable
         {
             case ("POST", 0): await Create(context, body); break;
             case ("GET", 0): await List(context); break;
-            case ("GET", 1): await WithExecution(context, rest[0], e => Answer(context, 200, Describe(e, poll: true).ToJsonString())); break;
+            case ("GET", 1): await WithExecution(context, rest[0], e => Answer(context, 200, Status(e, poll: true).ToJsonString())); break;
             case ("DELETE", 1):
                 await WithExecution(context, rest[0], e =>
                 {
-                    lock (_lock) if (!e.IsTerminal) { e.Status = "CANCELLED"; e.Reason = "Cancelled by request"; }
-                    return Answer(context, 200, Describe(e, poll: false).ToJsonString());
+                    lock (_lock) if (!e.IsTerminal) End(e, "CANCELLED", "Cancelled by request");
+                    return Answer(context, 200, Status(e, poll: false).ToJsonString());
                 });
                 break;
             case ("GET", 2) when rest[1] == "downloadUrls":
@@ -192,9 +274,15 @@ public sealed class FakeAmcServer : IAsyncDisposable
             return;
         }
         var id = $"exec-{Interlocked.Increment(ref _nextId)}";
-        var execution = new Execution(id, sql, start!, end!, DateTimeOffset.UtcNow, PollsToFinish, FinalStatus, FinalReason, ResultCsvParts);
-        _executions[id] = execution;
-        await Answer(context, 200, Describe(execution, poll: false).ToJsonString());
+        var (status, reason) = ScriptedOutcomes.TryDequeue(out var scripted) ? scripted : (FinalStatus, FinalReason);
+        var execution = new Execution(id, sql, start!, end!, DateTimeOffset.UtcNow, status, reason, ResultCsvFor?.Invoke(start!) ?? ResultCsvParts);
+        lock (_lock)
+        {
+            _executions[id] = execution;
+            _running++;
+            _peakRunning = Math.Max(_peakRunning, _running);
+        }
+        await Answer(context, 200, Status(execution, poll: false).ToJsonString());
     }
 
     private async Task List(HttpContext context)
@@ -206,7 +294,7 @@ public sealed class FakeAmcServer : IAsyncDisposable
             await Answer(context, 400, "{\"message\":\"bad minCreationTime\"}");
             return;
         }
-        var executions = _executions.Values.Where(e => e.CreatedAt >= min.AddSeconds(-1)).OrderBy(e => e.CreatedAt).Select(e => (JsonNode)Describe(e, poll: false)).ToArray();
+        var executions = _executions.Values.Where(e => e.CreatedAt >= min).OrderBy(e => e.CreatedAt).Select(e => (JsonNode)Listed(e)).ToArray();
         await Answer(context, 200, new JsonObject { ["executions"] = new JsonArray(executions) }.ToJsonString());
     }
 
@@ -216,30 +304,45 @@ public sealed class FakeAmcServer : IAsyncDisposable
         else await Answer(context, 404, $"{{\"message\":\"No workflow execution {id}\"}}");
     }
 
-    private JsonObject Describe(Execution e, bool poll)
+    /// <summary>A status read (or the answer to a submission or cancel): id, status and reason, as documented.</summary>
+    private JsonObject Status(Execution e, bool poll)
     {
         lock (_lock)
         {
             if (poll && !e.IsTerminal)
             {
                 e.Polls++;
-                if (e.Polls >= e.PollsToFinish) { e.Status = e.FinalStatus; e.Reason = e.FinalReason; }
+                if (e.Polls >= PollsToFinish) End(e, e.FinalStatus, e.FinalReason);
                 else e.Status = "RUNNING";
             }
+            var json = new JsonObject { ["workflowExecutionId"] = e.Id, ["status"] = e.Status };
+            if (e.Reason is not null) json["statusReason"] = e.Reason;
+            return json;
+        }
+    }
+
+    /// <summary>An execution as a listing shows it: only the documented fields (and the SQL when <see cref="ListsSql"/>).</summary>
+    private JsonObject Listed(Execution e)
+    {
+        lock (_lock)
+        {
             var json = new JsonObject
             {
                 ["workflowExecutionId"] = e.Id,
                 ["status"] = e.Status,
-                ["workflow"] = new JsonObject { ["sqlQuery"] = e.Sql },
-                ["timeWindowType"] = "EXPLICIT",
                 ["timeWindowStart"] = e.Start,
                 ["timeWindowEnd"] = e.End,
-                ["timeWindowTimeZone"] = "UTC",
-                ["createdTime"] = e.CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture),
             };
-            if (e.Reason is not null) json["statusReason"] = e.Reason;
+            if (ListsSql) json["workflow"] = new JsonObject { ["sqlQuery"] = e.Sql };
             return json;
         }
+    }
+
+    private void End(Execution e, string status, string? reason)
+    {
+        e.Status = status;
+        e.Reason = reason;
+        _running--;
     }
 
     private static bool IsWindowTime(string? s) =>
@@ -254,14 +357,13 @@ public sealed class FakeAmcServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    private sealed class Execution(string id, string sql, string start, string end, DateTimeOffset createdAt, int pollsToFinish, string finalStatus, string? finalReason, IReadOnlyList<string> resultParts)
+    private sealed class Execution(string id, string sql, string start, string end, DateTimeOffset createdAt, string finalStatus, string? finalReason, IReadOnlyList<string> resultParts)
     {
         public string Id { get; } = id;
         public string Sql { get; } = sql;
         public string Start { get; } = start;
         public string End { get; } = end;
         public DateTimeOffset CreatedAt { get; } = createdAt;
-        public int PollsToFinish { get; } = pollsToFinish;
         public string FinalStatus { get; } = finalStatus;
         public string? FinalReason { get; } = finalReason;
         public IReadOnlyList<string> ResultParts { get; } = resultParts;

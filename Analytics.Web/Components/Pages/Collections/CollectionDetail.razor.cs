@@ -22,6 +22,7 @@ public sealed partial class CollectionDetail : IDisposable
 
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required CollectionService Collections { get; init; }
+    [Inject] public required Analytics.Data.Reports.ExecutionService Executions { get; init; }
     [Inject] public required SourceService Sources { get; init; }
     [Inject] public required CollectionNotifier Notifier { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
@@ -135,6 +136,29 @@ public sealed partial class CollectionDetail : IDisposable
         {
             _busy = false;
         }
+    }
+
+    /// <summary>The person's answer for a segment awaiting a choice of AMC execution: one of its candidates, or null for none of them.</summary>
+    private async Task ChooseAsync(SegmentView segment, string? remote)
+    {
+        if (segment.ExecutionId is not { } executionId) return;
+        _busy = true;
+        try
+        {
+            await Executions.ChooseRemoteAsync(await CurrentActor.GetAsync(), executionId, new Analytics.Data.Reports.RemoteChoiceInput(remote, remote is null ? true : null), default);
+            Show(remote is null
+                ? $"Segment {segment.Index + 1} submits a new run to AMC."
+                : $"Segment {segment.Index + 1} takes AMC execution {remote}: it is polled and read, nothing is submitted again.", error: false);
+        }
+        catch (DomainException e)
+        {
+            Show(e.Message, error: true);
+        }
+        finally
+        {
+            _busy = false;
+        }
+        await LoadAsync();
     }
 
     private static void RenderSegmentRow(RowRenderEventArgs<SegmentView> args)

@@ -66,7 +66,7 @@ public sealed class SegmentGridState
     /// <summary>How each status (and "retrying": pending after a failed attempt) occurs, for the legend.</summary>
     public IReadOnlyList<(string Status, int Count)> Legend { get; private set; } = [];
 
-    public static readonly string[] Statuses = ["succeeded", "running", "retrying", "pending", "failed", "cancelled"];
+    public static readonly string[] Statuses = ["succeeded", "running", "retrying", "pending", "awaiting-choice", "failed", "cancelled"];
 
     public void Load(CollectionView collection)
     {

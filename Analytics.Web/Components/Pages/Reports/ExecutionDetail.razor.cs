@@ -102,6 +102,11 @@ public sealed partial class ExecutionDetail : IDisposable
         });
     }
 
+    /// <summary>The person's answer to a run awaiting a choice of AMC execution: one of its candidates, or null for none of them.</summary>
+    private async Task ChooseAsync(string? remote) =>
+        await GuardAsync(async () => _execution = await ExecutionService.ChooseRemoteAsync(await CurrentActor.GetAsync(), Id,
+            new RemoteChoiceInput(remote, remote is null ? true : null), default));
+
     private async Task GuardAsync(Func<Task> action)
     {
         _message = null;
