@@ -17,6 +17,7 @@ public sealed class InstanceRunSlots(IDbContextFactory<AnalyticsDbContext> facto
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
     private readonly ConcurrentDictionary<string, int> _ensured = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _turns = new();
     private readonly Lock _lock = new();
     private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -24,14 +25,32 @@ public sealed class InstanceRunSlots(IDbContextFactory<AnalyticsDbContext> facto
     {
         var capacity = options.Value.MaxRunningPerInstance;
         await EnsureSlotsAsync(sourceId, capacity, ct);
-        while (true)
+        if (await HoldsAsync(sourceId, executionId, capacity, ct)) return; // a resumed run keeps the slot it took before the crash
+        // One waiter per instance in this process asks the database at a time (first come, first served here); the others
+        // queue behind it instead of all polling.
+        var turn = _turns.GetOrAdd(sourceId, _ => new SemaphoreSlim(1, 1));
+        await turn.WaitAsync(ct);
+        try
         {
-            Task released;
-            lock (_lock) released = _released.Task;
-            if (await TryAcquireAsync(sourceId, executionId, capacity, ct)) return;
-            await Task.WhenAny(released, Task.Delay(Poll, clock, ct));
-            ct.ThrowIfCancellationRequested();
+            while (true)
+            {
+                Task released;
+                lock (_lock) released = _released.Task;
+                if (await TryAcquireAsync(sourceId, executionId, capacity, ct)) return;
+                await Task.WhenAny(released, Task.Delay(Poll, clock, ct));
+                ct.ThrowIfCancellationRequested();
+            }
         }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    private async Task<bool> HoldsAsync(string sourceId, string executionId, int capacity, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.InstanceSlots.AnyAsync(s => s.SourceId == sourceId && s.Slot < capacity && s.ExecutionId == executionId, ct);
     }
 
     public async Task ReleaseAsync(string executionId, CancellationToken ct)
@@ -65,8 +84,6 @@ public sealed class InstanceRunSlots(IDbContextFactory<AnalyticsDbContext> facto
     private async Task<bool> TryAcquireAsync(string sourceId, string executionId, int capacity, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        // A resumed run still holds the slot it took before the crash.
-        if (await db.InstanceSlots.AnyAsync(s => s.SourceId == sourceId && s.Slot < capacity && s.ExecutionId == executionId, ct)) return true;
         var free = await Free(db, sourceId, capacity).Select(s => s.Slot).ToListAsync(ct);
         var now = clock.GetUtcNow();
         foreach (var slot in free)

@@ -28,7 +28,7 @@ public sealed record ExecutionView(
 }
 
 /// <summary>A person's answer to an execution awaiting a choice: the AMC execution that is its own, or <c>submitNew</c> (none of them is).</summary>
-public sealed record RemoteChoiceInput(string? WorkflowExecutionId, bool? SubmitNew = null);
+public sealed record RemoteChoiceInput(string? RemoteExecutionId, bool? SubmitNew = null);
 
 /// <summary>A change of an execution's state, for live views.</summary>
 public sealed record ExecutionChange(string ExecutionId, string ReportId, ExecutionStatus Status, string? Message);
@@ -117,7 +117,7 @@ public sealed class ExecutionService(
 
     /// <summary>
     /// Settles an execution that waits for a person's choice (after a crash, AMC listed several executions that could be its
-    /// lost submission): <see cref="RemoteChoiceInput.WorkflowExecutionId"/> names the one that is its own — it is claimed for
+    /// lost submission): <see cref="RemoteChoiceInput.RemoteExecutionId"/> names the one that is its own — it is claimed for
     /// this execution, then polled and read, and nothing is submitted — or <see cref="RemoteChoiceInput.SubmitNew"/> says none
     /// of them is, and the run submits anew. A segment of a data collection goes back to its collection, which runs it.
     /// </summary>
@@ -128,14 +128,14 @@ public sealed class ExecutionService(
         actor.EnsureCanAuthor("choose the AMC execution of a run");
         if (Candidates(execution) is not { Count: > 0 } candidates)
             throw new ConflictException($"Execution {id} is not waiting for a choice of AMC execution ({ExecutionStatuses.ToWire(execution.Status)}).");
-        var listed = string.Join(", ", candidates.Select(c => c.RemoteId));
-        var remote = string.IsNullOrWhiteSpace(input.WorkflowExecutionId) ? null : input.WorkflowExecutionId.Trim();
+        var listed = string.Join(", ", candidates.Select(c => c.RemoteExecutionId));
+        var remote = string.IsNullOrWhiteSpace(input.RemoteExecutionId) ? null : input.RemoteExecutionId.Trim();
         if (remote is null && input.SubmitNew != true)
-            throw new ValidationException("workflowExecutionId", $"Name the AMC execution that is this run's ({listed}), or send submitNew: true if none of them is.");
+            throw new ValidationException("remoteExecutionId", $"Name the AMC execution that is this run's ({listed}), or send submitNew: true if none of them is.");
         if (remote is not null && input.SubmitNew == true)
             throw new ValidationException("submitNew", "Either name the AMC execution that is this run's, or submit a new one; not both.");
-        if (remote is not null && candidates.All(c => c.RemoteId != remote))
-            throw new ValidationException("workflowExecutionId", $"'{remote}' is not one of this run's candidates ({listed}).");
+        if (remote is not null && candidates.All(c => c.RemoteExecutionId != remote))
+            throw new ValidationException("remoteExecutionId", $"'{remote}' is not one of this run's candidates ({listed}).");
 
         var sourceId = await db.Reports.Where(r => r.Id == execution.ReportId).Select(r => r.SourceId).SingleAsync(ct);
         var resumeCollection = false;

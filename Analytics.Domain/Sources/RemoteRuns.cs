@@ -43,7 +43,7 @@ public interface IRemoteRunJournal
 }
 
 /// <summary>A remote run that could be an execution's lost submission, as the source listed it.</summary>
-public sealed record RemoteCandidate(string RemoteId, string Status, string? TimeWindowStart, string? TimeWindowEnd);
+public sealed record RemoteCandidate(string RemoteExecutionId, string Status, string? TimeWindowStart, string? TimeWindowEnd);
 
 /// <summary>
 /// The process died after submitting and before recording the answer, and the source lists more than one run that could be
@@ -51,7 +51,7 @@ public sealed record RemoteCandidate(string RemoteId, string Status, string? Tim
 /// </summary>
 public sealed class RemoteRunAmbiguousException(DateTimeOffset since, IReadOnlyList<RemoteCandidate> candidates)
     : SourceQueryException($"Awaiting your choice: the submission begun at {since.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC lost its answer in a crash, and AMC lists "
-        + $"{candidates.Count} runs of this window created since then that none of our runs has claimed ({string.Join(", ", candidates.Select(c => $"{c.RemoteId} {c.Status.ToLowerInvariant()}"))}). "
+        + $"{candidates.Count} runs of this window created since then that none of our runs has claimed ({string.Join(", ", candidates.Select(c => $"{c.RemoteExecutionId} {c.Status.ToLowerInvariant()}"))}). "
         + "Choose the one that is this run's, so it is not run twice; nothing is submitted until then.", retryable: false)
 {
     public DateTimeOffset Since { get; } = since;

@@ -307,7 +307,7 @@ public sealed class AmcClientTests : IAsyncLifetime
         var act = () => Client().RunAsync(_server.Settings, Sql, Window, Poll, new InMemoryRemoteRunJournal(submittingSince: since), CancellationToken.None);
 
         var ambiguous = (await act.Should().ThrowAsync<RemoteRunAmbiguousException>()).Which;
-        ambiguous.Candidates.Select(c => c.RemoteId).Should().BeEquivalentTo([first, second]);
+        ambiguous.Candidates.Select(c => c.RemoteExecutionId).Should().BeEquivalentTo([first, second]);
         ambiguous.Message.Should().Contain("Awaiting your choice");
         _server.RequestsTo("POST").Should().HaveCount(2, "nothing is submitted blindly");
     }

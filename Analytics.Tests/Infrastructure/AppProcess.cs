@@ -19,6 +19,7 @@ public sealed class AppProcess : IAsyncDisposable
     public Uri BaseUrl { get; }
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process.HasExited;
+    public int ProcessId => _process.Id;
 
     private AppProcess(Process process, Uri baseUrl)
     {

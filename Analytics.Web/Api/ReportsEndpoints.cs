@@ -73,7 +73,7 @@ public static class ReportsEndpoints
             await service.GetAsync(http.Actor(), id, ct));
         executions.MapPost("/{id}/cancel", async (HttpContext http, ExecutionService service, string id, CancellationToken ct) =>
             await service.CancelAsync(http.Actor(), id, ct));
-        // A run (or a backfill segment's run) awaiting a choice of AMC execution after a crash: { workflowExecutionId } or { submitNew: true }.
+        // A run (or a backfill segment's run) awaiting a choice of AMC execution after a crash: { remoteExecutionId } or { submitNew: true }.
         executions.MapPost("/{id}/remote-choice", async (HttpContext http, ExecutionService service, string id, RemoteChoiceInput body, CancellationToken ct) =>
             await service.ChooseRemoteAsync(http.Actor(), id, body, ct));
         return api;
