@@ -17,7 +17,23 @@ public sealed class CollectionPageStateTests
     private static CollectionView Collection(string granularity, IReadOnlyList<SegmentView> segments, string status = "running") =>
         new("c1", "r1", "Campaigns", "demo-northwind", status, segments[0].Start, segments[^1].End, granularity, 10, segments.Count,
             segments.Count(s => s.Status == "succeeded"), segments.Count(s => s.Status == "failed"), segments.Count(s => s.Status == "running"),
-            segments.Count(s => s.Status == "pending"), segments.Sum(s => s.RowCount), null, "u1", Monday, Monday, null, segments);
+            segments.Count(s => s.Status == "pending"), segments.Sum(s => s.RowCount), null, "u1", Monday, Monday, null, segments,
+            segments.Count(s => s.Status == "awaiting-choice"));
+
+    [Fact]
+    public void A_segment_awaiting_a_choice_shows_as_such_and_is_never_counted_as_cancelled()
+    {
+        var segments = Split(Monday, Monday.AddDays(7 * 3), "week", i => i == 1 ? "awaiting-choice" : "succeeded");
+        var state = new SegmentGridState();
+
+        state.Load(Collection("week", segments, "paused"));
+
+        state.Legend.Should().Contain(("awaiting-choice", 1));
+        state.Rows.SelectMany(r => r.Cells).Single(c => c.Segment!.Index == 1).CssClass.Should().Be("seg-awaiting-choice");
+        state.Progress.Cancelled.Should().Be(0);
+        CollectionActions.For(Collection("week", segments, "paused") with { Segments = null }, canAuthor: true).CanRetryFailed
+            .Should().BeFalse("nothing failed or was cancelled: the segment waits for a choice, not a retry");
+    }
 
     private static List<SegmentView> Split(DateTimeOffset start, DateTimeOffset end, string granularity, Func<int, string>? status = null) =>
         CollectionRules.Split(start, end, granularity).Select((w, i) => Segment(i, w.Start, w.End, status?.Invoke(i) ?? "pending")).ToList();

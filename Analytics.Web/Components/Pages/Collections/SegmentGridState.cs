@@ -30,7 +30,7 @@ public sealed record CollectionProgress(int Total, int Succeeded, int Failed, in
     public static CollectionProgress Of(CollectionView c)
     {
         var cancelled = c.Segments?.Count(s => s.Status == "cancelled")
-                        ?? Math.Max(0, c.TotalSegments - c.SucceededSegments - c.FailedSegments - c.RunningSegments - c.PendingSegments);
+                        ?? Math.Max(0, c.TotalSegments - c.SucceededSegments - c.FailedSegments - c.RunningSegments - c.PendingSegments - c.AwaitingChoiceSegments);
         return new(c.TotalSegments, c.SucceededSegments, c.FailedSegments, c.RunningSegments, c.PendingSegments, cancelled, c.RowCount);
     }
 }
@@ -43,7 +43,7 @@ public sealed record CollectionActions(bool CanPause, bool CanResume, bool CanCa
         if (!canAuthor) return new(false, false, false, false);
         var active = c.Status is "pending" or "running";
         var cancelled = c.Segments?.Count(s => s.Status == "cancelled")
-                        ?? c.TotalSegments - c.SucceededSegments - c.FailedSegments - c.RunningSegments - c.PendingSegments;
+                        ?? c.TotalSegments - c.SucceededSegments - c.FailedSegments - c.RunningSegments - c.PendingSegments - c.AwaitingChoiceSegments;
         return new(
             CanPause: active,
             CanResume: c.Status == "paused",
