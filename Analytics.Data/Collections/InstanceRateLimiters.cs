@@ -48,6 +48,8 @@ public sealed class InstanceRateLimiters(IDbContextFactory<AnalyticsDbContext> f
 
     private double PerSecond => options.Value.SubmissionsPerMinute / 60;
 
+    private int Burst => options.Value.Burst;
+
     private TimeProvider Clock => clock;
 
     /// <summary>Takes a token if the bucket has one and no cool-down runs; otherwise answers how long to wait before asking again.</summary>
@@ -120,11 +122,14 @@ public sealed class InstanceRateLimiters(IDbContextFactory<AnalyticsDbContext> f
 
     /// <summary>
     /// The instance's gate in this process: one waiter at a time asks the database (first come, first served here), the
-    /// others queue behind it; the bucket itself is shared with every other process.
+    /// others queue behind it; the bucket itself is shared with every other process. After the database's grant, a local
+    /// bucket at the same pace spaces this process's submissions once more, right before they leave: a grant whose database
+    /// round trip was slow must not go out bunched with the next, quicker one (AMC meters arrivals).
     /// </summary>
     private sealed class Gate(InstanceRateLimiters owner, string sourceId) : ISubmissionGate
     {
         private readonly SemaphoreSlim _turn = new(1, 1);
+        private readonly LocalPace _pace = new(owner.PerSecond, owner.Burst, owner.Clock);
 
         public async ValueTask WaitAsync(CancellationToken ct)
         {
@@ -133,6 +138,7 @@ public sealed class InstanceRateLimiters(IDbContextFactory<AnalyticsDbContext> f
             {
                 while (await owner.TryTakeAsync(sourceId, ct) is { } wait)
                     await Task.Delay(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, owner.Clock, ct);
+                await _pace.WaitAsync(ct);
             }
             finally
             {
@@ -140,6 +146,51 @@ public sealed class InstanceRateLimiters(IDbContextFactory<AnalyticsDbContext> f
             }
         }
 
-        public async ValueTask ThrottledAsync(TimeSpan? retryAfter, CancellationToken ct) => await owner.ThrottleAsync(sourceId, retryAfter, ct);
+        public async ValueTask ThrottledAsync(TimeSpan? retryAfter, CancellationToken ct)
+        {
+            _pace.Throttled(retryAfter);
+            await owner.ThrottleAsync(sourceId, retryAfter, ct);
+        }
+    }
+
+    /// <summary>An in-memory token bucket, refilled continuously, with a cool-down after a 429.</summary>
+    private sealed class LocalPace(double perSecond, int burst, TimeProvider clock)
+    {
+        private readonly Lock _lock = new();
+        private double _tokens = burst;
+        private DateTimeOffset _refilledAt = clock.GetUtcNow();
+        private DateTimeOffset _blockedUntil = DateTimeOffset.MinValue;
+
+        public async ValueTask WaitAsync(CancellationToken ct)
+        {
+            while (true)
+            {
+                TimeSpan wait;
+                lock (_lock)
+                {
+                    var now = clock.GetUtcNow();
+                    _tokens = Math.Min(burst, _tokens + Math.Max(0, (now - _refilledAt).TotalSeconds) * perSecond);
+                    _refilledAt = now;
+                    if (now < _blockedUntil) wait = _blockedUntil - now;
+                    else if (_tokens >= 1)
+                    {
+                        _tokens -= 1;
+                        return;
+                    }
+                    else wait = TimeSpan.FromSeconds((1 - _tokens) / perSecond);
+                }
+                await Task.Delay(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, clock, ct);
+            }
+        }
+
+        public void Throttled(TimeSpan? retryAfter)
+        {
+            lock (_lock)
+            {
+                var until = clock.GetUtcNow() + (retryAfter ?? DefaultCoolDown);
+                if (until > _blockedUntil) _blockedUntil = until;
+                _tokens = 0;
+            }
+        }
     }
 }
