@@ -31,7 +31,7 @@ public sealed class CollectionOrchestrator(
     ILogger<CollectionOrchestrator> logger)
 {
     private readonly Random _jitter = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> executions = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> _executions = new();
 
     public async Task RunAsync(string collectionId, CancellationToken ct)
     {
@@ -74,7 +74,7 @@ public sealed class CollectionOrchestrator(
                     // As a user's cancel: the runs stop and their AMC executions are cancelled too.
                     foreach (var (segmentId, (_, cts)) in running)
                     {
-                        if (!(executions.TryGetValue(segmentId, out var executionId) && queue.Cancel(executionId))) await cts.CancelAsync();
+                        if (!(_executions.TryGetValue(segmentId, out var executionId) && queue.Cancel(executionId))) await cts.CancelAsync();
                     }
                 }
                 var launching = status == CollectionStatus.Running;
@@ -171,7 +171,7 @@ public sealed class CollectionOrchestrator(
             }
             using var slot = await limiters.SlotAsync(collection.SourceId, ct);
             var executionId = await PrepareExecutionAsync(collection, segment, ct);
-            executions[segment.Id] = executionId;
+            _executions[segment.Id] = executionId;
             await runner.RunAsync(executionId, ct, maxAttempts: 1);
             ct.ThrowIfCancellationRequested();
             await RecordOutcomeAsync(collection, segment, executionId, ct);
@@ -192,7 +192,7 @@ public sealed class CollectionOrchestrator(
         }
         finally
         {
-            executions.TryRemove(segment.Id, out _);
+            _executions.TryRemove(segment.Id, out _);
             notifier.Publish(new CollectionChange(collection.Id, "running"));
         }
     }
