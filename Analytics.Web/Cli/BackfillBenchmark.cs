@@ -48,6 +48,9 @@ internal sealed class BackfillBenchmark : IBenchmark
                     ["Analytics:Amc:PollInterval"] = poll.ToString(),
                     ["Analytics:Collections:SubmissionsPerMinute"] = (rate * 60 * (1 - headroom)).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["Analytics:Collections:Burst"] = burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    // The instance's run slots and per-process segment cap follow AMC's concurrency, as the floor assumes.
+                    ["Analytics:Collections:MaxRunningPerInstance"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["Analytics:Collections:MaxSegmentsPerInstance"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["Analytics:Collections:HeartbeatSeconds"] = "1",
                     // The stand-in AMC runs on http://127.0.0.1: allowed here explicitly, never by default.
                     ["Analytics:Outbound:AllowedHosts:0"] = "127.0.0.1",
@@ -73,11 +76,11 @@ internal sealed class BackfillBenchmark : IBenchmark
             orchestrator = new { submissionsPerSecond = rate * (1 - headroom), burst, maxConcurrency = concurrency },
             floorSeconds = Math.Round(floor, 3),
             floorFormula = "max(ceil(S/C)*D, (S-B)/R + D)",
-            results = results.Select(r => new { r.Provider, r.Status, r.Succeeded, r.Facts, r.WallSeconds, ratioToFloor = Math.Round(r.WallSeconds / floor, 3), amcAccepted = r.Accepted, amcThrottled = r.Throttled }),
+            results = results.Select(r => new { r.Provider, r.Status, r.Succeeded, r.Facts, r.WallSeconds, ratioToFloor = Math.Round(r.WallSeconds / floor, 3), amcAccepted = r.Accepted, amcThrottled = r.Throttled, amcThrottledForConcurrency = r.ThrottledRunning }),
         };
     }
 
-    private sealed record Result(string Provider, string Status, int Succeeded, long Facts, double WallSeconds, int Accepted, int Throttled);
+    private sealed record Result(string Provider, string Status, int Succeeded, long Facts, double WallSeconds, int Accepted, int Throttled, int ThrottledRunning);
 
     private static async Task<Result> RunOnAsync(IServiceProvider services, DatabaseProvider provider, BenchAmcServer amc, int weeks, int concurrency, CancellationToken ct)
     {
@@ -111,6 +114,6 @@ internal sealed class BackfillBenchmark : IBenchmark
         var done = await services.GetRequiredService<CollectionService>().GetAsync(Actor.System, collection.Id, ct);
         await using var check = await factory.CreateDbContextAsync(ct);
         var facts = await check.Facts.LongCountAsync(f => f.DatasetId == report.DatasetId, ct);
-        return new Result(provider.ToString(), done.Status, done.SucceededSegments, facts, Math.Round(wall, 3), amc.Accepted, amc.Throttled);
+        return new Result(provider.ToString(), done.Status, done.SucceededSegments, facts, Math.Round(wall, 3), amc.Accepted, amc.Throttled, amc.ThrottledRunning);
     }
 }

@@ -27,6 +27,8 @@ internal sealed class BenchAmcServer : IAsyncDisposable
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(1);
     public int Accepted;
     public int Throttled;
+    /// <summary>Of <see cref="Throttled"/>: refused for the concurrency cap (the rest for the rate).</summary>
+    public int ThrottledRunning;
     public Uri BaseUrl { get; private set; } = null!;
 
     private BenchAmcServer(WebApplication app) => _app = app;
@@ -73,6 +75,7 @@ internal sealed class BenchAmcServer : IAsyncDisposable
                 if (wait is { } w)
                 {
                     Interlocked.Increment(ref Throttled);
+                    if (_executions.Values.Count(e => now - e.Created < Duration) >= MaxRunning) Interlocked.Increment(ref ThrottledRunning);
                     context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(w.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                     await Answer(context, 429, new JsonObject { ["message"] = "Too many requests" });
                     return;
