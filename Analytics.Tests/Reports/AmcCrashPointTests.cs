@@ -19,7 +19,7 @@ public abstract class CrashApp(DatabaseProvider provider) : IAsyncLifetime
     public AnalyticsTestHost Host { get; private set; } = null!;
     public AppProcess App { get; private set; } = null!;
 
-    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(LocalFakes.Settings.Select(s => KeyValuePair.Create(s.Key, s.Value!)))
     {
         ["Analytics:Database:Provider"] = provider.ToString(),
         ["ConnectionStrings:Analytics"] = Host.ConnectionString,
@@ -41,7 +41,7 @@ public abstract class CrashApp(DatabaseProvider provider) : IAsyncLifetime
     {
         if (provider == DatabaseProvider.Postgres && TestEnvironment.PostgresSkipReason is not null) return; // the tests skip
         _directory = Directory.CreateTempSubdirectory("analytics-crash-");
-        Host = await AnalyticsTestHost.CreateAsync(provider, settings: new Dictionary<string, string?> { ["Analytics:DataDirectory"] = _directory.FullName });
+        Host = await AnalyticsTestHost.CreateAsync(provider, settings: LocalFakes.With(new Dictionary<string, string?> { ["Analytics:DataDirectory"] = _directory.FullName }));
         await Host.InitializeAsync();
         App = await AppProcess.StartAsync(Settings);
     }

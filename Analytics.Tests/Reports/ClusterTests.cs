@@ -95,6 +95,7 @@ public sealed class AmcClusterLimitTests
             ["Analytics:Jobs:SupervisorIntervalSeconds"] = "1",
             ["Analytics:Jobs:ClusterCheckinSeconds"] = "1",
         };
+        foreach (var (key, value) in LocalFakes.Settings) settings[key] = value!;
         await using var a = await AppProcess.StartAsync(settings);
         await using var b = await AppProcess.StartAsync(settings);
         using var clientA = a.CreateClient();

@@ -35,13 +35,13 @@ public abstract class ExecutionOwnershipTests : ProviderTests, IAsyncLifetime
 
     private async Task<(AnalyticsTestHost Host, Actor Admin, ReportView Report)> ArrangeAsync(Dictionary<string, string?>? settings = null, ReportSchedule? schedule = null)
     {
-        var host = await CreateHostAsync(settings: new Dictionary<string, string?>(settings ?? [])
+        var host = await CreateHostAsync(settings: LocalFakes.With(new Dictionary<string, string?>(settings ?? [])
         {
             ["Analytics:Amc:PollInterval"] = "00:00:00.020",
             ["Analytics:Amc:BaseDelay"] = "00:00:00.010",
             ["Analytics:Collections:HeartbeatSeconds"] = "0.2",
             ["Analytics:Collections:StaleAfterSeconds"] = "5",
-        });
+        }));
         await host.InitializeAsync();
         var admin = await host.AdminAsync();
         var s = _amc.Settings;
