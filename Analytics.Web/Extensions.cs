@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
 using Radzen;
 
 namespace Analytics.Web;
@@ -25,8 +26,13 @@ public static class Extensions
     public static IHostApplicationBuilder AddAnalyticsWeb(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Serve the packages' static files (MudBlazor, Blazor's script) from the build output in every environment, as
+        // Development does; a published app has them in wwwroot and this is a no-op there.
+        if (builder.Environment is IWebHostEnvironment web)
+            Microsoft.AspNetCore.Hosting.StaticWebAssets.StaticWebAssetsLoader.UseStaticWebAssets(web, builder.Configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
+        services.AddMudServices();
         services.AddCascadingAuthenticationState();
         services.AddScoped<CurrentActor>();
         services.AddHttpContextAccessor();

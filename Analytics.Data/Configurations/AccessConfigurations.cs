@@ -13,6 +13,7 @@ internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
         b.Property(u => u.DisplayName).HasMaxLength(200);
         b.Property(u => u.Role).HasConversion<string>().HasMaxLength(20);
         b.Property(u => u.TimeZone).HasMaxLength(64);
+        b.Property(u => u.Theme).HasMaxLength(16);
     }
 }
 

@@ -19,4 +19,6 @@ public sealed class AppUser : IdentityUser
     public string? TimeZone { get; set; }
     /// <summary>JSON <see cref="Analytics.Domain.Insights.InsightNotificationPreferences"/>; null means the defaults.</summary>
     public string? InsightNotificationsJson { get; set; }
+    /// <summary><c>light</c>, <c>dark</c> or <c>system</c> (null: system): the UI's colours, charts included.</summary>
+    public string? Theme { get; set; }
 }

@@ -151,4 +151,26 @@ public sealed class ShellTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "bell.png") });
         await page.Context.CloseAsync();
     }
+
+    [ChromiumFact]
+    public async Task Dark_mode_is_chosen_in_the_header_saved_for_the_user_and_survives_a_reload()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await BrowserFixture.GotoInteractiveAsync(page, "/");
+        var lightBackground = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+
+        await page.ClickAsync("[data-testid=theme-switch] button");
+        await page.ClickAsync("[data-testid=theme-dark]");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
+        await page.WaitForFunctionAsync("light => getComputedStyle(document.body).backgroundColor !== light", lightBackground);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "shell-dark.png") });
+
+        await BrowserFixture.GotoInteractiveAsync(page, "/");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
+
+        await page.ClickAsync("[data-testid=theme-switch] button");
+        await page.ClickAsync("[data-testid=theme-light]");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "light");
+        await page.Context.CloseAsync();
+    }
 }

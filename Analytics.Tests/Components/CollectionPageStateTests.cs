@@ -1,3 +1,4 @@
+using AngleSharp.Dom;
 using System.Globalization;
 using Analytics.Data.Collections;
 using Analytics.Domain.Collections;
@@ -6,7 +7,7 @@ using Analytics.Web.Components.Pages.Collections;
 namespace Analytics.Tests.Components;
 
 /// <summary>The data collection pages' rules, without a browser: the segment calendar, progress, actions and the backfill form.</summary>
-public sealed class CollectionPageStateTests
+public sealed class CollectionPageStateTests : AppComponentTests
 {
     private static readonly DateTimeOffset Monday = new(2025, 1, 6, 0, 0, 0, TimeSpan.Zero);
 
@@ -188,7 +189,7 @@ public sealed class CollectionPageStateTests
     }
 
     [Fact]
-    public async Task The_progress_bar_draws_each_share_with_an_invariant_width_and_says_the_counts()
+    public void The_progress_bar_draws_each_share_with_an_invariant_width_and_says_the_counts()
     {
         var culture = CultureInfo.CurrentCulture;
         CultureInfo.CurrentCulture = new CultureInfo("de-DE"); // a decimal comma must not reach CSS
@@ -196,7 +197,7 @@ public sealed class CollectionPageStateTests
         {
             var progress = new CollectionProgress(Total: 8, Succeeded: 3, Failed: 1, Running: 2, Pending: 2, Cancelled: 0, Rows: 10);
 
-            var document = await ComponentRenderer.RenderAsync<CollectionProgressBar>(new Dictionary<string, object?> { ["Progress"] = progress });
+            var document = RenderWith<CollectionProgressBar>(new Dictionary<string, object?> { ["Progress"] = progress });
 
             var bar = document.QuerySelector("[role=progressbar]")!;
             bar.GetAttribute("aria-valuenow").Should().Be("3");

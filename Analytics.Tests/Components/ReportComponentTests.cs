@@ -1,3 +1,4 @@
+using AngleSharp.Dom;
 using System.Text.Json;
 using Analytics.Domain.Reports.Parameters;
 using Analytics.Web.Components.Pages.Reports;
@@ -5,7 +6,7 @@ using Analytics.Web.Components.Pages.Reports;
 namespace Analytics.Tests.Components;
 
 /// <summary>The reports UI's components rendered to HTML (no browser): what the generated parameter form shows.</summary>
-public sealed class ReportComponentTests
+public sealed class ReportComponentTests : AppComponentTests
 {
     private static JsonElement J(object value) => JsonSerializer.SerializeToElement(value);
 
@@ -19,9 +20,9 @@ public sealed class ReportComponentTests
         new DateSpan(new DateOnly(2025, 1, 6), new DateOnly(2025, 1, 13)));
 
     [Fact]
-    public async Task The_parameter_form_has_a_labelled_field_per_definition_with_its_hint()
+    public void The_parameter_form_has_a_labelled_field_per_definition_with_its_hint()
     {
-        var document = await ComponentRenderer.RenderAsync<ParameterForm>(new Dictionary<string, object?> { ["State"] = State() });
+        var document = RenderWith<ParameterForm>(new Dictionary<string, object?> { ["State"] = State() });
 
         document.QuerySelectorAll(".param-field").Select(f => f.GetAttribute("data-testid")).Should()
             .Equal("param-campaignType", "param-minSpend", "param-asins", "param-period");
@@ -35,9 +36,9 @@ public sealed class ReportComponentTests
     }
 
     [Fact]
-    public async Task Tags_are_chips_each_with_a_named_remove_button()
+    public void Tags_are_chips_each_with_a_named_remove_button()
     {
-        var document = await ComponentRenderer.RenderAsync<ParameterForm>(new Dictionary<string, object?> { ["State"] = State() });
+        var document = RenderWith<ParameterForm>(new Dictionary<string, object?> { ["State"] = State() });
         var tags = document.QuerySelector("[data-testid=param-asins-tags]")!;
         tags.QuerySelectorAll(".tag-chip").Select(c => c.FirstChild!.TextContent).Should().Equal("B0C1234567");
         tags.QuerySelector("button.tag-remove")!.GetAttribute("aria-label").Should().Be("Remove B0C1234567");
@@ -45,12 +46,12 @@ public sealed class ReportComponentTests
     }
 
     [Fact]
-    public async Task A_touched_field_with_a_bad_value_shows_the_servers_message_under_it()
+    public void A_touched_field_with_a_bad_value_shows_the_servers_message_under_it()
     {
         var state = State();
         state["minSpend"].Number = -1;
         state.Changed("minSpend");
-        var document = await ComponentRenderer.RenderAsync<ParameterForm>(new Dictionary<string, object?> { ["State"] = state });
+        var document = RenderWith<ParameterForm>(new Dictionary<string, object?> { ["State"] = state });
 
         var error = document.QuerySelector("[data-testid=param-minSpend] .field-error")!;
         error.TextContent.Should().Be("At least 0.");
@@ -63,9 +64,9 @@ public sealed class ReportComponentTests
     [InlineData("succeeded", "rz-badge-success")]
     [InlineData("failed", "rz-badge-danger")]
     [InlineData("running", "rz-badge-info")]
-    public async Task Status_badges_carry_the_status_as_text_not_only_colour(string status, string css)
+    public void Status_badges_carry_the_status_as_text_not_only_colour(string status, string css)
     {
-        var document = await ComponentRenderer.RenderAsync<StatusBadge>(new Dictionary<string, object?> { ["Status"] = status });
+        var document = RenderWith<StatusBadge>(new Dictionary<string, object?> { ["Status"] = status });
         var badge = document.QuerySelector(".status-badge")!;
         badge.TextContent.Trim().Should().Be(status);
         badge.ClassList.Should().Contain(c => c.StartsWith(css));

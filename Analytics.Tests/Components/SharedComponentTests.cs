@@ -1,12 +1,13 @@
+using AngleSharp.Dom;
 using Analytics.Web.Components.Layout;
 using Analytics.Web.Components.Shared;
 
 namespace Analytics.Tests.Components;
 
-public sealed class SharedComponentTests
+public sealed class SharedComponentTests : AppComponentTests
 {
     [Fact]
-    public async Task FieldError_shows_only_the_messages_of_its_field()
+    public void FieldError_shows_only_the_messages_of_its_field()
     {
         var errors = new Dictionary<string, string[]>
         {
@@ -14,7 +15,7 @@ public sealed class SharedComponentTests
             ["role"] = ["Role must be one of admin, analyst, viewer."],
         };
 
-        var document = await ComponentRenderer.RenderAsync<FieldError>(new Dictionary<string, object?> { ["Errors"] = errors, ["Field"] = "email" });
+        var document = RenderWith<FieldError>(new Dictionary<string, object?> { ["Errors"] = errors, ["Field"] = "email" });
 
         var shown = document.QuerySelectorAll(".field-error").Select(e => e.TextContent.Trim()).ToList();
         shown.Should().Equal("A valid e-mail address is required.", "Second message.");
@@ -22,9 +23,9 @@ public sealed class SharedComponentTests
     }
 
     [Fact]
-    public async Task FieldError_renders_nothing_for_a_valid_field()
+    public void FieldError_renders_nothing_for_a_valid_field()
     {
-        var document = await ComponentRenderer.RenderAsync<FieldError>(new Dictionary<string, object?>
+        var document = RenderWith<FieldError>(new Dictionary<string, object?>
         {
             ["Errors"] = new Dictionary<string, string[]> { ["role"] = ["bad"] }, ["Field"] = "email",
         });
@@ -32,9 +33,9 @@ public sealed class SharedComponentTests
     }
 
     [Fact]
-    public async Task EmptyState_says_what_is_missing_and_what_to_do()
+    public void EmptyState_says_what_is_missing_and_what_to_do()
     {
-        var document = await ComponentRenderer.RenderAsync<EmptyState>(new Dictionary<string, object?>
+        var document = RenderWith<EmptyState>(new Dictionary<string, object?>
         {
             ["Title"] = "No dashboards yet", ["Text"] = "Create one from a template.", ["Icon"] = "dashboard",
         });

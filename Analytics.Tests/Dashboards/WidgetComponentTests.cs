@@ -1,3 +1,4 @@
+using AngleSharp.Dom;
 using System.Text.Json.Nodes;
 using Analytics.Tests.Components;
 using Analytics.Web.Components.Dashboards;
@@ -5,7 +6,7 @@ using static Analytics.Tests.Dashboards.ChartResults;
 
 namespace Analytics.Tests.Dashboards;
 
-public sealed class KpiCardTests
+public sealed class KpiCardTests : AppComponentTests
 {
     [Theory]
     [InlineData(120.0, 100.0, true, KpiTone.Good, "▲ +20.0%")]   // ROAS up
@@ -44,11 +45,11 @@ public sealed class KpiCardTests
     }
 
     [Fact]
-    public async Task Card_renders_value_change_with_tone_and_a_sparkline()
+    public void Card_renders_value_change_with_tone_and_a_sparkline()
     {
         var model = new KpiCardModel("ROAS", 3.456, 3.0, "ratio", true, [1, 2, 3]);
 
-        var document = await ComponentRenderer.RenderAsync<KpiCard>(new Dictionary<string, object?> { ["Model"] = model });
+        var document = RenderWith<KpiCard>(new Dictionary<string, object?> { ["Model"] = model });
 
         document.QuerySelector("[data-testid=kpi-value]")!.TextContent.Should().Be("3.46");
         document.QuerySelector("[data-testid=kpi-card]")!.GetAttribute("data-tone").Should().Be("good");
@@ -76,7 +77,7 @@ public sealed class ValueFormatTests
         (ValueFormat.Format(5, "currency", "EUR"), ValueFormat.Format(5, "currency", "CHF")).Should().Be(("€5.00", "CHF 5.00"));
 }
 
-public sealed class TableWidgetTests
+public sealed class TableWidgetTests : AppComponentTests
 {
     private static readonly Analytics.Domain.Query.QueryResult Campaigns = Result(
         [Dim("campaign", "Campaign"), Metric("spend", "currency", "Spend"), Metric("acos", "percent", "ACOS")],
@@ -135,11 +136,11 @@ public sealed class TableWidgetTests
     }
 
     [Fact]
-    public async Task Table_renders_headers_formatted_cells_rule_styles_and_a_pager()
+    public void Table_renders_headers_formatted_cells_rule_styles_and_a_pager()
     {
         var rules = new[] { new ConditionalFormatRule("acos", "gt", 0.3, Color: "#b71c1c") };
 
-        var document = await ComponentRenderer.RenderAsync<TableWidget>(new Dictionary<string, object?>
+        var document = RenderWith<TableWidget>(new Dictionary<string, object?>
         {
             ["Result"] = Campaigns, ["Rules"] = rules, ["PageSize"] = 2,
         });
@@ -151,7 +152,7 @@ public sealed class TableWidgetTests
     }
 }
 
-public sealed class TextWidgetTests
+public sealed class TextWidgetTests : AppComponentTests
 {
     [Fact]
     public void Markdown_renders_and_raw_html_is_escaped_not_run()
@@ -217,19 +218,19 @@ public sealed class TextWidgetTests
     }
 
     [Fact]
-    public async Task Text_widget_renders_the_sanitized_html()
+    public void Text_widget_renders_the_sanitized_html()
     {
-        var document = await ComponentRenderer.RenderAsync<TextWidget>(new Dictionary<string, object?> { ["Markdown"] = "Hello *world* <b>bold</b>" });
+        var document = RenderWith<TextWidget>(new Dictionary<string, object?> { ["Markdown"] = "Hello *world* <b>bold</b>" });
         var widget = document.QuerySelector("[data-testid=text-widget]")!;
         widget.QuerySelector("em")!.TextContent.Should().Be("world");
         widget.QuerySelector("b").Should().BeNull();
     }
 }
 
-public sealed class DashboardGridRenderTests
+public sealed class DashboardGridRenderTests : AppComponentTests
 {
     [Fact]
-    public async Task Grid_prerenders_one_tile_per_item_with_its_cell_and_kind_minimum_and_no_javascript()
+    public void Grid_prerenders_one_tile_per_item_with_its_cell_and_kind_minimum_and_no_javascript()
     {
         var items = new List<Analytics.Domain.Dashboards.Layout.LayoutItem>
         {
@@ -238,7 +239,7 @@ public sealed class DashboardGridRenderTests
         Microsoft.AspNetCore.Components.RenderFragment<Analytics.Domain.Dashboards.Layout.LayoutItem> template =
             item => builder => builder.AddContent(0, "tile " + item.Id);
 
-        var document = await ComponentRenderer.RenderAsync<DashboardGrid>(new Dictionary<string, object?>
+        var document = RenderWith<DashboardGrid>(new Dictionary<string, object?>
         {
             ["Items"] = items, ["ItemTemplate"] = template,
             ["MinSize"] = (Func<string, Analytics.Domain.Dashboards.Layout.LayoutSize>)(kind => kind == "table" ? new(4, 3) : new(2, 2)),
@@ -253,9 +254,9 @@ public sealed class DashboardGridRenderTests
     }
 
     [Fact]
-    public async Task Chart_prerenders_an_empty_labelled_container()
+    public void Chart_prerenders_an_empty_labelled_container()
     {
-        var document = await ComponentRenderer.RenderAsync<EChart>(new Dictionary<string, object?>
+        var document = RenderWith<EChart>(new Dictionary<string, object?>
         {
             ["Option"] = new System.Text.Json.Nodes.JsonObject(), ["Height"] = "240px", ["AriaLabel"] = "Spend by day",
         });

@@ -105,4 +105,22 @@ public sealed class InsightsApiTests(AnalyticsWebFactory factory) : IClassFixtur
         (await user.GetAsync("/api/v1/insights/deliveries?limit=0")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         await RunJobAsync("insights.insights-digest");
     }
+
+    [Fact]
+    public async Task The_colour_scheme_is_saved_per_user_and_an_unknown_one_names_the_field()
+    {
+        var (_, key) = await factory.CreateUserWithKeyAsync("viewer", []);
+        using var user = factory.CreateApiClient(key);
+        (await user.GetFromJsonAsync<JsonObject>("/api/v1/me/preferences"))!["theme"]!.GetValue<string>().Should().Be("system");
+
+        (await user.PutAsJsonAsync("/api/v1/me/preferences", new { timeZone = "Europe/Berlin", theme = "dark" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        var saved = (await user.GetFromJsonAsync<JsonObject>("/api/v1/me/preferences"))!;
+        saved["theme"]!.GetValue<string>().Should().Be("dark");
+        (await Admin.GetFromJsonAsync<JsonObject>("/api/v1/me/preferences"))!["theme"]!.GetValue<string>().Should().Be("system", "the theme is the user's own");
+
+        var bad = await user.PutAsJsonAsync("/api/v1/me/preferences", new { timeZone = "Europe/Berlin", theme = "purple" });
+        bad.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).Should().Equal("theme");
+        (await user.GetFromJsonAsync<JsonObject>("/api/v1/me/preferences"))!["theme"]!.GetValue<string>().Should().Be("dark");
+    }
 }

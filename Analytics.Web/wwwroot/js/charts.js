@@ -224,32 +224,63 @@ function draw({ el, dotnet, optionJson, settings }, size) {
   }
   const init = { renderer: settings?.renderer || 'canvas' };
   if (size.width > 0 && size.height > 0) Object.assign(init, size);
-  const chart = window.echarts.init(el, null, init);
+  const chart = window.echarts.init(el, currentTheme(), init);
   const id = nextId++;
-  const entry = { el, chart, dotnet, settings: settings ?? {}, drill: {}, observer: null, frame: 0, size };
+  const entry = { el, chart, dotnet, settings: settings ?? {}, drill: {}, observer: null, frame: 0, size, optionJson };
   charts.set(id, entry);
   const { option, drill } = prepare(optionJson, settings);
   entry.drill = drill;
   // A short entrance: a dashboard draws many charts at once, and every animation frame of every chart costs.
   option.animationDuration ??= 300;
-  chart.setOption(option, { notMerge: true });
-  chart.on('click', params => {
-    if (!entry.settings.clickable || !entry.dotnet) return;
-    const click = describeClick(entry, params);
-    entry.dotnet.invokeMethodAsync('OnChartClick', click).catch(() => { /* circuit gone: nothing to tell */ });
-  });
+  chart.setOption(themed(option), { notMerge: true });
+  listen(entry);
   entry.observer = new ResizeObserver(([observed]) => {
     const box = observed?.contentRect;
     // The observer reports once at the start: nothing to redraw when the chart was drawn at that size.
     if (box && entry.size && Math.round(box.width) === entry.size.width && Math.round(box.height) === entry.size.height) return;
     entry.size = null;
     cancelAnimationFrame(entry.frame);
-    entry.frame = requestAnimationFrame(() => fit(chart));
+    entry.frame = requestAnimationFrame(() => fit(entry.chart));
   });
   entry.observer.observe(el);
   el.dataset.chartId = String(id);
   return id;
 }
+
+function listen(entry) {
+  entry.chart.on('click', params => {
+    if (!entry.settings.clickable || !entry.dotnet) return;
+    const click = describeClick(entry, params);
+    entry.dotnet.invokeMethodAsync('OnChartClick', click).catch(() => { /* circuit gone: nothing to tell */ });
+  });
+}
+
+/** ECharts' dark theme when the page is dark (<html data-theme="dark">, set by the layout's colour scheme), else the default. */
+function currentTheme() {
+  return document.documentElement.dataset.theme === 'dark' ? 'dark' : null;
+}
+
+/** The dark theme paints its own background; the card behind the chart already has the page's colour. */
+function themed(option) {
+  if (currentTheme() === 'dark') option.backgroundColor ??= 'transparent';
+  return option;
+}
+
+/** The colour scheme changed: redraw every live chart with the other theme (ECharts takes a theme only at init). */
+document.addEventListener('analytics:themechange', () => {
+  if (!window.echarts) return;
+  for (const [, entry] of charts) {
+    if (!entry.el.isConnected) continue;
+    const renderer = entry.settings?.renderer || 'canvas';
+    if (!entry.chart.isDisposed()) entry.chart.dispose();
+    entry.chart = window.echarts.init(entry.el, currentTheme(), { renderer });
+    const { option, drill } = prepare(entry.optionJson, entry.settings);
+    entry.drill = drill;
+    option.animation = false;
+    entry.chart.setOption(themed(option), { notMerge: true });
+    listen(entry);
+  }
+});
 
 /** Follows the container again (a chart initialised at a measured size keeps that size until told otherwise). */
 function fit(chart) {
@@ -261,9 +292,10 @@ export function update(id, optionJson, settings) {
   const entry = charts.get(id);
   if (!entry) return false;
   if (settings) entry.settings = settings;
+  entry.optionJson = optionJson;
   const { option, drill } = prepare(optionJson, entry.settings);
   entry.drill = drill;
-  entry.chart.setOption(option, { notMerge: true, lazyUpdate: true });
+  entry.chart.setOption(themed(option), { notMerge: true, lazyUpdate: true });
   return true;
 }
 
@@ -276,7 +308,7 @@ export function resize(id) {
 export function toDataUrl(id, pixelRatio = 2) {
   const entry = charts.get(id);
   if (!entry) return null;
-  return entry.chart.getDataURL({ type: 'png', pixelRatio, backgroundColor: '#fff' });
+  return entry.chart.getDataURL({ type: 'png', pixelRatio, backgroundColor: currentTheme() === 'dark' ? '#1c1f2b' : '#fff' });
 }
 
 export function dispose(id) {
