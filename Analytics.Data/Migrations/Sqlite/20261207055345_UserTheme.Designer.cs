@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Analytics.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAnalyticsDbContext))]
-    [Migration("20261207034005_UserTheme")]
+    [Migration("20261207055345_UserTheme")]
     partial class UserTheme
     {
         /// <inheritdoc />
@@ -57,6 +57,9 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LockoutEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MustChangePassword")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("NormalizedEmail")
@@ -121,6 +124,10 @@ namespace Analytics.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
 
                     b.Property<string>("Hash")
                         .IsRequired()
@@ -1037,6 +1044,18 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("owner_id");
+
+                    b.Property<long?>("PublicSnapshotAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("public_snapshot_at");
+
+                    b.Property<string>("PublicSnapshotJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("public_snapshot_json");
+
+                    b.Property<int?>("PublicSnapshotVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("public_snapshot_version");
 
                     b.Property<string>("PublicToken")
                         .HasMaxLength(64)
@@ -2303,6 +2322,10 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("suppressed_rows");
 
+                    b.Property<int?>("TemplateVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("template_version");
+
                     b.Property<long>("TimeWindowEnd")
                         .HasColumnType("INTEGER")
                         .HasColumnName("time_window_end");
@@ -2389,6 +2412,12 @@ namespace Analytics.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("template_id");
+
+                    b.Property<int>("TemplateVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1)
+                        .HasColumnName("template_version");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER")
@@ -2486,6 +2515,12 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
+                    b.Property<int>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1)
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_templates");
 
@@ -2493,6 +2528,54 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_templates_name");
 
                     b.ToTable("templates", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Reports.ReportTemplateVersion", b =>
+                {
+                    b.Property<string>("TemplateId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("template_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("ParametersJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parameters_json");
+
+                    b.Property<string>("ReportConfigJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("report_config_json");
+
+                    b.Property<string>("SourceKindsJson")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_kinds_json");
+
+                    b.Property<string>("Sql")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sql");
+
+                    b.HasKey("TemplateId", "Version")
+                        .HasName("pk_template_versions");
+
+                    b.ToTable("template_versions", (string)null);
                 });
 
             modelBuilder.Entity("Analytics.Domain.Sources.DataSource", b =>
@@ -3084,6 +3167,16 @@ namespace Analytics.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_reports_templates_template_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Reports.ReportTemplateVersion", b =>
+                {
+                    b.HasOne("Analytics.Domain.Reports.ReportTemplate", null)
+                        .WithMany()
+                        .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_template_versions_templates_template_id");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Subscriptions.DashboardSubscription", b =>

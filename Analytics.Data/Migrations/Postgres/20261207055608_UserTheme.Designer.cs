@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Analytics.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAnalyticsDbContext))]
-    [Migration("20261207034356_UserTheme")]
+    [Migration("20261207055608_UserTheme")]
     partial class UserTheme
     {
         /// <inheritdoc />
@@ -63,6 +63,9 @@ namespace Analytics.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("LockoutEnd")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("MustChangePassword")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
@@ -126,6 +129,10 @@ namespace Analytics.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
 
                     b.Property<string>("Hash")
                         .IsRequired()
@@ -1044,6 +1051,18 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("owner_id");
+
+                    b.Property<DateTimeOffset?>("PublicSnapshotAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("public_snapshot_at");
+
+                    b.Property<string>("PublicSnapshotJson")
+                        .HasColumnType("text")
+                        .HasColumnName("public_snapshot_json");
+
+                    b.Property<int?>("PublicSnapshotVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("public_snapshot_version");
 
                     b.Property<string>("PublicToken")
                         .HasMaxLength(64)
@@ -2316,6 +2335,10 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("suppressed_rows");
 
+                    b.Property<int?>("TemplateVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("template_version");
+
                     b.Property<DateTimeOffset>("TimeWindowEnd")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("time_window_end");
@@ -2402,6 +2425,12 @@ namespace Analytics.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("character varying(64)")
                         .HasColumnName("template_id");
+
+                    b.Property<int>("TemplateVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("template_version");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -2499,6 +2528,12 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<int>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_templates");
 
@@ -2506,6 +2541,54 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasDatabaseName("ix_templates_name");
 
                     b.ToTable("templates", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Reports.ReportTemplateVersion", b =>
+                {
+                    b.Property<string>("TemplateId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("template_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("ParametersJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("parameters_json");
+
+                    b.Property<string>("ReportConfigJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("report_config_json");
+
+                    b.Property<string>("SourceKindsJson")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("source_kinds_json");
+
+                    b.Property<string>("Sql")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sql");
+
+                    b.HasKey("TemplateId", "Version")
+                        .HasName("pk_template_versions");
+
+                    b.ToTable("template_versions", (string)null);
                 });
 
             modelBuilder.Entity("Analytics.Domain.Sources.DataSource", b =>
@@ -3101,6 +3184,16 @@ namespace Analytics.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_reports_templates_template_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Reports.ReportTemplateVersion", b =>
+                {
+                    b.HasOne("Analytics.Domain.Reports.ReportTemplate", null)
+                        .WithMany()
+                        .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_template_versions_templates_template_id");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Subscriptions.DashboardSubscription", b =>
