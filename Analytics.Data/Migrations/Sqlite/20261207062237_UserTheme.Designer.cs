@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Analytics.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAnalyticsDbContext))]
-    [Migration("20261207055345_UserTheme")]
+    [Migration("20261207062237_UserTheme")]
     partial class UserTheme
     {
         /// <inheritdoc />
@@ -967,6 +967,12 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("report_id");
+
+                    b.Property<string>("RunnerId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("runner_id");
 
                     b.Property<string>("SourceId")
                         .IsRequired()
@@ -2272,6 +2278,10 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("finished_at");
 
+                    b.Property<long?>("HeartbeatAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("heartbeat_at");
+
                     b.Property<long?>("MergeMs")
                         .HasColumnType("INTEGER")
                         .HasColumnName("merge_ms");
@@ -2281,6 +2291,10 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("message");
 
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
                     b.Property<string>("PreviewJson")
                         .HasColumnType("TEXT")
                         .HasColumnName("preview_json");
@@ -2288,6 +2302,15 @@ namespace Analytics.Data.Migrations.Sqlite
                     b.Property<string>("ProblemsJson")
                         .HasColumnType("TEXT")
                         .HasColumnName("problems_json");
+
+                    b.Property<string>("RemoteCandidatesJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("remote_candidates_json");
+
+                    b.Property<string>("RemoteExecutionId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("remote_execution_id");
 
                     b.Property<string>("ReportId")
                         .IsRequired()
@@ -2304,6 +2327,12 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("row_count");
 
+                    b.Property<string>("RunnerId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("runner_id");
+
                     b.Property<long?>("SourceMs")
                         .HasColumnType("INTEGER")
                         .HasColumnName("source_ms");
@@ -2317,6 +2346,10 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
+
+                    b.Property<long?>("SubmittingSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("submitting_since");
 
                     b.Property<int>("SuppressedRows")
                         .HasColumnType("INTEGER")
@@ -2627,6 +2660,95 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_sources_name");
 
                     b.ToTable("sources", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.InstanceGate", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<long?>("BlockedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("blocked_until");
+
+                    b.Property<long>("RefilledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refilled_at");
+
+                    b.Property<double>("Tokens")
+                        .HasColumnType("REAL")
+                        .HasColumnName("tokens");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("SourceId")
+                        .HasName("pk_instance_gates");
+
+                    b.ToTable("instance_gates", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.InstanceSlot", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("slot");
+
+                    b.Property<long?>("AcquiredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<string>("ExecutionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("execution_id");
+
+                    b.HasKey("SourceId", "Slot")
+                        .HasName("pk_instance_slots");
+
+                    b.HasIndex("ExecutionId")
+                        .HasDatabaseName("ix_instance_slots_execution_id");
+
+                    b.ToTable("instance_slots", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.RemoteExecutionClaim", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("RemoteExecutionId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("remote_execution_id");
+
+                    b.Property<long>("ClaimedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<string>("ExecutionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("execution_id");
+
+                    b.HasKey("SourceId", "RemoteExecutionId")
+                        .HasName("pk_remote_execution_claims");
+
+                    b.HasIndex("ExecutionId")
+                        .HasDatabaseName("ix_remote_execution_claims_execution_id");
+
+                    b.ToTable("remote_execution_claims", (string)null);
                 });
 
             modelBuilder.Entity("Analytics.Domain.Subscriptions.DashboardSubscription", b =>
@@ -3177,6 +3299,36 @@ namespace Analytics.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_template_versions_templates_template_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.InstanceGate", b =>
+                {
+                    b.HasOne("Analytics.Domain.Sources.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_instance_gates_sources_source_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.InstanceSlot", b =>
+                {
+                    b.HasOne("Analytics.Domain.Sources.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_instance_slots_sources_source_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.RemoteExecutionClaim", b =>
+                {
+                    b.HasOne("Analytics.Domain.Sources.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_remote_execution_claims_sources_source_id");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Subscriptions.DashboardSubscription", b =>

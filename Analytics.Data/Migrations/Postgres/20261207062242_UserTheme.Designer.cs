@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Analytics.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAnalyticsDbContext))]
-    [Migration("20261207055608_UserTheme")]
+    [Migration("20261207062242_UserTheme")]
     partial class UserTheme
     {
         /// <inheritdoc />
@@ -974,6 +974,12 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("report_id");
+
+                    b.Property<string>("RunnerId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("runner_id");
 
                     b.Property<string>("SourceId")
                         .IsRequired()
@@ -2285,6 +2291,10 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
 
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
                     b.Property<long?>("MergeMs")
                         .HasColumnType("bigint")
                         .HasColumnName("merge_ms");
@@ -2294,6 +2304,10 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("message");
 
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
                     b.Property<string>("PreviewJson")
                         .HasColumnType("text")
                         .HasColumnName("preview_json");
@@ -2301,6 +2315,15 @@ namespace Analytics.Data.Migrations.Postgres
                     b.Property<string>("ProblemsJson")
                         .HasColumnType("text")
                         .HasColumnName("problems_json");
+
+                    b.Property<string>("RemoteCandidatesJson")
+                        .HasColumnType("text")
+                        .HasColumnName("remote_candidates_json");
+
+                    b.Property<string>("RemoteExecutionId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("remote_execution_id");
 
                     b.Property<string>("ReportId")
                         .IsRequired()
@@ -2317,6 +2340,12 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("row_count");
 
+                    b.Property<string>("RunnerId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("runner_id");
+
                     b.Property<long?>("SourceMs")
                         .HasColumnType("bigint")
                         .HasColumnName("source_ms");
@@ -2330,6 +2359,10 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("SubmittingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitting_since");
 
                     b.Property<int>("SuppressedRows")
                         .HasColumnType("integer")
@@ -2640,6 +2673,95 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasDatabaseName("ix_sources_name");
 
                     b.ToTable("sources", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.InstanceGate", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source_id");
+
+                    b.Property<DateTimeOffset?>("BlockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("blocked_until");
+
+                    b.Property<DateTimeOffset>("RefilledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refilled_at");
+
+                    b.Property<double>("Tokens")
+                        .HasColumnType("double precision")
+                        .HasColumnName("tokens");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("SourceId")
+                        .HasName("pk_instance_gates");
+
+                    b.ToTable("instance_gates", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.InstanceSlot", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source_id");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("integer")
+                        .HasColumnName("slot");
+
+                    b.Property<DateTimeOffset?>("AcquiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<string>("ExecutionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("execution_id");
+
+                    b.HasKey("SourceId", "Slot")
+                        .HasName("pk_instance_slots");
+
+                    b.HasIndex("ExecutionId")
+                        .HasDatabaseName("ix_instance_slots_execution_id");
+
+                    b.ToTable("instance_slots", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.RemoteExecutionClaim", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("RemoteExecutionId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("remote_execution_id");
+
+                    b.Property<DateTimeOffset>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<string>("ExecutionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("execution_id");
+
+                    b.HasKey("SourceId", "RemoteExecutionId")
+                        .HasName("pk_remote_execution_claims");
+
+                    b.HasIndex("ExecutionId")
+                        .HasDatabaseName("ix_remote_execution_claims_execution_id");
+
+                    b.ToTable("remote_execution_claims", (string)null);
                 });
 
             modelBuilder.Entity("Analytics.Domain.Subscriptions.DashboardSubscription", b =>
@@ -3194,6 +3316,36 @@ namespace Analytics.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_template_versions_templates_template_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.InstanceGate", b =>
+                {
+                    b.HasOne("Analytics.Domain.Sources.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_instance_gates_sources_source_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.InstanceSlot", b =>
+                {
+                    b.HasOne("Analytics.Domain.Sources.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_instance_slots_sources_source_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.RemoteExecutionClaim", b =>
+                {
+                    b.HasOne("Analytics.Domain.Sources.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_remote_execution_claims_sources_source_id");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Subscriptions.DashboardSubscription", b =>
