@@ -97,7 +97,7 @@ public sealed class ShellTests(BrowserFixture fixture) : IClassFixture<BrowserFi
     }
 
     [ChromiumFact]
-    public async Task On_a_phone_the_header_keeps_sign_out_and_the_api_keys_icon_on_screen()
+    public async Task On_a_phone_the_header_keeps_sign_out_and_the_account_menu_on_screen()
     {
         var page = await fixture.SignedInPageAsync();
         await page.SetViewportSizeAsync(390, 844);
@@ -106,9 +106,15 @@ public sealed class ShellTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         var box = (await signOut.BoundingBoxAsync())!;
         (box.X + box.Width).Should().BeLessThanOrEqualTo(390, "the button is whole on a 390 px screen");
         await Assertions.Expect(page.Locator("[data-testid=user-name]")).ToBeHiddenAsync();
-        var keys = page.Locator("a.header-api-keys");
-        await Assertions.Expect(keys).ToBeVisibleAsync();
-        await Assertions.Expect(keys).ToHaveAttributeAsync("aria-label", "API keys");
+        (await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= innerWidth")).Should().BeTrue("the header does not scroll sideways");
+
+        var account = page.GetByRole(AriaRole.Button, new() { Name = "Account" });
+        await Assertions.Expect(account).ToBeVisibleAsync();
+        await account.ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=account-name]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=api-keys-link]")).ToHaveAttributeAsync("href", "/account/api-keys");
+        await page.Locator("[data-testid=change-password-link]").ClickAsync();
+        await page.WaitForURLAsync("**/account/password");
         await page.Context.CloseAsync();
     }
 

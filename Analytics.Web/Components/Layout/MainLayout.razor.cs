@@ -51,6 +51,8 @@ public sealed partial class MainLayout : IDisposable
 
     private void ToggleDrawer() => _drawerOpen = !_drawerOpen;
 
+    private static string? DisplayName(System.Security.Claims.ClaimsPrincipal user) => user.FindFirst("display_name")?.Value ?? user.Identity?.Name;
+
     private async Task OnModeChangedAsync(string mode)
     {
         _mode = await Preferences.SetThemeAsync(await CurrentActor.GetAsync(), mode, CancellationToken.None);
