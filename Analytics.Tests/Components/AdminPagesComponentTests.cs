@@ -41,8 +41,17 @@ public sealed class AdminPagesComponentTests(AdminPagesHostFixture fixture) : Ap
         Services.AddSingleton(TimeProvider.System);
         Services.AddScoped<CurrentActor>();
         AddAuthorization().SetAuthorized(admin.DisplayName).SetClaims(new Claim(ClaimTypes.NameIdentifier, admin.UserId));
-        RenderPopovers();
+        Popovers = RenderPopovers();
         return (Render<MudDialogProvider>(), scope);
+    }
+
+    private IRenderedComponent<MudPopoverProvider> Popovers { get; set; } = default!;
+
+    /// <summary>Opens the first select of a type, as a click on it does (the click handler sits on MudBlazor's wrapper, not on the input).</summary>
+    private static async Task OpenAsync<T>(IRenderedComponent<MudDialogProvider> provider)
+    {
+        var select = provider.FindComponent<MudSelect<T>>();
+        await select.InvokeAsync(() => select.Instance.OpenMenu());
     }
 
     private async Task<IDialogReference> ShowAsync<TDialog>(IRenderedComponent<MudDialogProvider> provider, DialogParameters<TDialog> parameters) where TDialog : Microsoft.AspNetCore.Components.IComponent
@@ -61,8 +70,8 @@ public sealed class AdminPagesComponentTests(AdminPagesHostFixture fixture) : Ap
         var name = $"Regional {Guid.NewGuid():N}"[..20];
 
         provider.Find("input[data-testid=source-name]").Input(name);
-        provider.Find("input[data-testid=source-kind]").Click();
-        provider.WaitForElement("[data-testid=source-kind-csv]").Click();
+        await OpenAsync<Analytics.Domain.Sources.SourceKind>(provider);
+        Popovers.WaitForElement("[data-testid=source-kind-csv]").Click();
         provider.WaitForAssertion(() => provider.Find("input[data-testid=setting-measures]"));
         provider.Find("input[data-testid=setting-timeColumn]").Input("day");
         provider.Find("input[data-testid=setting-dimensions]").Input("region");
@@ -120,8 +129,8 @@ public sealed class AdminPagesComponentTests(AdminPagesHostFixture fixture) : Ap
             new CreateUserCommand($"edit-{Guid.NewGuid():N}@example.com", "Edit me", "viewer", [], "first-password-42"), default);
         var dialog = await ShowAsync(provider, new DialogParameters<EditUserDialog> { { d => d.User, UserRow.From(created.User) } });
 
-        provider.Find("input[data-testid=edit-user-role]").Click();
-        provider.WaitForElement("[data-testid=edit-user-role-analyst]").Click();
+        await OpenAsync<string>(provider);
+        Popovers.WaitForElement("[data-testid=edit-user-role-analyst]").Click();
         provider.Find("input[data-testid=edit-user-disabled]").Change(true);
         provider.Find("button[data-testid=edit-user-save]").Click();
 
