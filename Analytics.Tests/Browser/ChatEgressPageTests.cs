@@ -16,7 +16,8 @@ public sealed class ChatEgressPageTests(BrowserFixture fixture) : IClassFixture<
         await BrowserFixture.GotoInteractiveAsync(page, "/admin/chat-egress");
         var row = page.Locator("[data-testid=chat-egress-instance][data-source=demo-northwind]");
         await Assertions.Expect(row).ToContainTextAsync("demo-northwind");
-        await row.Locator("[data-testid=chat-egress-mode]").SelectOptionAsync("schema-only");
+        await row.Locator("[data-testid=chat-egress-mode]").ClickAsync();
+        await page.Locator("[data-testid=chat-egress-mode-schema-only]").ClickAsync();
         await Assertions.Expect(row).ToContainTextAsync("UTC");
 
         var egress = fixture.App.Services.GetRequiredService<ChatEgressService>();

@@ -20,11 +20,11 @@ public sealed class SourcesUiTests(BrowserFixture fixture) : IClassFixture<Brows
         var nameInput = form.Locator("[data-testid=source-name] input, input[data-testid=source-name]").First;
         await nameInput.FillAsync(name);
         await form.Locator("[data-testid=source-kind]").ClickAsync();
-        var csvItem = page.Locator(".rz-dropdown-item", new() { HasText = "CSV uploads" });
+        var csvItem = page.Locator("[data-testid=source-kind-csv]");
         await csvItem.ClickAsync();
         // Typing before the list has closed raced its focus handling once on a loaded machine ("day" landed in the name).
         await Assertions.Expect(csvItem).ToBeHiddenAsync();
-        await Assertions.Expect(form.Locator("[data-testid=source-kind]")).ToContainTextAsync("CSV uploads");
+        await Assertions.Expect(form.Locator("[data-testid=source-kind]")).ToHaveValueAsync("CSV uploads");
         async Task FillAsync(string testId, string value)
         {
             var field = form.Locator($"[data-testid={testId}]");
@@ -72,9 +72,9 @@ public sealed class SourcesUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await page.ClickAsync("[data-testid=add-source]");
         var form = page.Locator("[data-testid=source-form]");
         await form.WaitForAsync();
-        var description = form.Locator("input[name=source-description]");
+        var description = form.Locator("[data-testid=source-description]");
         await description.FocusAsync();
-        // Radzen focuses a dialog's first field 500 ms after opening; keys typed after that must still land here.
+        // The dialog moves focus to its first field as it opens; keys typed after that must still land where the user is.
         await page.WaitForTimeoutAsync(800);
         await page.Keyboard.TypeAsync("weekly");
         await Assertions.Expect(description).ToHaveValueAsync("weekly");

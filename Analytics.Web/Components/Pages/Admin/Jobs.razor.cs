@@ -2,7 +2,6 @@ using Analytics.Domain;
 using Analytics.Jobs;
 using Analytics.Web.Auth;
 using Microsoft.AspNetCore.Components;
-using Radzen;
 
 namespace Analytics.Web.Components.Pages.Admin;
 
@@ -105,18 +104,19 @@ public sealed partial class Jobs : IDisposable
         }
     }
 
-    private static void RenderJobRow(RowRenderEventArgs<JobRow> args)
+    /// <summary>The job row's highlight (failed last run, late or misfired, paused) as a CSS class.</summary>
+    private static string JobRowClass(JobRow job, int index) => job.Highlight.Length > 0 ? $"job-row-{job.Highlight}" : "";
+
+    private Task OnHistoryJobChangedAsync(string? job)
     {
-        if (args.Data is not { } job) return;
-        args.Attributes["data-job"] = job.FullKey;
-        if (job.Highlight.Length > 0) args.Attributes["class"] = $"job-row-{job.Highlight}";
+        _historyJob = job;
+        return FilterAsync();
     }
 
-    private static void RenderRunRow(RowRenderEventArgs<JobRunView> args)
+    private Task OnFailuresOnlyChangedAsync(bool failuresOnly)
     {
-        if (args.Data is not { } run) return;
-        args.Attributes["data-job"] = run.Job;
-        if (run.Outcome == "failed") args.Attributes["class"] = "job-row-failed";
+        _failuresOnly = failuresOnly;
+        return FilterAsync();
     }
 
     private static string Time(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") ?? "—";

@@ -3,31 +3,28 @@ using Analytics.Data.Sources;
 using Analytics.Domain;
 using Analytics.Web.Auth;
 using Microsoft.AspNetCore.Components;
-using Radzen.Blazor;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Admin;
 
+/// <summary>The users page: a list with a filter, a create form, and dialogs to edit a user or reset their password (the services check who may).</summary>
 public sealed partial class Users
 {
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required UserService UserService { get; init; }
     [Inject] public required SourceService SourceService { get; init; }
-    [Inject] public required PasswordService PasswordService { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
+    [Inject] public required ISnackbar Snackbar { get; init; }
 
-    private static readonly string[] RoleNames = ["viewer", "analyst", "admin"];
-
-    private RadzenDataGrid<UserRow>? _grid;
     private List<UserRow>? _users;
     private IReadOnlyList<SourceView> _sources = [];
     private NewUserForm _form = new();
     private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
+    private string? _search;
     private bool _showCreate;
     private bool _busy;
     private string? _message;
     private bool _messageIsError;
-    private UserRow? _reset;
-    private string _resetPassword = "";
-    private IReadOnlyDictionary<string, string[]> _resetErrors = new Dictionary<string, string[]>();
 
     protected override async Task OnInitializedAsync()
     {
@@ -50,6 +47,8 @@ public sealed partial class Users
         _users = rows.OrderBy(r => r.Email, StringComparer.OrdinalIgnoreCase).ToList();
     }
 
+    private bool Matches(UserRow row) => UserRoles.Matches(row, _search);
+
     private async Task CreateAsync()
     {
         _busy = true;
@@ -58,6 +57,7 @@ public sealed partial class Users
             var created = await UserService.CreateAsync(await CurrentActor.GetAsync(),
                 new CreateUserCommand(_form.Email, _form.DisplayName, _form.Role, _form.InstanceIds.ToList(), _form.Password), default);
             _errors = new Dictionary<string, string[]>();
+            // The initial password is shown once: in a message that stays until closed, never in a snackbar that fades.
             Show(created.InitialPassword is null
                 ? $"Created {created.User.Email}."
                 : $"Created {created.User.Email}. Initial password (shown once): {created.InitialPassword}", error: false);
@@ -70,52 +70,31 @@ public sealed partial class Users
         finally { _busy = false; }
     }
 
-    private async Task UpdateAsync(UserRow row)
+    private async Task EditAsync(UserRow row)
     {
-        try
+        var parameters = new DialogParameters<EditUserDialog> { { d => d.User, row }, { d => d.Sources, _sources } };
+        var dialog = await Dialogs.ShowAsync<EditUserDialog>($"Edit {row.Email}", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is { Canceled: false })
         {
-            await UserService.UpdateAsync(await CurrentActor.GetAsync(), row.Id,
-                new UpdateUserCommand(null, row.Role, row.InstanceIds.ToList(), row.Disabled), default);
-            Show($"Saved {row.Email}.", error: false);
+            Snackbar.Add($"Saved {row.Email}.", Severity.Success);
+            await LoadAsync();
         }
-        catch (DomainException e)
-        {
-            Show(e.Message, error: true);
-        }
-        await LoadAsync();
     }
 
-    private void StartReset(UserRow row)
+    private async Task ResetAsync(UserRow row)
     {
-        _reset = row;
-        _resetPassword = "";
-        _resetErrors = new Dictionary<string, string[]>();
-    }
-
-    private async Task ResetPasswordAsync()
-    {
-        if (_reset is null) return;
-        _busy = true;
-        try
+        var parameters = new DialogParameters<ResetPasswordDialog> { { d => d.UserId, row.Id }, { d => d.Email, row.Email } };
+        var dialog = await Dialogs.ShowAsync<ResetPasswordDialog>($"Reset the password of {row.Email}", parameters,
+            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is { Canceled: false, Data: PasswordResetResult result })
         {
-            var result = await PasswordService.ResetAsync(await CurrentActor.GetAsync(), _reset.Id, _resetPassword, default);
             Show(result.GeneratedPassword is null
-                ? $"Password of {_reset.Email} reset; they choose their own at next sign-in."
-                : $"Password of {_reset.Email} reset. New password (shown once): {result.GeneratedPassword}", error: false);
-            _reset = null;
+                ? $"Password of {row.Email} reset; they choose their own at next sign-in."
+                : $"Password of {row.Email} reset. New password (shown once): {result.GeneratedPassword}", error: false);
         }
-        catch (ValidationException e) when (e.Errors.ContainsKey("password")) { _resetErrors = e.Errors; }
-        catch (DomainException e) { Show(e is ValidationException v ? string.Join(" ", v.Errors.SelectMany(kv => kv.Value)) : e.Message, error: true); }
-        finally { _busy = false; }
     }
 
-    private async Task CancelEdit(UserRow row)
-    {
-        _grid!.CancelEditRow(row);
-        await LoadAsync();
-    }
-
-    private string SourceName(string id) => _sources.FirstOrDefault(s => s.Id == id)?.Name ?? id;
+    private string SourceName(string? id) => _sources.FirstOrDefault(s => s.Id == id)?.Name ?? id ?? "";
 
     private void Show(string message, bool error)
     {
@@ -128,22 +107,29 @@ public sealed partial class Users
         public string Email { get; set; } = "";
         public string DisplayName { get; set; } = "";
         public string Role { get; set; } = "viewer";
-        public IEnumerable<string> InstanceIds { get; set; } = [];
+        public IReadOnlyCollection<string> InstanceIds { get; set; } = [];
         public string Password { get; set; } = "";
     }
+}
 
-    public sealed class UserRow
-    {
-        public required string Id { get; init; }
-        public required string Email { get; init; }
-        public required string DisplayName { get; init; }
-        public required string Role { get; set; }
-        public required IEnumerable<string> InstanceIds { get; set; }
-        public bool Disabled { get; set; }
+/// <summary>One user as the list shows it.</summary>
+public sealed record UserRow(string Id, string Email, string DisplayName, string Role, IReadOnlyList<string> InstanceIds, bool Disabled)
+{
+    public static UserRow From(UserView v) => new(v.Id, v.Email, v.DisplayName, v.Role, v.InstanceIds.ToList(), v.Disabled);
+}
 
-        public static UserRow From(UserView v) => new()
-        {
-            Id = v.Id, Email = v.Email, DisplayName = v.DisplayName, Role = v.Role, InstanceIds = v.InstanceIds.ToList(), Disabled = v.Disabled,
-        };
-    }
+/// <summary>How the users page words roles and instances, and what its filter matches.</summary>
+public static class UserRoles
+{
+    public static IReadOnlyList<string> Names { get; } = ["viewer", "analyst", "admin"];
+
+    public static string Instances(IEnumerable<string> ids, Func<string?, string> name) =>
+        ids.Any() ? string.Join(", ", ids.Select(name)) : "none";
+
+    /// <summary>The filter matches the e-mail, the display name or the role, ignoring case; an empty filter matches everyone.</summary>
+    public static bool Matches(UserRow row, string? search) =>
+        string.IsNullOrWhiteSpace(search)
+        || row.Email.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase)
+        || row.DisplayName.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase)
+        || row.Role.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase);
 }

@@ -29,6 +29,13 @@ public sealed partial class ExportHistory
     private bool _loading;
     private string? _error;
 
+    private DashboardSummary? SelectedDashboard => _dashboards.FirstOrDefault(d => d.Id == _dashboardId);
+
+    private Task<IEnumerable<DashboardSummary>> SearchDashboards(string? text, CancellationToken ct) =>
+        Task.FromResult(string.IsNullOrWhiteSpace(text)
+            ? _dashboards
+            : _dashboards.Where(d => d.Name.Contains(text.Trim(), StringComparison.OrdinalIgnoreCase)));
+
     private bool Filtered => _dashboardId is not null || _format is not null;
 
     protected override async Task OnInitializedAsync()

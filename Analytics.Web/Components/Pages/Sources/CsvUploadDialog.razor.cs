@@ -4,16 +4,18 @@ using Analytics.Web.Auth;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.Options;
-using Radzen;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Sources;
 
+/// <summary>Uploads a CSV file to a CSV source; the dialog's result is the number of rows written (null when none were).</summary>
 public partial class CsvUploadDialog
 {
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required CsvRowUploader Uploader { get; init; }
     [Inject] public required IOptions<SourceOptions> Options { get; init; }
-    [Inject] public required DialogService Dialogs { get; init; }
+
+    [CascadingParameter] public required IMudDialogInstance MudDialog { get; set; }
 
     [Parameter, EditorRequired] public required SourceView Source { get; set; }
 
@@ -31,6 +33,8 @@ public partial class CsvUploadDialog
             return string.Join(", ", new[] { time }.Concat(dataset?.Dimensions.Select(d => d.Name) ?? []).Concat(dataset?.Measures.Select(m => m.Name) ?? []).Where(n => n is not null));
         }
     }
+
+    private void Close() => MudDialog.Close(DialogResult.Ok(_written));
 
     private async Task UploadAsync(InputFileChangeEventArgs e)
     {

@@ -3,16 +3,18 @@ using Analytics.Domain;
 using Analytics.Domain.Sources;
 using Analytics.Web.Auth;
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Sources;
 
+/// <summary>The source form in a dialog; its rules live in <see cref="SourceFormState"/>.</summary>
 public partial class SourceFormDialog
 {
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required SourceService Sources { get; init; }
     [Inject] public required SourceConnectors Connectors { get; init; }
-    [Inject] public required DialogService Dialogs { get; init; }
+
+    [CascadingParameter] public required IMudDialogInstance MudDialog { get; set; }
 
     /// <summary>The source to edit, or null to create one.</summary>
     [Parameter] public SourceView? Source { get; set; }
@@ -47,7 +49,7 @@ public partial class SourceFormDialog
             var saved = _state.IsEdit
                 ? await Sources.UpdateAsync(actor, _state.Id!, _state.Input(), default)
                 : await Sources.CreateAsync(actor, _state.Input(), default);
-            Dialogs.Close(saved);
+            MudDialog.Close(DialogResult.Ok(saved));
         }
         catch (ValidationException e)
         {

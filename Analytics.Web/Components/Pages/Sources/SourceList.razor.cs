@@ -1,8 +1,9 @@
 using Analytics.Data.Sources;
 using Analytics.Domain;
 using Analytics.Web.Auth;
+using Analytics.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Sources;
 
@@ -10,13 +11,21 @@ public partial class SourceList
 {
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required SourceService Sources { get; init; }
-    [Inject] public required DialogService Dialogs { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
+    [Inject] public required ISnackbar Snackbar { get; init; }
+
+    private static readonly DialogOptions FormOptions = new() { MaxWidth = MaxWidth.Small, FullWidth = true, CloseButton = true };
 
     private IReadOnlyList<SourceView>? _sources;
     private bool _isAdmin;
     private bool _canAuthor;
     private string? _message;
-    private bool _messageIsError;
+
+    private IReadOnlyList<PageAction> AdminActions =>
+    [
+        new("Add source", "add-source", EventCallback.Factory.Create(this, AddAsync), Icon: Icons.Material.Filled.Add),
+        new("Chat data sharing per instance", "chat-egress-link", Href: "/admin/chat-egress", Icon: Icons.Material.Filled.Shield),
+    ];
 
     protected override async Task OnInitializedAsync()
     {
@@ -31,26 +40,29 @@ public partial class SourceList
 
     private async Task AddAsync()
     {
-        if (await Dialogs.OpenAsync<SourceFormDialog>("Add a source", new Dictionary<string, object?>(), new DialogOptions { Width = "560px" }) is SourceView saved)
+        var dialog = await Dialogs.ShowAsync<SourceFormDialog>("Add a source", new DialogParameters<SourceFormDialog>(), FormOptions);
+        if (await dialog.Result is { Canceled: false, Data: SourceView saved })
             await DoneAsync($"Added {saved.Name}.");
     }
 
     private async Task EditAsync(SourceView source)
     {
-        if (await Dialogs.OpenAsync<SourceFormDialog>($"Edit {source.Name}", new Dictionary<string, object?> { ["Source"] = source }, new DialogOptions { Width = "560px" }) is SourceView saved)
+        var dialog = await Dialogs.ShowAsync<SourceFormDialog>($"Edit {source.Name}", new DialogParameters<SourceFormDialog> { { d => d.Source, source } }, FormOptions);
+        if (await dialog.Result is { Canceled: false, Data: SourceView saved })
             await DoneAsync($"Saved {saved.Name}.");
     }
 
     private async Task UploadAsync(SourceView source)
     {
-        if (await Dialogs.OpenAsync<CsvUploadDialog>($"Upload rows to {source.Name}", new Dictionary<string, object?> { ["Source"] = source }, new DialogOptions { Width = "560px" }) is long written)
+        var dialog = await Dialogs.ShowAsync<CsvUploadDialog>($"Upload rows to {source.Name}", new DialogParameters<CsvUploadDialog> { { d => d.Source, source } }, FormOptions);
+        if (await dialog.Result is { Data: long written })
             await DoneAsync($"{written:N0} rows written to {source.Name}.");
     }
 
     private async Task DeleteAsync(SourceView source)
     {
-        if (await Dialogs.Confirm($"Delete {source.Name} with its datasets and stored rows? This cannot be undone.", "Delete source",
-                new ConfirmOptions { OkButtonText = "Delete", CancelButtonText = "Keep" }) != true) return;
+        if (await Dialogs.ShowMessageBoxAsync("Delete source", $"Delete {source.Name} with its datasets and stored rows? This cannot be undone.",
+                yesText: "Delete", cancelText: "Keep") != true) return;
         try
         {
             await Sources.DeleteAsync(await CurrentActor.GetAsync(), source.Id, default);
@@ -59,14 +71,13 @@ public partial class SourceList
         catch (DomainException e)
         {
             _message = e.Message;
-            _messageIsError = true;
         }
     }
 
     private async Task DoneAsync(string message)
     {
-        _message = message;
-        _messageIsError = false;
+        _message = null;
+        Snackbar.Add(message, Severity.Success);
         await LoadAsync();
     }
 }
