@@ -77,7 +77,7 @@ public sealed class JobsUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
         var created = await fixture.App.Services.GetRequiredService<CollectionService>().CreateAsync(admin,
             new CollectionInput(report.Id, new DateTimeOffset(start, TimeSpan.Zero), new DateTimeOffset(end, TimeSpan.Zero), "week", 2), default);
 
-        var row = page.Locator($"[data-testid=collection-grid] tr[data-collection='{created.Id}']");
+        var row = page.Locator($"[data-testid=collection-grid] tr:has([data-collection='{created.Id}'])");
         await Assertions.Expect(row).ToContainTextAsync("Browser backfill", new() { Timeout = 20_000 });
         await Assertions.Expect(row.Locator("[data-testid=collection-status]")).ToHaveTextAsync("succeeded", new() { Timeout = 60_000 });
         await Assertions.Expect(row.Locator("[data-testid=collection-progress-text]")).ToContainTextAsync("4/4");
@@ -101,12 +101,20 @@ public sealed class JobsUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await Assertions.Expect(page.Locator("[data-testid=segment-table]")).ToContainTextAsync("succeeded");
 
         await page.ScreenshotAsync(new() { Path = Shot("collection-detail-desktop.png"), FullPage = true });
-        await page.SetViewportSizeAsync(400, 860);
+        await page.SetViewportSizeAsync(390, 844);
         await BrowserFixture.GotoInteractiveAsync(page, $"/collections/{created.Id}");
         await Assertions.Expect(cells).ToHaveCountAsync(4);
+        await ReportsUiTests.AssertFitsAPhoneAsync(page, "[data-testid=collection-header]");
+        // On a phone the controls fold: Pause stays, the others are in the "More" menu.
+        await Assertions.Expect(page.Locator("[data-testid=collection-pause]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=collection-cancel]")).ToBeHiddenAsync();
+        await page.Locator("[data-testid=collection-more] button").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=collection-cancel-menu]")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
         await page.ScreenshotAsync(new() { Path = Shot("collection-detail-narrow.png"), FullPage = true });
         await BrowserFixture.GotoInteractiveAsync(page, "/collections");
         await Assertions.Expect(row).ToBeAttachedAsync();
+        await ReportsUiTests.AssertFitsAPhoneAsync(page, "[data-testid=collection-link]");
         await page.ScreenshotAsync(new() { Path = Shot("collections-list-narrow.png"), FullPage = true });
         await page.Context.CloseAsync();
     }
@@ -127,12 +135,12 @@ public sealed class JobsUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await Assertions.Expect(form.Locator("[data-testid=backfill-preview]")).ToHaveTextAsync("4 week segments, at most 10 at once.");
         await page.ScreenshotAsync(new() { Path = Shot("backfill-dialog.png") });
 
-        await form.Locator("[data-testid=backfill-create]").ClickAsync();
+        await page.ClickAsync("[data-testid=backfill-create]");
         await Assertions.Expect(form.Locator(".field-error[data-field=reportId]")).ToContainTextAsync("Choose the report");
 
-        await form.Locator("[data-testid=backfill-report]").ClickAsync();
-        await page.Locator(".rz-dropdown-item", new() { HasText = "Dialog report B" }).ClickAsync();
-        await form.Locator("[data-testid=backfill-create]").ClickAsync();
+        await form.Locator("[data-testid=backfill-report]").FillAsync("report B");
+        await page.GetByRole(AriaRole.Option, new() { Name = "Dialog report B" }).First.ClickAsync();
+        await page.ClickAsync("[data-testid=backfill-create]");
 
         await BrowserFixture.WaitForAddressAsync(page, new Regex("/collections/[^/]+$"));
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Backfill: Dialog report B");

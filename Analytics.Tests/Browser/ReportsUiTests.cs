@@ -12,11 +12,30 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
 {
     private static string Shot(string name) => Path.Combine(BrowserFixture.ScreenshotDirectory, name);
 
-    /// <summary>Picks an option of a Radzen drop-down (its popup lists options as <c>li[aria-label]</c>).</summary>
-    private static async Task PickAsync(IPage page, string dropDown, string option)
+    /// <summary>Picks an option of a MudBlazor select (its popover lists the options with role <c>option</c>).</summary>
+    private static async Task PickAsync(IPage page, string select, string option)
     {
-        await page.ClickAsync(dropDown);
-        await page.Locator($".rz-dropdown-item[aria-label=\"{option}\"]:visible").ClickAsync();
+        await page.ClickAsync(select);
+        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+    }
+
+    /// <summary>
+    /// The page on a 390×844 phone: it does not scroll sideways, every visible button lies whole inside the screen (those
+    /// inside a table or grid that scrolls by itself, and the navigation drawer, which slides off screen when closed,
+    /// excepted), and its key content is on screen.
+    /// </summary>
+    internal static async Task AssertFitsAPhoneAsync(IPage page, string keyContent)
+    {
+        await page.SetViewportSizeAsync(390, 844);
+        await Assertions.Expect(page.Locator(keyContent).First).ToBeInViewportAsync();
+        (await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= innerWidth")).Should().BeTrue($"{page.Url} does not scroll sideways on a phone");
+        var cut = await page.EvaluateAsync<string[]>("""
+            [...document.querySelectorAll('button, a.mud-button-root')]
+              .filter(b => !b.closest('.table-scroll, .seg-grid-scroll, .mud-drawer') && b.getClientRects().length > 0 && getComputedStyle(b).visibility !== 'hidden')
+              .filter(b => { const r = b.getBoundingClientRect(); return r.left < -0.5 || r.right > innerWidth + 0.5; })
+              .map(b => b.dataset.testid || b.getAttribute('aria-label') || b.textContent.trim())
+            """);
+        cut.Should().BeEmpty($"every button of {page.Url} is whole on a 390 px screen");
     }
 
     /// <summary>Starting a run navigates inside the circuit (no load event) to the execution page; a refusal shows in the page instead.</summary>
@@ -52,10 +71,13 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await form.Locator("[data-testid=tpl-name]").FillAsync("");
         await page.ClickAsync("[data-testid=save-template]");
         await Assertions.Expect(form.Locator(".field-error[data-field=name]")).ToContainTextAsync("needs a name");
+        await Assertions.Expect(form.Locator("[data-testid=tpl-name]")).ToHaveAttributeAsync("aria-invalid", "true");
 
         var name = $"Campaigns {Guid.NewGuid():N}"[..20];
         await form.Locator("[data-testid=tpl-name]").FillAsync(name);
         await page.ScreenshotAsync(new() { Path = Shot("template-form.png"), FullPage = true });
+        await AssertFitsAPhoneAsync(page, "[data-testid=tpl-name]");
+        await page.SetViewportSizeAsync(1366, 900);
         await page.ClickAsync("[data-testid=save-template]");
         await BrowserFixture.WaitForAddressAsync(page, new Regex("/reports$"));
         await Assertions.Expect(page.Locator("[data-testid=template-card]", new() { HasText = name })).ToBeVisibleAsync();
@@ -77,8 +99,8 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
 
         var form = page.Locator("[data-testid=report-form]");
         await Assertions.Expect(form).ToBeVisibleAsync();
-        await Assertions.Expect(form.Locator("[data-testid=report-source]")).ToContainTextAsync("Northwind Outdoor (US)");
-        var minSpend = form.Locator("[data-testid=param-minSpend] input.rz-numeric-input");
+        await Assertions.Expect(form.Locator("[data-testid=report-source]")).ToHaveValueAsync("Northwind Outdoor (US)");
+        var minSpend = form.Locator("#param-minSpend");
         await minSpend.FillAsync("-5");
         await Assertions.Expect(form.Locator(".field-error[data-field='parameters.minSpend']")).ToHaveTextAsync("At least 0.");
         await minSpend.FillAsync("0");
@@ -86,6 +108,8 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
         var name = $"Northwind {Guid.NewGuid():N}"[..20];
         await form.Locator("[data-testid=report-name]").FillAsync(name);
         await page.ClickAsync("[data-testid=save-report]");
+        await Assertions.Expect(page.Locator("[data-testid=report-form]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync($"Created report “{name}”");
 
         var row = page.Locator("[data-testid=report-grid] tr", new() { HasText = name });
         await Assertions.Expect(row).ToContainTextAsync("never run");
@@ -104,6 +128,8 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(page.Locator("[data-testid=unchanged]")).ToHaveCountAsync(0);
         var firstRun = page.Url;
         await page.ScreenshotAsync(new() { Path = Shot("reports-execution.png"), FullPage = true });
+        await AssertFitsAPhoneAsync(page, "[data-testid=execution-status]");
+        await page.SetViewportSizeAsync(1366, 900);
 
         await page.ClickAsync("[data-testid=run-again]");
         await WaitForExecutionPageAsync(page, previous: firstRun);
@@ -118,9 +144,24 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
         row = page.Locator("[data-testid=report-grid] tr", new() { HasText = name });
         await Assertions.Expect(row).ToContainTextAsync("succeeded");
         await Assertions.Expect(row).ToContainTextAsync("56");
-        await page.SetViewportSizeAsync(390, 844);
-        await Assertions.Expect(row.Locator("[data-testid=run-report]")).ToBeInViewportAsync(); // actions stay reachable on a phone
+        await AssertFitsAPhoneAsync(page, "[data-testid=report-grid] .report-name");
+        await Assertions.Expect(row.Locator(".report-name")).ToContainTextAsync(name); // the row is a card on a phone: its name first
+        await row.Locator("[data-testid=run-report]").ScrollIntoViewIfNeededAsync();
+        await Assertions.Expect(row.Locator("[data-testid=run-report]")).ToBeInViewportAsync(new() { Ratio = 1 }); // actions stay whole on a phone
         await page.ScreenshotAsync(new() { Path = Shot("reports-narrow.png"), FullPage = true });
+
+        // The run dialog takes the whole phone screen; its tabs and buttons stay on it.
+        await row.Locator("[data-testid=run-report]").ClickAsync();
+        var dialog = page.Locator(".mud-dialog", new() { Has = page.Locator("[data-testid=run-dialog]") });
+        await Assertions.Expect(page.Locator("[data-testid=run-dialog]")).ToBeVisibleAsync();
+        var width = 0f;
+        for (var i = 0; i < 30 && Math.Abs(width - 390) > 1; i++) // the dialog grows in with a short animation
+        {
+            width = (await dialog.BoundingBoxAsync())?.Width ?? 0;
+            if (Math.Abs(width - 390) > 1) await Task.Delay(100);
+        }
+        width.Should().BeApproximately(390, 1, "the dialog takes the whole width of a phone");
+        await AssertFitsAPhoneAsync(page, "[data-testid=run-now]");
         await page.Context.CloseAsync();
     }
 }

@@ -181,6 +181,27 @@ public sealed class CollectionPageStateTests : AppComponentTests
     }
 
     [Fact]
+    public void A_picker_echoing_the_presets_own_days_keeps_the_preset_and_a_different_day_or_split_leaves_it()
+    {
+        var now = new DateTimeOffset(2025, 3, 13, 15, 30, 0, TimeSpan.Zero);
+        var form = new BackfillForm();
+        form.Apply("4w", now);
+
+        form.SetStart(form.Start);
+        form.SetLastDay(form.LastDay);
+        form.SetGranularity("week");
+        form.Preset.Should().Be("4w");
+
+        form.SetLastDay(form.LastDay!.Value.AddDays(-1));
+        form.Preset.Should().BeNull();
+        form.ToInput().End.Should().Be(new DateTimeOffset(2025, 3, 9, 0, 0, 0, TimeSpan.Zero));
+
+        form.Apply("4w", now);
+        form.SetGranularity("day");
+        (form.Preset, form.Granularity).Should().Be(((string?)null, "day"));
+    }
+
+    [Fact]
     public void The_preview_says_why_a_period_cannot_be_split()
     {
         var form = new BackfillForm { Start = new DateTime(2025, 3, 10), LastDay = new DateTime(2025, 3, 1) };

@@ -254,4 +254,22 @@ public sealed class ReportFormStateTests
         TemplateGallery.Filter(all, null, "reach", null).Select(t => t.Id).Should().Equal("c");
         TemplateGallery.Filter(all, null, null, null).Should().HaveCount(4);
     }
+
+    [Fact]
+    public void Ticking_weekdays_and_source_kinds_keeps_them_in_calendar_and_list_order_without_duplicates()
+    {
+        var run = new RunDialogState(new DateOnly(2025, 3, 12));
+        run.SetDay("fri", true);
+        run.SetDay("wed", true);
+        run.SetDay("fri", true);
+        run.Days.Should().Equal("mon", "wed", "fri");
+        run.SetDay("mon", false);
+        run.Days.Should().Equal("wed", "fri");
+
+        var template = new TemplateFormState();
+        template.SetSourceKind("amc", true);
+        template.SetSourceKind("sqlite", true);
+        template.SetSourceKind("demo", false);
+        template.SourceKinds.Should().Equal("sqlite", "amc");
+    }
 }

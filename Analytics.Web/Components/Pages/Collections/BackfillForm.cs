@@ -62,6 +62,30 @@ public sealed class BackfillForm
     /// <summary>Editing a date or the granularity by hand leaves the preset.</summary>
     public void Edited() => Preset = null;
 
+    /// <summary>The first day as typed or picked; only a different day leaves the preset (the picker echoes the value it was given).</summary>
+    public void SetStart(DateTime? day)
+    {
+        if (day?.Date == Start?.Date) return;
+        Start = day;
+        Edited();
+    }
+
+    /// <summary>The last day as typed or picked; only a different day leaves the preset.</summary>
+    public void SetLastDay(DateTime? day)
+    {
+        if (day?.Date == LastDay?.Date) return;
+        LastDay = day;
+        Edited();
+    }
+
+    /// <summary>The granularity as chosen; only a different one leaves the preset.</summary>
+    public void SetGranularity(string granularity)
+    {
+        if (granularity == Granularity) return;
+        Granularity = granularity;
+        Edited();
+    }
+
     /// <summary>The instant after the period: midnight after the last day.</summary>
     public DateTimeOffset? End => Utc(LastDay?.AddDays(1));
 

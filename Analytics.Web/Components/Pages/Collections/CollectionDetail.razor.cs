@@ -4,7 +4,7 @@ using Analytics.Domain;
 using Analytics.Web.Auth;
 using Analytics.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Collections;
 
@@ -25,7 +25,7 @@ public sealed partial class CollectionDetail : IDisposable
     [Inject] public required Analytics.Data.Reports.ExecutionService Executions { get; init; }
     [Inject] public required SourceService Sources { get; init; }
     [Inject] public required CollectionNotifier Notifier { get; init; }
-    [Inject] public required NavigationManager Navigation { get; init; }
+    [Inject] public required ISnackbar Snackbar { get; init; }
 
     private readonly SegmentGridState _grid = new();
     private readonly CancellationTokenSource _stop = new();
@@ -35,8 +35,8 @@ public sealed partial class CollectionDetail : IDisposable
     private bool _notFound;
     private bool _busy;
     private int? _selected;
+    /// <summary>What went wrong last; it stays until closed (successes are snackbars).</summary>
     private string? _message;
-    private bool _messageIsError;
     private IDisposable? _subscription;
     private ThrottledRefresh? _refresh;
 
@@ -161,15 +161,25 @@ public sealed partial class CollectionDetail : IDisposable
         await LoadAsync();
     }
 
-    private static void RenderSegmentRow(RowRenderEventArgs<SegmentView> args)
-    {
-        if (args.Data is { } s && s.Status == "failed") args.Attributes["class"] = "job-row-failed";
-    }
+    private static string SegmentRowClass(SegmentView s, int _) => s.Status == "failed" ? "segment-row segment-row-failed" : "segment-row";
+
+    /// <summary>Pause, resume, retry failed and cancel, each enabled when the collection's state allows it; on phones all but Pause fold into "More".</summary>
+    private IReadOnlyList<PageAction> PageActions =>
+    [
+        new("Pause", "collection-pause", EventCallback.Factory.Create(this, () => ActAsync("pause")), Icons.Material.Filled.Pause, Disabled: !_actions.CanPause || _busy),
+        new("Resume", "collection-resume", EventCallback.Factory.Create(this, () => ActAsync("resume")), Icons.Material.Filled.PlayArrow, Disabled: !_actions.CanResume || _busy),
+        new("Retry failed", "collection-retry", EventCallback.Factory.Create(this, () => ActAsync("retry")), Icons.Material.Filled.Replay, Disabled: !_actions.CanRetryFailed || _busy),
+        new("Cancel", "collection-cancel", EventCallback.Factory.Create(this, () => ActAsync("cancel")), Icons.Material.Filled.Cancel, Disabled: !_actions.CanCancel || _busy),
+    ];
 
     private void Show(string message, bool error)
     {
-        _message = message;
-        _messageIsError = error;
+        if (error) _message = message;
+        else
+        {
+            _message = null;
+            Snackbar.Add(message, Severity.Success);
+        }
     }
 
     public void Dispose()

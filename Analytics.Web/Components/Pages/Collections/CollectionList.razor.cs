@@ -4,7 +4,7 @@ using Analytics.Domain;
 using Analytics.Web.Auth;
 using Analytics.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Collections;
 
@@ -20,7 +20,7 @@ public sealed partial class CollectionList : IDisposable
     [Inject] public required CollectionService Collections { get; init; }
     [Inject] public required SourceService Sources { get; init; }
     [Inject] public required CollectionNotifier Notifier { get; init; }
-    [Inject] public required DialogService Dialogs { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
 
     private List<CollectionView>? _collections;
@@ -28,8 +28,8 @@ public sealed partial class CollectionList : IDisposable
     private string? _next;
     private int _shown = PageSize;
     private bool _canAuthor;
+    /// <summary>A failed live reload's reason; it stays until closed.</summary>
     private string? _message;
-    private bool _messageIsError;
     private IDisposable? _subscription;
     private ThrottledRefresh? _refresh;
 
@@ -72,7 +72,7 @@ public sealed partial class CollectionList : IDisposable
         }
         catch (Exception e) when (e is DomainException or UnauthorizedAccessException)
         {
-            Show(e.Message, error: true);
+            _message = e.Message;
         }
         StateHasChanged();
     }
@@ -85,26 +85,15 @@ public sealed partial class CollectionList : IDisposable
 
     private async Task NewAsync()
     {
-        var result = await Dialogs.OpenAsync<NewCollectionDialog>("New backfill", new Dictionary<string, object?>(),
-            new DialogOptions { Width = "min(40rem, 96vw)", CloseDialogOnEsc = true });
-        if (result is CollectionView created)
+        var reference = await Dialogs.ShowAsync<NewCollectionDialog>("New backfill",
+            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, CloseButton = true });
+        if (await reference.Result is { Canceled: false, Data: CollectionView created })
         {
             Navigation.NavigateTo($"/collections/{created.Id}");
         }
     }
 
     private string SourceName(string id) => _sourceNames.GetValueOrDefault(id, id);
-
-    private static void RenderRow(RowRenderEventArgs<CollectionView> args)
-    {
-        if (args.Data is { } c) args.Attributes["data-collection"] = c.Id;
-    }
-
-    private void Show(string message, bool error)
-    {
-        _message = message;
-        _messageIsError = error;
-    }
 
     public void Dispose()
     {

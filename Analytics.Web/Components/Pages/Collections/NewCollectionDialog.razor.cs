@@ -3,7 +3,7 @@ using Analytics.Data.Reports;
 using Analytics.Domain;
 using Analytics.Web.Auth;
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Collections;
 
@@ -13,9 +13,9 @@ public sealed partial class NewCollectionDialog
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required CollectionService Collections { get; init; }
     [Inject] public required ReportService Reports { get; init; }
-    [Inject] public required DialogService Dialogs { get; init; }
-    [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
+
+    [CascadingParameter] public required IMudDialogInstance MudDialog { get; set; }
 
     /// <summary>Preselects a report (e.g. "backfill again" from a detail page).</summary>
     [Parameter] public string? ReportId { get; set; }
@@ -26,7 +26,14 @@ public sealed partial class NewCollectionDialog
     private string? _error;
     private bool _busy;
 
-    private sealed record ReportOption(string Id, string Label);
+    /// <summary>A report the dialog offers: its id and "name · instance".</summary>
+    public sealed record ReportOption(string Id, string Label);
+
+    private ReportOption? SelectedReport => _reports?.FirstOrDefault(r => r.Id == _form.ReportId);
+
+    /// <summary>The reports whose name or instance contains what was typed (case-insensitive); all of them for an empty box.</summary>
+    private Task<IEnumerable<ReportOption>> SearchReportsAsync(string? text, CancellationToken ct) =>
+        Task.FromResult((_reports ?? []).Where(r => string.IsNullOrWhiteSpace(text) || r.Label.Contains(text.Trim(), StringComparison.OrdinalIgnoreCase)));
 
     protected override async Task OnInitializedAsync()
     {
@@ -45,7 +52,7 @@ public sealed partial class NewCollectionDialog
         try
         {
             var created = await Collections.CreateAsync(await CurrentActor.GetAsync(), _form.ToInput(), default);
-            Dialogs.Close(created);
+            MudDialog.Close(DialogResult.Ok(created));
         }
         catch (ValidationException e) { _errors = e.Errors; }
         catch (DomainException e) { _error = e.Message; }

@@ -1,6 +1,8 @@
 using Analytics.Data.Reports;
 using Analytics.Domain;
 using Analytics.Web.Auth;
+using Analytics.Web.Components.Shared;
+using MudBlazor;
 using Microsoft.AspNetCore.Components;
 
 namespace Analytics.Web.Components.Pages.Reports;
@@ -31,6 +33,21 @@ public sealed partial class ExecutionDetail : IDisposable
     private readonly SemaphoreSlim _loading = new(1, 1);
 
     private string? Subtitle => _report is null ? null : $"{_report.TemplateName} on {_report.SourceName}";
+
+    /// <summary>Cancel (while it runs) or run the window again (for authors), and back to all reports.</summary>
+    private IReadOnlyList<PageAction> PageActions
+    {
+        get
+        {
+            var actions = new List<PageAction>();
+            if (_execution is { } e && IsActive(e))
+                actions.Add(new PageAction("Cancel run", "cancel-run", EventCallback.Factory.Create(this, CancelAsync), Icons.Material.Filled.Stop, Disabled: _busy));
+            else if (_execution is not null && _canAuthor)
+                actions.Add(new PageAction("Run this window again", "run-again", EventCallback.Factory.Create(this, RunAgainAsync), Icons.Material.Filled.Replay, Disabled: _busy));
+            actions.Add(new PageAction("All reports", "all-reports", Icon: Icons.Material.Filled.ArrowBack, Href: "/reports"));
+            return actions;
+        }
+    }
 
     private static bool IsActive(ExecutionView e) => e.Status is "pending" or "running";
 

@@ -3,7 +3,7 @@ using Analytics.Data.Sources;
 using Analytics.Domain;
 using Analytics.Web.Auth;
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Reports;
 
@@ -12,8 +12,9 @@ public sealed partial class ReportFormDialog
 {
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required ReportService ReportService { get; init; }
-    [Inject] public required DialogService Dialogs { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
+
+    [CascadingParameter] public required IMudDialogInstance MudDialog { get; set; }
 
     [Parameter, EditorRequired] public TemplateView Template { get; set; } = default!;
     /// <summary>The instances the user may pick: visible to them and supported by the template.</summary>
@@ -37,6 +38,8 @@ public sealed partial class ReportFormDialog
         _parameters = new ParameterFormState(Template.Parameters, Template.UiSchema, Report?.Parameters, new Analytics.Domain.Reports.Parameters.DateSpan(today.AddDays(-7), today));
     }
 
+    private string SourceName(string? id) => Sources.FirstOrDefault(s => s.Id == id)?.Name ?? id ?? "";
+
     private void OnParametersChanged()
     {
         if (_parameters.IsValid && _message is not null && _errors.Count == 0) _message = null;
@@ -58,7 +61,7 @@ public sealed partial class ReportFormDialog
             var saved = Report is null
                 ? await ReportService.CreateAsync(actor, input, default)
                 : await ReportService.UpdateAsync(actor, Report.Id, input, default);
-            Dialogs.Close(saved);
+            MudDialog.Close(DialogResult.Ok(saved));
         }
         catch (ValidationException e)
         {

@@ -3,7 +3,7 @@ using Analytics.Data.Sources;
 using Analytics.Domain;
 using Analytics.Web.Auth;
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Reports;
 
@@ -15,11 +15,12 @@ public sealed partial class Reports : IDisposable
     [Inject] public required TemplateService TemplateService { get; init; }
     [Inject] public required SourceService SourceService { get; init; }
     [Inject] public required ExecutionNotifier Notifier { get; init; }
-    [Inject] public required DialogService Dialogs { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
+    [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
 
-    private static readonly DialogOptions DialogSize = new() { Width = "min(760px, 96vw)", CloseDialogOnEsc = true, AutoFocusFirstElement = true };
+    private static readonly DialogOptions DialogSize = new() { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseOnEscapeKey = true, CloseButton = true };
 
     private IReadOnlyList<ReportView>? _reports;
     /// <summary>Reports whose template has a newer version than the one they run: what accepting it changes.</summary>
@@ -32,8 +33,8 @@ public sealed partial class Reports : IDisposable
     private string? _reportType;
     private string? _instanceId;
     private bool _canAuthor;
-    private string? _message;
-    private bool _messageIsError;
+    /// <summary>What went wrong last; it stays until closed (successes are snackbars).</summary>
+    private string? _error;
     private IDisposable? _subscription;
 
     private IReadOnlyList<TemplateView> Shown => TemplateGallery.Filter(_templates ?? [], _category, _reportType,
@@ -81,6 +82,8 @@ public sealed partial class Reports : IDisposable
         _updates = updates;
     }
 
+    private string SourceName(string? id) => _sources.FirstOrDefault(s => s.Id == id)?.Name ?? id ?? "";
+
     private string ReportName(string id) => _reports?.FirstOrDefault(r => r.Id == id)?.Name ?? id;
 
     private Task AcceptTemplateVersionAsync(TemplateUpdateView update) => GuardAsync(async () =>
@@ -102,12 +105,12 @@ public sealed partial class Reports : IDisposable
     private async Task UseTemplateAsync(TemplateView template)
     {
         var usable = _sources.Where(s => template.SourceKinds.Count == 0 || template.SourceKinds.Contains(s.Kind)).ToList();
-        var result = await Dialogs.OpenAsync<ReportFormDialog>($"New report from “{template.Name}”", new Dictionary<string, object?>
+        var result = await ShowAsync<ReportFormDialog>($"New report from “{template.Name}”", new DialogParameters<ReportFormDialog>
         {
-            [nameof(ReportFormDialog.Template)] = template,
-            [nameof(ReportFormDialog.Sources)] = usable,
-            [nameof(ReportFormDialog.PreferredSourceId)] = _instanceId,
-        }, DialogSize);
+            { d => d.Template, template },
+            { d => d.Sources, usable },
+            { d => d.PreferredSourceId, _instanceId },
+        });
         if (result is ReportView created)
         {
             Show($"Created report “{created.Name}”. Run it with ▶ in the table.", error: false);
@@ -121,11 +124,11 @@ public sealed partial class Reports : IDisposable
         {
             // The form offers the parameters of the version the report runs, not the template's newest.
             var template = await TemplateService.GetAsync(await CurrentActor.GetAsync(), report.TemplateId, report.TemplateVersion, default);
-            var result = await Dialogs.OpenAsync<ReportFormDialog>($"Edit “{report.Name}”", new Dictionary<string, object?>
+            var result = await ShowAsync<ReportFormDialog>($"Edit “{report.Name}”", new DialogParameters<ReportFormDialog>
             {
-                [nameof(ReportFormDialog.Template)] = template,
-                [nameof(ReportFormDialog.Report)] = report,
-            }, DialogSize);
+                { d => d.Template, template },
+                { d => d.Report, report },
+            });
             if (result is ReportView saved)
             {
                 Show($"Saved “{saved.Name}”.", error: false);
@@ -136,7 +139,7 @@ public sealed partial class Reports : IDisposable
 
     private async Task RunAsync(ReportView report)
     {
-        var result = await Dialogs.OpenAsync<RunDialog>($"Run “{report.Name}”", new Dictionary<string, object?> { [nameof(RunDialog.Report)] = report }, DialogSize);
+        var result = await ShowAsync<RunDialog>($"Run “{report.Name}”", new DialogParameters<RunDialog> { { d => d.Report, report } });
         switch (result)
         {
             case RunDialogResult { ExecutionId: { } id }:
@@ -158,9 +161,9 @@ public sealed partial class Reports : IDisposable
 
     private async Task DeleteAsync(ReportView report)
     {
-        var confirmed = await Dialogs.Confirm(
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Delete report",
             $"Delete “{report.Name}”, its runs and the rows it merged into the fact store? Dashboards reading it lose that data.",
-            "Delete report", new ConfirmOptions { OkButtonText = "Delete", CancelButtonText = "Keep it", CloseDialogOnEsc = true });
+            yesText: "Delete", cancelText: "Keep it", options: new DialogOptions { CloseOnEscapeKey = true });
         if (confirmed != true) return;
         await GuardAsync(async () =>
         {
@@ -176,9 +179,22 @@ public sealed partial class Reports : IDisposable
         catch (DomainException e) { Show(e.Message, error: true); }
     }
 
+    /// <summary>An outcome: a success is a passing snackbar, an error stays on the page until closed.</summary>
     private void Show(string message, bool error)
     {
-        _message = message;
-        _messageIsError = error;
+        if (error) _error = message;
+        else
+        {
+            _error = null;
+            Snackbar.Add(message, Severity.Success);
+        }
+    }
+
+    /// <summary>Opens a dialog and waits for it: its result's data, or null when it was cancelled.</summary>
+    private async Task<object?> ShowAsync<TDialog>(string title, DialogParameters<TDialog> parameters) where TDialog : ComponentBase
+    {
+        var reference = await Dialogs.ShowAsync<TDialog>(title, parameters, DialogSize);
+        var result = await reference.Result;
+        return result is { Canceled: false } ? result.Data : null;
     }
 }

@@ -2,7 +2,7 @@ using Analytics.Data.Reports;
 using Analytics.Domain;
 using Analytics.Web.Auth;
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Reports;
 
@@ -16,15 +16,16 @@ public sealed partial class RunDialog
     [Inject] public required ExecutionService ExecutionService { get; init; }
     [Inject] public required Analytics.Data.Collections.CollectionService Collections { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
-    [Inject] public required DialogService Dialogs { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
+
+    [CascadingParameter] public required IMudDialogInstance MudDialog { get; set; }
 
     [Parameter, EditorRequired] public ReportView Report { get; set; } = default!;
     /// <summary>0 run once, 1 recurring, 2 backfill.</summary>
     [Parameter] public int InitialTab { get; set; }
 
-    private static readonly object[] Kinds =
-        [new { Value = "daily", Text = "Daily" }, new { Value = "weekly", Text = "Weekly on chosen days" }, new { Value = "monthly", Text = "Monthly" }, new { Value = "cron", Text = "Cron expression" }];
+    private static readonly (string Value, string Text)[] Kinds =
+        [("daily", "Daily"), ("weekly", "Weekly on chosen days"), ("monthly", "Monthly"), ("cron", "Cron expression")];
 
     private static readonly IReadOnlyList<string> Zones =
         TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Append("UTC").Distinct().Order(StringComparer.Ordinal).ToList();
@@ -49,13 +50,19 @@ public sealed partial class RunDialog
         _tab = InitialTab;
     }
 
+    private static string KindText(string? kind) => Kinds.FirstOrDefault(k => k.Value == kind).Text ?? kind ?? "";
+
+    /// <summary>Time zones whose id contains what was typed (case-insensitive); all of them for an empty box.</summary>
+    private static Task<IEnumerable<string>> SearchZonesAsync(string? text, CancellationToken ct) =>
+        Task.FromResult(string.IsNullOrWhiteSpace(text) ? Zones : Zones.Where(z => z.Contains(text.Trim(), StringComparison.OrdinalIgnoreCase)));
+
     private async Task RunOnceAsync()
     {
         await GuardAsync(async () =>
         {
             var (start, end) = _state.Window();
             var execution = await ExecutionService.StartAsync(await CurrentActor.GetAsync(), Report.Id, new ExecutionRequest(start, end), default);
-            Dialogs.Close(new RunDialogResult(execution.Id, null));
+            MudDialog.Close(DialogResult.Ok(new RunDialogResult(execution.Id, null)));
         });
     }
 
@@ -65,7 +72,7 @@ public sealed partial class RunDialog
         var (start, end) = _state.BackfillPeriod();
         var collection = await Collections.CreateAsync(await CurrentActor.GetAsync(),
             new Analytics.Data.Collections.CollectionInput(Report.Id, start, end, _state.Granularity, _state.MaxConcurrency), default);
-        Dialogs.Close(null);
+        MudDialog.Close();
         Navigation.NavigateTo($"/collections/{collection.Id}");
     });
 
@@ -73,14 +80,14 @@ public sealed partial class RunDialog
     {
         var updated = await ReportService.UpdateAsync(await CurrentActor.GetAsync(), Report.Id,
             new ReportInput(Report.Name, null, null, Report.Parameters, _state.Schedule()), default);
-        Dialogs.Close(new RunDialogResult(null, updated));
+        MudDialog.Close(DialogResult.Ok(new RunDialogResult(null, updated)));
     });
 
     private Task RemoveScheduleAsync() => GuardAsync(async () =>
     {
         var updated = await ReportService.UpdateAsync(await CurrentActor.GetAsync(), Report.Id,
             new ReportInput(Report.Name, null, null, Report.Parameters, null), default);
-        Dialogs.Close(new RunDialogResult(null, updated));
+        MudDialog.Close(DialogResult.Ok(new RunDialogResult(null, updated)));
     });
 
     private async Task GuardAsync(Func<Task> action)

@@ -68,6 +68,10 @@ public sealed class RunDialogState(DateOnly today)
     public string Kind { get; set; } = "weekly";
     public string Time { get; set; } = "06:00";
     public IEnumerable<string> Days { get; set; } = ["mon"];
+
+    /// <summary>Ticks or unticks one weekday; the days stay in week order (Monday first).</summary>
+    public void SetDay(string day, bool on) =>
+        Days = ReportSchedule.DayNames.Where(d => d == day ? on : Days.Contains(d)).ToList();
     public int DayOfMonth { get; set; } = 1;
     public string Cron { get; set; } = "0 0 6 ? * MON-FRI";
     public string TimeZone { get; set; } = "UTC";

@@ -4,7 +4,8 @@ using Analytics.Domain.Facts;
 using Analytics.Domain.Reports.Parameters;
 using Analytics.Web.Auth;
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using Analytics.Web.Components.Shared;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Reports;
 
@@ -17,13 +18,12 @@ public sealed partial class TemplateEditor
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required TemplateService TemplateService { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
-    [Inject] public required DialogService Dialogs { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
 
     [Parameter] public string? Id { get; set; }
     [SupplyParameterFromQuery(Name = "from")] public string? From { get; set; }
 
-    private static readonly object[] ParameterTypes = Enum.GetValues<ParameterType>()
-        .Select(t => new { Value = t, Text = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(t.ToString()) }).ToArray<object>();
+    private static readonly ParameterType[] ParameterTypes = Enum.GetValues<ParameterType>();
     private static readonly string[] Grains = ["hour", "day", "week", "month"];
     private static readonly Aggregation[] Aggregations = Enum.GetValues<Aggregation>();
 
@@ -42,6 +42,24 @@ public sealed partial class TemplateEditor
     private string? Subtitle => _template is null
         ? "SQL with typed parameters, and the shape of its result. Reports are created from it in the gallery."
         : _template.BuiltIn ? "Built-in template" : _editable ? "Your template" : "Template";
+
+    /// <summary>A parameter type as the API spells it (camelCase).</summary>
+    private static string TypeName(ParameterType type) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(type.ToString());
+
+    /// <summary>Duplicate (for authors), Delete (for the owner), back to all reports; on phones all but the first fold into "More".</summary>
+    private IReadOnlyList<PageAction> PageActions
+    {
+        get
+        {
+            var actions = new List<PageAction>();
+            if (_template is not null && _canAuthor)
+                actions.Add(new PageAction("Duplicate", "duplicate-template", Icon: Icons.Material.Filled.ContentCopy, Href: $"/reports/templates/new?from={_template.Id}"));
+            if (_template is not null && _editable)
+                actions.Add(new PageAction("Delete", "delete-template", EventCallback.Factory.Create(this, DeleteAsync), Icons.Material.Filled.Delete));
+            actions.Add(new PageAction("All reports", "all-reports", Icon: Icons.Material.Filled.ArrowBack, Href: "/reports"));
+            return actions;
+        }
+    }
 
     protected override async Task OnParametersSetAsync()
     {
@@ -119,8 +137,8 @@ public sealed partial class TemplateEditor
     private async Task DeleteAsync()
     {
         if (_template is null) return;
-        if (await Dialogs.Confirm($"Delete template “{_template.Name}”?", "Delete template",
-                new ConfirmOptions { OkButtonText = "Delete", CancelButtonText = "Keep it", CloseDialogOnEsc = true }) != true) return;
+        if (await Dialogs.ShowMessageBoxAsync("Delete template", $"Delete template “{_template.Name}”?", yesText: "Delete", cancelText: "Keep it",
+                options: new DialogOptions { CloseOnEscapeKey = true }) != true) return;
         try
         {
             await TemplateService.DeleteAsync(await CurrentActor.GetAsync(), _template.Id, default);

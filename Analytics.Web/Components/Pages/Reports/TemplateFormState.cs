@@ -53,6 +53,10 @@ public sealed class TemplateFormState
     public List<MeasureRow> Measures { get; } = [new()];
     public IEnumerable<string> SourceKinds { get; set; } = ["demo"];
 
+    /// <summary>Ticks or unticks one source kind; the kinds stay in the order of <see cref="AllSourceKinds"/>.</summary>
+    public void SetSourceKind(string kind, bool on) =>
+        SourceKinds = AllSourceKinds.Where(k => k == kind ? on : SourceKinds.Contains(k)).ToList();
+
     public void AddParameter() => Parameters.Add(new ParameterRow { Name = $"param{Parameters.Count + 1}" });
     public void RemoveParameter(ParameterRow row) => Parameters.Remove(row);
     public void AddMeasure() => Measures.Add(new MeasureRow());
