@@ -11,11 +11,9 @@ internal static class PhoneFit
     public const int Width = 390;
     public const int Height = 844;
 
-    private sealed record Fit(int ScrollWidth, int InnerWidth, string[] CutOff);
-
     public static async Task AssertFitsAsync(IPage page, string what)
     {
-        var fit = await page.EvaluateAsync<Fit>("""
+        var fit = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
             () => {
               const vw = window.innerWidth;
               const cutOff = [...document.querySelectorAll('button, a.mud-button-root, [role=button]')]
@@ -25,8 +23,9 @@ internal static class PhoneFit
               return { scrollWidth: document.documentElement.scrollWidth, innerWidth: vw, cutOff };
             }
             """);
-        fit.InnerWidth.Should().Be(Width, "the page is on a phone-sized viewport");
-        fit.ScrollWidth.Should().BeLessThanOrEqualTo(fit.InnerWidth, $"{what} does not scroll sideways on a phone");
-        fit.CutOff.Should().BeEmpty($"no button of {what} is cut off the right edge of a phone");
+        var innerWidth = fit.GetProperty("innerWidth").GetInt32();
+        innerWidth.Should().Be(Width, "the page is on a phone-sized viewport");
+        fit.GetProperty("scrollWidth").GetInt32().Should().BeLessThanOrEqualTo(innerWidth, $"{what} does not scroll sideways on a phone");
+        fit.GetProperty("cutOff").EnumerateArray().Select(b => b.GetString()).Should().BeEmpty($"no button of {what} is cut off the right edge of a phone");
     }
 }

@@ -11,6 +11,7 @@ public sealed class SubscriptionsUiTests(BrowserFixture fixture) : IClassFixture
     {
         var page = await fixture.SignedInPageAsync();
         await BrowserFixture.GotoInteractiveAsync(page, "/subscriptions");
+        await LoadedAsync(page);
         await page.Locator("[data-testid=new-subscription]").ClickAsync();
         var form = page.Locator("[data-testid=subscription-form]");
         await Assertions.Expect(form).ToBeVisibleAsync();
@@ -48,6 +49,7 @@ public sealed class SubscriptionsUiTests(BrowserFixture fixture) : IClassFixture
         var page = await fixture.SignedInPageAsync();
         await page.SetViewportSizeAsync(PhoneFit.Width, PhoneFit.Height);
         await BrowserFixture.GotoInteractiveAsync(page, "/subscriptions");
+        await LoadedAsync(page);
         await page.Locator("[data-testid=new-subscription]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=subscription-form]")).ToBeVisibleAsync();
         await PhoneFit.AssertFitsAsync(page, "the subscription form");
@@ -73,5 +75,12 @@ public sealed class SubscriptionsUiTests(BrowserFixture fixture) : IClassFixture
         await row.Locator("[data-testid=subscription-delete]").ClickAsync();
         await Assertions.Expect(rows).ToHaveCountAsync(before - 1);
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>The live page loads its dashboards and subscriptions after its first render ("New subscription" waits for the dashboards).</summary>
+    private static async Task LoadedAsync(IPage page)
+    {
+        await Assertions.Expect(page.Locator("[data-testid=subscriptions-loading]")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("[data-testid=new-subscription]")).ToBeEnabledAsync();
     }
 }
