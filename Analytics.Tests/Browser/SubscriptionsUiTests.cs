@@ -54,14 +54,15 @@ public sealed class SubscriptionsUiTests(BrowserFixture fixture) : IClassFixture
         await Assertions.Expect(page.Locator("[data-testid=subscription-form]")).ToBeVisibleAsync();
         await PhoneFit.AssertFitsAsync(page, "the subscription form");
 
-        await page.Locator("[data-testid=subscription-recipients]").FillAsync("phone@localhost");
+        await page.Locator("[data-testid=subscription-recipients]").FillAsync("phone@example.com");
         await page.Locator("[data-testid=subscription-recipients]").PressAsync("Tab");
         await page.Locator("[data-testid=save-subscription]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=subscription-message]")).ToContainTextAsync("Saved");
 
         // One card per subscription on a phone: its name and all four actions on screen.
         var row = page.Locator("[data-testid=subscription-grid] tbody tr").First;
-        await Assertions.Expect(row).ToContainTextAsync("Subscription");
+        await Assertions.Expect(row.Locator("td[data-label=Subscription]")).ToContainTextAsync("Performance overview");
+        await Assertions.Expect(row.Locator("td[data-label=Subscription]")).ToBeInViewportAsync();
         foreach (var action in new[] { "subscription-run", "subscription-history", "subscription-edit", "subscription-delete" })
         {
             await row.Locator($"[data-testid={action}]").ScrollIntoViewIfNeededAsync();
