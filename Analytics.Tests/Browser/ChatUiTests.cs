@@ -41,4 +41,32 @@ public sealed class ChatUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await Assertions.Expect(conversation).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
     }
+
+    [ChromiumFact]
+    public async Task On_a_phone_the_chat_fits_the_screen_and_an_answers_table_scrolls_inside_itself()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await page.SetViewportSizeAsync(PhoneFit.Width, PhoneFit.Height);
+        await BrowserFixture.GotoInteractiveAsync(page, "/chat");
+        await Assertions.Expect(page.Locator("[data-testid=chat-new]")).ToBeInViewportAsync();
+        await PhoneFit.AssertFitsAsync(page, "the chat page");
+
+        var input = page.Locator("[data-testid=chat-input]");
+        await input.FillAsync("What was our ROAS by campaign last month?");
+        await input.PressAsync("Enter");
+        var answer = page.Locator("[data-testid=chat-assistant]").First;
+        await Assertions.Expect(answer.Locator("[data-testid=chat-visualization] table tbody tr")).ToHaveCountAsync(24, new() { Timeout = 30_000 });
+        await Assertions.Expect(input).ToHaveValueAsync("");
+        await answer.Locator("[data-testid=chat-copy]").ScrollIntoViewIfNeededAsync();
+        await Assertions.Expect(answer.Locator("[data-testid=chat-copy]")).ToBeInViewportAsync();
+        await Assertions.Expect(page.Locator("[data-testid=chat-send]")).ToBeVisibleAsync();
+        await PhoneFit.AssertFitsAsync(page, "the chat page with an answer");
+
+        // Leave the list as it was (the other test counts conversations).
+        var conversations = page.Locator("[data-testid=chat-conversation]");
+        var before = await conversations.CountAsync();
+        await conversations.First.Locator("[data-testid=chat-delete]").ClickAsync();
+        await Assertions.Expect(conversations).ToHaveCountAsync(before - 1);
+        await page.Context.CloseAsync();
+    }
 }

@@ -60,8 +60,8 @@ public sealed class InsightSettingsUiTests(BrowserFixture fixture) : IClassFixtu
         await page.Locator("[data-testid=insight-settings-toggle]").ClickAsync();
         var settings = page.Locator("[data-testid=insight-settings]");
         await Assertions.Expect(settings).ToBeVisibleAsync();
-        await settings.Locator("label[for=inapp-type-trend]").ClickAsync();
-        await settings.Locator("label[for=email-type-summary]").ClickAsync();
+        await settings.Locator("[data-testid=inapp-type-trend]").ClickAsync();
+        await settings.Locator("[data-testid=email-type-summary]").ClickAsync();
         await page.Locator("[data-testid=insight-settings-save]").ClickAsync();
         await Assertions.Expect(settings).ToContainTextAsync("Saved.");
 
@@ -71,6 +71,29 @@ public sealed class InsightSettingsUiTests(BrowserFixture fixture) : IClassFixtu
         var saved = Analytics.Data.Identity.UserPreferencesService.ReadInsights(json);
         saved.Types.Should().NotContain(Analytics.Domain.Insights.InsightType.Trend);
         saved.Email.Types.Should().NotContain(Analytics.Domain.Insights.InsightType.Summary).And.Contain(Analytics.Domain.Insights.InsightType.Anomaly);
+        await page.Context.CloseAsync();
+    }
+
+    [ChromiumFact]
+    public async Task On_a_phone_the_feed_fits_the_screen_with_each_cards_actions_visible()
+    {
+        var insights = fixture.App.Services.GetRequiredService<InsightService>();
+        await insights.SummarizeWeekAsync(Actor.System, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-15), default);
+        var page = await fixture.SignedInPageAsync();
+        await page.SetViewportSizeAsync(PhoneFit.Width, PhoneFit.Height);
+        await BrowserFixture.GotoInteractiveAsync(page, "/insights");
+
+        var first = page.Locator("[data-testid=insight]").First;
+        await Assertions.Expect(first.Locator("h2")).ToBeVisibleAsync();
+        foreach (var action in new[] { "chart", "pin", "dismiss" })
+        {
+            await Assertions.Expect(first.Locator($"[data-testid={action}]")).ToBeInViewportAsync();
+        }
+        await PhoneFit.AssertFitsAsync(page, "the insights feed");
+
+        await page.Locator("[data-testid=insight-settings-toggle]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=insight-settings-save]")).ToBeVisibleAsync();
+        await PhoneFit.AssertFitsAsync(page, "the insight notification settings");
         await page.Context.CloseAsync();
     }
 }

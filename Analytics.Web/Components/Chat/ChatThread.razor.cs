@@ -9,7 +9,7 @@ using Analytics.Web.Components.Pages.Chat;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.JSInterop;
-using Radzen;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Chat;
 
@@ -26,7 +26,7 @@ public sealed partial class ChatThread : IAsyncDisposable
     [Inject] public required ChatBookmarkService Bookmarks { get; init; }
     [Inject] public required ChatDashboardService ChatDashboards { get; init; }
     [Inject] public required IJSRuntime JS { get; init; }
-    [Inject] public required NotificationService Toasts { get; init; }
+    [Inject] public required ISnackbar Snackbar { get; init; }
 
     [Parameter, EditorRequired] public required ChatState State { get; set; }
     [Parameter, EditorRequired] public required Actor Actor { get; set; }
@@ -122,8 +122,9 @@ public sealed partial class ChatThread : IAsyncDisposable
     {
         if (_module is null) return;
         var ok = await _module.InvokeAsync<bool>("copyText", ChatState.CopyText(turn));
-        Toasts.Notify(ok ? NotificationSeverity.Success : NotificationSeverity.Warning, ok ? "Copied" : "Could not copy",
-            ok ? "The answer and its tables are on the clipboard (tables as tab-separated cells)." : "The browser refused the clipboard; use Download CSV instead.", 3000);
+        Snackbar.Add(ok ? "Copied: the answer and its tables are on the clipboard (tables as tab-separated cells)."
+            : "Could not copy: the browser refused the clipboard; use Download CSV instead.", ok ? Severity.Success : Severity.Warning,
+            options => options.VisibleStateDuration = 3000);
     }
 
     private async Task ToggleBookmarkAsync(string messageId)
@@ -180,13 +181,18 @@ public sealed partial class ChatThread : IAsyncDisposable
         }
         catch (DomainException e)
         {
-            Toasts.Notify(NotificationSeverity.Error, "Not added", e.Message);
+            Snackbar.Add($"Not added: {e.Message}", Severity.Error);
         }
         finally
         {
             _busyAdding = false;
         }
     }
+
+    private string EditableName(string? id) => id is null ? "" : _editable.FirstOrDefault(d => d.Id == id)?.Name ?? id;
+
+    private Task<IEnumerable<string>> SearchEditableAsync(string? text, CancellationToken ct) => Task.FromResult(
+        _editable.Where(d => string.IsNullOrWhiteSpace(text) || text == EditableName(_target) || d.Name.Contains(text, StringComparison.OrdinalIgnoreCase)).Select(d => d.Id));
 
     private static string CsvLink(ChatVisualization viz) => "data:text/csv;base64," + Convert.ToBase64String(Encoding.UTF8.GetBytes(ChatState.Csv(viz)));
 

@@ -13,18 +13,32 @@ function ensureECharts() {
     return loading;
 }
 
+/** ECharts' dark theme when the page is dark (<html data-theme="dark">, as charts.js does), else the default. */
+function currentTheme() {
+    return document.documentElement.dataset.theme === 'dark' ? 'dark' : null;
+}
+
 export async function renderCharts() {
     const elements = document.querySelectorAll('.chat-chart[data-chart]');
     if (elements.length === 0) return;
     const echarts = await ensureECharts();
+    const theme = currentTheme() ?? 'light';
     for (const el of elements) {
         const option = el.getAttribute('data-chart');
-        if (el.dataset.rendered === option) continue;
-        const chart = echarts.getInstanceByDom(el) ?? echarts.init(el);
-        chart.setOption(JSON.parse(option), true);
+        if (el.dataset.rendered === option && el.dataset.theme === theme) continue;
+        let chart = echarts.getInstanceByDom(el);
+        if (chart && el.dataset.theme !== theme) { chart.dispose(); chart = null; }
+        chart ??= echarts.init(el, currentTheme());
+        const parsed = JSON.parse(option);
+        if (theme === 'dark') parsed.backgroundColor ??= 'transparent';
+        chart.setOption(parsed, true);
         el.dataset.rendered = option;
+        el.dataset.theme = theme;
     }
 }
+
+/** The colour scheme changed: redraw the chat's charts with the other theme (ECharts takes a theme only at init). */
+document.addEventListener('analytics:themechange', () => { renderCharts(); });
 
 // Voice input and read-aloud, where the browser offers the Web Speech API.
 export function speechSupport() {

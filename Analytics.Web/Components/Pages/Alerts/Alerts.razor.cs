@@ -5,6 +5,7 @@ using Analytics.Domain.Metrics;
 using Analytics.Web.Auth;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Alerts;
 
@@ -14,23 +15,16 @@ public sealed partial class Alerts : IDisposable
     [Inject] public required AlertService AlertService { get; init; }
     [Inject] public required IDbContextFactory<Analytics.Data.AnalyticsDbContext> Db { get; init; }
     [Inject] public required Analytics.Data.Notifications.NotificationNotifier Notifier { get; init; }
-
-    private static readonly string[] Kinds = ["semantic", "operational"];
-    private static readonly string[] AggregationNames = ["avg", "sum", "count", "min", "max", "p95", "p99"];
-    private static readonly string[] Windows = ["5m", "15m", "1h", "6h", "1d", "7d", "30d"];
-    private static readonly (string Value, string Text)[] OpList =
-        [("gt", "is above"), ("lt", "is below"), ("changePct", "changes by (%)"), ("noData", "has no data")];
-    private static IEnumerable<object> Ops => OpList.Select(o => new { o.Value, o.Text });
+    [Inject] public required ISnackbar Snackbar { get; init; }
 
     private IReadOnlyList<AlertRuleView>? _rules;
     private IReadOnlyList<AlertEventView> _events = [];
     private IReadOnlyList<MetricDefinition> _metrics = [];
     private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
-    private RuleForm _form = new();
+    private AlertRuleForm _form = new();
     private bool _canAuthor;
     private bool _showForm;
     private string? _message;
-    private bool _messageIsError;
     private IDisposable? _subscription;
     private readonly CancellationTokenSource _stop = new();
 
@@ -87,23 +81,26 @@ public sealed partial class Alerts : IDisposable
         _events = (await AlertService.EventsAsync(actor, new PageRequest(100, null), null, default)).Items;
     }
 
+    private void ToggleForm()
+    {
+        _showForm = !_showForm;
+        _errors = new Dictionary<string, string[]>();
+    }
+
     private async Task CreateAsync()
     {
-        var channels = new List<AlertChannel> { new(AlertChannel.InApp) };
-        if (!string.IsNullOrWhiteSpace(_form.WebhookUrl)) channels.Add(new AlertChannel(AlertChannel.Webhook, _form.WebhookUrl.Trim()));
         try
         {
-            var created = await AlertService.CreateAsync(await CurrentActor.GetAsync(), new AlertRuleInput(
-                _form.Name, _form.Metric, new AlertConditionInput(_form.Op, _form.Threshold, _form.Window), channels,
-                Kind: _form.Kind, Aggregation: _form.Aggregation), default);
+            var created = await AlertService.CreateAsync(await CurrentActor.GetAsync(), _form.ToInput(), default);
             _errors = new Dictionary<string, string[]>();
-            _form = new RuleForm();
+            _form = new AlertRuleForm();
             _showForm = false;
-            Show($"Created rule {created.Name}; it is evaluated within a minute.", error: false);
+            _message = null;
+            Snackbar.Add($"Created rule {created.Name}; it is evaluated within a minute.", Severity.Success);
             await LoadAsync();
         }
         catch (ValidationException e) { _errors = e.Errors; }
-        catch (DomainException e) { Show(e.Message, error: true); }
+        catch (DomainException e) { _message = e.Message; }
     }
 
     private async Task ToggleAsync(AlertRuleView r)
@@ -115,18 +112,21 @@ public sealed partial class Alerts : IDisposable
                 r.Kind, r.Aggregation, r.Filters, r.SourceIds, r.Hysteresis, r.PendingEvaluations, Enabled: !r.Enabled), default);
             await LoadAsync();
         }
-        catch (DomainException e) { Show(e.Message, error: true); }
+        catch (DomainException e) { _message = e.Message; }
     }
 
-    private async Task DeleteAsync(string id)
+    private async Task DeleteAsync(AlertRuleView rule)
     {
         try
         {
-            await AlertService.DeleteAsync(await CurrentActor.GetAsync(), id, default);
+            await AlertService.DeleteAsync(await CurrentActor.GetAsync(), rule.Id, default);
+            Snackbar.Add($"Deleted rule {rule.Name}.", Severity.Info);
             await LoadAsync();
         }
-        catch (DomainException e) { Show(e.Message, error: true); }
+        catch (DomainException e) { _message = e.Message; }
     }
+
+    private static string StateText(AlertRuleView r) => r.Enabled ? r.State : "paused";
 
     private static string Describe(AlertRuleView r) => r.Condition.Op switch
     {
@@ -135,22 +135,4 @@ public sealed partial class Alerts : IDisposable
         "changePct" => $"changes {r.Condition.Threshold:+0.##;-0.##}% vs previous {r.Condition.Window}",
         _ => $"no data for {r.Condition.Window}",
     };
-
-    private void Show(string message, bool error)
-    {
-        _message = message;
-        _messageIsError = error;
-    }
-
-    private sealed class RuleForm
-    {
-        public string Name { get; set; } = "";
-        public string Kind { get; set; } = "semantic";
-        public string Metric { get; set; } = "roas";
-        public string Aggregation { get; set; } = "avg";
-        public string Op { get; set; } = "lt";
-        public double? Threshold { get; set; } = 2;
-        public string Window { get; set; } = "7d";
-        public string WebhookUrl { get; set; } = "";
-    }
 }

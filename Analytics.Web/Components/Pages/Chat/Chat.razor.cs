@@ -24,8 +24,6 @@ public sealed partial class Chat
     private Actor _actor = Actor.System;
     private ChatState? _state;
     private ChatThread? _thread;
-    private string? _renaming;
-    private string _renameText = "";
     private IReadOnlyList<ChatBookmarkView> _bookmarks = [];
 
     private ChatState State => _state ??= ChatState.For(ChatService, _actor);
@@ -80,17 +78,7 @@ public sealed partial class Chat
 
     private Task OpenAsync(string id) => State.OpenAsync(id);
 
-    private void StartRename(ConversationSummary c)
-    {
-        _renaming = c.Id;
-        _renameText = c.Title;
-    }
-
-    private async Task SaveRenameAsync(string id)
-    {
-        await State.RenameAsync(id, _renameText);
-        _renaming = null;
-    }
+    private Task RenameAsync((string Id, string Title) rename) => State.RenameAsync(rename.Id, rename.Title);
 
     private Task DeleteAsync(string id) => State.DeleteAsync(id);
 }

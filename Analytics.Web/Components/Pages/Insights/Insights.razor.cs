@@ -10,7 +10,7 @@ using Analytics.Domain.Query;
 using Analytics.Web.Auth;
 using Analytics.Web.Components.Dashboards.Charts;
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Insights;
 
@@ -27,16 +27,6 @@ public sealed partial class Insights
 
     /// <summary>A type to filter by (KPI cards' anomaly marker links here with <c>anomaly</c>).</summary>
     [SupplyParameterFromQuery(Name = "type")] public string? TypeFilter { get; set; }
-
-    private static readonly IReadOnlyList<Option<InsightType?>> Types =
-        Enum.GetValues<InsightType>().Select(t => new Option<InsightType?>(t, t.ToString())).ToList();
-    private static readonly IReadOnlyList<Option<InsightPriority?>> Priorities =
-        Enum.GetValues<InsightPriority>().Reverse().Select(p => new Option<InsightPriority?>(p, p == InsightPriority.Critical ? "Critical" : $"{p} and above")).ToList();
-
-    private static readonly IReadOnlyList<Option<string>> FrequencyOptions =
-        InsightPreferencesForm.Frequencies.Select(f => new Option<string>(f.Value, f.Text)).ToList();
-    private static readonly IReadOnlyList<Option<InsightPriority>> PriorityOptions =
-        Enum.GetValues<InsightPriority>().Reverse().Select(p => new Option<InsightPriority>(p, p.ToString())).ToList();
 
     private Actor _actor = Actor.System;
     private IReadOnlyList<Option<string>> _instances = [];
@@ -106,6 +96,30 @@ public sealed partial class Insights
     }
 
     private Task ReloadAsync() => Guard(State.LoadAsync);
+
+    private Task SetTypeAsync(InsightType? type)
+    {
+        State.Type = type;
+        return ReloadAsync();
+    }
+
+    private Task SetInstanceAsync(string? sourceId)
+    {
+        State.SourceId = sourceId;
+        return ReloadAsync();
+    }
+
+    private Task SetPriorityAsync(InsightPriority? priority)
+    {
+        State.MinPriority = priority;
+        return ReloadAsync();
+    }
+
+    private Task SetFlagAsync(Action set)
+    {
+        set();
+        return ReloadAsync();
+    }
     private Task LoadMoreAsync() => Guard(State.LoadMoreAsync);
     private Task MarkAsync(string id, InsightMark mark) => Guard(() => State.MarkAsync(id, mark));
     private Task TogglePinAsync(InsightView insight) => Guard(() => State.TogglePinAsync(insight));
@@ -123,17 +137,24 @@ public sealed partial class Insights
         }
     }
 
-    private string InstanceName(string sourceId) => _instances.FirstOrDefault(i => i.Value == sourceId)?.Text ?? sourceId;
+    private string InstanceName(string? sourceId) => sourceId is null ? "" : _instances.FirstOrDefault(i => i.Value == sourceId)?.Text ?? sourceId;
+
+    private static string PriorityText(InsightPriority? p) => p switch
+    {
+        null => "",
+        InsightPriority.Critical => "Critical",
+        _ => $"{p} and above",
+    };
 
     private static string Period(InsightView i) =>
         i.PeriodStart == i.PeriodEnd ? i.PeriodStart.ToString("ddd d MMM yyyy") : $"{i.PeriodStart:d MMM} – {i.PeriodEnd:d MMM yyyy}";
 
-    private static BadgeStyle BadgeFor(string priority) => priority switch
+    private static Color ColorFor(string priority) => priority switch
     {
-        "critical" => BadgeStyle.Danger,
-        "high" => BadgeStyle.Warning,
-        "medium" => BadgeStyle.Info,
-        _ => BadgeStyle.Base,
+        "critical" => Color.Error,
+        "high" => Color.Warning,
+        "medium" => Color.Info,
+        _ => Color.Default,
     };
 
     private string CardClass(InsightView i) => "insight" + (i.Read ? " insight-read" : "") + (i.Id == FocusId ? " insight-focus" : "");

@@ -1,8 +1,6 @@
 using Analytics.Data.Dashboards;
 using Analytics.Data.Subscriptions;
 using Analytics.Domain;
-using Analytics.Domain.Dashboards;
-using Analytics.Domain.Reports;
 using Analytics.Web.Auth;
 using Microsoft.AspNetCore.Components;
 
@@ -13,15 +11,6 @@ public sealed partial class Subscriptions
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required SubscriptionService Service { get; init; }
     [Inject] public required DashboardService Dashboards { get; init; }
-
-    private static readonly string[] Formats = ["pdf", "xlsx", "csv"];
-    private static readonly IReadOnlyList<string> Kinds = ReportSchedule.Kinds;
-    private static readonly IReadOnlyList<string> DayNames = ReportSchedule.DayNames;
-    private static IEnumerable<object> Presets =>
-        new[] { new { Value = (string?)null, Text = "Dashboard's own time range" } }
-            .Concat(DateRangePresets.Names.Select(p => new { Value = (string?)p, Text = DateRangePresets.Label(p) }));
-    private static readonly IReadOnlyList<string> TimeZones =
-        TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Where(id => id.Contains('/') || id == "UTC").Order().ToList();
 
     private IReadOnlyList<SubscriptionView>? _subscriptions;
     private IReadOnlyList<DashboardSummary> _dashboards = [];
@@ -104,7 +93,7 @@ public sealed partial class Subscriptions
 
     private static string Format(DateTimeOffset? at) => at is null ? "—" : at.Value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string Size(long? bytes) => bytes switch
+    private static string SizeText(long? bytes) => bytes switch
     {
         null => "",
         < 1024 => $"{bytes} B",
