@@ -16,13 +16,12 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
-using Radzen;
 
 namespace Analytics.Web;
 
 public static class Extensions
 {
-    /// <summary>The web front: Blazor Server with Radzen, Identity sign-in, API keys, problem+json, health.</summary>
+    /// <summary>The web front: Blazor Server with MudBlazor, Identity sign-in, API keys, problem+json, health.</summary>
     public static IHostApplicationBuilder AddAnalyticsWeb(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -31,7 +30,6 @@ public static class Extensions
         if (builder.Environment is IWebHostEnvironment web)
             Microsoft.AspNetCore.Hosting.StaticWebAssets.StaticWebAssetsLoader.UseStaticWebAssets(web, builder.Configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddRadzenComponents();
         services.AddMudServices();
         services.AddCascadingAuthenticationState();
         services.AddScoped<CurrentActor>();

@@ -3,12 +3,11 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using MudBlazor.Services;
-using Radzen;
 
 namespace Analytics.Tests.Components;
 
 /// <summary>
-/// The shared bUnit context for component tests: MudBlazor's services (and Radzen's, for the pages not yet moved),
+/// The shared bUnit context for component tests: MudBlazor's services,
 /// loose JS interop (MudBlazor calls into its script; these tests check markup and behaviour, not the browser), and a
 /// popover provider, so menus, selects and dialogs render where a test can find them. What needs a real browser (drag and
 /// drop, charts, layout, touch) is tested with Playwright instead.
@@ -21,7 +20,6 @@ public abstract class AppComponentTests : BunitContext, IAsyncLifetime
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddRadzenComponents();
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;

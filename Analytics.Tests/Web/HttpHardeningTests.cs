@@ -51,7 +51,7 @@ public sealed partial class SecurityHeadersTests(AnalyticsWebFactory factory) : 
         csp["script-src"].Should().StartWith("'self'").And.NotContain("unsafe-inline").And.NotContain("unsafe-eval");
 
         var inline = InlineScript().Matches(html).Select(m => m.Groups[1].Value).ToList();
-        inline.Should().HaveCount(2, "the page has its two inline scripts (ECharts preload, Radzen focus guard)");
+        inline.Should().HaveCount(1, "the page has its one inline script (ECharts preload)");
         var pageHashes = inline.Select(s => $"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(s)))}'");
         csp["script-src"].Split(' ').Where(t => t.StartsWith("'sha256-", StringComparison.Ordinal)).Should().BeEquivalentTo(pageHashes,
             "each inline script the page renders is allowed by its hash, and nothing else is");

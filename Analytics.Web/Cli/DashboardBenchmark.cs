@@ -158,7 +158,7 @@ internal sealed class DashboardBenchmark : IBenchmark
         // A load test: the simulated users would otherwise hit the per-key and public-link rate limits.
         env["Analytics__RateLimits__Api__PermitLimit"] = "0";
         env["Analytics__RateLimits__Public__PermitLimit"] = "0";
-        // Development serves the build's static assets (blazor.web.js, Radzen, ECharts) straight from the project, unpublished.
+        // Development serves the build's static assets (blazor.web.js, MudBlazor, ECharts) straight from the project, unpublished.
         env["ASPNETCORE_ENVIRONMENT"] = "Development";
         env["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app.");

@@ -14,15 +14,8 @@ public static class InlineScripts
     public const string ChartPreload =
         "if (document.querySelector('[data-chart]')) import('./js/charts.js').then(m => m.ensureEcharts()).catch(() => { });";
 
-    /// <summary>
-    /// Radzen focuses a dialog's first field 500 ms after it opens. Someone who is already typing in the dialog by then would
-    /// have their next keys land in that first field; leave their focus where it is.
-    /// </summary>
-    public const string RadzenFocusGuard =
-        "(function (focusFirst) { Radzen.focusFirstFocusableElement = function (el) { var active = document.activeElement; " +
-        "if (el && active && active !== document.body && el.contains(active)) return; focusFirst.call(Radzen, el); }; })(Radzen.focusFirstFocusableElement);";
 
-    public static IReadOnlyList<string> All { get; } = [ChartPreload, RadzenFocusGuard];
+    public static IReadOnlyList<string> All { get; } = [ChartPreload];
 
     /// <summary>CSP source expressions (<c>'sha256-…'</c>) of <see cref="All"/>.</summary>
     public static IReadOnlyList<string> Hashes { get; } = All.Select(Hash).ToList();

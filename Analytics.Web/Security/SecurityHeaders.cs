@@ -16,9 +16,9 @@ public sealed class SecurityHeaders(IOptionsMonitor<HttpSecurityOptions> options
 
     /// <summary>
     /// The policy of an HTML page. Scripts: the app's own files and the inline scripts of <see cref="InlineScripts"/> by
-    /// hash, no eval. Styles: 'unsafe-inline' is needed — Blazor and Radzen render <c>style</c> attributes (widths, grid
+    /// hash, no eval. Styles: 'unsafe-inline' is needed — Blazor and MudBlazor render <c>style</c> attributes (widths, grid
     /// positions), gridstack writes its own rules, and ECharts' tooltips are HTML with style attributes — and a style cannot
-    /// run script. Images: the app's own and data: URIs (Radzen's and ECharts' icons); Markdown images are held to the app
+    /// run script. Images: the app's own and data: URIs (ECharts' icons); Markdown images are held to the app
     /// by <c>MarkdownText</c>. <c>connect-src 'self'</c> covers the Blazor circuit's WebSocket.
     /// </summary>
     public string Policy(bool publicPage)
