@@ -111,8 +111,7 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
         var spend30 = await spend.InnerTextAsync();
         var line30 = await ChartDataAsync(page, "Spend and sales by day");
 
-        await page.ClickAsync("[data-testid=filter-preset]");
-        await page.Locator(".rz-dropdown-item", new() { HasText = "Last 7 days" }).ClickAsync();
+        await PickAsync(page, "filter-preset", "Last 7 days");
         await Assertions.Expect(spend).Not.ToHaveTextAsync(spend30, new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("[data-testid=range-label]")).ToContainTextAsync("–");
         await page.WaitForFunctionAsync("before => { const tile = document.querySelector(\"[aria-label='Spend and sales by day'][data-state=ok]\"); if (!tile) return false;" +
@@ -146,20 +145,20 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
         await BrowserFixture.GotoInteractiveAsync(page, "/dashboards/demo-performance");
         var tile = page.Locator("[aria-label='Spend and sales by day'][data-state=ok]");
         await Assertions.Expect(tile.Locator("[data-testid=echart] canvas")).ToBeVisibleAsync(new() { Timeout = 15_000 });
-        var button = tile.Locator("[data-testid=widget-download]");
+        var button = tile.Locator("[data-testid=widget-download] button");
         await button.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
 
-        var menu = page.Locator(".rz-context-menu");
+        var menu = page.GetByRole(AriaRole.Menu);
         await Assertions.Expect(menu).ToBeVisibleAsync();
-        (await menu.Locator(".rz-navigation-item-text").AllInnerTextsAsync()).Should().Equal("PNG image", "CSV", "Excel (.xlsx)", "PDF");
+        (await menu.Locator("[data-testid^=widget-download-]").AllInnerTextsAsync()).Select(t => t.Trim()).Should().Equal("PNG image", "CSV", "Excel (.xlsx)", "PDF");
         var at = (await button.BoundingBoxAsync())!;
         var opened = (await menu.BoundingBoxAsync())!;
         opened.Y.Should().BeApproximately(at.Y + at.Height, 12, "a menu opened from the keyboard sits under its button");
         opened.X.Should().BeApproximately(at.X, 200);
 
         var download = page.WaitForDownloadAsync();
-        await menu.Locator(".rz-navigation-item", new() { HasText = "CSV" }).ClickAsync();
+        await menu.Locator("[data-testid=widget-download-csv]").ClickAsync();
         var file = await (await download).PathAsync();
         var lines = (await File.ReadAllLinesAsync(file)).Where(l => l.Length > 0).ToList();
         lines[0].Should().Contain("Spend").And.Contain("Sales");
@@ -173,9 +172,9 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
         var page = await fixture.SignedInPageAsync();
         await BrowserFixture.GotoInteractiveAsync(page, "/dashboards/demo-performance");
         await Assertions.Expect(page.Locator("[data-testid=widget][data-state=ok]").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
-        await page.Locator("[data-testid=download] .rz-splitbutton-menubutton").ClickAsync();
+        await page.Locator("[data-testid=download-button]").ClickAsync();
         var download = page.WaitForDownloadAsync();
-        await page.Locator(".rz-splitbutton-menu .rz-menuitem", new() { HasText = "Underlying rows (CSV)" }).ClickAsync();
+        await page.Locator("[data-testid=download-underlying-csv]").ClickAsync();
         var file = await download;
         file.SuggestedFilename.Should().Contain("underlying-rows").And.EndWith(".zip", "the demo workspace's three instances give one CSV each");
         using var zip = System.IO.Compression.ZipFile.OpenRead(await file.PathAsync());
@@ -186,6 +185,71 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
         while (await reader.ReadLineAsync() is { Length: > 0 } line) days.Add(DateTime.Parse(line.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture));
         days.Should().NotBeEmpty();
         (days.Max() - days.Min()).TotalDays.Should().BeLessThan(40, "the rows follow the dashboard's time range (the last 30 days), not all stored history");
+    }
+
+    /// <summary>Opens a MudBlazor select by its test id and picks the option with that text.</summary>
+    internal static async Task PickAsync(IPage page, string testId, string option)
+    {
+        await page.Locator($"[data-testid={testId}]").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true })).ToBeHiddenAsync();
+    }
+
+    /// <summary>
+    /// The phone checks of one page at 390×844: the page does not scroll sideways, and every visible button lies inside
+    /// the screen (none cut off at the right).
+    /// </summary>
+    internal static async Task ExpectFitsPhoneAsync(IPage page, string where)
+    {
+        var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+        widths[0].Should().BeLessThanOrEqualTo(widths[1], $"{where} must not scroll sideways on a phone");
+        var outside = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('button, a.mud-button-root, [role=button]')]
+              .filter(b => { const r = b.getBoundingClientRect(); const s = getComputedStyle(b); return r.width > 0 && r.height > 0 && s.visibility !== 'hidden'; })
+              .filter(b => { const r = b.getBoundingClientRect(); return r.right > window.innerWidth + 0.5 || r.left < -0.5; })
+              .map(b => (b.getAttribute('data-testid') || b.getAttribute('aria-label') || b.textContent.trim()).slice(0, 40) + ' @ ' + Math.round(b.getBoundingClientRect().right))
+            """);
+        outside.Should().BeEmpty($"every visible button of {where} lies inside the 390 px screen");
+    }
+
+    [ChromiumFact]
+    public async Task On_a_phone_the_dashboard_pages_fit_the_screen_the_list_shows_each_name_and_the_toolbar_folds_into_more()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await page.SetViewportSizeAsync(390, 844);
+
+        await BrowserFixture.GotoInteractiveAsync(page, "/dashboards");
+        var names = page.Locator("[data-testid=dashboard-link]");
+        await Assertions.Expect(names.First).ToBeVisibleAsync();
+        var performance = names.Filter(new() { HasText = "Performance" }).First;
+        await Assertions.Expect(performance).ToBeInViewportAsync();
+        (await performance.BoundingBoxAsync())!.X.Should().BeGreaterThanOrEqualTo(0);
+        await ExpectFitsPhoneAsync(page, "the dashboard list");
+        await page.ScreenshotAsync(new() { Path = Shot("dashboard-list-phone.png") });
+        await performance.ClickAsync();
+        await BrowserFixture.WaitForAddressAsync(page, new Regex("/dashboards/demo-performance$"));
+
+        await BrowserFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=widget][data-state=ok]").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        foreach (var kept in new[] { "favorite", "download-button", "toggle-chat", "edit-dashboard" })
+            await Assertions.Expect(page.Locator($"[data-testid={kept}]:visible")).ToBeInViewportAsync();
+        await Assertions.Expect(page.Locator("[data-testid=toggle-comments]")).ToBeHiddenAsync();
+        await ExpectFitsPhoneAsync(page, "the dashboard");
+        await page.ScreenshotAsync(new() { Path = Shot("dashboard-view-phone.png") });
+
+        await page.Locator("[data-testid=dashboard-more] button").ClickAsync();
+        foreach (var folded in new[] { "toggle-comments-menu", "share-menu", "duplicate-menu" })
+            await Assertions.Expect(page.Locator($"[data-testid={folded}]")).ToBeVisibleAsync();
+        await page.Locator("[data-testid=toggle-comments-menu]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=comments]")).ToBeVisibleAsync();
+        await ExpectFitsPhoneAsync(page, "the dashboard with its comments");
+
+        await BrowserFixture.GotoInteractiveAsync(page, "/dashboards/demo-performance/edit");
+        await Assertions.Expect(page.Locator("[data-testid=grid-item]").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        foreach (var kept in new[] { "dashboard-name", "undo", "save-dashboard", "done" })
+            await Assertions.Expect(page.Locator($"[data-testid={kept}]:visible")).ToBeInViewportAsync();
+        await ExpectFitsPhoneAsync(page, "the dashboard editor");
+        await page.Context.CloseAsync();
     }
 
     [ChromiumFact]

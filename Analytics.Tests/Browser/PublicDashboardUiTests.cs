@@ -70,10 +70,15 @@ public sealed class PublicDashboardUiTests(BrowserFixture fixture) : IClassFixtu
         await Assertions.Expect(broken).ToContainTextAsync("This widget could not be shown.", new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("[data-testid=public-filters]")).ToContainTextAsync("Contoso Home (UK)");
 
-        await page.ClickAsync("[data-testid=public-preset]");
-        await page.Locator(".rz-dropdown-item", new() { HasText = "Last 7 days" }).ClickAsync();
+        await DashboardsUiTests.PickAsync(page, "public-preset", "Last 7 days");
         await Assertions.Expect(spend).ToHaveTextAsync(last7, new() { Timeout = 30_000 });
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "public-dashboard.png"), FullPage = true });
+
+        // On a phone the widgets stack, the title and the time range stay whole, and nothing scrolls sideways.
+        await page.SetViewportSizeAsync(390, 844);
+        await Assertions.Expect(page.Locator("[data-testid=public-preset]")).ToBeInViewportAsync();
+        await Assertions.Expect(spend).ToBeVisibleAsync();
+        await DashboardsUiTests.ExpectFitsPhoneAsync(page, "the public dashboard");
 
         var html = await page.ContentAsync();
         foreach (var secret in new[] { "demo-contoso", "demo-fabrikam", "demo-northwind", ownerId, ownerName, ownerEmail, dashboardId, "no_such_dataset" })

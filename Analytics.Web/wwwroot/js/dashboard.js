@@ -57,10 +57,3 @@ export function bindShortcuts(dotnetRef) {
   document.addEventListener('keydown', handler);
   return { dispose: () => document.removeEventListener('keydown', handler) };
 }
-
-/** Where a menu opened from the keyboard goes: under the tile's download button (or its top-right corner). */
-export function menuAnchor(tile) {
-  const button = tile?.querySelector('[data-testid=widget-download]') ?? tile;
-  const r = button ? button.getBoundingClientRect() : { left: 0, bottom: 0 };
-  return [r.left, r.bottom];
-}

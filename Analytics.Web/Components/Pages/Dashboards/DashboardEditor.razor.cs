@@ -7,7 +7,8 @@ using Analytics.Web.Auth;
 using Analytics.Web.Components.Dashboards;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
-using Radzen;
+using Analytics.Web.Components.Shared;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Dashboards;
 
@@ -23,8 +24,8 @@ public sealed partial class DashboardEditor : IAsyncDisposable
     [Inject] public required DashboardDataService Data { get; init; }
     [Inject] public required DashboardChangeNotifier DashboardChanges { get; init; }
     [Inject] public required NavigationManager Nav { get; init; }
-    [Inject] public required DialogService Dialogs { get; init; }
-    [Inject] public required NotificationService Toasts { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
+    [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required IJSRuntime JS { get; init; }
 
     [Parameter] public string Id { get; set; } = "";
@@ -49,6 +50,9 @@ public sealed partial class DashboardEditor : IAsyncDisposable
     private string? _notice;
     private DashboardView? _theirs;
     private readonly List<string> _errors = [];
+    /// <summary>The last save's refusals of the name and description, shown under those fields.</summary>
+    private IReadOnlyDictionary<string, string[]> _fieldErrors = new Dictionary<string, string[]>();
+    private static readonly HashSet<string> OwnFields = ["name", "description"];
     private IDisposable? _subscription;
     private IJSObjectReference? _module;
     private IJSObjectReference? _shortcuts;
@@ -62,6 +66,37 @@ public sealed partial class DashboardEditor : IAsyncDisposable
     };
 
     private static LayoutSize MinSize(string kind) => Options.MinSize(kind);
+
+    /// <summary>Save and Done stay on a phone; settings and delete fold into "More".</summary>
+    private IReadOnlyList<PageAction> EditorActions
+    {
+        get
+        {
+            var actions = new List<PageAction>
+            {
+                new("Save", "save-dashboard", EventCallback.Factory.Create(this, SaveAsync), Icons.Material.Filled.Save, Disabled: _saving, Title: "Save (Ctrl+S)"),
+                new("Done", "done", EventCallback.Factory.Create(this, DoneAsync)),
+                new("Settings", "dashboard-settings", EventCallback.Factory.Create(this, ToggleSettings), Icons.Material.Filled.Tune),
+            };
+            if (_view?.CanManage == true) actions.Add(new("Delete", "delete-dashboard", EventCallback.Factory.Create(this, DeleteAsync), Icons.Material.Filled.Delete));
+            return actions;
+        }
+    }
+
+    private static string RefreshLabel(int seconds) => seconds switch
+    {
+        0 => "No refresh", < 60 => $"Every {seconds} s", < 3600 => $"Every {seconds / 60} min", _ => "Every hour",
+    };
+
+    private string? ErrorFor(string field) => _fieldErrors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+
+    private void MarkMetaDirty() => _metaDirty = true;
+
+    private void ToggleSettings()
+    {
+        _selected = null;
+        _showSettings = !_showSettings;
+    }
 
     private string Status => _saving ? "Saving…" : _layout?.IsDirty == true || _metaDirty ? "Unsaved changes" : "All changes saved";
 
@@ -216,6 +251,7 @@ public sealed partial class DashboardEditor : IAsyncDisposable
         if (_saving || _layout is null) return;
         _saving = true;
         _errors.Clear();
+        _fieldErrors = new Dictionary<string, string[]>();
         try
         {
             var saved = await Dashboards.UpdateAsync(_actor, Id, Definition(), CancellationToken.None);
@@ -224,11 +260,13 @@ public sealed partial class DashboardEditor : IAsyncDisposable
             _metaDirty = false;
             _theirs = null;
             _notice = saved.OverwroteChangesBy is { } by ? $"Saved. Your version replaced changes {by} saved while you were editing." : null;
-            Toasts.Notify(NotificationSeverity.Success, "Dashboard saved", duration: 2500);
+            Snackbar.Add("Dashboard saved", Severity.Success, o => o.VisibleStateDuration = 2500);
         }
         catch (ValidationException e)
         {
-            _errors.AddRange(e.Errors.Select(x => $"{Describe(x.Key)}: {string.Join(" ", x.Value)}"));
+            _fieldErrors = e.Errors.Where(x => OwnFields.Contains(x.Key)).ToDictionary(x => x.Key, x => x.Value);
+            _errors.AddRange(e.Errors.Where(x => !OwnFields.Contains(x.Key)).Select(x => $"{Describe(x.Key)}: {string.Join(" ", x.Value)}"));
+            if (_errors.Count == 0) _errors.Add("See the highlighted fields.");
         }
         catch (DomainException e)
         {
@@ -255,8 +293,7 @@ public sealed partial class DashboardEditor : IAsyncDisposable
     {
         if (_layout?.IsDirty == true || _metaDirty)
         {
-            var leave = await Dialogs.Confirm("You have unsaved changes. Leave without saving?", "Unsaved changes",
-                new ConfirmOptions { OkButtonText = "Leave", CancelButtonText = "Stay" });
+            var leave = await Dialogs.ShowMessageBoxAsync("Unsaved changes", "You have unsaved changes. Leave without saving?", yesText: "Leave", cancelText: "Stay");
             if (leave != true) return;
         }
         Nav.NavigateTo($"/dashboards/{Id}");
@@ -264,8 +301,8 @@ public sealed partial class DashboardEditor : IAsyncDisposable
 
     private async Task DeleteAsync()
     {
-        var sure = await Dialogs.Confirm($"Delete “{_name}” for everyone it is shared with? This cannot be undone.", "Delete dashboard",
-            new ConfirmOptions { OkButtonText = "Delete", CancelButtonText = "Cancel" });
+        var sure = await Dialogs.ShowMessageBoxAsync("Delete dashboard", $"Delete “{_name}” for everyone it is shared with? This cannot be undone.",
+            yesText: "Delete", cancelText: "Cancel");
         if (sure != true) return;
         try
         {

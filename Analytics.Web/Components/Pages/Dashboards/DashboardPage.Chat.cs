@@ -4,7 +4,7 @@ using Analytics.Domain.Chat;
 using Analytics.Web.Components.Pages.Chat;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
-using Radzen.Blazor;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Dashboards;
 
@@ -29,7 +29,7 @@ public sealed partial class DashboardPage
 
     private bool _showChat;
     private ChatState? _chat;
-    private RadzenButton? _chatToggle;
+    private MudButton? _chatToggle;
 
     /// <summary>The dashboard's applied filters as the chat's scope; null until the page has its filters.</summary>
     private ChatScope? CurrentChatScope() =>
@@ -58,7 +58,7 @@ public sealed partial class DashboardPage
         _showChat = false;
         try
         {
-            if (_chatToggle is not null) await _chatToggle.Element.FocusAsync();
+            if (_chatToggle is not null) await _chatToggle.FocusAsync();
         }
         catch (Exception e) when (e is InvalidOperationException or Microsoft.JSInterop.JSException or Microsoft.JSInterop.JSDisconnectedException)
         {

@@ -8,7 +8,7 @@ using Analytics.Web.Components.Dashboards.Charts;
 using Analytics.Web.Auth;
 using Analytics.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
-using Radzen;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Dashboards;
 
@@ -28,8 +28,8 @@ public sealed partial class DashboardPage : IDisposable
     [Inject] public required MetricsChangeNotifier MetricsChanges { get; init; }
     [Inject] public required DashboardChangeNotifier DashboardChanges { get; init; }
     [Inject] public required NavigationManager Nav { get; init; }
-    [Inject] public required DialogService Dialogs { get; init; }
-    [Inject] public required NotificationService Toasts { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
+    [Inject] public required ISnackbar Snackbar { get; init; }
 
     [Parameter] public string Id { get; set; } = "";
 
@@ -62,6 +62,18 @@ public sealed partial class DashboardPage : IDisposable
     private CancellationTokenSource? _timerStop;
 
     private sealed record Choice<T>(T Value, string Text);
+
+    private sealed record DownloadChoice(string Value, string Text, string Icon);
+
+    private static readonly IReadOnlyList<DownloadChoice> DownloadChoices =
+    [
+        new("pdf", "PDF (vector charts)", Icons.Material.Filled.PictureAsPdf),
+        new("pdf-summary", "PDF with summary page", Icons.Material.Filled.Summarize),
+        new("xlsx", "Excel (.xlsx)", Icons.Material.Filled.TableView),
+        new("csv", "CSV", Icons.Material.Filled.Description),
+        new("underlying-xlsx", "Underlying rows (Excel)", Icons.Material.Filled.Dataset),
+        new("underlying-csv", "Underlying rows (CSV)", Icons.Material.Filled.Dataset),
+    ];
 
     public sealed record DimensionChoice(string Name, string Label);
 
@@ -106,7 +118,37 @@ public sealed partial class DashboardPage : IDisposable
     private string DimensionLabel(string name) => _dimensions.FirstOrDefault(d => d.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Label ?? name;
 
     private IEnumerable<string> Selected(string dimension) =>
-        _state?.Pending.Dimensions.TryGetValue(dimension, out var v) == true ? v.OfType<string>() : [];
+        _state?.Pending.Dimensions.TryGetValue(dimension, out var v) == true ? v.OfType<string>().ToList() : [];
+
+    /// <summary>
+    /// The page's actions after Ask: Edit first (kept on a phone, the rest fold into "More"), then comments, sharing and
+    /// duplicating, each only for those who may.
+    /// </summary>
+    private IReadOnlyList<PageAction> ToolbarActions
+    {
+        get
+        {
+            var view = _state!.Dashboard;
+            var actions = new List<PageAction>();
+            if (view.CanEdit) actions.Add(new("Edit", "edit-dashboard", Href: $"/dashboards/{view.Id}/edit", Icon: Icons.Material.Filled.Edit));
+            actions.Add(new("Comments", "toggle-comments", EventCallback.Factory.Create(this, ToggleComments), Icons.Material.Filled.Chat));
+            if (view.CanManage) actions.Add(new("Share", "share", EventCallback.Factory.Create(this, OpenShareAsync), Icons.Material.Filled.Share));
+            if (_actor.CanAuthor) actions.Add(new("Duplicate", "duplicate", EventCallback.Factory.Create(this, DuplicateAsync), Icons.Material.Filled.ContentCopy));
+            return actions;
+        }
+    }
+
+    private string InstanceName(string? id) => _instances.FirstOrDefault(i => i.Value == id)?.Text ?? id ?? "";
+
+    /// <summary>A multi-select's text: the names while two or fewer, then a count.</summary>
+    private static string SelectionText(List<string?> labels, string what) =>
+        labels.Count <= 2 ? string.Join(", ", labels) : $"{labels.Count} {what}";
+
+    private void ToggleComments()
+    {
+        _showComments = !_showComments;
+        _showChat = false;
+    }
 
     private void Register(WidgetTile tile, bool add)
     {
@@ -123,7 +165,7 @@ public sealed partial class DashboardPage : IDisposable
         }
         catch (DomainException e)
         {
-            Toasts.Notify(NotificationSeverity.Error, "Filters not applied", e.Message);
+            Snackbar.Add($"Filters not applied: {e.Message}", Severity.Error);
         }
     }
 
@@ -154,7 +196,7 @@ public sealed partial class DashboardPage : IDisposable
         if (_state is null || start is null || end is null) return;
         if (end < start)
         {
-            Toasts.Notify(NotificationSeverity.Warning, "Check the dates", "The end of the range is before its start.");
+            Snackbar.Add("Check the dates: the end of the range is before its start.", Severity.Warning);
             return;
         }
         var zone = _context?.Zone ?? TimeZoneInfo.Utc;
@@ -162,10 +204,10 @@ public sealed partial class DashboardPage : IDisposable
         await RunIf(_state.SetRange(Local(start.Value), Local(end.Value.AddDays(1))));
     }
 
-    private async Task OnDimensionAsync(string dimension, object? value)
+    private async Task OnDimensionAsync(string dimension, IEnumerable<string?>? value)
     {
         if (_state is null) return;
-        var values = (value as IEnumerable<string> ?? []).Cast<string?>().ToList();
+        var values = (value ?? []).Where(v => v is not null).ToList();
         await RunIf(_state.SetDimension(dimension, values));
     }
 
@@ -174,6 +216,11 @@ public sealed partial class DashboardPage : IDisposable
         if (!_shownDimensions.Contains(dimension)) _shownDimensions.Add(dimension);
         UpdateAddable();
         await LoadValuesAsync(dimension);
+    }
+
+    private async Task OnDimensionOpenedAsync(string dimension, bool open)
+    {
+        if (open) await LoadValuesAsync(dimension);
     }
 
     private void UpdateAddable() =>
@@ -189,7 +236,7 @@ public sealed partial class DashboardPage : IDisposable
         catch (DomainException e)
         {
             _values[dimension] = [];
-            Toasts.Notify(NotificationSeverity.Warning, $"No values for {dimension}", e.Message);
+            Snackbar.Add($"No values for {dimension}: {e.Message}", Severity.Warning);
         }
         StateHasChanged();
     }
@@ -265,13 +312,12 @@ public sealed partial class DashboardPage : IDisposable
         }
         catch (DomainException e)
         {
-            Toasts.Notify(NotificationSeverity.Error, "Could not duplicate", e.Message);
+            Snackbar.Add($"Could not duplicate: {e.Message}", Severity.Error);
         }
     }
 
-    private async Task OpenShareAsync() =>
-        await Dialogs.OpenAsync<ShareDialog>("Share dashboard", new Dictionary<string, object?> { ["DashboardId"] = Id },
-            new DialogOptions { Width = "min(36rem, 95vw)" });
+    private Task OpenShareAsync() =>
+        Dialogs.ShowAsync<ShareDialog>("Share dashboard", new DialogParameters<ShareDialog> { { d => d.DashboardId, Id } }, DialogLayout.Options(MaxWidth.Small));
 
     private void SetRefresh(int seconds)
     {

@@ -18,7 +18,6 @@ public sealed partial class WidgetTile
     [Inject] public required DashboardDataService Data { get; init; }
     [Inject] public required PublicDashboardService PublicDashboards { get; init; }
     [Inject] public required IJSRuntime JS { get; init; }
-    [Inject] public required Radzen.ContextMenuService Menus { get; init; }
 
     [Parameter, EditorRequired] public required WidgetView Widget { get; set; }
     [Parameter, EditorRequired] public WidgetContext? Context { get; set; }
@@ -174,35 +173,17 @@ public sealed partial class WidgetTile
         return new KpiCardModel("", kpi.Value, kpi.Previous, kpi.Format, kpi.HigherIsBetter, spark, Anomaly: kpi.Anomaly);
     }
 
-    /// <summary>The download menu under the button (a keyboard press has no pointer position, so the button's own is used).</summary>
-    private async Task OpenDownloadMenuAsync(Microsoft.AspNetCore.Components.Web.MouseEventArgs args)
+    private async Task OnDownloadChoiceAsync(string format)
     {
-        if (args.ClientX == 0 && args.ClientY == 0)
+        try
         {
-            _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./js/dashboard.js");
-            var at = await _module.InvokeAsync<double[]>("menuAnchor", _element);
-            args = new Microsoft.AspNetCore.Components.Web.MouseEventArgs { ClientX = at[0], ClientY = at[1] };
+            if (format == "png") await DownloadPngAsync();
+            else await OnDownload.InvokeAsync(format);
         }
-        var items = new List<Radzen.ContextMenuItem>();
-        if (_chart is not null) items.Add(new() { Text = "PNG image", Value = "png", Icon = "image" });
-        items.Add(new() { Text = "CSV", Value = "csv", Icon = "table_view" });
-        items.Add(new() { Text = "Excel (.xlsx)", Value = "xlsx", Icon = "grid_on" });
-        items.Add(new() { Text = "PDF", Value = "pdf", Icon = "picture_as_pdf" });
-        Menus.Open(args, items, item =>
+        catch (JSDisconnectedException)
         {
-            Menus.Close();
-            _ = InvokeAsync(async () =>
-            {
-                try { await OnDownloadChoiceAsync(item.Value as string); }
-                catch (JSDisconnectedException) { } // the page is gone: nothing to download into
-            });
-        });
-    }
-
-    private async Task OnDownloadChoiceAsync(string? format)
-    {
-        if (format is null or "png") await DownloadPngAsync();
-        else await OnDownload.InvokeAsync(format);
+            // the page is gone: nothing to download into
+        }
     }
 
     private async Task DownloadPngAsync()
