@@ -117,7 +117,7 @@ public sealed partial class DashboardPage : IDisposable
 
     private string DimensionLabel(string name) => _dimensions.FirstOrDefault(d => d.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Label ?? name;
 
-    private IEnumerable<string> Selected(string dimension) =>
+    private IReadOnlyCollection<string> Selected(string dimension) =>
         _state?.Pending.Dimensions.TryGetValue(dimension, out var v) == true ? v.OfType<string>().ToList() : [];
 
     /// <summary>
@@ -141,7 +141,7 @@ public sealed partial class DashboardPage : IDisposable
     private string InstanceName(string? id) => _instances.FirstOrDefault(i => i.Value == id)?.Text ?? id ?? "";
 
     /// <summary>A multi-select's text: the names while two or fewer, then a count.</summary>
-    private static string SelectionText(List<string?> labels, string what) =>
+    private static string SelectionText(IReadOnlyList<string> labels, string what) =>
         labels.Count <= 2 ? string.Join(", ", labels) : $"{labels.Count} {what}";
 
     private void ToggleComments()

@@ -26,7 +26,7 @@ public sealed partial class TemplateDialog
     private Actor _actor = Actor.System;
     private string? _template;
     private string? _name;
-    private IReadOnlyCollection<string> _sources = [];
+    private IReadOnlyCollection<string>? _sources = [];
     private IReadOnlyList<Choice> _instances = [];
     private IReadOnlyDictionary<string, string[]> Errors { get; set; } = new Dictionary<string, string[]>();
     private string? _error;
@@ -61,7 +61,7 @@ public sealed partial class TemplateDialog
             _busy = true;
             _error = null;
             Errors = new Dictionary<string, string[]>();
-            var created = await Dashboards.InstantiateTemplateAsync(_actor, _template!, _name, _sources.ToList(), CancellationToken.None);
+            var created = await Dashboards.InstantiateTemplateAsync(_actor, _template!, _name, (_sources ?? []).ToList(), CancellationToken.None);
             MudDialog.Close(DialogResult.Ok(created.Id));
             Nav.NavigateTo($"/dashboards/{created.Id}");
         }
