@@ -73,9 +73,11 @@ public sealed class SourcesUiTests(BrowserFixture fixture) : IClassFixture<Brows
         var form = page.Locator("[data-testid=source-form]");
         await form.WaitForAsync();
         var description = form.Locator("[data-testid=source-description]");
-        await description.FocusAsync();
-        // The dialog moves focus to its first field as it opens; keys typed after that must still land where the user is.
-        await page.WaitForTimeoutAsync(800);
+        // The dialog puts focus in its first field as it opens (MudBlazor's focus trap); once it has, a field the user
+        // moves to keeps the keys they type.
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=source-form]')?.contains(document.activeElement)");
+        await description.ClickAsync();
+        await page.WaitForTimeoutAsync(300);
         await page.Keyboard.TypeAsync("weekly");
         await Assertions.Expect(description).ToHaveValueAsync("weekly");
         await Assertions.Expect(form.Locator("[data-testid=source-name] input, input[data-testid=source-name]").First).ToHaveValueAsync("");
