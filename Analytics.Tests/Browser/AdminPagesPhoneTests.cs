@@ -10,8 +10,6 @@ namespace Analytics.Tests.Browser;
 /// </summary>
 public sealed class AdminPagesPhoneTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private const int Width = 390;
-
     /// <summary>The page's key content (a selector that must be visible), per page of this group.</summary>
     private static readonly (string Path, string Key)[] Pages =
     [
@@ -30,7 +28,7 @@ public sealed class AdminPagesPhoneTests(BrowserFixture fixture) : IClassFixture
     public async Task Every_page_of_the_group_fits_a_phone_with_its_actions_whole_and_its_key_content_visible()
     {
         var page = await fixture.SignedInPageAsync();
-        await page.SetViewportSizeAsync(Width, 844);
+        await page.SetViewportSizeAsync(PhoneFit.Width, PhoneFit.Height);
         var failures = new List<string>();
         foreach (var (path, key) in Pages)
         {
@@ -68,15 +66,7 @@ public sealed class AdminPagesPhoneTests(BrowserFixture fixture) : IClassFixture
         {
             failures.Add($"{path}: the key content ({key}) is not on screen");
         }
-        if (!await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= innerWidth"))
-            failures.Add($"{path}: the page scrolls sideways ({await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")} px)");
-        var cut = await page.EvaluateAsync<string[]>("""
-            () => [...document.querySelectorAll('button, a.mud-button-root, [role=button]')]
-              .filter(b => { const r = b.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(b).visibility !== 'hidden'; })
-              .filter(b => { const r = b.getBoundingClientRect(); return r.right > innerWidth + 0.5 || r.left < -0.5; })
-              .map(b => (b.getAttribute('aria-label') || b.textContent.trim() || b.outerHTML.slice(0, 80)))
-            """);
-        failures.AddRange(cut.Select(c => $"{path}: button '{c}' runs off the screen"));
+        failures.AddRange((await PhoneFit.ProblemsAsync(page)).Select(p => $"{path}: {p}"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"phone{path.Replace('/', '-')}.png") });
         return failures;
     }

@@ -195,29 +195,6 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
         await Assertions.Expect(page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true })).ToBeHiddenAsync();
     }
 
-    /// <summary>
-    /// The phone checks of one page at 390×844: the page does not scroll sideways, and every visible button lies inside
-    /// the screen (none cut off at the right). A button inside a box that scrolls sideways by itself (a wide table widget)
-    /// is reached by scrolling that box, so only the box has to fit.
-    /// </summary>
-    internal static async Task ExpectFitsPhoneAsync(IPage page, string where)
-    {
-        var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
-        widths[0].Should().BeLessThanOrEqualTo(widths[1], $"{where} must not scroll sideways on a phone");
-        var outside = await page.EvaluateAsync<string[]>("""
-            () => {
-              const scroller = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return p; } return null; };
-              const off = r => r.right > window.innerWidth + 0.5 || r.left < -0.5;
-              return [...document.querySelectorAll('button, a.mud-button-root, [role=button]')]
-                .filter(b => { const r = b.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(b).visibility !== 'hidden'; })
-                .map(b => ({ b, box: scroller(b) }))
-                .filter(({ b, box }) => off(box ? box.getBoundingClientRect() : b.getBoundingClientRect()))
-                .map(({ b }) => (b.getAttribute('data-testid') || b.getAttribute('aria-label') || b.textContent.trim()).slice(0, 40) + ' @ ' + Math.round(b.getBoundingClientRect().right));
-            }
-            """);
-        outside.Should().BeEmpty($"every visible button of {where} lies inside the 390 px screen");
-    }
-
     [ChromiumFact]
     public async Task On_a_phone_the_dashboard_pages_fit_the_screen_the_list_shows_each_name_and_the_toolbar_folds_into_more()
     {
@@ -230,7 +207,7 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
         var performance = names.Filter(new() { HasText = "Performance" }).First;
         await Assertions.Expect(performance).ToBeInViewportAsync();
         (await performance.BoundingBoxAsync())!.X.Should().BeGreaterThanOrEqualTo(0);
-        await ExpectFitsPhoneAsync(page, "the dashboard list");
+        await PhoneFit.AssertFitsAsync(page, "the dashboard list");
         await page.ScreenshotAsync(new() { Path = Shot("dashboard-list-phone.png") });
         await performance.ClickAsync();
         await BrowserFixture.WaitForAddressAsync(page, new Regex("/dashboards/demo-performance$"));
@@ -240,7 +217,7 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
         foreach (var kept in new[] { "favorite", "download-button", "toggle-chat", "edit-dashboard" })
             await Assertions.Expect(page.Locator($"[data-testid={kept}]:visible")).ToBeInViewportAsync();
         await Assertions.Expect(page.Locator("[data-testid=toggle-comments]")).ToBeHiddenAsync();
-        await ExpectFitsPhoneAsync(page, "the dashboard");
+        await PhoneFit.AssertFitsAsync(page, "the dashboard");
         await page.ScreenshotAsync(new() { Path = Shot("dashboard-view-phone.png") });
 
         await page.Locator("[data-testid=dashboard-more] button").ClickAsync();
@@ -248,13 +225,13 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
             await Assertions.Expect(page.Locator($"[data-testid={folded}]")).ToBeVisibleAsync();
         await page.Locator("[data-testid=toggle-comments-menu]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=comments]")).ToBeVisibleAsync();
-        await ExpectFitsPhoneAsync(page, "the dashboard with its comments");
+        await PhoneFit.AssertFitsAsync(page, "the dashboard with its comments");
 
         await BrowserFixture.GotoInteractiveAsync(page, "/dashboards/demo-performance/edit");
         await Assertions.Expect(page.Locator("[data-testid=grid-item]").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
         foreach (var kept in new[] { "dashboard-name", "undo", "save-dashboard", "done" })
             await Assertions.Expect(page.Locator($"[data-testid={kept}]:visible")).ToBeInViewportAsync();
-        await ExpectFitsPhoneAsync(page, "the dashboard editor");
+        await PhoneFit.AssertFitsAsync(page, "the dashboard editor");
         await page.Context.CloseAsync();
     }
 

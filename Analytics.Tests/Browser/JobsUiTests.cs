@@ -104,7 +104,7 @@ public sealed class JobsUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await page.SetViewportSizeAsync(390, 844);
         await BrowserFixture.GotoInteractiveAsync(page, $"/collections/{created.Id}");
         await Assertions.Expect(cells).ToHaveCountAsync(4);
-        await ReportsUiTests.AssertFitsAPhoneAsync(page, "[data-testid=collection-header]");
+        await PhoneFit.AssertFitsAsync(page, page.Url, "[data-testid=collection-header]");
         // On a phone the controls fold: Pause stays, the others are in the "More" menu.
         await Assertions.Expect(page.Locator("[data-testid=collection-pause]")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=collection-cancel]")).ToBeHiddenAsync();
@@ -114,7 +114,7 @@ public sealed class JobsUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await page.ScreenshotAsync(new() { Path = Shot("collection-detail-narrow.png"), FullPage = true });
         await BrowserFixture.GotoInteractiveAsync(page, "/collections");
         await Assertions.Expect(row).ToBeAttachedAsync();
-        await ReportsUiTests.AssertFitsAPhoneAsync(page, "[data-testid=collection-link]");
+        await PhoneFit.AssertFitsAsync(page, page.Url, "[data-testid=collection-link]");
         await page.ScreenshotAsync(new() { Path = Shot("collections-list-narrow.png"), FullPage = true });
         await page.Context.CloseAsync();
     }
@@ -138,9 +138,14 @@ public sealed class JobsUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await page.ClickAsync("[data-testid=backfill-create]");
         await Assertions.Expect(form.Locator(".field-error[data-field=reportId]")).ToContainTextAsync("Choose the report");
 
-        await form.Locator("[data-testid=backfill-report]").FillAsync("report B");
+        var report = form.Locator("[data-testid=backfill-report]");
+        await report.FillAsync("report B");
+        // The list narrows to what was typed (a search round trip), then the choice fills the field and clears its error.
+        await Assertions.Expect(page.GetByRole(AriaRole.Option, new() { Name = "Dialog report A" })).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Option, new() { Name = "Dialog report B" }).First.ClickAsync();
+        await Assertions.Expect(report).ToHaveValueAsync(new Regex("^Dialog report B ·"));
         await page.ClickAsync("[data-testid=backfill-create]");
+        await Assertions.Expect(form.Locator(".field-error[data-field=reportId]")).ToHaveCountAsync(0);
 
         await BrowserFixture.WaitForAddressAsync(page, new Regex("/collections/[^/]+$"));
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Backfill: Dialog report B");

@@ -15,49 +15,12 @@ using Microsoft.Playwright;
 namespace Analytics.Tests.Browser;
 
 /// <summary>
-/// Every page on a 390×844 phone: the page never scrolls sideways, and no visible button is cut off by the screen's edge
-/// (a button in a wide table that scrolls sideways in its own box is reachable and is not counted; a toolbar that scrolls is).
+/// Every page on a 390×844 phone, by <see cref="PhoneFit"/>'s rule: the page never scrolls sideways, and no visible button
+/// is cut off by the screen's edge.
 /// Also what a user sees when the connection to the server drops and comes back.
 /// </summary>
 public sealed class PhoneWalkTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private const int Width = 390;
-    private const int Height = 844;
-
-    /// <summary>
-    /// Lists what breaks the phone layout: the page's own overflow, then each visible control whose box leaves the screen
-    /// sideways, unless it is in a wide table that scrolls sideways in its own box (it can be scrolled to) or in a closed drawer.
-    /// </summary>
-    private const string LayoutProblemsScript = """
-        () => {
-          const problems = [];
-          const doc = document.documentElement;
-          if (doc.scrollWidth > innerWidth) problems.push(`the page scrolls sideways: scrollWidth ${doc.scrollWidth} > ${innerWidth}`);
-          const scrollsSideways = el => {
-            for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-              const s = getComputedStyle(p);
-              const scrolls = (s.overflowX === 'auto' || s.overflowX === 'scroll') && p.scrollWidth > p.clientWidth;
-              if (scrolls && (p.querySelector('table, [role=grid]') || p.closest('table'))) return true; // a wide table scrolls in its box
-              if (p.classList.contains('mud-drawer') && !p.classList.contains('mud-drawer--open')) return true;
-            }
-            return false;
-          };
-          const controls = document.querySelectorAll('button, [role=button], a.mud-button-root, input[type=submit], input[type=button]');
-          for (const el of controls) {
-            const r = el.getBoundingClientRect();
-            const s = getComputedStyle(el);
-            if (r.width === 0 || r.height === 0 || s.visibility === 'hidden' || s.display === 'none') continue;
-            if (el.closest('[aria-hidden=true], [inert], dialog:not([open])')) continue;
-            if (r.left >= -0.5 && r.right <= innerWidth + 0.5) continue;
-            if (scrollsSideways(el)) continue;
-            const name = (el.getAttribute('aria-label') || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
-            const id = el.getAttribute('data-testid') || el.className.toString().slice(0, 60);
-            problems.push(`'${name}' (${el.tagName.toLowerCase()} ${id}) spans ${Math.round(r.left)}–${Math.round(r.right)} px`);
-          }
-          return problems;
-        }
-        """;
-
     private async Task<Actor> AdminAsync()
     {
         await using var scope = fixture.App.Services.CreateAsyncScope();
@@ -85,21 +48,12 @@ public sealed class PhoneWalkTests(BrowserFixture fixture) : IClassFixture<Brows
         return (execution.Id, collection.Id, token);
     }
 
-    /// <summary>What is still wrong once the page has settled: a problem must show in two looks a second apart (charts and grids lay out late).</summary>
-    private static async Task<IReadOnlyList<string>> ProblemsAsync(IPage page)
-    {
-        var first = await page.EvaluateAsync<string[]>(LayoutProblemsScript);
-        if (first.Length == 0) return first;
-        await page.WaitForTimeoutAsync(1000);
-        return await page.EvaluateAsync<string[]>(LayoutProblemsScript);
-    }
-
     [ChromiumFact]
     public async Task Every_page_fits_a_phone_without_sideways_scrolling_or_cut_off_buttons()
     {
         var (executionId, collectionId, token) = await FixturesAsync();
         var page = await fixture.SignedInPageAsync();
-        await page.SetViewportSizeAsync(Width, Height);
+        await page.SetViewportSizeAsync(PhoneFit.Width, PhoneFit.Height);
         string[] paths =
         [
             "/", "/dashboards", "/dashboards/demo-performance", "/dashboards/demo-performance/edit",
@@ -115,7 +69,7 @@ public sealed class PhoneWalkTests(BrowserFixture fixture) : IClassFixture<Brows
             if (staticPages.Contains(path)) await page.GotoAsync(path);
             else await BrowserFixture.GotoInteractiveAsync(page, path);
             await page.WaitForTimeoutAsync(600); // data loads after the circuit starts; measure what then stays on screen
-            var problems = await ProblemsAsync(page);
+            var problems = await PhoneFit.ProblemsAsync(page);
             if (problems.Count == 0) continue;
             failures.AddRange(problems.Select(p => $"{path}: {p}"));
             await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"phone-walk{path.Replace('/', '-')}.png"), FullPage = true });
@@ -127,16 +81,16 @@ public sealed class PhoneWalkTests(BrowserFixture fixture) : IClassFixture<Brows
         var name = page.GetByRole(AriaRole.Link, new() { Name = demo.Name, Exact = true }).First;
         await Assertions.Expect(name).ToBeVisibleAsync();
         var box = (await name.BoundingBoxAsync())!;
-        (box.X >= 0 && box.X + box.Width <= Width).Should().BeTrue($"the name '{demo.Name}' lies on the screen (x {box.X}, width {box.Width})");
+        (box.X >= 0 && box.X + box.Width <= PhoneFit.Width).Should().BeTrue($"the name '{demo.Name}' lies on the screen (x {box.X}, width {box.Width})");
 
         // Signed out: the public link and the sign-in page.
-        var visitor = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.BaseAddress.ToString(), ViewportSize = new() { Width = Width, Height = Height } });
+        var visitor = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.BaseAddress.ToString(), ViewportSize = new() { Width = PhoneFit.Width, Height = PhoneFit.Height } });
         var anonymous = await visitor.NewPageAsync();
         foreach (var path in new[] { $"/public/d/{token}", "/account/login" })
         {
             await anonymous.GotoAsync(path);
             await anonymous.WaitForTimeoutAsync(600);
-            failures.AddRange((await ProblemsAsync(anonymous)).Select(p => $"{path}: {p}"));
+            failures.AddRange((await PhoneFit.ProblemsAsync(anonymous)).Select(p => $"{path}: {p}"));
         }
         await visitor.CloseAsync();
 

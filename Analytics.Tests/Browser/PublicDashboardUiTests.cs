@@ -78,7 +78,7 @@ public sealed class PublicDashboardUiTests(BrowserFixture fixture) : IClassFixtu
         await page.SetViewportSizeAsync(390, 844);
         await Assertions.Expect(page.Locator("[data-testid=public-preset]")).ToBeInViewportAsync();
         await Assertions.Expect(spend).ToBeVisibleAsync();
-        await DashboardsUiTests.ExpectFitsPhoneAsync(page, "the public dashboard");
+        await PhoneFit.AssertFitsAsync(page, "the public dashboard");
 
         var html = await page.ContentAsync();
         foreach (var secret in new[] { "demo-contoso", "demo-fabrikam", "demo-northwind", ownerId, ownerName, ownerEmail, dashboardId, "no_such_dataset" })

@@ -24,20 +24,6 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
     /// inside a table or grid that scrolls by itself, and the navigation drawer, which slides off screen when closed,
     /// excepted), and its key content is on screen.
     /// </summary>
-    internal static async Task AssertFitsAPhoneAsync(IPage page, string keyContent)
-    {
-        await page.SetViewportSizeAsync(390, 844);
-        await Assertions.Expect(page.Locator(keyContent).First).ToBeInViewportAsync();
-        (await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= innerWidth")).Should().BeTrue($"{page.Url} does not scroll sideways on a phone");
-        var cut = await page.EvaluateAsync<string[]>("""
-            [...document.querySelectorAll('button, a.mud-button-root')]
-              .filter(b => !b.closest('.table-scroll, .seg-grid-scroll, .mud-drawer') && b.getClientRects().length > 0 && getComputedStyle(b).visibility !== 'hidden')
-              .filter(b => { const r = b.getBoundingClientRect(); return r.left < -0.5 || r.right > innerWidth + 0.5; })
-              .map(b => b.dataset.testid || b.getAttribute('aria-label') || b.textContent.trim())
-            """);
-        cut.Should().BeEmpty($"every button of {page.Url} is whole on a 390 px screen");
-    }
-
     /// <summary>Starting a run navigates inside the circuit (no load event) to the execution page; a refusal shows in the page instead.</summary>
     private static async Task WaitForExecutionPageAsync(IPage page, string? previous)
     {
@@ -76,7 +62,7 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
         var name = $"Campaigns {Guid.NewGuid():N}"[..20];
         await form.Locator("[data-testid=tpl-name]").FillAsync(name);
         await page.ScreenshotAsync(new() { Path = Shot("template-form.png"), FullPage = true });
-        await AssertFitsAPhoneAsync(page, "[data-testid=tpl-name]");
+        await PhoneFit.AssertFitsAsync(page, page.Url, "[data-testid=tpl-name]");
         await page.SetViewportSizeAsync(1366, 900);
         await page.ClickAsync("[data-testid=save-template]");
         await BrowserFixture.WaitForAddressAsync(page, new Regex("/reports$"));
@@ -128,7 +114,7 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(page.Locator("[data-testid=unchanged]")).ToHaveCountAsync(0);
         var firstRun = page.Url;
         await page.ScreenshotAsync(new() { Path = Shot("reports-execution.png"), FullPage = true });
-        await AssertFitsAPhoneAsync(page, "[data-testid=execution-status]");
+        await PhoneFit.AssertFitsAsync(page, page.Url, "[data-testid=execution-status]");
         await page.SetViewportSizeAsync(1366, 900);
 
         await page.ClickAsync("[data-testid=run-again]");
@@ -144,7 +130,7 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
         row = page.Locator("[data-testid=report-grid] tr", new() { HasText = name });
         await Assertions.Expect(row).ToContainTextAsync("succeeded");
         await Assertions.Expect(row).ToContainTextAsync("56");
-        await AssertFitsAPhoneAsync(page, "[data-testid=report-grid] .report-name");
+        await PhoneFit.AssertFitsAsync(page, page.Url, "[data-testid=report-grid] .report-name");
         await Assertions.Expect(row.Locator(".report-name")).ToContainTextAsync(name); // the row is a card on a phone: its name first
         await row.Locator("[data-testid=run-report]").ScrollIntoViewIfNeededAsync();
         await Assertions.Expect(row.Locator("[data-testid=run-report]")).ToBeInViewportAsync(new() { Ratio = 1 }); // actions stay whole on a phone
@@ -161,7 +147,7 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
             if (Math.Abs(width - 390) > 1) await Task.Delay(100);
         }
         width.Should().BeApproximately(390, 1, "the dialog takes the whole width of a phone");
-        await AssertFitsAPhoneAsync(page, "[data-testid=run-now]");
+        await PhoneFit.AssertFitsAsync(page, page.Url, "[data-testid=run-now]");
         await page.Context.CloseAsync();
     }
 }

@@ -106,7 +106,7 @@ public sealed class ShellTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         var box = (await signOut.BoundingBoxAsync())!;
         (box.X + box.Width).Should().BeLessThanOrEqualTo(390, "the button is whole on a 390 px screen");
         await Assertions.Expect(page.Locator("[data-testid=user-name]")).ToBeHiddenAsync();
-        (await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= innerWidth")).Should().BeTrue("the header does not scroll sideways");
+        await PhoneFit.AssertFitsAsync(page, "the header");
 
         var account = page.GetByRole(AriaRole.Button, new() { Name = "Account" });
         await Assertions.Expect(account).ToBeVisibleAsync();

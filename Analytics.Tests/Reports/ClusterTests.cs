@@ -162,15 +162,17 @@ public sealed class AmcClusterLimitTests
         }
         amc.CreatedPerWindow.Should().HaveCount(52 + adHoc).And.OnlyContain(w => w.Value == 1, "no window ran twice at AMC");
 
-        // The pace, as AMC sees it: over any second or more, no more submissions than the burst plus what the rate refills
-        // (two of slack: the gate meters when requests leave, the fake when they arrive, a few milliseconds later by varying amounts).
+        // The pace, as AMC sees it: over any second or more, no more submissions than the burst plus what the rate refills.
+        // The gate meters grants; the fake meters arrivals, which trail the grant by a varying send time (two processes, the
+        // database and this test on two cores): each end of a window may move by up to 150 ms, so the window is widened by
+        // 0.3 s. Gates per process (not shared) would let through twice the rate and fail this by far (30 in a second).
         var times = amc.RequestsTo("POST", "/workflowExecutions").Select(r => r.At).Order().ToList();
         for (var i = 0; i < times.Count; i++)
             for (var j = i + 1; j < times.Count; j++)
             {
                 var span = (times[j] - times[i]).TotalSeconds;
                 if (span < 1) continue;
-                (j - i + 1).Should().BeLessThanOrEqualTo((int)Math.Floor(burst + perSecond * span) + 2, $"submissions {i}..{j} came {span:0.000} s apart");
+                (j - i + 1).Should().BeLessThanOrEqualTo((int)Math.Floor(burst + perSecond * (span + 0.3)), $"submissions {i}..{j} came {span:0.000} s apart");
             }
         directory.Delete(recursive: true);
     }
