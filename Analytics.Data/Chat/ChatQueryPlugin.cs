@@ -1,11 +1,14 @@
 using System.ComponentModel;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.SemanticKernel;
 
 namespace Analytics.Data.Chat;
 
 /// <summary>One element of a query's <c>sort</c>: the column to order by, descending or not.</summary>
-public sealed record ChatSortArgument([property: Description("A metric or dimension name of the result.")] string By, [property: Description("true: highest first.")] bool? Desc = null);
+public sealed record ChatSortArgument(
+    [property: JsonPropertyName("by"), Description("A metric or dimension name of the result.")] string By,
+    [property: JsonPropertyName("desc"), Description("true: highest first.")] bool? Desc = null);
 
 /// <summary>
 /// The read-only query functions as one Semantic Kernel plugin: what the model is told (names, descriptions, typed
