@@ -12,14 +12,30 @@ using AiChatRole = Microsoft.Extensions.AI.ChatRole;
 namespace Analytics.Data.Chat;
 
 /// <summary>
-/// The one door to the external model. Every request goes through <see cref="StreamAsync"/>, which (1) rewrites the
+/// The one door to the external model. <see cref="Wrap"/> puts it between Semantic Kernel's function-invoking client and
+/// the model's client, so every request of an answer (each round of function calls) goes through <see cref="StreamAsync"/>, which (1) rewrites the
 /// messages as the policy demands: names replaced by aliases (anonymized, schema-only) and identifiers redacted (every
 /// mode), in prompts, history, function arguments, tool results and error texts; (2) maps aliases back in what the model
 /// answers (streamed text, function-call arguments); (3) writes one audit entry per call: what was sent and received
 /// (or their SHA-256 and size), the mode, the user, the time and the tokens the model reported.
 /// </summary>
-public sealed class ChatEgressGate(IChatClient client, ChatEgressService egress, IOptions<ChatOptions> options, TimeProvider clock)
+public sealed class ChatEgressGate(ChatEgressService egress, IOptions<ChatOptions> options, TimeProvider clock)
 {
+    /// <summary>The model's client as one question under <paramref name="policy"/> may use it: every request through the gate.</summary>
+    public IChatClient Wrap(IChatClient model, ChatEgressPolicy policy, ChatToolContext context) => new GatedChatClient(this, model, policy, context);
+
+    private sealed class GatedChatClient(ChatEgressGate gate, IChatClient model, ChatEgressPolicy policy, ChatToolContext context) : DelegatingChatClient(model)
+    {
+        public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<AiChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            gate.StreamAsync(InnerClient, messages.ToList(), options ?? new(), policy, context, cancellationToken);
+
+        public override Task<ChatResponse> GetResponseAsync(IEnumerable<AiChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+
+        // The model's client is shared by all answers: an answer's pipeline must not dispose it.
+        protected override void Dispose(bool disposing) { }
+    }
+
     /// <summary>The messages exactly as they would leave under <paramref name="policy"/>, and how many identifiers were redacted.</summary>
     public (List<AiChatMessage> Messages, int Redactions) Outbound(IEnumerable<AiChatMessage> messages, ChatEgressPolicy policy)
     {
@@ -82,7 +98,7 @@ public sealed class ChatEgressGate(IChatClient client, ChatEgressService egress,
         tools = chatOptions?.Tools?.Select(t => t.Name),
     }, new JsonSerializerOptions(EgressJson.Options) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
 
-    public async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IReadOnlyList<AiChatMessage> messages, Microsoft.Extensions.AI.ChatOptions chatOptions,
+    public async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IChatClient client, IReadOnlyList<AiChatMessage> messages, Microsoft.Extensions.AI.ChatOptions chatOptions,
         ChatEgressPolicy policy, ChatToolContext context, [EnumeratorCancellation] CancellationToken ct)
     {
         if (policy.Mode == ChatEgressMode.None) throw new InvalidOperationException("Mode none: nothing may be sent to the external model.");

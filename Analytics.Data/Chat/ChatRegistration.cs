@@ -26,7 +26,7 @@ internal static class ChatRegistration
         services.AddSingleton<ChatFunctionRegistry>();
         services.AddSingleton<ChatVocabularyService>();
         services.AddSingleton<OfflineChatPlanner>();
-        services.AddSingleton<Microsoft.Extensions.AI.IChatClient>(sp => OpenAIChatClientAdapter.Create(sp.GetRequiredService<IOptions<ChatOptions>>().Value));
+        services.AddSingleton<ChatModelClient>();
         services.AddOptions<ChatEgressOptions>().BindConfiguration(ChatEgressOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => Analytics.Domain.Chat.Egress.ChatEgressModes.TryParse(o.DefaultMode, out _),

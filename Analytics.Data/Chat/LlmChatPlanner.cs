@@ -6,27 +6,31 @@ using Analytics.Data.Query;
 using Analytics.Domain.Chat;
 using Analytics.Domain.Chat.Egress;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
 using OpenAI;
-using OpenAI.Chat;
 using AiChatMessage = Microsoft.Extensions.AI.ChatMessage;
 using AiChatRole = Microsoft.Extensions.AI.ChatRole;
-using OpenAiChatMessage = OpenAI.Chat.ChatMessage;
+using FunctionCallContent = Microsoft.Extensions.AI.FunctionCallContent;
+using FunctionResultContent = Microsoft.Extensions.AI.FunctionResultContent;
+using TextContent = Microsoft.Extensions.AI.TextContent;
 
 namespace Analytics.Data.Chat;
 
 /// <summary>
-/// The LLM planner: any OpenAI-compatible chat-completions endpoint (<c>Analytics:Chat:BaseUrl/ApiKey/Model</c>),
-/// streamed, with the query functions as tools. The function-invoking loop is ours and small: stream a response, run
-/// the tool calls it asked for (through the audited registry, as the asking user), append the results, and go again,
-/// at most <see cref="ChatOptions.MaxToolRounds"/> times. The system prompt is built from the user's catalog.
-/// What leaves is decided per question by the data-sharing mode (<see cref="ChatEgressService"/>): <c>none</c> hands
-/// the question to the offline planner; every request goes through <see cref="ChatEgressGate"/> (aliases, redaction,
-/// audit); in <c>schema-only</c> the model reads each result's shape only and the figures are written here from the rows.
+/// The LLM planner on Semantic Kernel: any OpenAI-compatible chat-completions endpoint (<c>Analytics:Chat:BaseUrl/ApiKey/Model</c>),
+/// streamed, with the query functions as one plugin (<see cref="ChatQueryPlugin"/>) on a <see cref="Kernel"/> per question and
+/// automatic function calling (<see cref="FunctionChoiceBehavior.Auto"/>). The rules live in two places, each seeing all it
+/// rules over: <see cref="ChatKernelFilter"/> around every function call (audit through the registry, what the model reads of a
+/// result, the cap on rounds) and <see cref="ChatEgressGate"/> around every request to the model (aliases, redaction, the
+/// external-model audit). The data-sharing mode is decided per question (<see cref="ChatEgressService"/>): <c>none</c>
+/// hands the question to the offline planner; in <c>schema-only</c> the figures are written here from the rows. The
+/// hourly quota and the time limit are <see cref="ChatService"/>'s, for both planners.
 /// </summary>
-public sealed class LlmChatPlanner(ChatEgressGate gate, ChatEgressService egress, OfflineChatPlanner offline, ChatFunctionRegistry functions, CatalogService catalog, IOptions<ChatOptions> options) : IChatPlanner
+public sealed class LlmChatPlanner(ChatEgressGate gate, ChatEgressService egress, OfflineChatPlanner offline, ChatFunctionRegistry functions, CatalogService catalog,
+    ChatModelClient model, IOptions<ChatOptions> options, ILoggerFactory loggers) : IChatPlanner
 {
-    private const int MaxResultChars = 24_000;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public string Name => "llm";
@@ -40,64 +44,48 @@ public sealed class LlmChatPlanner(ChatEgressGate gate, ChatEgressService egress
             await foreach (var e in offline.AnswerAsync(turn, ct)) yield return e;
             yield break;
         }
-        var schemaOnly = policy.Mode == ChatEgressMode.SchemaOnly;
+        var rounds = options.Value.MaxToolRounds;
         var messages = await MessagesAsync(turn, policy, ct);
-        var chatOptions = new Microsoft.Extensions.AI.ChatOptions
-        {
-            ModelId = options.Value.Model,
-            Tools = functions.All.Select(f => (AITool)AIFunctionFactory.CreateDeclaration(f.Name, f.Description, JsonDocument.Parse(f.ParametersSchema).RootElement)).ToList(),
-        };
-        // schema-only: the results the model did not see, whose figures are written into the answer here.
-        var withheld = new List<ChatVisualization>();
+        var filter = new ChatKernelFilter(functions, turn.Context, policy, rounds);
+        var kernel = new Kernel();
+        kernel.Plugins.AddFromObject(new ChatQueryPlugin(functions, turn.Context), ChatQueryPlugin.PluginName);
+        kernel.AutoFunctionInvocationFilters.Add(filter);
 
-        for (var round = 1; round <= options.Value.MaxToolRounds; round++)
+        // Semantic Kernel's function-invoking client over the gate over the model: each round's request passes the gate.
+        var client = gate.Wrap(model.Client, policy, turn.Context).AsBuilder().UseKernelFunctionInvocation(loggers).Build();
+        // A backstop only: the filter ends the loop after the last round's calls.
+        client.GetService<FunctionInvokingChatClient>()!.MaximumIterationsPerRequest = rounds;
+        var settings = new PromptExecutionSettings { ModelId = options.Value.Model, FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
+        var chatOptions = settings.ToChatOptions(kernel)!;
+        // The model knows the functions by the registry's names (query, top_n…), as the audit and the prompt name them.
+        chatOptions.Tools = kernel.Plugins[ChatQueryPlugin.PluginName].Select(f => (AITool)f.Clone(pluginName: null)).ToList();
+
+        var endedOnCalls = false;
+        await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, ct))
         {
-            var text = new StringBuilder();
-            var calls = new List<FunctionCallContent>();
-            await foreach (var update in gate.StreamAsync(messages, chatOptions, policy, turn.Context, ct))
+            while (filter.TryTake(out var e)) yield return e;
+            foreach (var content in update.Contents)
             {
-                foreach (var content in update.Contents)
+                switch (content)
                 {
-                    if (content is TextContent { Text.Length: > 0 } t)
-                    {
-                        text.Append(t.Text);
+                    case TextContent { Text.Length: > 0 } t:
+                        endedOnCalls = false;
                         yield return new ChatEvent.Delta(t.Text);
-                    }
-                    else if (content is FunctionCallContent call) calls.Add(call);
+                        break;
+                    case FunctionCallContent call:
+                        await filter.SeenAsync(call, kernel, ct);
+                        endedOnCalls = true;
+                        break;
+                    case FunctionResultContent:
+                        endedOnCalls = true;
+                        break;
                 }
             }
-            if (calls.Count == 0)
-            {
-                if (schemaOnly && withheld.Count > 0) yield return new ChatEvent.Delta((text.Length > 0 ? "\n\n" : "") + SchemaOnlyAnswer.Write(withheld));
-                yield break;
-            }
-
-            var assistant = new List<AIContent>();
-            if (text.Length > 0) assistant.Add(new TextContent(text.ToString()));
-            assistant.AddRange(calls);
-            messages.Add(new AiChatMessage(AiChatRole.Assistant, assistant));
-            foreach (var call in calls)
-            {
-                var arguments = JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), Json);
-                yield return new ChatEvent.ToolCall(call.Name, arguments);
-                var result = await functions.InvokeAsync(turn.Context, call.Name, arguments, ct);
-                yield return new ChatEvent.ToolResult(call.Name, result.RowCount, result.Ms, result.Outcome);
-                if (result.Result?.Visualization is { } viz) yield return new ChatEvent.Visualization(viz);
-                var payload = result.Result is { } ok
-                    ? JsonSerializer.Serialize(ok.Payload, Json)
-                    : JsonSerializer.Serialize(new { error = result.Error, outcome = result.Outcome }, Json);
-                if (schemaOnly && result.Result is { } data && !SchemaOnlyAnswer.MaySend(call.Name, payload))
-                {
-                    var columns = data.Visualization?.Columns.Select(c => c.Name).ToList() ?? [];
-                    payload = SchemaOnlyAnswer.Withheld(columns, data.RowCount);
-                    if (data.Visualization is { } shown) withheld.Add(shown);
-                }
-                if (payload.Length > MaxResultChars) payload = payload[..MaxResultChars] + "… (truncated; narrow the query)";
-                messages.Add(new AiChatMessage(AiChatRole.Tool, [new FunctionResultContent(call.CallId, payload)]));
-            }
+            while (filter.TryTake(out var e)) yield return e;
         }
-        if (schemaOnly && withheld.Count > 0) yield return new ChatEvent.Delta("\n\n" + SchemaOnlyAnswer.Write(withheld));
-        yield return new ChatEvent.Delta($"\n\n(I stopped after {options.Value.MaxToolRounds} rounds of queries without a final answer; try a narrower question.)");
+        while (filter.TryTake(out var e)) yield return e;
+        if (policy.Mode == ChatEgressMode.SchemaOnly && filter.Withheld.Count > 0) yield return new ChatEvent.Delta("\n\n" + SchemaOnlyAnswer.Write(filter.Withheld));
+        if (filter.Capped || endedOnCalls) yield return new ChatEvent.Delta($"\n\n(I stopped after {rounds} rounds of queries without a final answer; try a narrower question.)");
     }
 
     /// <summary>
@@ -150,114 +138,19 @@ public sealed class LlmChatPlanner(ChatEgressGate gate, ChatEgressService egress
 }
 
 /// <summary>
-/// <see cref="IChatClient"/> over the OpenAI client's chat completions (any OpenAI-compatible endpoint): messages,
-/// function tools and streaming, translated both ways. Streamed tool-call fragments are joined per call index and
-/// returned as <see cref="FunctionCallContent"/> once the stream ends.
+/// The model's client, shared by all answers: Semantic Kernel's OpenAI connector pipeline (the OpenAI client at
+/// <c>Analytics:Chat:BaseUrl</c> as an <see cref="IChatClient"/>), without its function invocation, which each answer
+/// adds above <see cref="ChatEgressGate"/>.
 /// </summary>
-public sealed class OpenAIChatClientAdapter(ChatClient client) : IChatClient
+public sealed class ChatModelClient(IOptions<ChatOptions> options)
 {
-    public static OpenAIChatClientAdapter Create(ChatOptions options) =>
-        new(new ChatClient(options.Model, new ApiKeyCredential(string.IsNullOrEmpty(options.ApiKey) ? "none" : options.ApiKey),
-            new OpenAIClientOptions { Endpoint = new Uri(options.BaseUrl!), NetworkTimeout = TimeSpan.FromSeconds(Math.Max(1, options.AnswerTimeoutSeconds)) }));
-
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<AiChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? options = null, CancellationToken cancellationToken = default)
+    private readonly Lazy<IChatClient> _client = new(() =>
     {
-        var contents = new List<AIContent>();
-        var text = new StringBuilder();
-        await foreach (var update in GetStreamingResponseAsync(messages, options, cancellationToken))
-        {
-            foreach (var c in update.Contents)
-            {
-                if (c is TextContent t) text.Append(t.Text);
-                else contents.Add(c);
-            }
-        }
-        if (text.Length > 0) contents.Insert(0, new TextContent(text.ToString()));
-        return new ChatResponse(new AiChatMessage(AiChatRole.Assistant, contents));
-    }
+        var o = options.Value;
+        return new OpenAIClient(new ApiKeyCredential(string.IsNullOrEmpty(o.ApiKey) ? "none" : o.ApiKey),
+                new OpenAIClientOptions { Endpoint = new Uri(o.BaseUrl!), NetworkTimeout = TimeSpan.FromSeconds(Math.Max(1, o.AnswerTimeoutSeconds)) })
+            .GetChatClient(o.Model).AsIChatClient();
+    });
 
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<AiChatMessage> messages, Microsoft.Extensions.AI.ChatOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var request = new ChatCompletionOptions();
-        foreach (var tool in options?.Tools?.OfType<AIFunctionDeclaration>() ?? [])
-            request.Tools.Add(ChatTool.CreateFunctionTool(tool.Name, tool.Description, BinaryData.FromString(tool.JsonSchema.GetRawText())));
-
-        var calls = new SortedDictionary<int, (string? Id, string? Name, StringBuilder Arguments)>();
-        await foreach (var update in client.CompleteChatStreamingAsync(Convert(messages), request, cancellationToken))
-        {
-            foreach (var part in update.ContentUpdate)
-            {
-                if (!string.IsNullOrEmpty(part.Text)) yield return new ChatResponseUpdate(AiChatRole.Assistant, part.Text);
-            }
-            if (update.Usage is { } usage)
-            {
-                yield return new ChatResponseUpdate(AiChatRole.Assistant,
-                    [new UsageContent(new UsageDetails { InputTokenCount = usage.InputTokenCount, OutputTokenCount = usage.OutputTokenCount, TotalTokenCount = usage.TotalTokenCount })]);
-            }
-            foreach (var t in update.ToolCallUpdates)
-            {
-                if (!calls.TryGetValue(t.Index, out var call)) call = (null, null, new StringBuilder());
-                if (t.ToolCallId is { Length: > 0 } id) call.Id = id;
-                if (t.FunctionName is { Length: > 0 } name) call.Name = name;
-                if (t.FunctionArgumentsUpdate is { } args && !args.ToMemory().IsEmpty) call.Arguments.Append(args.ToString());
-                calls[t.Index] = call;
-            }
-        }
-        if (calls.Count == 0) yield break;
-        var contents = new List<AIContent>();
-        foreach (var (index, call) in calls)
-        {
-            contents.Add(new FunctionCallContent(call.Id ?? $"call_{index}", call.Name ?? "", ParseArguments(call.Arguments.ToString())));
-        }
-        yield return new ChatResponseUpdate(AiChatRole.Assistant, contents);
-    }
-
-    /// <summary>Arguments as the model sent them; text that is not a JSON object is passed on so validation can name it.</summary>
-    private static Dictionary<string, object?> ParseArguments(string json)
-    {
-        if (string.IsNullOrWhiteSpace(json)) return [];
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object)
-                return doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone());
-        }
-        catch (JsonException) { }
-        return new Dictionary<string, object?> { ["unparsedArguments"] = json };
-    }
-
-    private static List<OpenAiChatMessage> Convert(IEnumerable<AiChatMessage> messages)
-    {
-        var result = new List<OpenAiChatMessage>();
-        foreach (var m in messages)
-        {
-            if (m.Role == AiChatRole.System) result.Add(new SystemChatMessage(m.Text));
-            else if (m.Role == AiChatRole.User) result.Add(new UserChatMessage(m.Text));
-            else if (m.Role == AiChatRole.Assistant)
-            {
-                var calls = m.Contents.OfType<FunctionCallContent>()
-                    .Select(c => ChatToolCall.CreateFunctionToolCall(c.CallId, c.Name, BinaryData.FromString(JsonSerializer.Serialize(c.Arguments ?? new Dictionary<string, object?>()))))
-                    .ToList();
-                if (calls.Count == 0) result.Add(new AssistantChatMessage(m.Text));
-                else
-                {
-                    var assistant = new AssistantChatMessage(calls);
-                    if (!string.IsNullOrEmpty(m.Text)) assistant.Content.Add(ChatMessageContentPart.CreateTextPart(m.Text));
-                    result.Add(assistant);
-                }
-            }
-            else if (m.Role == AiChatRole.Tool)
-            {
-                foreach (var r in m.Contents.OfType<FunctionResultContent>())
-                    result.Add(new ToolChatMessage(r.CallId, r.Result as string ?? JsonSerializer.Serialize(r.Result)));
-            }
-        }
-        return result;
-    }
-
-    public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is null && serviceType.IsInstanceOfType(this) ? this : serviceType == typeof(ChatClient) ? client : null;
-
-    public void Dispose() { }
+    public IChatClient Client => _client.Value;
 }
