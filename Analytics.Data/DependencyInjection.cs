@@ -90,6 +90,7 @@ public static class DependencyInjection
         services.AddSingleton<QueryResultCache>();
         services.AddSingleton<FactQueryService>();
         services.AddSingleton<CatalogService>();
+        services.AddSingleton<Analytics.Data.Forecasting.ForecastService>();
         services.AddSingleton<MetricQueryService>();
         services.AddSingleton<MetricRetention>();
         services.AddSingleton<MetricsFlusher>();
