@@ -20,8 +20,9 @@ public sealed class ForecastService(FactQueryService engine, CatalogService cata
     /// <summary>Backtest origins per request (fewer when the history is short).</summary>
     private const int BacktestOrigins = 3;
 
-    public async Task<ForecastResult> ForecastAsync(Actor actor, ForecastRequest request, CancellationToken ct) =>
-        (await RunAsync(actor, request, backtest: true, ct)).Result;
+    /// <param name="backtest">Whether to score the model on this history (rolling origins; a few more fits).</param>
+    public async Task<ForecastResult> ForecastAsync(Actor actor, ForecastRequest request, CancellationToken ct, bool backtest = true) =>
+        (await RunAsync(actor, request, backtest, ct)).Result;
 
     /// <summary>
     /// The month holding <paramref name="today"/> (in <paramref name="zone"/>): the metric over the days before today, and
