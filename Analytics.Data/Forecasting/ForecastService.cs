@@ -106,7 +106,10 @@ public sealed class ForecastService(FactQueryService engine, CatalogService cata
             test = Backtest.RollingOrigin(parts, resolved.Formula, season, horizon, origins);
         }
         var answer = new ForecastResult(resolved.Name, granularity.ToWire(), future, forecast.Model, forecast.Interval,
-            new ForecastBacktest(Round(test.Mape), Round(test.BaselineMape), Round(test.Coverage), test.Origins), times[^1], history, zone.Id);
+            new ForecastBacktest(Round(test.Mape), Round(test.BaselineMape), Round(test.Coverage), test.Origins), times[^1], history, zone.Id)
+        {
+            Total = forecast.Total(new Dictionary<string, double>(), horizon) is var t ? new ForecastStep(Round(t.Value), Round(t.Lower), Round(t.Upper)) : null,
+        };
         return new Run(answer, forecast, resolved, parts, times);
     }
 

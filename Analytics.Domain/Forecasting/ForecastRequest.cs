@@ -65,4 +65,11 @@ public sealed record ForecastResult(
     ForecastBacktest Backtest,
     DateTimeOffset LastActual,
     IReadOnlyList<ForecastPoint> History,
-    string TimeZone);
+    string TimeZone)
+{
+    /// <summary>
+    /// The metric over all forecast buckets together, with its interval: a sum for measures that add up, the formula over
+    /// the summed parts for a derived metric (ROAS of the next four weeks).
+    /// </summary>
+    public ForecastStep? Total { get; init; }
+}
