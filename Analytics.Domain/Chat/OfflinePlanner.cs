@@ -128,7 +128,7 @@ public static partial class OfflinePlanner
 
         if (forecast)
         {
-            if (scope is not null && !clear && !SaysEverything(question))
+            if (scope is not null && !SaysEverything(question))
             {
                 foreach (var (dimension, values) in scope.Filters)
                 {
