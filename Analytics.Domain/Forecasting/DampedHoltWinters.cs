@@ -130,7 +130,14 @@ public sealed class DampedHoltWinters
         _ => "damped Holt (no season)",
     };
 
-    private sealed record State(double Level, double Trend, double[] Seasonal);
+    private sealed record State(double Level, double Trend, double[] Seasonal, double Scale);
+
+    /// <summary>Errors beyond this many scales are clipped before the states learn from them (Huber's ψ).</summary>
+    private const double Clip = 2.0;
+    /// <summary>E[min(Z², 4)] for a standard normal Z: keeps the clipped scale estimate unbiased for normal errors.</summary>
+    private const double ClippedVariance = 0.9205;
+    /// <summary>How fast the error scale follows (λσ of Gelper et al.).</summary>
+    private const double ScaleSmoothing = 0.1;
 
     private static HoltWintersParameters Map(double[] x, bool seasonal)
     {
@@ -151,7 +158,8 @@ public sealed class DampedHoltWinters
         if (mode == SeasonalMode.None)
         {
             var k = Math.Min(4, y.Length - 1);
-            return new State(y[0], (y[k] - y[0]) / k, []);
+            var steps = Enumerable.Range(1, y.Length - 1).Select(t => Math.Abs(y[t] - y[t - 1])).ToList();
+            return new State(y[0], (y[k] - y[0]) / k, [], Math.Max(1e-9, Insights.RobustStats.Median(steps) * Insights.RobustStats.MadToSigma / Math.Sqrt(2)));
         }
         var seasons = Math.Min(4, y.Length / m);
         var means = Enumerable.Range(0, seasons).Select(j => y.Skip(j * m).Take(m).Average()).ToArray();
@@ -166,7 +174,19 @@ public sealed class DampedHoltWinters
         }
         var mean = indices.Average();
         for (var i = 0; i < m; i++) indices[i] = mode == SeasonalMode.Multiplicative ? indices[i] / mean : indices[i] - mean;
-        return new State(level, trend, indices);
+        // The error scale to start from: the spread of the first seasons around their season means and pattern (relative
+        // with a multiplicative season), as a robust standard deviation.
+        var deviations = new List<double>();
+        for (var j = 0; j < seasons; j++)
+        {
+            for (var i = 0; i < m; i++)
+            {
+                var v = y[j * m + i];
+                deviations.Add(mode == SeasonalMode.Multiplicative ? Math.Abs(v / (means[j] * indices[i]) - 1) : Math.Abs(v - means[j] - indices[i]));
+            }
+        }
+        var scale = Math.Max(1e-9, Insights.RobustStats.Median(deviations) * Insights.RobustStats.MadToSigma);
+        return new State(level, trend, indices, scale);
     }
 
     /// <summary>Runs the recursions over the history; returns the sum of squared one-step errors (∞ for parameters that break down).</summary>
@@ -176,40 +196,49 @@ public sealed class DampedHoltWinters
         var level = start.Level;
         var trend = start.Trend;
         var seasonal = (double[])start.Seasonal.Clone();
-        var sse = 0.0;
+        var loss = 0.0;
         var burnIn = Math.Min(y.Length / 3, 2 * m);
+        var scale = start.Scale;
         end = start;
         for (var t = 0; t < y.Length; t++)
         {
             var baseLevel = level + phi * trend;
             var i = t % m;
-            double forecast, error;
+            var relative = mode == SeasonalMode.Multiplicative;
+            var forecast = mode switch
+            {
+                SeasonalMode.Multiplicative => baseLevel * seasonal[i],
+                SeasonalMode.Additive => baseLevel + seasonal[i],
+                _ => baseLevel,
+            };
+            if (relative && (baseLevel <= 1e-9 || seasonal[i] <= 1e-9)) return double.PositiveInfinity;
+            var error = y[t] - forecast;
+            // Robust updating (Gelper, Fried & Croux 2010): the states learn from the error clipped at ±Clip scales, so one
+            // unusual day (a spike, an outage) moves the level a little instead of dragging the forecast along for weeks.
+            var unit = relative ? forecast : 1.0;
+            var z = error / unit / scale;
+            var cleaned = Math.Clamp(z, -Clip, Clip) * scale * unit;
+            scale = Math.Sqrt((1 - ScaleSmoothing) * scale * scale + ScaleSmoothing * Math.Min(z * z, Clip * Clip) * scale * scale / ClippedVariance);
             switch (mode)
             {
                 case SeasonalMode.Multiplicative:
                     var s = seasonal[i];
-                    if (baseLevel <= 1e-9 || s <= 1e-9) return double.PositiveInfinity;
-                    forecast = baseLevel * s;
-                    error = y[t] - forecast;
-                    level = baseLevel + alpha * error / s;
-                    trend = phi * trend + beta * error / s;
-                    seasonal[i] = s + gamma * error / baseLevel;
+                    level = baseLevel + alpha * cleaned / s;
+                    trend = phi * trend + beta * cleaned / s;
+                    seasonal[i] = s + gamma * cleaned / baseLevel;
                     break;
                 case SeasonalMode.Additive:
-                    forecast = baseLevel + seasonal[i];
-                    error = y[t] - forecast;
-                    level = baseLevel + alpha * error;
-                    trend = phi * trend + beta * error;
-                    seasonal[i] += gamma * error;
+                    level = baseLevel + alpha * cleaned;
+                    trend = phi * trend + beta * cleaned;
+                    seasonal[i] += gamma * cleaned;
                     break;
                 default:
-                    forecast = baseLevel;
-                    error = y[t] - forecast;
-                    level = baseLevel + alpha * error;
-                    trend = phi * trend + beta * error;
+                    level = baseLevel + alpha * cleaned;
+                    trend = phi * trend + beta * cleaned;
                     break;
             }
-            sse += error * error;
+            // Absolute (relative, with a multiplicative season) one-step errors: a robust loss, so outliers do not pick the parameters.
+            loss += Math.Abs(error) / unit;
             if (residuals is not null)
             {
                 residuals[t] = t < burnIn ? double.NaN
@@ -217,8 +246,8 @@ public sealed class DampedHoltWinters
                     : error;
             }
         }
-        if (!double.IsFinite(sse)) return double.PositiveInfinity;
-        end = new State(level, trend, seasonal);
-        return sse;
+        if (!double.IsFinite(loss)) return double.PositiveInfinity;
+        end = new State(level, trend, seasonal, scale);
+        return loss;
     }
 }

@@ -14,17 +14,18 @@ public sealed record DemoBacktestReport(
 /// <summary>
 /// Rolling-origin backtests of the forecast on the demo workspace's data (what <c>bench forecast</c> prints): each demo
 /// instance's daily totals, generated as the seeder does, forecast <see cref="Horizon"/> days ahead from
-/// <see cref="OriginCount"/> origins four weeks apart, each fit on the year before its origin.
+/// <see cref="OriginCount"/> origins four weeks apart (a whole year of origins, so Prime Day, the Q4 peak and the
+/// injected anomalies are each met once), each fit on the year before its origin.
 /// </summary>
 public static class DemoBacktest
 {
     public const int Horizon = 28;
     public const int Window = 365;
-    public const int OriginCount = 8;
+    public const int OriginCount = 13;
     public const int Spacing = 28;
     public static readonly IReadOnlyList<string> Metrics = ["spend", "sales", "roas"];
 
-    public static DemoBacktestReport Run(DateOnly lastDay, int origins = OriginCount)
+    public static DemoBacktestReport Run(DateOnly lastDay, int origins = OriginCount, int window = Window, int spacing = Spacing, int horizon = Horizon)
     {
         var resolver = new MetricResolver(BuiltInMetrics.All);
         var perMetric = Metrics.ToDictionary(m => m, _ => new List<BacktestResult>());
@@ -36,12 +37,12 @@ public static class DemoBacktest
                 var resolved = resolver.Resolve(metric);
                 var parts = resolved.BaseMeasures.ToDictionary(m => m, m => (IReadOnlyList<double>)daily[m]);
                 var length = daily[resolved.BaseMeasures[0]].Length;
-                var at = Backtest.Origins(length, Horizon, origins, Spacing, Window);
-                perMetric[metric].Add(Backtest.RollingOrigin(parts, resolved.Formula, 7, Horizon, at, Window));
+                var at = Backtest.Origins(length, horizon, origins, spacing, window);
+                perMetric[metric].Add(Backtest.RollingOrigin(parts, resolved.Formula, 7, horizon, at, window));
             }
         }
         var all = BacktestResult.Combine(perMetric.Values.SelectMany(v => v));
-        return new DemoBacktestReport(lastDay, Horizon, Window, origins, Spacing, MetricForecaster.DefaultInterval,
+        return new DemoBacktestReport(lastDay, horizon, window, origins, spacing, MetricForecaster.DefaultInterval,
             Round(all.Mape), Round(all.BaselineMape), all.Mape is { } m && all.BaselineMape is { } b && b > 0 ? Round(1 - m / b) : null,
             Round(all.Coverage), all.Origins,
             perMetric.Select(p =>

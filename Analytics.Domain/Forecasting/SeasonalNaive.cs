@@ -10,7 +10,7 @@ public static class SeasonalNaive
         for (var h = 1; h <= horizon; h++)
         {
             var back = season * (int)Math.Ceiling(h / (double)season);
-            result[h - 1] = history[n - back];
+            result[h - 1] = history[n + h - 1 - back];
         }
         return result;
     }

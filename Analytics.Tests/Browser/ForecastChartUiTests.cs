@@ -49,5 +49,11 @@ public sealed class ForecastChartUiTests(BrowserFixture fixture) : IClassFixture
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "dashboard-forecast.png"), FullPage = true });
     }
 
-    public sealed record JsonElementSeries(string Id, int N, string First, string Last);
+    public sealed class JsonElementSeries
+    {
+        public string Id { get; set; } = "";
+        public int N { get; set; }
+        public string First { get; set; } = "";
+        public string Last { get; set; } = "";
+    }
 }
