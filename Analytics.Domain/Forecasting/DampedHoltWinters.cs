@@ -20,8 +20,11 @@ public sealed record HoltWintersParameters(double Alpha, double Beta, double Gam
 ///   s(t)  = s(t−m) + γ e / (l_prev + φb_prev)
 ///   ŷ(T+h) = (l + (φ + φ² + … + φʰ) b) · s(T+h−m⌈h/m⌉)
 /// </code>
-/// α, β, γ and φ are fitted per series by minimizing the squared one-step errors (<see cref="NelderMead"/> over a
-/// logistic map of the bounds). The initial level, trend and season come from the first (up to four) whole seasons.
+/// The states learn from the error clipped at ±2 running error scales (robust Holt-Winters, Gelper, Fried &amp; Croux,
+/// <i>Robust forecasting with exponential and Holt-Winters smoothing</i>, 2010), so one unusual day does not drag the
+/// forecast along. α, β, γ and φ are fitted per series by minimizing the absolute one-step errors (relative with a
+/// multiplicative season; <see cref="NelderMead"/> over a logistic map of the bounds). The initial level, trend, season
+/// and error scale come from the first (up to four) whole seasons.
 /// Prediction intervals come from the one-step residuals (relative to the forecast when the season is multiplicative),
 /// widened with the horizon by the ETS variance factor √(1 + Σⱼ₌₁ʰ⁻¹ (α + βφⱼ + γ[j mod m = 0])²).
 /// </summary>
