@@ -22,7 +22,10 @@ public sealed record HoltWintersParameters(double Alpha, double Beta, double Gam
 /// </code>
 /// The states learn from the error clipped at ±2 running error scales (robust Holt-Winters, Gelper, Fried &amp; Croux,
 /// <i>Robust forecasting with exponential and Holt-Winters smoothing</i>, 2010), so one unusual day does not drag the
-/// forecast along. α, β, γ and φ are fitted per series by minimizing the absolute one-step errors (relative with a
+/// forecast along. Three clipped errors in a row, all of one sign, are not outliers but a <b>level shift</b> (an additive
+/// outlier is one day; a level shift persists — the distinction of Tsay, <i>Outliers, level shifts and variance changes in
+/// time series</i>, 1988): the level then takes what the clipping held back over the run, so a new level (a budget
+/// raised, a price cut, a season's step) is learned within days instead of being clipped away for weeks. α, β, γ and φ are fitted per series by minimizing the absolute one-step errors (relative with a
 /// multiplicative season; <see cref="NelderMead"/> over a logistic map of the bounds). The initial level, trend, season
 /// and error scale come from the first (up to four) whole seasons.
 /// Prediction intervals come from the one-step residuals (relative to the forecast when the season is multiplicative),
@@ -139,6 +142,8 @@ public sealed class DampedHoltWinters
     private const double Clip = 2.0;
     /// <summary>E[min(Z², 4)] for a standard normal Z: keeps the clipped scale estimate unbiased for normal errors.</summary>
     private const double ClippedVariance = 0.9205;
+    /// <summary>This many clipped errors in a row, all of one sign, are a level shift rather than outliers.</summary>
+    private const int ShiftRun = 3;
     /// <summary>How fast the error scale follows (λσ of Gelper et al.).</summary>
     private const double ScaleSmoothing = 0.1;
 
@@ -202,6 +207,9 @@ public sealed class DampedHoltWinters
         var loss = 0.0;
         var burnIn = Math.Min(y.Length / 3, 2 * m);
         var scale = start.Scale;
+        // A run of clipped errors of one sign: what the clipping held back at each step, in level units.
+        var held = new double[ShiftRun];
+        var run = 0;
         end = start;
         for (var t = 0; t < y.Length; t++)
         {
@@ -221,6 +229,8 @@ public sealed class DampedHoltWinters
             var unit = relative ? forecast : 1.0;
             var z = error / unit / scale;
             var cleaned = Math.Clamp(z, -Clip, Clip) * scale * unit;
+            run = Math.Abs(z) <= Clip ? 0 : run > 0 && Math.Sign(z) == Math.Sign(held[(run - 1) % ShiftRun]) ? run + 1 : 1;
+            if (run > 0) held[(run - 1) % ShiftRun] = mode == SeasonalMode.Multiplicative ? (error - cleaned) / seasonal[i] : error - cleaned;
             scale = Math.Sqrt((1 - ScaleSmoothing) * scale * scale + ScaleSmoothing * Math.Min(z * z, Clip * Clip) * scale * scale / ClippedVariance);
             switch (mode)
             {
@@ -239,6 +249,13 @@ public sealed class DampedHoltWinters
                     level = baseLevel + alpha * cleaned;
                     trend = phi * trend + beta * cleaned;
                     break;
+            }
+            // A level shift, not an outlier: ShiftRun errors in a row beyond the clip, all one way. The level takes what the
+            // clipping held back over the run, so a new level (a budget raised, a price cut) is learned within days.
+            if (run >= ShiftRun)
+            {
+                level += held.Average();
+                run = 0;
             }
             // Absolute (relative, with a multiplicative season) one-step errors: a robust loss, so outliers do not pick the parameters.
             loss += Math.Abs(error) / unit;

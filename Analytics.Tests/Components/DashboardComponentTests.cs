@@ -72,7 +72,7 @@ public sealed class DashboardComponentTests : AppComponentTests
         var (panel, changes) = RenderPanel(form);
         form.ToConfig().ShowsForecast.Should().BeFalse();
 
-        panel.Find("[data-testid=config-show-forecast] input").Change(true);
+        panel.Find("input[data-testid=config-show-forecast]").Change(true);
 
         form.ShowForecast.Should().BeTrue();
         changes.Should().Equal(WidgetConfig.ShowForecastOption);

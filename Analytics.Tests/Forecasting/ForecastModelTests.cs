@@ -63,16 +63,32 @@ public sealed class ForecastModelTests
 
     /// <summary>
     /// What <c>bench forecast</c> prints, asserted loosely: over a year of rolling origins on the demo data the model's
-    /// mean MAPE is below seasonal-naive's, and the 80% intervals hold 70–90% of what happened. (The issue asks for 15%
-    /// lower MAPE; on this year of demo data the model is about 6% lower — see README, "Forecasts".)
+    /// mean MAPE is at least 15% below seasonal-naive's (issue 24's bar), and the 80% intervals hold 70–90% of what
+    /// happened. On the held-out origins (two weeks earlier) the model still beats seasonal-naive and stays calibrated;
+    /// how far it beats it there is in the README ("Forecasts"), not asserted.
     /// </summary>
     [Fact]
-    public void On_the_demo_data_the_model_beats_seasonal_naive_and_its_80_percent_intervals_hold_70_to_90_percent()
+    public void On_the_demo_data_the_model_beats_seasonal_naive_by_15_percent_and_its_80_percent_intervals_hold_70_to_90_percent()
     {
         var report = DemoBacktest.Run(new DateOnly(2026, 3, 14));
         report.Origins.Should().Be(3 * 3 * 13, "thirteen origins per instance and metric");
-        report.Mape!.Value.Should().BeLessThan(report.BaselineMape!.Value, $"model {report.Mape}, seasonal-naive {report.BaselineMape}");
+        report.Improvement!.Value.Should().BeGreaterThanOrEqualTo(0.15, $"model {report.Mape}, seasonal-naive {report.BaselineMape}");
         report.Coverage!.Value.Should().BeInRange(0.70, 0.90);
+
+        var heldOut = DemoBacktest.Run(new DateOnly(2026, 3, 14), offset: DemoBacktest.HeldOutOffset);
+        heldOut.Mape!.Value.Should().BeLessThan(heldOut.BaselineMape!.Value, $"held out: model {heldOut.Mape}, seasonal-naive {heldOut.BaselineMape}");
+        heldOut.Coverage!.Value.Should().BeInRange(0.70, 0.90);
+    }
+
+    [Fact]
+    public void A_step_in_the_level_is_learned_within_days_where_a_lone_spike_is_not()
+    {
+        // The last four days run 40% higher and stay there (a budget raised): a level shift, not four outliers.
+        var y = Weekly(140);
+        for (var t = 136; t < 140; t++) y[t] *= 1.4;
+        var forecast = DampedHoltWinters.Fit(y, 7).Forecast(14);
+        var truth = Weekly(154, seed: 99).Skip(140).Select(v => v * 1.4).ToArray();
+        Enumerable.Range(0, 14).Average(h => Math.Abs(forecast[h] / truth[h] - 1)).Should().BeLessThan(0.08, "the forecast follows the new level");
     }
 
     [Fact]
