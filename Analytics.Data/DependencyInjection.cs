@@ -90,6 +90,7 @@ public static class DependencyInjection
         services.AddSingleton<QueryResultCache>();
         services.AddSingleton<FactQueryService>();
         services.AddSingleton<CatalogService>();
+        services.AddSingleton<Analytics.Data.Forecasting.ForecastService>();
         services.AddSingleton<MetricQueryService>();
         services.AddSingleton<MetricRetention>();
         services.AddSingleton<MetricsFlusher>();
@@ -118,6 +119,7 @@ public static class DependencyInjection
         services.AddSingleton<NotificationNotifier>();
         services.AddSingleton<NotificationService>();
         services.AddSingleton<Analytics.Data.Insights.InsightService>();
+        services.AddSingleton<Analytics.Data.Insights.ProjectionInsights>();
         services.AddSingleton<Analytics.Data.Insights.InsightDeliveryService>();
         services.AddOptions<Analytics.Data.Insights.InsightOptions>().BindConfiguration(Analytics.Data.Insights.InsightOptions.Section).ValidateDataAnnotations()
             .Validate<Outbound.OutboundGuard>((o, guard) => string.IsNullOrWhiteSpace(o.WebhookUrl) || guard.UrlError(o.WebhookUrl) is null,

@@ -22,6 +22,7 @@ internal static class ChatRegistration
         services.AddSingleton<IChatFunction, TopNFunction>();
         services.AddSingleton<IChatFunction, ComparePeriodsFunction>();
         services.AddSingleton<IChatFunction, FindAnomaliesFunction>();
+        services.AddSingleton<IChatFunction, ForecastFunction>();
         services.AddSingleton<IChatFunction, Analytics.Data.Dashboards.WidgetDataChatFunction>();
         services.AddSingleton<ChatFunctionRegistry>();
         services.AddSingleton<ChatVocabularyService>();

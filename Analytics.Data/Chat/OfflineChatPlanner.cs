@@ -85,6 +85,16 @@ public sealed class OfflineChatPlanner(ChatVocabularyService vocabularies, ChatF
                 args["previousEnd"] = plan.CompareTo.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 Scope();
                 return ("compare_periods", args);
+            case ChatIntent.Forecast:
+                args["metric"] = plan.Metrics[0];
+                if (plan.Granularity == "month") args["period"] = "month";
+                else
+                {
+                    args["granularity"] = plan.Granularity ?? "day";
+                    if (plan.Horizon is { } horizon) args["horizon"] = horizon;
+                }
+                Scope();
+                return ("forecast", args);
             case ChatIntent.Anomalies:
                 Range(plan.Range);
                 var scanned = plan.Metrics.Where(m => m is "impressions" or "clicks" or "spend" or "sales" or "purchases").ToList();
@@ -134,6 +144,8 @@ public static class ChatAnswerWriter
         var sb = new StringBuilder();
         switch (plan.Intent)
         {
+            case ChatIntent.Forecast:
+                return ForecastAnswer(plan, result, vocabulary, scope);
             case ChatIntent.Anomalies:
                 if (rows.Count == 0) return $"Nothing unusual{scope} in {period}: no campaign had a day far outside its usual range.";
                 sb.Append($"I found {rows.Count} unusual day{(rows.Count == 1 ? "" : "s")}{scope} in {period}:");
@@ -201,6 +213,44 @@ public static class ChatAnswerWriter
                 return sb.ToString();
             }
         }
+    }
+
+    /// <summary>"Spend is forecast at about $12.3K over the next 4 weeks (80% range $11K–$13.6K)", or where the month lands.</summary>
+    private static string ForecastAnswer(ChatPlan plan, ChatToolResult result, ChatVocabulary vocabulary, string scope)
+    {
+        var metric = plan.Metrics[0];
+        var known = vocabulary.Metrics.FirstOrDefault(x => x.Name == metric);
+        string Value(JsonElement e) => e.ValueKind == JsonValueKind.Number ? Format(known?.Format, e.GetDouble()) : "no value";
+        var label = known?.Label ?? metric;
+        var payload = JsonSerializer.SerializeToElement(result.Payload, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        if (plan.Granularity == "month")
+        {
+            var month = DateOnly.ParseExact(payload.GetProperty("month").GetString()! + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var toDate = payload.GetProperty("toDate");
+            var sb = new StringBuilder($"{label}{scope} is projected to land at about {Value(payload.GetProperty("projected"))} for {month.ToString("MMMM yyyy", CultureInfo.InvariantCulture)}");
+            sb.Append($" (80% range {Value(payload.GetProperty("lower"))} – {Value(payload.GetProperty("upper"))})");
+            if (toDate.ValueKind == JsonValueKind.Number) sb.Append($": {Value(toDate)} so far over {payload.GetProperty("daysElapsed").GetInt32()} days, with {payload.GetProperty("daysLeft").GetInt32()} days forecast.");
+            else sb.Append($", all {payload.GetProperty("daysLeft").GetInt32()} days forecast.");
+            return sb.ToString();
+        }
+        var rows = payload.GetProperty("rows");
+        var count = rows.GetArrayLength();
+        var unit = payload.GetProperty("granularity").GetString() ?? "day";
+        var answer = new StringBuilder($"{label}{scope} over the next {count} {unit}{(count == 1 ? "" : "s")}");
+        if (payload.GetProperty("total") is { ValueKind: JsonValueKind.Object } total)
+            answer.Append($": about {Value(total.GetProperty("value"))} in total (80% range {Value(total.GetProperty("lower"))} – {Value(total.GetProperty("upper"))})");
+        answer.Append('.');
+        if (unit == "week" || count <= 7)
+        {
+            foreach (var r in rows.EnumerateArray())
+                answer.Append($"\n• {unit} of {r[0].GetString()}: {Value(r[1])} ({Value(r[2])} – {Value(r[3])})");
+        }
+        else
+        {
+            answer.Append(" See the chart for each day.");
+        }
+        answer.Append($"\nModel: {payload.GetProperty("model").GetString()}, learned from the last year.");
+        return answer.ToString();
     }
 
     private static string Dimension(string name, ChatVocabulary vocabulary, int count)

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using Analytics.Data.Forecasting;
 using Analytics.Data.Operational;
 using Analytics.Data.Query;
 using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Dashboards;
+using Analytics.Domain.Forecasting;
 using Analytics.Domain.Operational;
 using Analytics.Domain.Query;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +24,11 @@ public sealed record KpiValue(string Metric, string Label, string Format, double
 
 /// <param name="Status"><c>ok</c>, <c>error</c> or <c>text</c> (nothing to compute).</param>
 public sealed record WidgetResult(string WidgetId, string Type, string Status, QueryResult? Result, QueryResult? Previous,
-    QueryResult? Sparkline, KpiValue? Kpi, string? Error, double Ms);
+    QueryResult? Sparkline, KpiValue? Kpi, string? Error, double Ms)
+{
+    /// <summary>A line or area widget's forecast per metric, when its options ask for one (<see cref="WidgetConfig.ShowsForecast"/>).</summary>
+    public IReadOnlyList<ForecastResult>? Forecasts { get; init; }
+}
 
 public sealed record DashboardData(string DashboardId, DateTimeOffset Start, DateTimeOffset End, string? Preset, string TimeZone,
     IReadOnlyList<WidgetResult> Widgets, double Ms);
@@ -42,8 +48,12 @@ public sealed class DashboardDataService(
     FactQueryService facts,
     MetricQueryService metrics,
     CatalogService catalog,
+    ForecastService forecasts,
     TimeProvider clock)
 {
+    /// <summary>Metrics of one widget that get a forecast (each is its own fit).</summary>
+    private const int MaxForecastMetrics = 3;
+
     private const int Parallelism = 4;
 
     public async Task<DashboardData> GetAsync(Actor actor, string dashboardId, DashboardDataRequest request, CancellationToken ct)
@@ -123,12 +133,45 @@ public sealed class DashboardDataService(
             {
                 previous = await facts.ExecuteAsync(context.Actor, Filtered(context, context.Filters.Previous(), query)!, ct);
             }
-            return new WidgetResult(widget.Id, widget.Type, "ok", result, previous, sparkline, kpi, null, Ms());
+            var forecast = kind.CanForecast && widget.Config.ShowsForecast ? await ForecastsAsync(context, widget, current, ct) : null;
+            return new WidgetResult(widget.Id, widget.Type, "ok", result, previous, sparkline, kpi, null, Ms()) { Forecasts = forecast };
         }
         catch (DomainException e) when (e is ValidationException or NotFoundException)
         {
             return new WidgetResult(widget.Id, widget.Type, "error", null, null, null, null, e is ValidationException v ? string.Join(" ", v.Errors.SelectMany(x => x.Value)) : e.Message, Ms());
         }
+    }
+
+    /// <summary>
+    /// A forecast per metric (the first <see cref="MaxForecastMetrics"/>) of a daily or weekly widget without group-by,
+    /// learned from the year (two years for weeks) before the end of the widget's range, as the viewer. A metric whose
+    /// history is too short gets none; the widget still shows its data.
+    /// </summary>
+    private async Task<IReadOnlyList<ForecastResult>?> ForecastsAsync(WidgetContext context, WidgetView widget, SemanticQuery query, CancellationToken ct)
+    {
+        if ((query.GroupBy?.Count ?? 0) > 0 || query.TimeRange?.End is not { } end) return null;
+        Granularity granularity;
+        try { granularity = TimeBuckets.Parse(query.Granularity); }
+        catch (ValidationException) { return null; }
+        if (granularity is not (Granularity.Day or Granularity.Week)) return null;
+        var list = new List<ForecastResult>();
+        foreach (var metric in (query.Metrics ?? []).Take(MaxForecastMetrics))
+        {
+            try
+            {
+                list.Add(await forecasts.ForecastAsync(context.Actor, new ForecastRequest
+                {
+                    Metric = metric, Filters = query.Filters, SourceIds = query.SourceIds, TimeZone = context.Zone.Id,
+                    Granularity = granularity.ToWire(), Horizon = widget.Config.ForecastHorizon(granularity),
+                    TimeRange = new QueryTimeRange(end.AddDays(granularity == Granularity.Week ? -728 : -365), end),
+                }, ct, backtest: false));
+            }
+            catch (ValidationException)
+            {
+                // Too little history for this metric: no forecast line for it.
+            }
+        }
+        return list;
     }
 
     /// <summary>The values of a dimension the actor can see in the range, most important first (for filter pickers).</summary>

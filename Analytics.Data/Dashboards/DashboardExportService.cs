@@ -199,7 +199,7 @@ public sealed class DashboardExportService(
             // A widget that could not be computed says why, in the document, instead of vanishing.
             return new ExportWidget { Id = widget.Id, Kind = ExportWidgetKinds.Text, Title = title, Position = Pos(widget), Markdown = $"*Not available: {result.Error}*" };
         }
-        return new ExportWidget { Id = widget.Id, Kind = widget.Type, Title = title, Position = Pos(widget), Options = options, Data = result.Result, Markdown = markdown, Kpi = kpi };
+        return new ExportWidget { Id = widget.Id, Kind = widget.Type, Title = title, Position = Pos(widget), Options = options, Data = result.Result, Markdown = markdown, Kpi = kpi, Forecasts = result.Forecasts };
     }
 
     private static Analytics.Domain.Exports.GridPosition Pos(WidgetView w) => new(w.Position.X, w.Position.Y, w.Position.W, w.Position.H);

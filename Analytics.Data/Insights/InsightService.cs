@@ -367,7 +367,7 @@ public sealed class InsightService(
 
     // ---------------------------------------------------------------- storage
 
-    private async Task<InsightRunResult> StoreAsync(IReadOnlyList<Insight> found, CancellationToken ct)
+    internal async Task<InsightRunResult> StoreAsync(IReadOnlyList<Insight> found, CancellationToken ct)
     {
         if (found.Count == 0) return new InsightRunResult(0, 0, 0);
         var created = new List<Insight>();

@@ -1,6 +1,6 @@
 namespace Analytics.Domain.Chat;
 
-public enum ChatIntent { Query, TopN, Compare, Trend, Anomalies, ListMetrics, ListDimensions, ListDatasets, DescribeMetric, Help, Unknown }
+public enum ChatIntent { Query, TopN, Compare, Trend, Anomalies, ListMetrics, ListDimensions, ListDatasets, DescribeMetric, Help, Unknown, Forecast }
 
 /// <summary>
 /// What the offline planner understood a question to ask, in the terms of the semantic layer. It is stored with the
@@ -21,6 +21,8 @@ public sealed record ChatPlan
     public int? Limit { get; init; }
     /// <summary>For top/bottom N: largest first.</summary>
     public bool Descending { get; init; } = true;
+    /// <summary>For forecasts: buckets ahead (of <see cref="Granularity"/> <c>day</c> or <c>week</c>); with granularity <c>month</c>, where the current month lands.</summary>
+    public int? Horizon { get; init; }
     /// <summary>The metric a "describe" question is about.</summary>
     public string? Subject { get; init; }
 }

@@ -73,6 +73,40 @@ public static partial class OfflinePlanner
             if (subject is not null) return new PlanOutcome(new ChatPlan { Intent = ChatIntent.DescribeMetric, Subject = subject }, null);
         }
 
+        // Forecasts: "forecast spend for the next 4 weeks", "where will sales land this month?". The horizon is read (and
+        // blanked) before the time words, which would otherwise take "next 4 weeks" as a range.
+        var forecast = Regex.IsMatch(text, @"\b(forecast\w*|predict\w*|projected|projection|outlook|where will|will .{0,40}\bland\b|landing|heading|on track)\b");
+        int? horizon = null;
+        string? forecastGranularity = null;
+        if (forecast)
+        {
+            var ahead = Regex.Match(text, @"\b(?:next|coming|following)\s+(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|twelve)?\s*(day|days|week|weeks|month|months)\b");
+            if (ahead.Success)
+            {
+                var count = ahead.Groups[1].Value switch
+                {
+                    "" or "a" or "one" => 1, "two" => 2, "three" => 3, "four" => 4, "five" => 5, "six" => 6, "seven" => 7, "eight" => 8, "nine" => 9, "ten" => 10, "twelve" => 12,
+                    var n => int.Parse(n, CultureInfo.InvariantCulture),
+                };
+                var unit = ahead.Groups[2].Value.TrimEnd('s');
+                (forecastGranularity, horizon) = unit switch
+                {
+                    "week" => ("week", Math.Clamp(count, 1, 26)),
+                    "month" => ("day", Math.Clamp(count * 30, 1, 92)),
+                    _ => ("day", Math.Clamp(count, 1, 92)),
+                };
+                text = Blank(text, ahead);
+            }
+            else if (Regex.IsMatch(text, @"\b(this month|the month|month[- ]end|end of (the |this )?month|land\w*)\b"))
+            {
+                forecastGranularity = "month";
+            }
+            else
+            {
+                (forecastGranularity, horizon) = ("day", 28);
+            }
+        }
+
         var anomalies = Regex.IsMatch(text, @"\b(unusual|anomal\w*|outliers?|spikes?|strange|odd|weird|abnormal|stand(s)? out|surpris\w*|irregular\w*|wrong|out of the ordinary)\b");
 
         // Shape words are read before the time words so that "week over week" is not taken as a week.
@@ -91,6 +125,26 @@ public static partial class OfflinePlanner
         var summary = Regex.IsMatch(text, @"\b(how (are|were|did|is) (we|things|it|our account|performance)( doing| going| do| perform)?|overview|summary|summari[sz]e|kpis|key numbers|performance|perform(ed)?)\b");
         var (groupBy, singular) = FindGroupBy(ref text, vocabulary);
         var (filters, sources) = FindValues(question, text, vocabulary, groupBy);
+
+        if (forecast)
+        {
+            if (scope is not null && !SaysEverything(question))
+            {
+                foreach (var (dimension, values) in scope.Filters)
+                {
+                    var known = vocabulary.Dimensions.FirstOrDefault(d => d.Name.Equals(dimension, StringComparison.OrdinalIgnoreCase));
+                    if (known is not null && !filters.ContainsKey(known.Name)) filters[known.Name] = values;
+                }
+                if (sources.Count == 0) sources = [.. scope.SourceIds];
+            }
+            if (metrics.Count == 0 && previous is { Metrics.Count: > 0 }) metrics = [.. previous.Metrics];
+            if (metrics.Count == 0) return NotUnderstood("I could not tell which metric to forecast.");
+            return new PlanOutcome(new ChatPlan
+            {
+                Intent = ChatIntent.Forecast, Metrics = [metrics[0]], Filters = filters, SourceIds = sources,
+                Granularity = forecastGranularity, Horizon = horizon,
+            }, null);
+        }
 
         var follow = previous is not null && previous.Intent is not (ChatIntent.Unknown or ChatIntent.Help or ChatIntent.ListMetrics or ChatIntent.ListDatasets or ChatIntent.ListDimensions or ChatIntent.DescribeMetric)
             && (metrics.Count == 0 || Regex.IsMatch(text, @"^\s*(and|what about|how about|same|also|now|only|just|but|then|ok|okay|instead)\b"));
@@ -206,6 +260,7 @@ public static partial class OfflinePlanner
         "How did spend this month compare to the same period last year?",
         "Show the weekly sales trend over the last three months",
         "Anything unusual last week?",
+        "Forecast spend for the next 4 weeks",
         "What is ACOS?",
     ];
 

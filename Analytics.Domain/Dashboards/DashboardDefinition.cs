@@ -157,6 +157,22 @@ public sealed record WidgetConfig
 
     public bool Option(string name, bool fallback = false) =>
         Options?[name] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : fallback;
+
+    /// <summary>The option that draws a forecast and its band after the last actual point (line and area widgets).</summary>
+    public const string ShowForecastOption = "showForecast";
+
+    /// <summary>The option that sets how many buckets ahead the forecast goes (default <see cref="DefaultForecastHorizon"/>).</summary>
+    public const string ForecastHorizonOption = "forecastHorizon";
+
+    public bool ShowsForecast => Option(ShowForecastOption);
+
+    /// <summary>Buckets ahead for a widget's forecast: the option, else 14 days or 8 weeks.</summary>
+    public int ForecastHorizon(Analytics.Domain.Query.Granularity granularity)
+    {
+        var max = granularity == Analytics.Domain.Query.Granularity.Week ? Forecasting.ForecastRequest.MaxWeekHorizon : Forecasting.ForecastRequest.MaxDayHorizon;
+        var fallback = granularity == Analytics.Domain.Query.Granularity.Week ? 8 : 14;
+        return Options?[ForecastHorizonOption] is JsonValue v && v.TryGetValue<int>(out var h) ? Math.Clamp(h, 1, max) : fallback;
+    }
 }
 
 /// <summary>An operational metric for a widget: <c>POST /metrics/query</c> without the time range (the dashboard's applies).</summary>

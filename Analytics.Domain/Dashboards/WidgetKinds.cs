@@ -41,6 +41,9 @@ public sealed record WidgetKind(
     };
 
     /// <summary>Whether a time-series widget of this kind can be drawn from operational metrics.</summary>
+    /// <summary>Whether the kind can draw a forecast after its last point (<see cref="WidgetConfig.ShowsForecast"/>).</summary>
+    public bool CanForecast => Name is "line" or "area";
+
     public bool AcceptsSeries => Data == WidgetData.Query && Name is "line" or "area" or "bar" or "kpi" or "gauge" or "table";
 }
 

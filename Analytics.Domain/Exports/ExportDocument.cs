@@ -78,6 +78,8 @@ public sealed record ExportWidget
     /// <summary>A KPI widget's figures when the mapper computed them (value, change vs the previous period, sparkline);
     /// without it they are derived from <see cref="Data"/> (see <see cref="KpiFigures"/>).</summary>
     public ExportKpi? Kpi { get; init; }
+    /// <summary>A line or area widget's forecasts (one per metric) when it shows them: drawn after the last actual point.</summary>
+    public IReadOnlyList<Analytics.Domain.Forecasting.ForecastResult>? Forecasts { get; init; }
 }
 
 /// <param name="Stacked">Bars or areas stacked per category.</param>

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Analytics.Domain.Insights;
 
-public enum InsightType { Trend, Anomaly, Summary, Opportunity }
+public enum InsightType { Trend, Anomaly, Summary, Opportunity, Forecast }
 
 public enum InsightPriority { Low, Medium, High, Critical }
 

@@ -10,10 +10,11 @@ namespace Analytics.Jobs.Jobs;
 /// Re-scanning days already scanned only updates what was stored (insights are keyed by type, instance, metric, segment
 /// and day), so the overlap catches late-arriving data and a missed day without duplicates. Runs at 06:30 UTC.
 /// Misfire policy: fire once now and continue on schedule (cron <c>FireAndProceed</c>) — one catch-up run covers the
-/// lookback; missed runs are never replayed one by one. New critical anomalies notify the instance's readers.
+/// lookback; missed runs are never replayed one by one. New critical anomalies notify the instance's readers. The same run
+/// projects month-to-date metrics to the month's end against alert thresholds (<see cref="ProjectionInsights"/>).
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class DailyInsightScanJob(InsightService insights, TimeProvider clock, ILogger<DailyInsightScanJob> logger) : IJob
+public sealed class DailyInsightScanJob(InsightService insights, ProjectionInsights projections, TimeProvider clock, ILogger<DailyInsightScanJob> logger) : IJob
 {
     public static readonly JobKey Key = new("insights-daily-scan", "insights");
     public const int LookbackDays = 7;
@@ -22,8 +23,10 @@ public sealed class DailyInsightScanJob(InsightService insights, TimeProvider cl
     {
         var yesterday = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
         var result = await insights.ScanAnomaliesAsync(Actor.System, yesterday, LookbackDays, cancellationToken);
+        var projected = await projections.ScanAsync(Actor.System, yesterday.AddDays(1), cancellationToken);
         context.Result = result;
-        logger.LogInformation("Daily insight scan to {Day}: {Created} new, {Updated} updated, {Notified} notified", yesterday, result.Created, result.Updated, result.Notified);
+        logger.LogInformation("Daily insight scan to {Day}: {Created} new, {Updated} updated, {Notified} notified; month-end projections: {Projected} new, {ProjectedUpdated} updated",
+            yesterday, result.Created, result.Updated, result.Notified, projected.Created, projected.Updated);
     }
 }
 

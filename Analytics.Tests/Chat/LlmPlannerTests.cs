@@ -45,6 +45,18 @@ public sealed class LlmPlannerTests : IAsyncLifetime
     private ChatService Chat => _host.Services.GetRequiredService<ChatService>();
 
     [Fact]
+    public async Task The_model_can_call_the_read_only_forecast_function()
+    {
+        _model.Script.Enqueue(new FakeOpenAiServer.Reply("Let me forecast that. ", [("forecast", """{"metric":"spend","granularity":"week","horizon":4}""")]));
+        _model.Script.Enqueue(new FakeOpenAiServer.Reply("Spend should stay near its recent level."));
+
+        var reply = await Chat.AskAsync(_admin, "Forecast spend for the next 4 weeks");
+
+        reply.ToolResults.Should().ContainSingle(string.Join(" | ", reply.Events)).Which.Should().Match<ChatEvent.ToolResult>(r => r.Name == "forecast" && r.RowCount == 4 && r.Outcome == "ok");
+        reply.Text.Should().Be("Let me forecast that. Spend should stay near its recent level.");
+    }
+
+    [Fact]
     public async Task Tool_calls_run_as_the_user_and_the_streamed_answer_follows()
     {
         Chat.PlannerName.Should().Be("llm");

@@ -63,6 +63,24 @@ public sealed class DashboardComponentTests : AppComponentTests
     }
 
     [Fact]
+    public void The_show_forecast_switch_is_offered_on_lines_only_and_turning_it_on_puts_the_option_in_the_config()
+    {
+        var (bar, _) = RenderPanel(WidgetConfigForm.From("bar", WidgetKinds.Get("bar").Starter));
+        bar.FindAll("[data-testid=config-show-forecast]").Should().BeEmpty("bars draw no forecast");
+
+        var form = WidgetConfigForm.From("line", WidgetKinds.Get("line").Starter);
+        var (panel, changes) = RenderPanel(form);
+        form.ToConfig().ShowsForecast.Should().BeFalse();
+
+        panel.Find("input[data-testid=config-show-forecast]").Change(true);
+
+        form.ShowForecast.Should().BeTrue();
+        changes.Should().Equal(WidgetConfig.ShowForecastOption);
+        form.ToConfig().ShowsForecast.Should().BeTrue();
+        WidgetConfigForm.From("line", form.ToConfig()).ShowForecast.Should().BeTrue("the switch reads back what it saved");
+    }
+
+    [Fact]
     public void A_problem_with_a_field_shows_under_that_field_and_the_others_in_the_list_below()
     {
         var form = WidgetConfigForm.From("line", WidgetKinds.Get("line").Starter);

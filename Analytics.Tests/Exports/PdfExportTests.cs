@@ -144,6 +144,22 @@ public class PdfExportTests
     public static TheoryData<string> Kinds() => new(ExportWidgetKinds.All);
 
     [Fact]
+    public void A_line_widget_with_a_forecast_draws_it_with_its_80_percent_range_and_one_without_does_not()
+    {
+        var line = SampleExportDocument.Create().Widgets.First(w => w.Kind == "line" && w.Title == "Sales and spend by day");
+        var last = line.Data!.Rows.Select(r => (DateTime)r[0]!).Max();
+        var points = Enumerable.Range(1, 7)
+            .Select(d => new Analytics.Domain.Forecasting.ForecastPoint(new DateTimeOffset(last.AddDays(d), TimeSpan.Zero), 1000, 900, 1100)).ToList();
+        var forecast = new Analytics.Domain.Forecasting.ForecastResult("spend", "day", points, "damped Holt-Winters", 0.8,
+            new Analytics.Domain.Forecasting.ForecastBacktest(null, null, null, 0), new DateTimeOffset(last, TimeSpan.Zero), [], "UTC");
+        var with = new ExportDocument { Title = "Forecast", GeneratedAt = DateTimeOffset.UnixEpoch, Widgets = [line with { Forecasts = [forecast] }] };
+        var without = new ExportDocument { Title = "No forecast", GeneratedAt = DateTimeOffset.UnixEpoch, Widgets = [line] };
+
+        Normalize(ExportTestFiles.PdfText(Save(with, "line-forecast.pdf"))).Should().Contain("Forecast (80% range)");
+        Normalize(ExportTestFiles.PdfText(Save(without, "line-no-forecast.pdf"))).Should().NotContain("Forecast");
+    }
+
+    [Fact]
     public void Category_labels_that_share_a_long_start_keep_their_distinct_ends()
     {
         var sample = SampleExportDocument.Create().Widgets.First(w => w.Title == "Spend by campaign");

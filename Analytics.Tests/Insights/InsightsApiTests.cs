@@ -65,7 +65,7 @@ public sealed class InsightsApiTests(AnalyticsWebFactory factory) : IClassFixtur
         (await viewer.GetFromJsonAsync<JsonObject>("/api/v1/insights?type=summary"))!["items"]!.AsArray().Should().BeEmpty();
         (await Admin.GetFromJsonAsync<JsonObject>("/api/v1/insights?type=summary"))!["items"]!.AsArray().Should().HaveCount(4, "dismissing is the viewer's own");
 
-        (await Admin.GetAsync("/api/v1/insights?type=forecast")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await Admin.GetAsync("/api/v1/insights?type=prophecy")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await Admin.PostAsync($"/api/v1/insights/{id}/archive", null)).StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 

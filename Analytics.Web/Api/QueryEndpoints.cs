@@ -1,6 +1,8 @@
+using Analytics.Data.Forecasting;
 using Analytics.Data.Identity;
 using Analytics.Data.Query;
 using Analytics.Domain;
+using Analytics.Domain.Forecasting;
 using Analytics.Domain.Query;
 
 namespace Analytics.Web.Api;
@@ -15,6 +17,9 @@ public static class QueryEndpoints
 
         api.MapPost("/query", async (HttpContext http, FactQueryService engine, SemanticQuery body, CancellationToken ct) =>
             await engine.ExecuteAsync(http.Actor(), body, ct)).WithTags("Query");
+
+        api.MapPost("/forecast", async (HttpContext http, ForecastService forecasts, ForecastRequest body, CancellationToken ct) =>
+            await forecasts.ForecastAsync(http.Actor(), body, ct)).WithTags("Query");
 
         // The caller's own settings: the time zone queries bucket in when they name none.
         api.MapGet("/me/preferences", async (HttpContext http, UserPreferencesService preferences, CancellationToken ct) =>

@@ -30,16 +30,25 @@ public abstract class CartesianChartRenderer : ChartRenderer
 
     protected virtual bool IsStacked(ExportWidget widget) => widget.Options.Stacked;
 
+    /// <summary>Whether the kind draws a widget's forecasts after the last actual point (line and area).</summary>
+    protected virtual bool DrawsForecast => false;
+
     protected override void DrawChart(PdfWidgetContext c, ExportWidget widget, XRect body)
     {
-        var data = ChartData.From(widget.Data, widget.Options.MaxSeries);
+        var forecasts = DrawsForecast && !IsStacked(widget) ? PdfForecast.Applicable(widget) : [];
+        var data = ChartData.From(forecasts.Count > 0 ? PdfForecast.WithFutureBuckets(widget.Data!, forecasts) : widget.Data, widget.Options.MaxSeries);
         if (data.IsEmpty)
         {
             PdfDraw.Empty(c, body);
             return;
         }
-        var area = PdfDraw.Legend(c, data.Series.Select(s => s.Name).ToList(), body);
+        var area = PdfDraw.Legend(c, data.Series.Select(s => s.Name).Concat(forecasts.Count > 0 ? ["Forecast (80% range)"] : []).ToList(), body);
         var (min, max) = Range(data, IsStacked(widget));
+        foreach (var f in forecasts.SelectMany(f => f.Points))
+        {
+            min = Math.Min(min, f.Lower ?? f.Value);
+            max = Math.Max(max, f.Upper ?? f.Value);
+        }
         var scale = NiceScale.For(min, max, (int)Math.Clamp(area.Height / 26, 2, 6));
         var n = data.Categories.Count;
         var labels = data.Categories.Select(cat => PdfDraw.CategoryLabel(c, cat, data.Granularity)).ToList();
@@ -52,6 +61,7 @@ public abstract class CartesianChartRenderer : ChartRenderer
         if (slanted) SlantedLabels(c, labels, plot, n, reserve, body.X);
         else CategoryLabels(c, data, plot, n);
         DrawMarks(c, widget, data, plot, scale, At);
+        if (forecasts.Count > 0) PdfForecast.Draw(c, widget, data, forecasts, At);
     }
 
     protected abstract void DrawMarks(PdfWidgetContext c, ExportWidget widget, ChartData data, XRect plot, NiceScale scale, Func<int, double, XPoint> at);
@@ -161,6 +171,7 @@ public sealed class LineChartRenderer : CartesianChartRenderer
 {
     public override string Kind => ExportWidgetKinds.Line;
     protected override bool BoundaryGap => false;
+    protected override bool DrawsForecast => true;
     protected override bool IsStacked(ExportWidget widget) => false;
 
     protected override void DrawMarks(PdfWidgetContext c, ExportWidget widget, ChartData data, XRect plot, NiceScale scale, Func<int, double, XPoint> at)
@@ -210,6 +221,7 @@ public sealed class AreaChartRenderer : CartesianChartRenderer
 {
     public override string Kind => ExportWidgetKinds.Area;
     protected override bool BoundaryGap => false;
+    protected override bool DrawsForecast => true;
 
     protected override void DrawMarks(PdfWidgetContext c, ExportWidget widget, ChartData data, XRect plot, NiceScale scale, Func<int, double, XPoint> at)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Analytics.Domain.Forecasting;
 
 namespace Analytics.Web.Components.Dashboards.Charts;
 
@@ -16,6 +17,12 @@ public abstract class CartesianChartKind : IChartKind
 
     /// <summary>Kind-specific touches on each series (area fill, bar width, …).</summary>
     protected virtual void Decorate(JsonObject series, ChartRequest request, int pointCount) { }
+
+    /// <summary>Whether the kind draws forecasts (line and area).</summary>
+    protected virtual bool DrawsForecast => false;
+
+    /// <summary>ECharts' default palette, to give a forecast its metric's colour.</summary>
+    private static readonly string[] Palette = ["#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc"];
 
     /// <summary>Whether categories run down the vertical axis (horizontal bars).</summary>
     protected virtual bool IsHorizontal(ChartWidgetOptions options) => false;
@@ -145,6 +152,11 @@ public abstract class CartesianChartKind : IChartKind
             }
         }
 
+        if (DrawsForecast && timed && seriesDimension < 0 && !horizontal && !options.Stacked && options.ShowForecast && request.Forecasts is { Count: > 0 } forecasts)
+        {
+            foreach (var forecast in forecasts) AddForecast(series, data, forecast, AxisOf);
+        }
+
         var option = new JsonObject
         {
             ["tooltip"] = new JsonObject
@@ -181,12 +193,60 @@ public abstract class CartesianChartKind : IChartKind
         }
         return option;
     }
+
+    /// <summary>
+    /// A metric's forecast after its last actual point: a dashed line from that point on (<c>forecast:</c> id), and the
+    /// prediction interval as a band — a transparent line at the lower bound with the band's height stacked on it and
+    /// filled (<c>forecast-lower:</c> and <c>forecast-band:</c>), all in the metric's colour. The band ignores the mouse.
+    /// </summary>
+    private static void AddForecast(JsonArray series, ChartData data, ForecastResult forecast, Func<int, int> axisOf)
+    {
+        var metric = data.Metrics.FindIndex(m => data.Column(m).Name.Equals(forecast.Metric, StringComparison.OrdinalIgnoreCase));
+        if (metric < 0 || forecast.Points.Count == 0) return;
+        var column = data.Metrics[metric];
+        var color = Palette[metric % Palette.Length];
+        var label = data.Label(column);
+        var axis = Math.Max(0, axisOf(column));
+        var line = new JsonArray();
+        var lastActual = data.Rows.LastOrDefault(r => ChartData.Number(r[column]) is not null);
+        if (lastActual is not null) line.Add(new JsonArray(data.TimeKey(lastActual[data.TimeIndex]), ChartData.Json(ChartData.Number(lastActual[column]))));
+        var lower = new JsonArray();
+        var band = new JsonArray();
+        foreach (var p in forecast.Points)
+        {
+            var time = data.TimeKey(p.Time);
+            line.Add(new JsonArray(time, p.Value));
+            lower.Add(new JsonArray(time, p.Lower ?? p.Value));
+            band.Add(new JsonArray(time, (p.Upper ?? p.Value) - (p.Lower ?? p.Value)));
+        }
+        var stack = "forecast-band-" + forecast.Metric;
+        series.Add(new JsonObject
+        {
+            ["type"] = "line", ["id"] = "forecast:" + forecast.Metric, ["name"] = $"{label} (forecast)", ["data"] = line, ["yAxisIndex"] = axis,
+            ["showSymbol"] = false, ["color"] = color, ["lineStyle"] = new JsonObject { ["type"] = "dashed", ["width"] = 2 },
+            ["tooltip"] = new JsonObject { ["valueFormatter"] = ChartMarkers.Value(data.Format(column)) },
+        });
+        series.Add(new JsonObject
+        {
+            ["type"] = "line", ["id"] = "forecast-lower:" + forecast.Metric, ["name"] = $"{label} ({Math.Round(forecast.Interval * 100)}% range)", ["data"] = lower,
+            ["yAxisIndex"] = axis, ["stack"] = stack, ["stackStrategy"] = "all", ["showSymbol"] = false, ["silent"] = true, ["color"] = color,
+            ["lineStyle"] = new JsonObject { ["opacity"] = 0 }, ["tooltip"] = new JsonObject { ["show"] = false },
+        });
+        series.Add(new JsonObject
+        {
+            ["type"] = "line", ["id"] = "forecast-band:" + forecast.Metric, ["name"] = $"{label} ({Math.Round(forecast.Interval * 100)}% range)", ["data"] = band,
+            ["yAxisIndex"] = axis, ["stack"] = stack, ["stackStrategy"] = "all", ["showSymbol"] = false, ["silent"] = true, ["color"] = color,
+            ["lineStyle"] = new JsonObject { ["opacity"] = 0 }, ["areaStyle"] = new JsonObject { ["opacity"] = 0.18 },
+            ["tooltip"] = new JsonObject { ["show"] = false },
+        });
+    }
 }
 
 public sealed class LineChartKind : CartesianChartKind
 {
     public override string Kind => "line";
     protected override string SeriesType => "line";
+    protected override bool DrawsForecast => true;
 
     protected override void Decorate(JsonObject series, ChartRequest request, int pointCount)
     {
@@ -200,6 +260,7 @@ public sealed class AreaChartKind : CartesianChartKind
 {
     public override string Kind => "area";
     protected override string SeriesType => "line";
+    protected override bool DrawsForecast => true;
 
     protected override void Decorate(JsonObject series, ChartRequest request, int pointCount)
     {

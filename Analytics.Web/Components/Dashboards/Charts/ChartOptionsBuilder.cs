@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Analytics.Domain.Forecasting;
 using Analytics.Domain.Query;
 
 namespace Analytics.Web.Components.Dashboards.Charts;
@@ -32,17 +33,18 @@ public sealed class ChartOptionsBuilder
     public bool Supports(string kind) => _kinds.ContainsKey(kind);
 
     /// <exception cref="ArgumentException">The kind is not a chart kind (KPI, table and text widgets are components of their own).</exception>
-    public JsonObject Build(string kind, JsonObject? options, QueryResult result) =>
-        Build(kind, ChartWidgetOptions.From(options), result);
+    public JsonObject Build(string kind, JsonObject? options, QueryResult result, IReadOnlyList<ForecastResult>? forecasts = null) =>
+        Build(kind, ChartWidgetOptions.From(options), result, forecasts);
 
-    public JsonObject Build(string kind, ChartWidgetOptions options, QueryResult result)
+    /// <param name="forecasts">The widget's forecasts (<see cref="ChartWidgetOptions.ShowForecast"/>): line and area charts draw them.</param>
+    public JsonObject Build(string kind, ChartWidgetOptions options, QueryResult result, IReadOnlyList<ForecastResult>? forecasts = null)
     {
         if (!_kinds.TryGetValue(kind, out var chart))
         {
             throw new ArgumentException($"'{kind}' is not a chart kind; expected one of {string.Join(", ", _kinds.Keys)}.", nameof(kind));
         }
         var data = new ChartData(result);
-        var option = chart.Build(new ChartRequest(data, options));
+        var option = chart.Build(new ChartRequest(data, options) { Forecasts = forecasts });
         option["useUTC"] = true; // times are the query zone's wall clock (see ChartData.TimeKey)
         option["animationDuration"] = 300;
         if (result.Rows.Count == 0)

@@ -8,7 +8,7 @@ namespace Analytics.Web.Components.Dashboards.Charts;
 /// The chart part of a widget's <c>config.options</c>. Unknown keys are ignored; missing keys take the defaults below.
 /// <code>{ "stacked": true, "horizontal": true, "smooth": false, "legend": true, "zoom": true, "min": 0, "max": 1,
 ///   "thresholds": [{ "value": 0.2, "color": "#2e7d32" }], "heatmap": "weekdayHour", "seriesLimit": 12, "sliceLimit": 10,
-///   "currency": "USD" }</code>
+///   "currency": "USD", "showForecast": true, "forecastHorizon": 14 }</code>
 /// </summary>
 public sealed record ChartWidgetOptions
 {
@@ -28,6 +28,8 @@ public sealed record ChartWidgetOptions
     public int SeriesLimit { get; init; } = 12;
     public int SliceLimit { get; init; } = 10;
     public string Currency { get; init; } = "USD";
+    /// <summary>Line and area charts draw the forecast and its 80% band after the last actual point (<c>showForecast</c>).</summary>
+    public bool ShowForecast { get; init; }
 
     public static ChartWidgetOptions Default { get; } = new();
 
@@ -54,6 +56,7 @@ public sealed record ChartWidgetOptions
             Heatmap = Text(options["heatmap"]),
             SeriesLimit = Math.Clamp((int)(Number(options["seriesLimit"]) ?? 12), 1, 100),
             SliceLimit = Math.Clamp((int)(Number(options["sliceLimit"]) ?? 10), 1, 100),
+            ShowForecast = Bool(options, Analytics.Domain.Dashboards.WidgetConfig.ShowForecastOption) ?? false,
             Currency = Text(options["currency"]) is { Length: 3 } currency ? currency.ToUpperInvariant() : "USD",
         };
     }

@@ -16,7 +16,11 @@ public interface IChartKind
 }
 
 /// <param name="Data">The result, already split into its time, dimension and metric columns.</param>
-public sealed record ChartRequest(ChartData Data, ChartWidgetOptions Options);
+public sealed record ChartRequest(ChartData Data, ChartWidgetOptions Options)
+{
+    /// <summary>Forecasts of the result's metrics (one per metric), drawn after the last actual point when the options show them.</summary>
+    public IReadOnlyList<Analytics.Domain.Forecasting.ForecastResult>? Forecasts { get; init; }
+}
 
 /// <summary>
 /// Conventions shared by the option JSON and <c>wwwroot/js/charts.js</c>. ECharts formatters are functions, which JSON

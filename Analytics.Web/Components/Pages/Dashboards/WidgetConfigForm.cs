@@ -32,6 +32,8 @@ public sealed class WidgetConfigForm
     public bool Stacked { get; set; }
     public bool Horizontal { get; set; }
     public bool Smooth { get; set; }
+    /// <summary>Line and area: draw the forecast and its 80% band after the last point (<see cref="WidgetConfig.ShowForecastOption"/>).</summary>
+    public bool ShowForecast { get; set; }
     public bool Legend { get; set; } = true;
     public double? Min { get; set; }
     public double? Max { get; set; }
@@ -59,6 +61,7 @@ public sealed class WidgetConfigForm
             Stacked = config.Option("stacked"),
             Horizontal = config.Option("horizontal"),
             Smooth = config.Option("smooth"),
+            ShowForecast = config.ShowsForecast,
             Legend = config.Option("legend", true),
             Min = Number(config.Options?["min"]),
             Max = Number(config.Options?["max"]),
@@ -70,7 +73,7 @@ public sealed class WidgetConfigForm
             form.FilterValues = values.OfType<string>().ToList();
         }
         form._otherOptions = config.Options?.DeepClone().AsObject() ?? [];
-        foreach (var known in new[] { "markdown", "stacked", "horizontal", "smooth", "legend", "min", "max" }) form._otherOptions.Remove(known);
+        foreach (var known in new[] { "markdown", "stacked", "horizontal", "smooth", "legend", "min", "max", WidgetConfig.ShowForecastOption }) form._otherOptions.Remove(known);
         return form;
     }
 
@@ -108,6 +111,7 @@ public sealed class WidgetConfigForm
         if (Stacked) options["stacked"] = true;
         if (Horizontal) options["horizontal"] = true;
         if (Smooth) options["smooth"] = true;
+        if (ShowForecast && KindInfo?.CanForecast == true) options[WidgetConfig.ShowForecastOption] = true;
         if (!Legend) options["legend"] = false;
         if (Min is { } min) options["min"] = min;
         if (Max is { } max) options["max"] = max;

@@ -124,7 +124,7 @@ public sealed partial class WidgetTile
             _error = result.Error;
             _status = result.Status;
             _option = result.Status == "ok" && result.Result is { } r && ChartOptionsBuilder.Default.Supports(Widget.Type)
-                ? ChartOptionsBuilder.Default.Build(Widget.Type, Widget.Config.Options, WithPrevious(r, result.Previous))
+                ? ChartOptionsBuilder.Default.Build(Widget.Type, Widget.Config.Options, WithPrevious(r, result.Previous), result.Forecasts)
                 : null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
