@@ -97,6 +97,16 @@ public sealed class ChatQueryPlugin(ChatFunctionRegistry functions, ChatToolCont
         [Description(SourceIds)] string[]? sourceIds = null,
         CancellationToken ct = default) => Invoke("find_anomalies", arguments, ct);
 
+    [KernelFunction("forecast"), Description("Forecasts one metric ahead with an 80% prediction interval (damped Holt-Winters with a weekly season, learned from the last year): the next N days or weeks, or with period \"month\" where the current month will land (month so far + forecast of the rest).")]
+    public Task<ChatInvocation> ForecastAsync(KernelArguments arguments,
+        [Description("Metric name (base or derived, e.g. spend, sales, roas).")] string metric,
+        [Description("How many days or weeks ahead (default 28 days or 4 weeks).")] int? horizon = null,
+        [Description("Forecast per day (default) or per week: day or week.")] string? granularity = null,
+        [Description("month: the current month's total, actual so far plus forecast to its end (horizon and granularity are then ignored).")] string? period = null,
+        [Description(Filters)] Dictionary<string, string[]>? filters = null,
+        [Description(SourceIds)] string[]? sourceIds = null,
+        CancellationToken ct = default) => Invoke("forecast", arguments, ct);
+
     [KernelFunction("get_widget_data"), Description("Returns the data of one widget of a dashboard the user can see, under the dashboard's filters. Without widgetId, lists the dashboard's widgets.")]
     public Task<ChatInvocation> GetWidgetDataAsync(KernelArguments arguments,
         [Description("The dashboard's id.")] string dashboardId,
