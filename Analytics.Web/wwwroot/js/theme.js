@@ -1,10 +1,12 @@
 // The colour scheme the layout chose (light or dark), on <html data-theme>, for CSS and for charts: charts.js draws
 // with ECharts' dark theme when it is dark, and redraws live charts when it changes.
 window.analyticsTheme = {
+  // The page is served light (<html data-theme="light">); charts drawn before the layout says which scheme it chose are
+  // only redrawn when that changes something.
   set(theme) {
     const next = theme === 'dark' ? 'dark' : 'light';
-    if (document.documentElement.dataset.theme === next) return;
-    document.documentElement.dataset.theme = next;
-    document.dispatchEvent(new CustomEvent('analytics:themechange', { detail: next }));
+    const current = document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light';
+    if (document.documentElement.dataset.theme !== next) document.documentElement.dataset.theme = next;
+    if (current !== next) document.dispatchEvent(new CustomEvent('analytics:themechange', { detail: next }));
   },
 };
