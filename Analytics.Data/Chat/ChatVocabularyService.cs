@@ -38,6 +38,38 @@ public sealed class ChatVocabularyService(CatalogService catalog, FactQueryServi
             dimensions.Add(new VocabularyDimension(dim.Name, dim.Label, values));
         }
         var instances = c.Datasets.DistinctBy(d => d.SourceId).Select(d => new VocabularyInstance(d.SourceId, d.SourceName)).ToList();
-        return new ChatVocabulary(metrics, dimensions, instances);
+        var coverage = measure is null ? null : await CoverageAsync(context, measure, ct);
+        return new ChatVocabulary(metrics, dimensions, instances, coverage);
+    }
+
+    /// <summary>
+    /// The first and last day with data the actor may read (over the last ten years): months first, then the days of the
+    /// first and last month, so three small queries rather than one row per day.
+    /// </summary>
+    private async Task<DataCoverage?> CoverageAsync(ChatToolContext context, string measure, CancellationToken ct)
+    {
+        async Task<List<DateOnly>> Buckets(DateOnly start, DateOnly end, string granularity)
+        {
+            var result = await engine.ExecuteAsync(context.Actor, new SemanticQuery
+            {
+                Metrics = [measure], Granularity = granularity, TimeZone = "UTC",
+                TimeRange = new QueryTimeRange(new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(end.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)),
+            }, ct);
+            var time = result.Columns.ToList().FindIndex(col => col.Role == "time");
+            var value = result.Columns.ToList().FindIndex(col => col.Role == "metric");
+            if (time < 0 || value < 0) return [];
+            return result.Rows.Where(r => r[value] is not null && r[time] is string)
+                .Select(r => DateOnly.ParseExact(((string)r[time]!)[..10], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+        }
+        try
+        {
+            var firstMonth = new DateOnly(context.Today.Year - 10, 1, 1);
+            var months = await Buckets(firstMonth, context.Today.AddDays(2), "month");
+            if (months.Count == 0) return null;
+            var first = await Buckets(months[0], months[0].AddMonths(1), "day");
+            var last = months[^1] == months[0] ? first : await Buckets(months[^1], months[^1].AddMonths(1), "day");
+            return first.Count == 0 || last.Count == 0 ? null : new DataCoverage(first[0], last[^1]);
+        }
+        catch (Analytics.Domain.ValidationException) { return null; }
     }
 }

@@ -21,6 +21,12 @@ public sealed class OfflineChatPlanner(ChatVocabularyService vocabularies, ChatF
     {
         var vocabulary = await vocabularies.GetAsync(turn.Context, ct);
         var outcome = OfflinePlanner.Plan(turn.Question, vocabulary, turn.PreviousPlan, turn.Context.Today, turn.Scope);
+        if (outcome.Clarify is { } clarify)
+        {
+            yield return new ChatEvent.Delta(clarify.Question);
+            yield return new ChatEvent.Choices(clarify.Choices);
+            yield break;
+        }
         if (outcome.Plan is not { } plan)
         {
             yield return new ChatEvent.Delta($"Sorry, I don't understand that. {outcome.NotUnderstood} I can answer questions about metrics ({string.Join(", ", vocabulary.Metrics.Take(11).Select(m => m.Label))}) by {string.Join(", ", vocabulary.Dimensions.Select(d => d.Label.ToLowerInvariant()))} over time, for example:\n"
@@ -42,6 +48,19 @@ public sealed class OfflineChatPlanner(ChatVocabularyService vocabularies, ChatF
         if (call.Result is not { } result)
         {
             yield return new ChatEvent.Delta($"I could not answer that: {call.Error}");
+            yield break;
+        }
+        if (ChatAnswerWriter.NoData(plan, result, vocabulary) is { } none)
+        {
+            yield return new ChatEvent.Delta(none);
+            yield return new ChatEvent.Context(plan);
+            yield break;
+        }
+        if (ChatDerived.Apply(plan, result, vocabulary) is { } derived)
+        {
+            yield return new ChatEvent.Visualization(derived.Visualization);
+            yield return new ChatEvent.Delta(derived.Text);
+            yield return new ChatEvent.Context(plan);
             yield break;
         }
         if (result.Visualization is { } viz && plan.Intent is not (ChatIntent.DescribeMetric)) yield return new ChatEvent.Visualization(viz);
@@ -117,6 +136,22 @@ public sealed class OfflineChatPlanner(ChatVocabularyService vocabularies, ChatF
 public static class ChatAnswerWriter
 {
     private const int Listed = 10;
+
+    /// <summary>
+    /// When the period read has no data at all: which period was read (with its dates) and which days do have data, so a
+    /// date read wrongly is never answered with a confident "n/a". Null when there is data (or the question is not about a period).
+    /// </summary>
+    public static string? NoData(ChatPlan plan, ChatToolResult result, ChatVocabulary vocabulary)
+    {
+        if (plan.Range is not { } range || plan.Intent is not (ChatIntent.Query or ChatIntent.TopN or ChatIntent.Trend)) return null;
+        if (result.Visualization is not { } viz) return null;
+        var metricColumns = viz.Columns.Select((c, i) => (c, i)).Where(x => plan.Metrics.Contains(x.c.Name)).Select(x => x.i).ToList();
+        if (viz.Rows.Any(r => metricColumns.Count == 0 || metricColumns.Any(i => r[i] is not null))) return null;
+        var read = range.Days == 1 ? range.Start.ToString("ddd MMM d, yyyy", CultureInfo.InvariantCulture)
+            : $"{range.Start.ToString("MMM d, yyyy", CultureInfo.InvariantCulture)} – {range.End.AddDays(-1).ToString("MMM d, yyyy", CultureInfo.InvariantCulture)}";
+        var covers = vocabulary.Coverage is { } c ? $"The data you can see covers {c.Label}." : "There is no data you can see yet.";
+        return $"There is no data{Scope(plan, vocabulary)} for {range.Label} (I read it as {read}). {covers}";
+    }
 
     public static string Write(ChatPlan plan, ChatToolResult result, ChatVocabulary vocabulary)
     {
@@ -260,7 +295,7 @@ public static class ChatAnswerWriter
         return count == 1 ? label : label + "s";
     }
 
-    private static string Scope(ChatPlan plan, ChatVocabulary vocabulary)
+    internal static string Scope(ChatPlan plan, ChatVocabulary vocabulary)
     {
         var parts = new List<string>();
         if (plan.SourceIds.Count > 0)

@@ -67,6 +67,8 @@ public abstract record ChatEvent
     public sealed record Error(string Message) : ChatEvent;
     /// <summary>Which data-sharing mode applies to this question (sent first): the chat panel shows it.</summary>
     public sealed record Egress(Analytics.Domain.Chat.Egress.ChatEgressNotice Notice) : ChatEvent;
+    /// <summary>Buttons under a clarifying question, one per likely reading; each asks <see cref="ChatChoice.Question"/>.</summary>
+    public sealed record Choices(IReadOnlyList<ChatChoice> Options) : ChatEvent;
     /// <summary>The plan behind the answer, kept as the next turn's context; not sent to clients.</summary>
     public sealed record Context(ChatPlan Plan) : ChatEvent;
 }

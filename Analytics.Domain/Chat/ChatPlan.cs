@@ -25,10 +25,16 @@ public sealed record ChatPlan
     public int? Horizon { get; init; }
     /// <summary>The metric a "describe" question is about.</summary>
     public string? Subject { get; init; }
+    /// <summary>An average per <c>day</c> or <c>week</c> ("average daily spend in August"): the total over the days with data, divided.</summary>
+    public string? Per { get; init; }
+    /// <summary>Each group's share of the total ("share of spend by campaign").</summary>
+    public bool Share { get; init; }
 }
 
 /// <summary>The words the planner knows: the actor's catalog (metrics, dimensions and their values, instances).</summary>
-public sealed record ChatVocabulary(IReadOnlyList<VocabularyMetric> Metrics, IReadOnlyList<VocabularyDimension> Dimensions, IReadOnlyList<VocabularyInstance> Instances);
+/// <param name="Coverage">The days that have data for the asker (dates without a year lean on it); null when unknown or none.</param>
+public sealed record ChatVocabulary(IReadOnlyList<VocabularyMetric> Metrics, IReadOnlyList<VocabularyDimension> Dimensions, IReadOnlyList<VocabularyInstance> Instances,
+    DataCoverage? Coverage = null);
 
 public sealed record VocabularyMetric(string Name, string Label, string Description, string Format, bool HigherIsBetter);
 
@@ -36,5 +42,14 @@ public sealed record VocabularyDimension(string Name, string Label, IReadOnlyLis
 
 public sealed record VocabularyInstance(string Id, string Name);
 
-/// <summary>The planner's verdict: a plan, or (when <see cref="Plan"/> is null) a plain statement that it did not understand.</summary>
-public sealed record PlanOutcome(ChatPlan? Plan, string? NotUnderstood);
+/// <summary>
+/// The planner's verdict: a plan, or (when <see cref="Plan"/> is null) a plain statement that it did not understand,
+/// or a short question back (<see cref="Clarify"/>) when the words fit more than one reading.
+/// </summary>
+public sealed record PlanOutcome(ChatPlan? Plan, string? NotUnderstood, ChatClarification? Clarify = null);
+
+/// <summary>A clarifying question with one choice per likely reading; each choice asks the question again, unambiguously.</summary>
+public sealed record ChatClarification(string Question, IReadOnlyList<ChatChoice> Choices);
+
+/// <summary>A button under a clarifying question: its label, and the question it asks.</summary>
+public sealed record ChatChoice(string Label, string Question);

@@ -109,6 +109,19 @@ public static partial class OfflinePlanner
 
         var anomalies = Regex.IsMatch(text, @"\b(unusual|anomal\w*|outliers?|spikes?|strange|odd|weird|abnormal|stand(s)? out|surpris\w*|irregular\w*|wrong|out of the ordinary)\b");
 
+        // Derived questions: "average daily spend", "spend per day on average", "share of spend by campaign".
+        string? per = null;
+        if (Regex.IsMatch(text, @"\b(average|avg|mean|on average)\b")
+            && Regex.Match(text, @"\b(daily|(?:per|a|each) day)\b|\b(weekly|(?:per|a|each) week)\b") is { Success: true } perWords)
+        {
+            per = perWords.Groups[1].Success ? "day" : "week";
+            text = Blank(text, perWords);
+            text = Regex.Replace(text, @"\b(on average|average|avg|mean)\b", m => new string(' ', m.Length));
+        }
+        var shareWords = Regex.Match(text, @"\b(share|percentage|percent|proportion|contribution|fraction)( of (the )?total)?\b|% of (the )?total");
+        var share = shareWords.Success;
+        if (share) text = Blank(text, shareWords);
+
         // Shape words are read before the time words so that "week over week" is not taken as a week.
         var trend = Regex.Match(text, @"\b(trend(s|ing)?|over time|time series|day by day|week by week|month by month|evolution|evolved|developed|(by|per|each|every) (day|week|month)|daily|weekly|monthly|how (has|have|did) .{0,40}(change|changed|develop|developed|move|moved|evolve|evolved|gone|go|trended))\b");
         string? granularity = null;
@@ -116,7 +129,10 @@ public static partial class OfflinePlanner
         if (g.Success) granularity = g.Groups[1].Success ? "day" : g.Groups[3].Success ? "week" : "month";
         if (g.Success) text = Blank(text, g);
 
-        var time = ChatTime.Parse(ref text, today);
+        // A date without a year takes the conversation's period's year, else the latest such period with data.
+        var time = ChatTime.Parse(ref text, today, new DateContext(previous?.Range ?? scope?.Range, vocabulary.Coverage));
+        if (time.Readings is { Count: > 1 } readings)
+            return new PlanOutcome(null, null, Clarify(question, time.Ambiguous ?? "", readings));
 
         var top = Regex.Match(text, @"\b(top|bottom|best|worst|highest|lowest|largest|smallest|biggest|most|least|leading|weakest|strongest)\b(\s+(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty)\b)?");
         var compareWords = Regex.IsMatch(text, @"\b(compare[ds]?|comparison|vs\.?|versus|against|difference|grow|grew|growth|increase[ds]?|decrease[ds]?|declin\w*|drop(ped)?|rise|rose|up or down|better or worse|change[ds]?)\b");
@@ -176,11 +192,16 @@ public static partial class OfflinePlanner
             if (intent == ChatIntent.Compare && compareTo is null && range is not null) compareTo = range.Previous();
             if (time.StepBack && time.Range is not null) compareTo = time.Range.Previous();
             if (time.PeriodOverPeriod && time.CompareTo is null && range is not null && compareTo is null) compareTo = range.Previous();
+            // "only Brand campaigns": a value to filter by, not a breakdown; "by week instead" changes how time is split.
+            if (filters.Count > 0 && Regex.IsMatch(text, @"^\s*(only|just)\b")) groupBy = [];
+            var derived = intent is ChatIntent.Query;
             var plan = p with
             {
                 Intent = intent,
                 Metrics = metrics.Count == 0 ? p.Metrics : also ? p.Metrics.Concat(metrics).Distinct().ToList() : metrics,
-                GroupBy = totalOnly ? [] : groupBy.Count > 0 ? groupBy : p.GroupBy,
+                GroupBy = totalOnly ? [] : groupBy.Count > 0 ? groupBy : share && p.GroupBy.Count == 0 ? ["campaign"] : p.GroupBy,
+                Per = derived ? per ?? (share ? null : p.Per) : null,
+                Share = derived && (share || (p.Share && per is null && !totalOnly)),
                 Filters = mergedFilters,
                 SourceIds = sources.Count > 0 ? sources : clear ? [] : p.SourceIds,
                 Range = range,
@@ -188,7 +209,7 @@ public static partial class OfflinePlanner
                 Granularity = intent == ChatIntent.Trend ? granularity ?? p.Granularity ?? GranularityFor(range) : null,
             };
             if (top.Success) plan = plan with { Limit = TopCount(top, singular), Descending = TopDescending(top, plan.Metrics, vocabulary) };
-            var changed = metrics.Count > 0 || groupBy.Count > 0 || filters.Count > 0 || sources.Count > 0 || time.Range is not null || time.StepBack
+            var changed = metrics.Count > 0 || groupBy.Count > 0 || per is not null || share || filters.Count > 0 || sources.Count > 0 || time.Range is not null || time.StepBack
                           || clear || totalOnly || top.Success || trend.Success || granularity is not null || anomalies || time.CompareTo is not null
                           || time.YearOverYear || time.PeriodOverPeriod;
             if (!changed) return NotUnderstood($"I could not tell what to change about the previous answer in \"{question.Trim()}\".");
@@ -233,6 +254,8 @@ public static partial class OfflinePlanner
         {
             return new PlanOutcome(result with { Intent = ChatIntent.Compare, CompareTo = time.CompareTo ?? baseRange.Previous() }, null);
         }
+        if (per is not null) return new PlanOutcome(result with { Per = per, GroupBy = [] }, null);
+        if (share) return new PlanOutcome(result with { Share = true, GroupBy = groupBy.Count > 0 ? groupBy : ["campaign"] }, null);
         if (top.Success && (groupBy.Count > 0 || Regex.IsMatch(question, @"\b(which|what)\b", RegexOptions.IgnoreCase)))
         {
             return new PlanOutcome(result with
@@ -265,6 +288,19 @@ public static partial class OfflinePlanner
     ];
 
     private static PlanOutcome NotUnderstood(string why) => new(null, why);
+
+    /// <summary>"Did you mean Mar 4, 2025 or Apr 3, 2025?": one choice per reading, each the question with the date written unambiguously.</summary>
+    private static ChatClarification Clarify(string question, string ambiguous, IReadOnlyList<DateRange> readings)
+    {
+        var choices = readings.Select(r =>
+        {
+            var iso = r.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var at = ambiguous.Length == 0 ? -1 : question.IndexOf(ambiguous, StringComparison.OrdinalIgnoreCase);
+            var rewritten = at < 0 ? $"{question.Trim()} ({iso})" : question[..at] + iso + question[(at + ambiguous.Length)..];
+            return new ChatChoice(r.Label, rewritten);
+        }).ToList();
+        return new ChatClarification($"Which date do you mean by \"{ambiguous}\": {string.Join(" or ", choices.Select(c => c.Label))}?", choices);
+    }
 
     /// <summary>"All campaigns", "everything", "without filters": the question drops the dashboard's filters (read on the whole question, before group-by words are taken out).</summary>
     private static bool SaysEverything(string question) =>

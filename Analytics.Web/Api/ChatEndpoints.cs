@@ -40,6 +40,7 @@ public static class ChatEndpoints
             string? error = null;
             string? messageId = null;
             ChatEgressNotice? egress = null;
+            IReadOnlyList<ChatChoice> choices = [];
             await foreach (var e in session.RunAsync(ct))
             {
                 switch (e)
@@ -51,9 +52,10 @@ public static class ChatEndpoints
                     case ChatEvent.Error x: error = x.Message; break;
                     case ChatEvent.Done d: messageId = d.MessageId; break;
                     case ChatEvent.Egress g: egress = g.Notice; break;
+                    case ChatEvent.Choices c: choices = c.Options; break;
                 }
             }
-            return Results.Ok(new { conversationId = session.ConversationId, messageId, answer = answer.ToString(), toolCalls = calls, visualizations, error, egress });
+            return Results.Ok(new { conversationId = session.ConversationId, messageId, answer = answer.ToString(), toolCalls = calls, visualizations, error, egress, choices });
         }).WithTags("Chat");
 
         api.MapGet("/chat/quota", async (HttpContext http, ChatService chat, CancellationToken ct) => await chat.QuotaAsync(http.Actor(), ct)).WithTags("Chat");
@@ -125,6 +127,7 @@ public static class ChatEndpoints
                 ChatEvent.Done d => ("done", new { conversationId = d.ConversationId, messageId = d.MessageId }),
                 ChatEvent.Error x => ("error", new { message = x.Message }),
                 ChatEvent.Egress g => ("egress", g.Notice),
+                ChatEvent.Choices c => ("choices", new { choices = c.Options }),
                 _ => ((string?)null, (object?)null),
             };
             if (name is null) continue;

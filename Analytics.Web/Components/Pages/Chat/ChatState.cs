@@ -13,6 +13,8 @@ public sealed class ChatTurnView
     public string Text { get; set; } = "";
     public List<ChatToolCallView> ToolCalls { get; } = [];
     public List<ChatVisualization> Visualizations { get; } = [];
+    /// <summary>Buttons under a clarifying question (live answers only; a reloaded conversation keeps the question's text).</summary>
+    public List<ChatChoice> Choices { get; } = [];
     public bool Streaming { get; set; }
     public bool Failed { get; set; }
 }
@@ -124,6 +126,7 @@ public sealed class ChatState(
                     case ChatEvent.ToolCall c: pending = c.Arguments; break;
                     case ChatEvent.ToolResult r: answer.ToolCalls.Add(new ChatToolCallView(r.Name, ChatService.ParseArguments(pending ?? "{}"), r.RowCount, r.Ms, r.Outcome)); break;
                     case ChatEvent.Visualization v: answer.Visualizations.Add(v.Value); break;
+                    case ChatEvent.Choices c: answer.Choices.AddRange(c.Options); break;
                     case ChatEvent.Error x: answer.Failed = true; answer.Text += (answer.Text.Length > 0 ? "\n\n" : "") + x.Message; break;
                     case ChatEvent.Done d: answer.MessageId = d.MessageId; break;
                 }
