@@ -233,7 +233,8 @@ public static partial class ChatTime
                 // "between June 1 and 15": the day of the first date's month.
                 var first = ReadDate(from, null);
                 if (first is null || !int.TryParse(Regex.Match(to, @"\d+").Value, CultureInfo.InvariantCulture, out var dayNumber)) return null;
-                b = (first.Value.Month, dayNumber, first.Value.Year);
+                var yearOfTo = Regex.Match(to, @"\b\d{4}\b");
+                b = (first.Value.Month, dayNumber, yearOfTo.Success ? int.Parse(yearOfTo.Value, CultureInfo.InvariantCulture) : first.Value.Year);
             }
             var a = ReadDate(from, null);
             if (a is null) return null;

@@ -43,6 +43,25 @@ public sealed class ChatUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
     }
 
     [ChromiumFact]
+    public async Task An_ambiguous_date_is_asked_back_with_buttons_and_a_button_asks_the_chosen_reading()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await BrowserFixture.GotoInteractiveAsync(page, "/chat");
+        var input = page.Locator("[data-testid=chat-input]");
+        await input.FillAsync("Spend on 03/04/2025");
+        await input.PressAsync("Enter");
+        var answers = page.Locator("[data-testid=chat-assistant]");
+        await Assertions.Expect(answers.First.Locator("[data-testid=chat-text]")).ToContainTextAsync("Which date do you mean", new() { Timeout = 30_000 });
+        var choices = answers.First.Locator("[data-testid=chat-choice]");
+        await Assertions.Expect(choices).ToHaveCountAsync(2);
+        await Assertions.Expect(choices.Nth(0)).ToContainTextAsync("Mar 4, 2025");
+        await choices.Nth(1).ClickAsync();
+        await Assertions.Expect(answers.Nth(1).Locator("[data-testid=chat-text]")).ToContainTextAsync("Apr 3, 2025", new() { Timeout = 30_000 });
+        await Assertions.Expect(answers.Nth(1).Locator("[data-testid=chat-visualization]")).ToHaveAttributeAsync("data-type", "kpi");
+        await page.Context.CloseAsync();
+    }
+
+    [ChromiumFact]
     public async Task On_a_phone_the_chat_fits_the_screen_and_an_answers_table_scrolls_inside_itself()
     {
         var page = await fixture.SignedInPageAsync();

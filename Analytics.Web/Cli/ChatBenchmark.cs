@@ -43,10 +43,11 @@ internal sealed class ChatBenchmark : IBenchmark
             var summary = ChatEvaluation.Summarize(outcomes);
             var cached = ChatEvaluation.Summarize(again);
             var heldOut = ChatEvaluation.Summarize(await ChatEvaluation.RunAsync(chat, Actor.System, ct, ChatEvaluation.HeldOut()));
-            if (!args.Contains("--verbose")) return new { planner = chat.PlannerName, seedMs, summary, heldOut, cachedPass = cached };
+            var generated = await GeneratedAsync(directory, ct);
+            if (!args.Contains("--verbose")) return new { planner = chat.PlannerName, generated, seedMs, summary, heldOut, cachedPass = cached };
             return new
             {
-                planner = chat.PlannerName, seedMs, summary, heldOut, cachedPass = cached,
+                planner = chat.PlannerName, generated, seedMs, summary, heldOut, cachedPass = cached,
                 answers = outcomes.Select(o => new { question = string.Join(" → ", o.Case.Turns), o.Correct, o.Why, ms = Math.Round(o.Ms, 1), o.Answer }),
             };
         }
@@ -55,6 +56,21 @@ internal sealed class ChatBenchmark : IBenchmark
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try { directory.Delete(recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>The generated question set (<see cref="ChatQuestionSet"/>) over its own advertisers, in a database of their own.</summary>
+    private static async Task<object> GeneratedAsync(DirectoryInfo directory, CancellationToken ct)
+    {
+        using var host = await BenchHost.CreateAsync(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory.FullName, "generated.db")}", ct,
+            new Dictionary<string, string?>
+            {
+                ["Analytics:DataDirectory"] = directory.FullName,
+                ["Analytics:Chat:QuestionsPerHour"] = "10000",
+                ["Analytics:Chat:BaseUrl"] = "",
+            },
+            services => services.AddSingleton<TimeProvider>(new FixedClock(ChatEvaluation.Now)));
+        await ChatQuestionSet.SeedAsync(host.Services, ct);
+        return await ChatQuestionSet.RunAsync(host.Services.GetRequiredService<ChatService>(), Actor.System, ct);
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
