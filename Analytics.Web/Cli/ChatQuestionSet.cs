@@ -9,6 +9,7 @@ using Analytics.Domain.Facts;
 using Analytics.Domain.Sources;
 using Microsoft.EntityFrameworkCore;
 using static Analytics.Web.Cli.ChatEvaluation;
+using Fact = Analytics.Web.Cli.ChatEvaluation.Fact;
 
 namespace Analytics.Web.Cli;
 
