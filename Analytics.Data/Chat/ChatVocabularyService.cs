@@ -46,6 +46,16 @@ public sealed class ChatVocabularyService(CatalogService catalog, FactQueryServi
     /// The first and last day with data the actor may read (over the last ten years): months first, then the days of the
     /// first and last month, so three small queries rather than one row per day.
     /// </summary>
+    private static DateOnly? Day(object? cell) => cell switch
+    {
+        DateOnly d => d,
+        DateTimeOffset o => DateOnly.FromDateTime(o.UtcDateTime),
+        DateTime t => DateOnly.FromDateTime(t),
+        long seconds => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime),
+        string s when s.Length >= 10 && DateOnly.TryParseExact(s[..10], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) => d,
+        _ => null,
+    };
+
     private async Task<DataCoverage?> CoverageAsync(ChatToolContext context, string measure, CancellationToken ct)
     {
         async Task<List<DateOnly>> Buckets(DateOnly start, DateOnly end, string granularity)
@@ -58,8 +68,7 @@ public sealed class ChatVocabularyService(CatalogService catalog, FactQueryServi
             var time = result.Columns.ToList().FindIndex(col => col.Role == "time");
             var value = result.Columns.ToList().FindIndex(col => col.Role == "metric");
             if (time < 0 || value < 0) return [];
-            return result.Rows.Where(r => r[value] is not null && r[time] is string)
-                .Select(r => DateOnly.ParseExact(((string)r[time]!)[..10], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+            return result.Rows.Where(r => r[value] is not null).Select(r => Day(r[time])).OfType<DateOnly>().Order().ToList();
         }
         try
         {

@@ -335,8 +335,8 @@ public static partial class ChatTime
             if (Take(ref text, @"\b(month to date|month-to-date|mtd)\b") is not null) return new DateRange(new DateOnly(today.Year, today.Month, 1), ToDate(new DateOnly(today.Year, today.Month, 1), today), PeriodKind.Custom, "this month");
 
             // Halves: "H1 2025", "2025 H2", "the second half of 2025".
-            if ((m = Match(ref text, @"\b(?:in |during |for |over )?(?:the )?(?:(first|second|1st|2nd|last) half(?: of)?(?: the year)?|h([12]))(?:\s*(?:of\s+)?-?\s*(\d{4}))?\b")).Success
-                || (m = Match(ref text, @"\b()()(\d{4})\s*-?\s*h([12])\b")).Success)
+            if ((m = Match(ref text, @"\b()()(\d{4})\s*-?\s*h([12])\b")).Success
+                || (m = Match(ref text, @"\b(?:in |during |for |over )?(?:the )?(?:(first|second|1st|2nd|last) half(?: of)?(?: the year)?|h([12]))(?:\s*(?:of\s+)?-?\s*(\d{4}))?\b")).Success)
             {
                 var half = m.Groups[2].Success && m.Groups[2].Length > 0 ? int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)
                     : m.Groups[1].Length > 0 ? (m.Groups[1].Value is "first" or "1st" ? 1 : 2)
@@ -346,8 +346,8 @@ public static partial class ChatTime
             }
 
             // Quarters: "Q3 2025", "2025-Q3", "Q3", "the third quarter of 2025".
-            if ((m = Match(ref text, @"\b(?:in |during |for )?(?:the )?(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th) quarter)(?:\s*-?\s*(?:of\s+)?(\d{4}))?\b")).Success
-                || (m = Match(ref text, @"\b()()(\d{4})\s*-?\s*q([1-4])\b")).Success)
+            if ((m = Match(ref text, @"\b()()(\d{4})\s*-?\s*q([1-4])\b")).Success
+                || (m = Match(ref text, @"\b(?:in |during |for )?(?:the )?(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th) quarter)(?:\s*-?\s*(?:of\s+)?(\d{4}))?\b")).Success)
             {
                 var q = m.Groups[1].Length > 0 ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)
                     : m.Groups[2].Length > 0 ? m.Groups[2].Value switch { "first" or "1st" => 1, "second" or "2nd" => 2, "third" or "3rd" => 3, _ => 4 }

@@ -16,7 +16,7 @@ public sealed class GeneratedChatHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Host = await AnalyticsTestHost.CreateAsync(DatabaseProvider.Sqlite, seedDemo: false, new Dictionary<string, string?> { ["Analytics:Chat:QuestionsPerHour"] = "100000" });
+        Host = await AnalyticsTestHost.CreateAsync(DatabaseProvider.Sqlite, seedDemo: false, new Dictionary<string, string?> { ["Analytics:Chat:QuestionsPerHour"] = "10000" });
         await Host.InitializeAsync();
         await ChatQuestionSet.SeedAsync(Host.Services, CancellationToken.None);
         Admin = await Host.AdminAsync();
