@@ -44,18 +44,9 @@ public sealed class ChatVocabularyService(CatalogService catalog, FactQueryServi
 
     /// <summary>
     /// The first and last day with data the actor may read (over the last ten years): months first, then the days of the
-    /// first and last month, so three small queries rather than one row per day.
+    /// first and last month, so three small queries rather than one row per day. The engine's time cells are the buckets'
+    /// starts as UTC <see cref="DateTime"/>s (<see cref="QueryRows"/>), and the buckets are UTC days and months here.
     /// </summary>
-    private static DateOnly? Day(object? cell) => cell switch
-    {
-        DateOnly d => d,
-        DateTimeOffset o => DateOnly.FromDateTime(o.UtcDateTime),
-        DateTime t => DateOnly.FromDateTime(t),
-        long seconds => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime),
-        string s when s.Length >= 10 && DateOnly.TryParseExact(s[..10], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) => d,
-        _ => null,
-    };
-
     private async Task<DataCoverage?> CoverageAsync(ChatToolContext context, string measure, CancellationToken ct)
     {
         async Task<List<DateOnly>> Buckets(DateOnly start, DateOnly end, string granularity)
@@ -68,7 +59,7 @@ public sealed class ChatVocabularyService(CatalogService catalog, FactQueryServi
             var time = result.Columns.ToList().FindIndex(col => col.Role == "time");
             var value = result.Columns.ToList().FindIndex(col => col.Role == "metric");
             if (time < 0 || value < 0) return [];
-            return result.Rows.Where(r => r[value] is not null).Select(r => Day(r[time])).OfType<DateOnly>().Order().ToList();
+            return result.Rows.Where(r => r[value] is not null).Select(r => r[time]).OfType<DateTime>().Select(DateOnly.FromDateTime).Order().ToList();
         }
         try
         {

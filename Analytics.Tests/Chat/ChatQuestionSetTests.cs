@@ -128,3 +128,17 @@ public sealed class ChatQuestionSetTests(GeneratedChatHost fixture, ITestOutputH
         ChatEvaluation.Score(new ChatEvaluation.Totals([("sales", Sum("sales", new(2025, 10, 1), new(2025, 11, 1)))]), fourth.Text, fourth.Visualizations).Correct.Should().BeTrue(fourth.Text);
     }
 }
+
+/// <summary>The first and last day with data, read through the query engine on PostgreSQL (SQLite: the set above).</summary>
+public sealed class ChatCoveragePostgresTests
+{
+    [PostgresFact]
+    public async Task A_period_without_data_says_what_the_data_covers_on_postgres()
+    {
+        await using var host = await AnalyticsTestHost.CreateAsync(DatabaseProvider.Postgres, seedDemo: false);
+        await host.InitializeAsync();
+        await ChatQuestionSet.SeedAsync(host.Services, CancellationToken.None);
+        var reply = await host.Services.GetRequiredService<ChatService>().AskAsync(await host.AdminAsync(), "Spend in Q3 2026");
+        reply.Text.Should().Contain("Q3 2026").And.Contain("Sep 1, 2024 – Mar 14, 2026");
+    }
+}
