@@ -18,53 +18,25 @@ namespace Analytics.Tests.Chat;
 /// the filter's rules (arguments refused by the one home, the round cap, the audit) and the quota, asserting on what the
 /// fake received. The egress modes are ChatEgressTests's; the streamed tool loop is LlmPlannerTests'.
 /// </summary>
-public sealed class SemanticKernelChatTests : IAsyncLifetime
+public sealed class SemanticKernelChatTests() : FakeModelChatTests(maxToolRounds: 2, answerTimeoutSeconds: 20, questionsPerHour: 3)
 {
-    private FakeOpenAiServer _model = null!;
-    private AnalyticsTestHost _host = null!;
-    private Actor _admin = null!;
-
-    public async Task InitializeAsync()
-    {
-        _model = await FakeOpenAiServer.StartAsync();
-        _host = await AnalyticsTestHost.CreateAsync(DatabaseProvider.Sqlite, seedDemo: true, new Dictionary<string, string?>
-        {
-            ["Analytics:Chat:BaseUrl"] = _model.BaseUrl.ToString(),
-            ["Analytics:Chat:Model"] = "fake-model",
-            ["Analytics:Chat:MaxToolRounds"] = "2",
-            ["Analytics:Chat:AnswerTimeoutSeconds"] = "20",
-            ["Analytics:Chat:QuestionsPerHour"] = "3",
-            ["Analytics:Chat:Egress:DefaultMode"] = "full",
-        });
-        await _host.InitializeAsync();
-        _admin = await _host.AdminAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _model.DisposeAsync();
-    }
-
-    private ChatService Chat => _host.Services.GetRequiredService<ChatService>();
-
     private async Task<List<ChatAuditEntry>> FunctionAuditAsync()
     {
-        await using var db = await _host.DbAsync();
+        await using var db = await Host.DbAsync();
         return await db.ChatAudit.AsNoTracking().OrderBy(a => a.Id).ToListAsync();
     }
 
     [Fact]
     public async Task The_model_is_offered_every_registry_function_by_its_name_with_typed_parameters_and_automatic_choice()
     {
-        var registry = _host.Services.GetRequiredService<ChatFunctionRegistry>();
-        var plugin = KernelPluginFactory.CreateFromObject(new ChatQueryPlugin(registry, new ChatToolContext(_admin, TimeZoneInfo.Utc, new DateOnly(2026, 3, 15))), ChatQueryPlugin.PluginName);
+        var registry = Host.Services.GetRequiredService<ChatFunctionRegistry>();
+        var plugin = KernelPluginFactory.CreateFromObject(new ChatQueryPlugin(registry, new ChatToolContext(Admin, TimeZoneInfo.Utc, new DateOnly(2026, 3, 15))), ChatQueryPlugin.PluginName);
         plugin.Select(f => f.Name).Should().BeEquivalentTo(registry.All.Select(f => f.Name), "one plugin function per registry function, no more");
 
-        _model.Script.Enqueue(new FakeOpenAiServer.Reply("Hello."));
-        await Chat.AskAsync(_admin, "What can you do?");
+        Model.Script.Enqueue(new FakeOpenAiServer.Reply("Hello."));
+        await Chat.AskAsync(Admin, "What can you do?");
 
-        var request = _model.Requests.Single();
+        var request = Model.Requests.Single();
         request["tool_choice"]!.GetValue<string>().Should().Be("auto");
         var tools = request["tools"]!.AsArray().Select(t => t!["function"]!).ToDictionary(f => f["name"]!.GetValue<string>());
         tools.Keys.Should().BeEquivalentTo(registry.All.Select(f => f.Name));
@@ -79,47 +51,47 @@ public sealed class SemanticKernelChatTests : IAsyncLifetime
         properties["limit"]!["type"]!.ToString().Should().Contain("integer");
         properties["sort"]!["items"]!["properties"]!.AsObject().Select(p => p.Key).Should().BeEquivalentTo(["by", "desc"]);
         properties["start"]!["description"]!.GetValue<string>().Should().Contain("inclusive");
-        _model.Rejected.Should().BeEmpty();
+        Model.Rejected.Should().BeEmpty();
     }
 
     [Fact]
     public async Task Arguments_the_typed_signature_cannot_bind_or_does_not_know_are_refused_by_the_registry_which_names_the_field()
     {
-        _model.Script.Enqueue(new FakeOpenAiServer.Reply(null,
+        Model.Script.Enqueue(new FakeOpenAiServer.Reply(null,
         [
             ("query", """{"metrics":{"a":1},"start":"2026-02-01","end":"2026-03-01"}"""),
             ("top_n", """{"metric":"spend","dimension":"campaign","start":"2026-02-01","end":"2026-03-01","n":"many"}"""),
             ("query", """{"metrics":["spend"],"start":"2026-02-01","end":"2026-03-01","sql":"DROP TABLE facts"}"""),
             ("query", """{"metrics":"spend","start":"2026-02-01","end":"2026-03-01"}"""),
         ]));
-        _model.Script.Enqueue(new FakeOpenAiServer.Reply("Done."));
+        Model.Script.Enqueue(new FakeOpenAiServer.Reply("Done."));
 
-        var reply = await Chat.AskAsync(_admin, "What was spend last month?");
+        var reply = await Chat.AskAsync(Admin, "What was spend last month?");
 
         reply.ToolResults.Select(r => (r.Name, r.Outcome)).Should().Equal(("query", "invalid"), ("top_n", "invalid"), ("query", "invalid"), ("query", "ok"));
         reply.Text.Should().Be("Done.");
-        var results = _model.Requests.Last()["messages"]!.AsArray().Where(m => m!["role"]!.GetValue<string>() == "tool").Select(m => m!["content"]!.ToString()).ToList();
+        var results = Model.Requests.Last()["messages"]!.AsArray().Where(m => m!["role"]!.GetValue<string>() == "tool").Select(m => m!["content"]!.ToString()).ToList();
         results.Should().HaveCount(4);
         results[0].Should().Contain("metrics must be a list of strings");
         results[1].Should().Contain("n must be a whole number");
         results[2].Should().Contain("Unknown argument 'sql'");
         results[3].Should().Contain("rows", "a single metric name is what the registry accepts for a list");
         (await FunctionAuditAsync()).Select(a => (a.Function, a.Outcome, a.UserId)).Should().Equal(
-            ("query", "invalid", _admin.UserId), ("top_n", "invalid", _admin.UserId), ("query", "invalid", _admin.UserId), ("query", "ok", _admin.UserId));
-        _model.Rejected.Should().BeEmpty();
+            ("query", "invalid", Admin.UserId), ("top_n", "invalid", Admin.UserId), ("query", "invalid", Admin.UserId), ("query", "ok", Admin.UserId));
+        Model.Rejected.Should().BeEmpty();
     }
 
     [Fact]
     public async Task The_round_cap_ends_the_loop_even_when_the_model_only_calls_functions_that_do_not_exist()
     {
-        _model.Fallback = new FakeOpenAiServer.Reply(null, [("drop_everything", "{}")]);
+        Model.Fallback = new FakeOpenAiServer.Reply(null, [("drop_everything", "{}")]);
 
-        var reply = await Chat.AskAsync(_admin, "Keep going");
+        var reply = await Chat.AskAsync(Admin, "Keep going");
 
         reply.Text.Should().Contain("stopped after 2 rounds");
         reply.ToolResults.Should().NotBeEmpty().And.OnlyContain(r => r.Name == "drop_everything" && r.Outcome == "unknown_function");
-        _model.Requests.Count.Should().BeLessThanOrEqualTo(3, "two rounds with functions, then at most one last request without them");
-        _model.Rejected.Should().BeEmpty("the last request without functions is still one OpenAI accepts");
+        Model.Requests.Count.Should().BeLessThanOrEqualTo(3, "two rounds with functions, then at most one last request without them");
+        Model.Rejected.Should().BeEmpty("the last request without functions is still one OpenAI accepts");
         (await FunctionAuditAsync()).Should().HaveCount(reply.ToolResults.Count).And.OnlyContain(a => a.Outcome == "unknown_function");
         reply.Events.Last().Should().BeOfType<ChatEvent.Done>();
     }
@@ -129,19 +101,19 @@ public sealed class SemanticKernelChatTests : IAsyncLifetime
     {
         for (var i = 0; i < 3; i++)
         {
-            _model.Script.Enqueue(new FakeOpenAiServer.Reply($"Answer {i}."));
-            (await Chat.AskAsync(_admin, $"Question {i}?")).Text.Should().Be($"Answer {i}.");
+            Model.Script.Enqueue(new FakeOpenAiServer.Reply($"Answer {i}."));
+            (await Chat.AskAsync(Admin, $"Question {i}?")).Text.Should().Be($"Answer {i}.");
         }
-        var refused = () => Chat.StartAsync(_admin, null, "One more?", CancellationToken.None);
+        var refused = () => Chat.StartAsync(Admin, null, "One more?", CancellationToken.None);
         (await refused.Should().ThrowAsync<RateLimitedException>()).Which.Message.Should().Contain("3 questions in the last hour");
-        _model.Requests.Should().HaveCount(3);
+        Model.Requests.Should().HaveCount(3);
     }
 
     [Fact]
     public async Task The_fake_refuses_what_OpenAI_refuses_with_its_error_shape()
     {
         using var http = new HttpClient();
-        var url = new Uri(_model.BaseUrl + "/chat/completions");
+        var url = new Uri(Model.BaseUrl + "/chat/completions");
         async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string json)
         {
             using var response = await http.PostAsync(url, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
@@ -156,7 +128,7 @@ public sealed class SemanticKernelChatTests : IAsyncLifetime
         (await PostAsync("""{"model":"m","messages":[{"role":"user","content":"hi"}],"tool_choice":"auto"}""")).Status.Should().Be(HttpStatusCode.BadRequest);
         (await PostAsync("""{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true,"tools":[{"type":"function","function":{"name":"a.b","parameters":{"type":"object"}}}]}""")).Status.Should().Be(HttpStatusCode.BadRequest);
         (await PostAsync("""{"model":"m","messages":[{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"q","arguments":"{}"}}]},{"role":"user","content":"hi"}]}""")).Status.Should().Be(HttpStatusCode.BadRequest);
-        _model.Rejected.Should().HaveCount(5);
-        _model.Requests.Should().BeEmpty();
+        Model.Rejected.Should().HaveCount(5);
+        Model.Requests.Should().BeEmpty();
     }
 }
