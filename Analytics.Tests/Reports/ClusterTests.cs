@@ -72,7 +72,9 @@ public sealed class AmcClusterLimitTests
         const int burst = 5;
         const int adHoc = 30;
         await using var amc = await FakeAmcServer.StartAsync();
-        amc.PollsToFinish = 4;
+        // Each execution runs about 25 polls × 50 ms: at 10 submissions a second that is more than 10 wanting to run at once,
+        // so the limit of 10 is really pressed (with short executions the peak would depend on timing).
+        amc.PollsToFinish = 25;
         amc.ResultCsvParts = ["campaign,impressions,clicks,spend,sales,purchases\nSpring Sale,1000,25,10.5,40,2\nWinter Sale,10,1,1,1,0\n"];
         await using var host = await AnalyticsTestHost.CreateAsync(Analytics.Data.DatabaseProvider.Postgres);
         await host.InitializeAsync();
