@@ -55,11 +55,17 @@ namespace Analytics.Data.Migrations.Postgres
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("InsightNotificationsJson")
+                        .HasColumnType("text");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset?>("LockoutEnd")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("MustChangePassword")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
@@ -85,6 +91,14 @@ namespace Analytics.Data.Migrations.Postgres
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text");
+
+                    b.Property<string>("Theme")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean");
@@ -115,6 +129,10 @@ namespace Analytics.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
 
                     b.Property<string>("Hash")
                         .IsRequired()
@@ -161,6 +179,71 @@ namespace Analytics.Data.Migrations.Postgres
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Access.AuditEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("actor_id");
+
+                    b.Property<string>("ActorName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("actor_name");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("ClientIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_ip");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("TargetId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("target_id");
+
+                    b.Property<string>("TargetType")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("target_type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_events");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_audit_events_at");
+
+                    b.HasIndex("Action", "Id")
+                        .HasDatabaseName("ix_audit_events_action_id");
+
+                    b.HasIndex("ActorId", "Id")
+                        .HasDatabaseName("ix_audit_events_actor_id_id");
+
+                    b.HasIndex("TargetId", "Id")
+                        .HasDatabaseName("ix_audit_events_target_id_id");
+
+                    b.ToTable("audit_events", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Access.InstanceGrant", b =>
                 {
                     b.Property<string>("UserId")
@@ -180,6 +263,761 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasDatabaseName("ix_instance_grants_source_id");
 
                     b.ToTable("instance_grants", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Access.Notification", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("category");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("link");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("title");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("UserId", "ReadAt", "CreatedAt")
+                        .HasDatabaseName("ix_notifications_user_id_read_at_created_at");
+
+                    b.ToTable("notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Alerts.AlertEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Delivery")
+                        .HasColumnType("text")
+                        .HasColumnName("delivery");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("RuleId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("rule_id");
+
+                    b.Property<string>("RuleName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("rule_name");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("double precision")
+                        .HasColumnName("threshold");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_events");
+
+                    b.HasIndex("OwnerId", "At")
+                        .HasDatabaseName("ix_alert_events_owner_id_at");
+
+                    b.HasIndex("RuleId", "At")
+                        .HasDatabaseName("ix_alert_events_rule_id_at");
+
+                    b.ToTable("alert_events", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Alerts.AlertRule", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Aggregation")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("aggregation");
+
+                    b.Property<int>("BreachCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("breach_count");
+
+                    b.Property<string>("Channels")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("channels");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Filters")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("filters");
+
+                    b.Property<double>("Hysteresis")
+                        .HasColumnType("double precision")
+                        .HasColumnName("hysteresis");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LastEvaluatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_evaluated_at");
+
+                    b.Property<double?>("LastValue")
+                        .HasColumnType("double precision")
+                        .HasColumnName("last_value");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("metric");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Op")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("op");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("PendingEvaluations")
+                        .HasColumnType("integer")
+                        .HasColumnName("pending_evaluations");
+
+                    b.Property<string>("SourceIds")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source_ids");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("double precision")
+                        .HasColumnName("threshold");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("window");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_rules");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_alert_rules_owner_id");
+
+                    b.ToTable("alert_rules", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Chat.ChatAuditEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Arguments")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("arguments");
+
+                    b.Property<string>("ConversationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<double>("DurationMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<string>("Function")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("function");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("RowCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("row_count");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chat_audit");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_chat_audit_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_chat_audit_user_id_created_at");
+
+                    b.ToTable("chat_audit", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Chat.ChatBookmark", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chat_bookmarks");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_chat_bookmarks_message_id");
+
+                    b.HasIndex("UserId", "MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_chat_bookmarks_user_id_message_id");
+
+                    b.ToTable("chat_bookmarks", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Chat.ChatConversation", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chat_conversations");
+
+                    b.HasIndex("UserId", "UpdatedAt")
+                        .HasDatabaseName("ix_chat_conversations_user_id_updated_at");
+
+                    b.ToTable("chat_conversations", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Chat.ChatMessage", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<double?>("DurationMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("PlanJson")
+                        .HasColumnType("text")
+                        .HasColumnName("plan_json");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("role");
+
+                    b.Property<int>("Seq")
+                        .HasColumnType("integer")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("ToolCallsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tool_calls_json");
+
+                    b.Property<string>("VisualizationsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("visualizations_json");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chat_messages");
+
+                    b.HasIndex("ConversationId", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_chat_messages_conversation_id_seq");
+
+                    b.HasIndex("Role", "CreatedAt")
+                        .HasDatabaseName("ix_chat_messages_role_created_at");
+
+                    b.ToTable("chat_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Chat.Egress.ChatEgressAuditEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Aliases")
+                        .HasColumnType("integer")
+                        .HasColumnName("aliases");
+
+                    b.Property<int?>("CompletionTokens")
+                        .HasColumnType("integer")
+                        .HasColumnName("completion_tokens");
+
+                    b.Property<string>("ConversationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<double>("DurationMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Endpoint")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("endpoint");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("model");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<int?>("PromptTokens")
+                        .HasColumnType("integer")
+                        .HasColumnName("prompt_tokens");
+
+                    b.Property<int>("Redactions")
+                        .HasColumnType("integer")
+                        .HasColumnName("redactions");
+
+                    b.Property<int>("RequestBytes")
+                        .HasColumnType("integer")
+                        .HasColumnName("request_bytes");
+
+                    b.Property<string>("RequestContent")
+                        .HasColumnType("text")
+                        .HasColumnName("request_content");
+
+                    b.Property<string>("RequestSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_sha256");
+
+                    b.Property<int>("ResponseBytes")
+                        .HasColumnType("integer")
+                        .HasColumnName("response_bytes");
+
+                    b.Property<string>("ResponseContent")
+                        .HasColumnType("text")
+                        .HasColumnName("response_content");
+
+                    b.Property<string>("ResponseSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("response_sha256");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chat_egress_audit");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_chat_egress_audit_created_at");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_chat_egress_audit_user_id_created_at");
+
+                    b.ToTable("chat_egress_audit", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Chat.Egress.ChatEgressSetting", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("mode");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("SourceId")
+                        .HasName("pk_chat_egress_settings");
+
+                    b.ToTable("chat_egress_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Collections.CollectionSegment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("CollectionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("collection_id");
+
+                    b.Property<DateTimeOffset>("End")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("end");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("ExecutionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("execution_id");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer")
+                        .HasColumnName("index");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<long>("RowCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_count");
+
+                    b.Property<DateTimeOffset>("Start")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_collection_segments");
+
+                    b.HasIndex("CollectionId", "Index")
+                        .IsUnique()
+                        .HasDatabaseName("ix_collection_segments_collection_id_index");
+
+                    b.ToTable("collection_segments", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Collections.DataCollection", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("End")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("end");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Granularity")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("granularity");
+
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<int>("MaxConcurrency")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_concurrency");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("ReportId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("RunnerId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("runner_id");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source_id");
+
+                    b.Property<DateTimeOffset>("Start")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_collections");
+
+                    b.HasIndex("ReportId")
+                        .HasDatabaseName("ix_data_collections_report_id");
+
+                    b.HasIndex("SourceId")
+                        .HasDatabaseName("ix_data_collections_source_id");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_data_collections_status");
+
+                    b.ToTable("data_collections", (string)null);
                 });
 
             modelBuilder.Entity("Analytics.Domain.Dashboards.Dashboard", b =>
@@ -203,6 +1041,11 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("filters_json");
 
+                    b.Property<string>("FolderId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("folder_id");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -215,25 +1058,266 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("owner_id");
 
+                    b.Property<DateTimeOffset?>("PublicSnapshotAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("public_snapshot_at");
+
+                    b.Property<string>("PublicSnapshotJson")
+                        .HasColumnType("text")
+                        .HasColumnName("public_snapshot_json");
+
+                    b.Property<int?>("PublicSnapshotVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("public_snapshot_version");
+
+                    b.Property<string>("PublicToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("public_token");
+
                     b.Property<int>("RefreshSeconds")
                         .HasColumnType("integer")
                         .HasColumnName("refresh_seconds");
+
+                    b.Property<string>("SettingsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("settings_json");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_dashboards");
+
+                    b.HasIndex("FolderId")
+                        .HasDatabaseName("ix_dashboards_folder_id");
 
                     b.HasIndex("OwnerId")
                         .HasDatabaseName("ix_dashboards_owner_id");
 
+                    b.HasIndex("PublicToken")
+                        .IsUnique()
+                        .HasDatabaseName("ix_dashboards_public_token");
+
                     b.ToTable("dashboards", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Dashboards.DashboardComment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AuthorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("author_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DashboardId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("dashboard_id");
+
+                    b.Property<string>("WidgetId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("widget_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dashboard_comments");
+
+                    b.HasIndex("DashboardId", "CreatedAt")
+                        .HasDatabaseName("ix_dashboard_comments_dashboard_id_created_at");
+
+                    b.ToTable("dashboard_comments", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Dashboards.DashboardFavorite", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DashboardId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("dashboard_id");
+
+                    b.HasKey("UserId", "DashboardId")
+                        .HasName("pk_dashboard_favorites");
+
+                    b.ToTable("dashboard_favorites", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Dashboards.DashboardFolder", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("owner_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dashboard_folders");
+
+                    b.ToTable("dashboard_folders", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Dashboards.DashboardShare", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Permission")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("permission");
+
+                    b.Property<string>("PrincipalId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("principal_id");
+
+                    b.Property<string>("PrincipalKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("principal_kind");
+
+                    b.Property<string>("TargetId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("target_id");
+
+                    b.Property<string>("TargetKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("target_kind");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dashboard_shares");
+
+                    b.HasIndex("PrincipalKind", "PrincipalId")
+                        .HasDatabaseName("ix_dashboard_shares_principal_kind_principal_id");
+
+                    b.HasIndex("TargetKind", "TargetId", "PrincipalKind", "PrincipalId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_dashboard_shares_target_kind_target_id_principal_kind_princ~");
+
+                    b.ToTable("dashboard_shares", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Dashboards.Team", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_teams");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_teams_name");
+
+                    b.ToTable("teams", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Dashboards.TeamMember", b =>
+                {
+                    b.Property<string>("TeamId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("team_id");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("TeamId", "UserId")
+                        .HasName("pk_team_members");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_team_members_user_id");
+
+                    b.ToTable("team_members", (string)null);
                 });
 
             modelBuilder.Entity("Analytics.Domain.Dashboards.Widget", b =>
                 {
+                    b.Property<string>("DashboardId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("dashboard_id");
+
                     b.Property<string>("Id")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -243,11 +1327,6 @@ namespace Analytics.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("config_json");
-
-                    b.Property<string>("DashboardId")
-                        .IsRequired()
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("dashboard_id");
 
                     b.Property<int>("H")
                         .HasColumnType("integer")
@@ -271,11 +1350,8 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("y");
 
-                    b.HasKey("Id")
+                    b.HasKey("DashboardId", "Id")
                         .HasName("pk_widgets");
-
-                    b.HasIndex("DashboardId")
-                        .HasDatabaseName("ix_widgets_dashboard_id");
 
                     b.ToTable("widgets", (string)null);
                 });
@@ -330,6 +1406,126 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasDatabaseName("ix_seeded_anomalies_dataset_id");
 
                     b.ToTable("seeded_anomalies", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Exports.ExportRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("content_type");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DashboardId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("dashboard_id");
+
+                    b.Property<string>("DashboardName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("dashboard_name");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("format");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Parameters")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("parameters");
+
+                    b.Property<string>("RedownloadOf")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("redownload_of");
+
+                    b.Property<long?>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<string>("SubscriptionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<string>("SubscriptionName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subscription_name");
+
+                    b.Property<string>("SubscriptionRunId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subscription_run_id");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("trigger");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("WidgetId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("widget_id");
+
+                    b.Property<string>("WidgetTitle")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("widget_title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_export_records");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_export_records_created_at");
+
+                    b.HasIndex("SubscriptionRunId")
+                        .HasDatabaseName("ix_export_records_subscription_run_id");
+
+                    b.HasIndex("UserId", "Id")
+                        .HasDatabaseName("ix_export_records_user_id_id");
+
+                    b.ToTable("export_records", (string)null);
                 });
 
             modelBuilder.Entity("Analytics.Domain.Facts.Dataset", b =>
@@ -480,6 +1676,431 @@ namespace Analytics.Data.Migrations.Postgres
                     b.ToTable("facts", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Facts.FactProjection", b =>
+                {
+                    b.Property<int>("DatasetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<string>("Grain")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("grain");
+
+                    b.Property<int>("Dimensions")
+                        .HasColumnType("integer")
+                        .HasColumnName("dimensions");
+
+                    b.Property<long>("RowCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_count");
+
+                    b.HasKey("DatasetId", "Grain", "Dimensions")
+                        .HasName("pk_fact_projections");
+
+                    b.ToTable("fact_projections", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Facts.FactProjectionRow", b =>
+                {
+                    b.Property<int>("DatasetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<int>("Projection")
+                        .HasColumnType("integer")
+                        .HasColumnName("projection");
+
+                    b.Property<long>("Ts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ts");
+
+                    b.Property<long>("DimHash")
+                        .HasColumnType("bigint")
+                        .HasColumnName("dim_hash");
+
+                    b.Property<string>("D1")
+                        .HasColumnType("text")
+                        .HasColumnName("d1");
+
+                    b.Property<string>("D2")
+                        .HasColumnType("text")
+                        .HasColumnName("d2");
+
+                    b.Property<string>("D3")
+                        .HasColumnType("text")
+                        .HasColumnName("d3");
+
+                    b.Property<string>("D4")
+                        .HasColumnType("text")
+                        .HasColumnName("d4");
+
+                    b.Property<string>("D5")
+                        .HasColumnType("text")
+                        .HasColumnName("d5");
+
+                    b.Property<string>("D6")
+                        .HasColumnType("text")
+                        .HasColumnName("d6");
+
+                    b.Property<double?>("M1")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m1");
+
+                    b.Property<double?>("M10")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m10");
+
+                    b.Property<double?>("M2")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m2");
+
+                    b.Property<double?>("M3")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m3");
+
+                    b.Property<double?>("M4")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m4");
+
+                    b.Property<double?>("M5")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m5");
+
+                    b.Property<double?>("M6")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m6");
+
+                    b.Property<double?>("M7")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m7");
+
+                    b.Property<double?>("M8")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m8");
+
+                    b.Property<double?>("M9")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m9");
+
+                    b.HasKey("DatasetId", "Projection", "Ts", "DimHash")
+                        .HasName("pk_fact_projection_rows");
+
+                    b.ToTable("fact_projection_rows", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Facts.FactRollup", b =>
+                {
+                    b.Property<int>("DatasetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<string>("Grain")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("grain");
+
+                    b.Property<long>("Ts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ts");
+
+                    b.Property<long>("DimHash")
+                        .HasColumnType("bigint")
+                        .HasColumnName("dim_hash");
+
+                    b.Property<string>("D1")
+                        .HasColumnType("text")
+                        .HasColumnName("d1");
+
+                    b.Property<string>("D2")
+                        .HasColumnType("text")
+                        .HasColumnName("d2");
+
+                    b.Property<string>("D3")
+                        .HasColumnType("text")
+                        .HasColumnName("d3");
+
+                    b.Property<string>("D4")
+                        .HasColumnType("text")
+                        .HasColumnName("d4");
+
+                    b.Property<string>("D5")
+                        .HasColumnType("text")
+                        .HasColumnName("d5");
+
+                    b.Property<string>("D6")
+                        .HasColumnType("text")
+                        .HasColumnName("d6");
+
+                    b.Property<double?>("M1")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m1");
+
+                    b.Property<double?>("M10")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m10");
+
+                    b.Property<double?>("M2")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m2");
+
+                    b.Property<double?>("M3")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m3");
+
+                    b.Property<double?>("M4")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m4");
+
+                    b.Property<double?>("M5")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m5");
+
+                    b.Property<double?>("M6")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m6");
+
+                    b.Property<double?>("M7")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m7");
+
+                    b.Property<double?>("M8")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m8");
+
+                    b.Property<double?>("M9")
+                        .HasColumnType("double precision")
+                        .HasColumnName("m9");
+
+                    b.HasKey("DatasetId", "Grain", "Ts", "DimHash")
+                        .HasName("pk_fact_rollups");
+
+                    b.ToTable("fact_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Insights.Insight", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ChartQuery")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("chart_query");
+
+                    b.Property<double>("Confidence")
+                        .HasColumnType("double precision")
+                        .HasColumnName("confidence");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DashboardId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("dashboard_id");
+
+                    b.Property<string>("Dataset")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("dataset");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key");
+
+                    b.Property<double>("Magnitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("magnitude");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("metric");
+
+                    b.Property<DateOnly>("PeriodEnd")
+                        .HasColumnType("date")
+                        .HasColumnName("period_end");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("date")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("priority");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("Segment")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("segment");
+
+                    b.Property<string>("SegmentDimension")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("segment_dimension");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("title");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("type");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_insights");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_insights_key");
+
+                    b.HasIndex("SourceId", "CreatedAt")
+                        .HasDatabaseName("ix_insights_source_id_created_at");
+
+                    b.ToTable("insights", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Insights.InsightDelivery", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("Frequency")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("frequency");
+
+                    b.Property<string>("InsightId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("insight_id");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_insight_deliveries");
+
+                    b.HasIndex("Status", "UserId")
+                        .HasDatabaseName("ix_insight_deliveries_status_user_id");
+
+                    b.HasIndex("InsightId", "UserId", "Channel")
+                        .IsUnique()
+                        .HasDatabaseName("ix_insight_deliveries_insight_id_user_id_channel");
+
+                    b.ToTable("insight_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Insights.InsightUserState", b =>
+                {
+                    b.Property<string>("InsightId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("insight_id");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset?>("DismissedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dismissed_at");
+
+                    b.Property<DateTimeOffset?>("PinnedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pinned_at");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.HasKey("InsightId", "UserId")
+                        .HasName("pk_insight_user_states");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_insight_user_states_user_id");
+
+                    b.ToTable("insight_user_states", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Metrics.MetricDefinition", b =>
                 {
                     b.Property<string>("Name")
@@ -558,6 +2179,42 @@ namespace Analytics.Data.Migrations.Postgres
                     b.ToTable("metric_points", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Operational.MetricRollup", b =>
+                {
+                    b.Property<long>("SeriesId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("series_id");
+
+                    b.Property<long>("Resolution")
+                        .HasColumnType("bigint")
+                        .HasColumnName("resolution");
+
+                    b.Property<long>("BucketTs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bucket_ts");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint")
+                        .HasColumnName("count");
+
+                    b.Property<double>("Max")
+                        .HasColumnType("double precision")
+                        .HasColumnName("max");
+
+                    b.Property<double>("Min")
+                        .HasColumnType("double precision")
+                        .HasColumnName("min");
+
+                    b.Property<double>("Sum")
+                        .HasColumnType("double precision")
+                        .HasColumnName("sum");
+
+                    b.HasKey("SeriesId", "Resolution", "BucketTs")
+                        .HasName("pk_metric_rollups");
+
+                    b.ToTable("metric_rollups", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Operational.MetricSeries", b =>
                 {
                     b.Property<long>("Id")
@@ -600,6 +2257,24 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
+                    b.Property<string>("Checksum")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("checksum");
+
+                    b.Property<string>("CollectionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("collection_id");
+
+                    b.Property<int>("ConflictCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("conflict_count");
+
+                    b.Property<string>("ConflictsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("conflicts_json");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -608,9 +2283,47 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("error");
 
+                    b.Property<bool>("FinalFailure")
+                        .HasColumnType("boolean")
+                        .HasColumnName("final_failure");
+
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
+
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<long?>("MergeMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("merge_ms");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("message");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("PreviewJson")
+                        .HasColumnType("text")
+                        .HasColumnName("preview_json");
+
+                    b.Property<string>("ProblemsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("problems_json");
+
+                    b.Property<string>("RemoteCandidatesJson")
+                        .HasColumnType("text")
+                        .HasColumnName("remote_candidates_json");
+
+                    b.Property<string>("RemoteExecutionId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("remote_execution_id");
 
                     b.Property<string>("ReportId")
                         .IsRequired()
@@ -627,6 +2340,16 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("row_count");
 
+                    b.Property<string>("RunnerId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("runner_id");
+
+                    b.Property<long?>("SourceMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("source_ms");
+
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("started_at");
@@ -637,6 +2360,18 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
+                    b.Property<DateTimeOffset?>("SubmittingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitting_since");
+
+                    b.Property<int>("SuppressedRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("suppressed_rows");
+
+                    b.Property<int?>("TemplateVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("template_version");
+
                     b.Property<DateTimeOffset>("TimeWindowEnd")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("time_window_end");
@@ -644,6 +2379,16 @@ namespace Analytics.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("TimeWindowStart")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("time_window_start");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("trigger");
+
+                    b.Property<bool>("Unchanged")
+                        .HasColumnType("boolean")
+                        .HasColumnName("unchanged");
 
                     b.HasKey("Id")
                         .HasName("pk_executions");
@@ -653,6 +2398,9 @@ namespace Analytics.Data.Migrations.Postgres
 
                     b.HasIndex("ReportId", "CreatedAt")
                         .HasDatabaseName("ix_executions_report_id_created_at");
+
+                    b.HasIndex("RequestedBy", "Status")
+                        .HasDatabaseName("ix_executions_requested_by_status");
 
                     b.ToTable("executions", (string)null);
                 });
@@ -672,11 +2420,19 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("dataset_id");
 
+                    b.Property<DateTimeOffset?>("LastRunAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_run_at");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("NextRunAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_run_at");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -689,6 +2445,10 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("parameters_json");
 
+                    b.Property<string>("ScheduleJson")
+                        .HasColumnType("text")
+                        .HasColumnName("schedule_json");
+
                     b.Property<string>("SourceId")
                         .IsRequired()
                         .HasColumnType("character varying(64)")
@@ -698,6 +2458,12 @@ namespace Analytics.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("character varying(64)")
                         .HasColumnName("template_id");
+
+                    b.Property<int>("TemplateVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("template_version");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -742,6 +2508,11 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -770,6 +2541,12 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .HasColumnName("report_type");
 
+                    b.Property<string>("SourceKindsJson")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("source_kinds_json");
+
                     b.Property<string>("Sql")
                         .IsRequired()
                         .HasColumnType("text")
@@ -784,10 +2561,67 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<int>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_templates");
 
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_templates_name");
+
                     b.ToTable("templates", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Reports.ReportTemplateVersion", b =>
+                {
+                    b.Property<string>("TemplateId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("template_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("ParametersJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("parameters_json");
+
+                    b.Property<string>("ReportConfigJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("report_config_json");
+
+                    b.Property<string>("SourceKindsJson")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("source_kinds_json");
+
+                    b.Property<string>("Sql")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sql");
+
+                    b.HasKey("TemplateId", "Version")
+                        .HasName("pk_template_versions");
+
+                    b.ToTable("template_versions", (string)null);
                 });
 
             modelBuilder.Entity("Analytics.Domain.Sources.DataSource", b =>
@@ -839,6 +2673,277 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasDatabaseName("ix_sources_name");
 
                     b.ToTable("sources", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.InstanceGate", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source_id");
+
+                    b.Property<DateTimeOffset?>("BlockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("blocked_until");
+
+                    b.Property<DateTimeOffset>("RefilledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refilled_at");
+
+                    b.Property<double>("Tokens")
+                        .HasColumnType("double precision")
+                        .HasColumnName("tokens");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("SourceId")
+                        .HasName("pk_instance_gates");
+
+                    b.ToTable("instance_gates", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.InstanceSlot", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source_id");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("integer")
+                        .HasColumnName("slot");
+
+                    b.Property<DateTimeOffset?>("AcquiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<string>("ExecutionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("execution_id");
+
+                    b.HasKey("SourceId", "Slot")
+                        .HasName("pk_instance_slots");
+
+                    b.HasIndex("ExecutionId")
+                        .HasDatabaseName("ix_instance_slots_execution_id");
+
+                    b.ToTable("instance_slots", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.RemoteExecutionClaim", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("RemoteExecutionId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("remote_execution_id");
+
+                    b.Property<DateTimeOffset>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<string>("ExecutionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("execution_id");
+
+                    b.HasKey("SourceId", "RemoteExecutionId")
+                        .HasName("pk_remote_execution_claims");
+
+                    b.HasIndex("ExecutionId")
+                        .HasDatabaseName("ix_remote_execution_claims_execution_id");
+
+                    b.ToTable("remote_execution_claims", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Subscriptions.DashboardSubscription", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DashboardId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("dashboard_id");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Filters")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("filters");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("format");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("NextRunAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_run_at");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Preset")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("preset");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("recipients");
+
+                    b.Property<string>("Schedule")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("schedule");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dashboard_subscriptions");
+
+                    b.HasIndex("DashboardId")
+                        .HasDatabaseName("ix_dashboard_subscriptions_dashboard_id");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_dashboard_subscriptions_owner_id");
+
+                    b.HasIndex("Enabled", "NextRunAt")
+                        .HasDatabaseName("ix_dashboard_subscriptions_enabled_next_run_at");
+
+                    b.ToTable("dashboard_subscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Subscriptions.SubscriptionRun", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("content_type");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("error");
+
+                    b.Property<byte[]>("FileContent")
+                        .HasColumnType("bytea")
+                        .HasColumnName("file_content");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("FileNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("file_note");
+
+                    b.Property<long?>("FileSize")
+                        .HasColumnType("bigint")
+                        .HasColumnName("file_size");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("RecipientCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("recipient_count");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<DateTimeOffset>("ScheduledFor")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scheduled_for");
+
+                    b.Property<string>("Slot")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("slot");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("SubscriptionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("trigger");
+
+                    b.HasKey("Id")
+                        .HasName("pk_subscription_runs");
+
+                    b.HasIndex("Outcome")
+                        .HasDatabaseName("ix_subscription_runs_outcome");
+
+                    b.HasIndex("SubscriptionId", "Slot")
+                        .IsUnique()
+                        .HasDatabaseName("ix_subscription_runs_subscription_id_slot");
+
+                    b.HasIndex("SubscriptionId", "StartedAt")
+                        .HasDatabaseName("ix_subscription_runs_subscription_id_started_at");
+
+                    b.ToTable("subscription_runs", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -1000,6 +3105,66 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasConstraintName("fk_instance_grants_asp_net_users_user_id");
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Alerts.AlertEvent", b =>
+                {
+                    b.HasOne("Analytics.Domain.Alerts.AlertRule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alert_events_alert_rules_rule_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Chat.ChatBookmark", b =>
+                {
+                    b.HasOne("Analytics.Domain.Chat.ChatMessage", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_chat_bookmarks_chat_messages_message_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Chat.ChatMessage", b =>
+                {
+                    b.HasOne("Analytics.Domain.Chat.ChatConversation", null)
+                        .WithMany("Messages")
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_chat_messages_chat_conversations_conversation_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Collections.CollectionSegment", b =>
+                {
+                    b.HasOne("Analytics.Domain.Collections.DataCollection", null)
+                        .WithMany("Segments")
+                        .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_collection_segments_data_collections_collection_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Collections.DataCollection", b =>
+                {
+                    b.HasOne("Analytics.Domain.Reports.Report", null)
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_data_collections_reports_report_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Dashboards.TeamMember", b =>
+                {
+                    b.HasOne("Analytics.Domain.Dashboards.Team", null)
+                        .WithMany("Members")
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_team_members_teams_team_id");
+                });
+
             modelBuilder.Entity("Analytics.Domain.Dashboards.Widget", b =>
                 {
                     b.HasOne("Analytics.Domain.Dashboards.Dashboard", null)
@@ -1040,6 +3205,56 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasConstraintName("fk_facts_datasets_dataset_id");
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Facts.FactProjection", b =>
+                {
+                    b.HasOne("Analytics.Domain.Facts.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fact_projections_datasets_dataset_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Facts.FactProjectionRow", b =>
+                {
+                    b.HasOne("Analytics.Domain.Facts.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fact_projection_rows_datasets_dataset_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Facts.FactRollup", b =>
+                {
+                    b.HasOne("Analytics.Domain.Facts.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fact_rollups_datasets_dataset_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Insights.InsightDelivery", b =>
+                {
+                    b.HasOne("Analytics.Domain.Insights.Insight", null)
+                        .WithMany()
+                        .HasForeignKey("InsightId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_insight_deliveries_insights_insight_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Insights.InsightUserState", b =>
+                {
+                    b.HasOne("Analytics.Domain.Insights.Insight", null)
+                        .WithMany()
+                        .HasForeignKey("InsightId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_insight_user_states_insights_insight_id");
+                });
+
             modelBuilder.Entity("Analytics.Domain.Operational.MetricPoint", b =>
                 {
                     b.HasOne("Analytics.Domain.Operational.MetricSeries", null)
@@ -1048,6 +3263,16 @@ namespace Analytics.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_metric_points_metric_series_series_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Operational.MetricRollup", b =>
+                {
+                    b.HasOne("Analytics.Domain.Operational.MetricSeries", null)
+                        .WithMany()
+                        .HasForeignKey("SeriesId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_metric_rollups_metric_series_series_id");
                 });
 
             modelBuilder.Entity("Analytics.Domain.Reports.Execution", b =>
@@ -1081,6 +3306,66 @@ namespace Analytics.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_reports_templates_template_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Reports.ReportTemplateVersion", b =>
+                {
+                    b.HasOne("Analytics.Domain.Reports.ReportTemplate", null)
+                        .WithMany()
+                        .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_template_versions_templates_template_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.InstanceGate", b =>
+                {
+                    b.HasOne("Analytics.Domain.Sources.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_instance_gates_sources_source_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.InstanceSlot", b =>
+                {
+                    b.HasOne("Analytics.Domain.Sources.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_instance_slots_sources_source_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Sources.RemoteExecutionClaim", b =>
+                {
+                    b.HasOne("Analytics.Domain.Sources.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_remote_execution_claims_sources_source_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Subscriptions.DashboardSubscription", b =>
+                {
+                    b.HasOne("Analytics.Domain.Dashboards.Dashboard", null)
+                        .WithMany()
+                        .HasForeignKey("DashboardId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_dashboard_subscriptions_dashboards_dashboard_id");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Subscriptions.SubscriptionRun", b =>
+                {
+                    b.HasOne("Analytics.Domain.Subscriptions.DashboardSubscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_subscription_runs_dashboard_subscriptions_subscription_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -1134,9 +3419,24 @@ namespace Analytics.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Chat.ChatConversation", b =>
+                {
+                    b.Navigation("Messages");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Collections.DataCollection", b =>
+                {
+                    b.Navigation("Segments");
+                });
+
             modelBuilder.Entity("Analytics.Domain.Dashboards.Dashboard", b =>
                 {
                     b.Navigation("Widgets");
+                });
+
+            modelBuilder.Entity("Analytics.Domain.Dashboards.Team", b =>
+                {
+                    b.Navigation("Members");
                 });
 #pragma warning restore 612, 618
         }
