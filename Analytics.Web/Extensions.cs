@@ -10,6 +10,7 @@ using Analytics.Data.Operational;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Analytics.Web.Components;
+using Analytics.Web.Components.Layout;
 using Analytics.Web.Components.Shared;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -31,8 +32,10 @@ public static class Extensions
             Microsoft.AspNetCore.Hosting.StaticWebAssets.StaticWebAssetsLoader.UseStaticWebAssets(web, builder.Configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddSingleton<ThemeStylesheet>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<CurrentActor>();
+        services.AddScoped<Components.Dashboards.ChartsModule>();
         services.AddHttpContextAccessor();
         services.AddSingleton<Analytics.Data.Audit.IClientAddress, HttpClientAddress>();
         services.AddSingleton<CircuitCounter>();
@@ -111,6 +114,14 @@ public static class Extensions
         app.UseAntiforgery();
 
         app.MapStaticAssets();
+        _ = app.Services.GetRequiredService<ThemeStylesheet>().GetAsync(); // built in the background, ready for the first page
+        app.MapGet(ThemeStylesheet.Path, async (ThemeStylesheet theme, HttpContext http) =>
+        {
+            var (css, version) = await theme.GetAsync();
+            // Linked as /theme.css?v=<hash of the css>: that address never changes content.
+            http.Response.Headers.CacheControl = http.Request.Query["v"] == version ? "public, max-age=31536000, immutable" : "no-cache";
+            return Results.Text(css, "text/css; charset=utf-8");
+        }).AllowAnonymous().ExcludeFromDescription();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthWriter.WriteAsync }).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapGroup("").RequireRateLimiting(RateLimits.PublicPolicy).MapPublicDashboardEndpoints();

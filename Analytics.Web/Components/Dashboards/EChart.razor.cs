@@ -12,7 +12,7 @@ namespace Analytics.Web.Components.Dashboards;
 /// </summary>
 public sealed partial class EChart : ComponentBase, IAsyncDisposable
 {
-    [Inject] public required IJSRuntime JS { get; set; }
+    [Inject] public required ChartsModule Charts { get; set; }
 
     /// <summary>The ECharts option (from <see cref="ChartOptionsBuilder.Build(string, JsonObject?, Analytics.Domain.Query.QueryResult)"/>).</summary>
     [Parameter, EditorRequired] public JsonObject? Option { get; set; }
@@ -54,7 +54,7 @@ public sealed partial class EChart : ComponentBase, IAsyncDisposable
             {
                 var json = _json;
                 var settings = new { currency = Currency, clickable = OnPointClick.HasDelegate, renderer = Renderer };
-                _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./js/charts.js");
+                _module ??= await Charts.GetAsync();
                 if (_chartId == 0)
                 {
                     _self ??= DotNetObjectReference.Create(this);
@@ -100,8 +100,7 @@ public sealed partial class EChart : ComponentBase, IAsyncDisposable
         {
             if (_module is not null)
             {
-                if (_chartId != 0) await _module.InvokeVoidAsync("dispose", _chartId);
-                await _module.DisposeAsync();
+                if (_chartId != 0) await _module.InvokeVoidAsync("dispose", _chartId); // the module is the circuit's (ChartsModule)
             }
         }
         catch (Exception e) when (e is JSDisconnectedException or TaskCanceledException or ObjectDisposedException)

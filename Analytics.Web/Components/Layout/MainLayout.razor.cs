@@ -20,7 +20,7 @@ public sealed partial class MainLayout : IDisposable
     [Inject] public required UserPreferencesService Preferences { get; init; }
     [Inject] public required IJSRuntime Js { get; init; }
 
-    private MudThemeProvider? _themeProvider;
+    private AppThemeProvider? _themeProvider;
     private bool _drawerOpen = true;
     private string _mode = ThemeModes.System;
     private bool _dark;
@@ -45,7 +45,8 @@ public sealed partial class MainLayout : IDisposable
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender || _themeProvider is null) return;
-        _systemDark = await _themeProvider.GetSystemDarkModeAsync();
+        // The device's preference matters only to "system"; its changes arrive through the provider's watch.
+        if (_mode == ThemeModes.System) _systemDark = await _themeProvider.GetSystemDarkModeAsync();
         await ApplyAsync();
     }
 
@@ -56,6 +57,7 @@ public sealed partial class MainLayout : IDisposable
     private async Task OnModeChangedAsync(string mode)
     {
         _mode = await Preferences.SetThemeAsync(await CurrentActor.GetAsync(), mode, CancellationToken.None);
+        if (_mode == ThemeModes.System && _themeProvider is not null) _systemDark = await _themeProvider.GetSystemDarkModeAsync();
         await ApplyAsync();
     }
 
@@ -67,8 +69,12 @@ public sealed partial class MainLayout : IDisposable
 
     private async Task ApplyAsync()
     {
-        _dark = _mode == ThemeModes.Dark || (_mode == ThemeModes.System && _systemDark);
-        StateHasChanged();
+        var dark = _mode == ThemeModes.Dark || (_mode == ThemeModes.System && _systemDark);
+        if (dark != _dark)
+        {
+            _dark = dark;
+            StateHasChanged(); // the whole shell re-renders: only when the scheme changed
+        }
         try
         {
             await Js.InvokeVoidAsync("analyticsTheme.set", _dark ? "dark" : "light");

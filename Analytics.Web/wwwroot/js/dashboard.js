@@ -57,3 +57,9 @@ export function bindShortcuts(dotnetRef) {
   document.addEventListener('keydown', handler);
   return { dispose: () => document.removeEventListener('keydown', handler) };
 }
+
+/** Focuses the first item of the menu that just opened (a tile's download menu opened from the keyboard). */
+export function focusOpenMenu() {
+  const focus = () => document.querySelector('.mud-popover-open .mud-menu-item, .mud-popover-open [role=menuitem]')?.focus();
+  requestAnimationFrame(focus);
+}

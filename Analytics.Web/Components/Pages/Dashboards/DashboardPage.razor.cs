@@ -4,6 +4,7 @@ using Analytics.Data.Sources;
 using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Dashboards;
+using Analytics.Web.Components.Dashboards;
 using Analytics.Web.Components.Dashboards.Charts;
 using Analytics.Web.Auth;
 using Analytics.Web.Components.Shared;
@@ -30,6 +31,7 @@ public sealed partial class DashboardPage : IDisposable
     [Inject] public required NavigationManager Nav { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
+    [Inject] public required ChartsModule Charts { get; init; }
 
     [Parameter] public string Id { get; set; } = "";
 
@@ -76,6 +78,13 @@ public sealed partial class DashboardPage : IDisposable
     ];
 
     public sealed record DimensionChoice(string Name, string Label);
+
+    protected override void OnInitialized()
+    {
+        // The charts come with the widgets' data; their script is imported meanwhile (the request leaves with the
+        // circuit's first render), so each chart is created on arrival instead of first waiting for an import.
+        if (RendererInfo.IsInteractive) Charts.Preload();
+    }
 
     protected override async Task OnParametersSetAsync()
     {

@@ -4,6 +4,7 @@ using Analytics.Domain.Dashboards;
 using Analytics.Web.Components.Dashboards;
 using Analytics.Web.Components.Dashboards.Charts;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.JSInterop;
 
 namespace Analytics.Web.Components.Pages.Dashboards;
@@ -52,8 +53,13 @@ public sealed partial class WidgetTile
     private string _status = "idle";
     private string? _error;
     private int _generation;
+    private bool _downloadMenu;
+    private bool _downloadOpen;
+    private bool _focusMenu;
 
     private WidgetKind? Kind => WidgetKinds.Find(Widget.Type);
+    /// <summary>Loading, or waiting for its first data (the skeleton).</summary>
+    private bool Busy => _loading || (_result is null && _status == "idle" && Kind?.Data == WidgetData.Query);
     private string Title => string.IsNullOrWhiteSpace(Widget.Config.Title) ? Kind?.Label ?? Widget.Type : Widget.Config.Title;
 
     protected override async Task OnParametersSetAsync()
@@ -68,6 +74,19 @@ public sealed partial class WidgetTile
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
+        if (_focusMenu)
+        {
+            // Opened from the keyboard: the button pressed became the menu's own, so focus goes to the first item.
+            _focusMenu = false;
+            try
+            {
+                _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./js/dashboard.js");
+                await _module.InvokeVoidAsync("focusOpenMenu");
+            }
+            catch (JSDisconnectedException)
+            {
+            }
+        }
         if (!firstRender || !Lazy) return;
         try
         {
@@ -111,7 +130,9 @@ public sealed partial class WidgetTile
             return;
         }
         _loading = true;
-        StateHasChanged();
+        // A tile without data shows its skeleton already: the spinner is for replacing data on screen. Not rendering it
+        // first spares a dashboard's load a render of every tile (and the browser a batch to apply) before the data.
+        if (_result is not null) StateHasChanged();
         try
         {
             // Off the circuit's thread: SQLite's ADO.NET calls run synchronously, and a dashboard's tiles should compute side by side.
@@ -171,6 +192,14 @@ public sealed partial class WidgetTile
             : (IReadOnlyList<double?>)[];
         // The tile shows the title; the card shows the number.
         return new KpiCardModel("", kpi.Value, kpi.Previous, kpi.Format, kpi.HigherIsBetter, spark, Anomaly: kpi.Anomaly);
+    }
+
+    /// <summary>The tile's download button becomes the real menu, open, the first time it is used.</summary>
+    private void OpenDownloadMenu(MouseEventArgs e)
+    {
+        _downloadMenu = true;
+        _downloadOpen = true;
+        _focusMenu = e.Detail == 0; // a click from Enter or Space has no pointer clicks
     }
 
     private async Task OnDownloadChoiceAsync(string format)
