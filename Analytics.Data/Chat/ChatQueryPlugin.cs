@@ -97,7 +97,7 @@ public sealed class ChatQueryPlugin(ChatFunctionRegistry functions, ChatToolCont
         [Description(SourceIds)] string[]? sourceIds = null,
         CancellationToken ct = default) => Invoke("find_anomalies", arguments, ct);
 
-    [KernelFunction("forecast"), Description("Forecasts one metric ahead with an 80% prediction interval (damped Holt-Winters with a weekly season, learned from the last year): the next N days or weeks, or with period \"month\" where the current month will land (month so far + forecast of the rest).")]
+    [KernelFunction("forecast"), Description("Forecasts one metric ahead with an 80% prediction interval (damped Holt-Winters with a weekly season and last year's shape where it helps, learned from the last two years): the next N days or weeks, or with period \"month\" where the current month will land (month so far + forecast of the rest).")]
     public Task<ChatInvocation> ForecastAsync(KernelArguments arguments,
         [Description("Metric name (base or derived, e.g. spend, sales, roas).")] string metric,
         [Description("How many days or weeks ahead (default 28 days or 4 weeks).")] int? horizon = null,

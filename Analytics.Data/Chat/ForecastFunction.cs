@@ -12,7 +12,7 @@ namespace Analytics.Data.Chat;
 public sealed class ForecastFunction(ForecastService forecasts) : IChatFunction
 {
     public string Name => "forecast";
-    public string Description => "Forecasts one metric ahead with an 80% prediction interval (damped Holt-Winters with a weekly season, learned from the last year): the next N days or weeks, or with period \"month\" where the current month will land (month so far + forecast of the rest).";
+    public string Description => "Forecasts one metric ahead with an 80% prediction interval (damped Holt-Winters with a weekly season and last year's shape where it helps, learned from the last two years): the next N days or weeks, or with period \"month\" where the current month will land (month so far + forecast of the rest).";
     public string ParametersSchema => $$"""
         { "type": "object", "properties": {
             "metric": { "type": "string", "description": "Metric name (base or derived, e.g. spend, sales, roas)." },
@@ -55,7 +55,7 @@ public sealed class ForecastFunction(ForecastService forecasts) : IChatFunction
         {
             Metric = metric, Filters = filter, SourceIds = sourceIds, Granularity = granularity, TimeZone = context.Zone.Id,
             Horizon = horizon ?? (granularity == "week" ? 4 : 28),
-            TimeRange = new QueryTimeRange(ChatQueries.At(context.Today.AddDays(-365), context.Zone), ChatQueries.At(context.Today, context.Zone)),
+            TimeRange = new QueryTimeRange(ChatQueries.At(context.Today.AddDays(-Analytics.Domain.Forecasting.ForecastRequest.DefaultHistoryDays), context.Zone), ChatQueries.At(context.Today, context.Zone)),
         }, ct);
         var rows = result.Points.Select(p => new object?[]
         {

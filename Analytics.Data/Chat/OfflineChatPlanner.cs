@@ -284,7 +284,7 @@ public static class ChatAnswerWriter
         {
             answer.Append(" See the chart for each day.");
         }
-        answer.Append($"\nModel: {payload.GetProperty("model").GetString()}, learned from the last year.");
+        answer.Append($"\nModel: {payload.GetProperty("model").GetString()}, learned from the last two years.");
         return answer.ToString();
     }
 

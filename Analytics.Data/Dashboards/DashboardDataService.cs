@@ -144,7 +144,7 @@ public sealed class DashboardDataService(
 
     /// <summary>
     /// A forecast per metric (the first <see cref="MaxForecastMetrics"/>) of a daily or weekly widget without group-by,
-    /// learned from the year (two years for weeks) before the end of the widget's range, as the viewer. A metric whose
+    /// learned from the two years before the end of the widget's range (<see cref="ForecastRequest.DefaultHistoryDays"/>), as the viewer. A metric whose
     /// history is too short gets none; the widget still shows its data.
     /// </summary>
     private async Task<IReadOnlyList<ForecastResult>?> ForecastsAsync(WidgetContext context, WidgetView widget, SemanticQuery query, CancellationToken ct)
@@ -163,7 +163,7 @@ public sealed class DashboardDataService(
                 {
                     Metric = metric, Filters = query.Filters, SourceIds = query.SourceIds, TimeZone = context.Zone.Id,
                     Granularity = granularity.ToWire(), Horizon = widget.Config.ForecastHorizon(granularity),
-                    TimeRange = new QueryTimeRange(end.AddDays(granularity == Granularity.Week ? -728 : -365), end),
+                    TimeRange = new QueryTimeRange(end.AddDays(-ForecastRequest.DefaultHistoryDays), end),
                 }, ct, backtest: false));
             }
             catch (ValidationException)

@@ -30,7 +30,7 @@ public sealed class ForecastService(FactQueryService engine, CatalogService cata
     /// forecast, as it is not over. For metrics over measures that add up.
     /// </summary>
     public async Task<MonthEndProjection> MonthEndAsync(Actor actor, string metric, IReadOnlyDictionary<string, IReadOnlyList<string?>>? filters,
-        IReadOnlyList<string>? sourceIds, DateOnly today, TimeZoneInfo zone, CancellationToken ct, int historyDays = 365)
+        IReadOnlyList<string>? sourceIds, DateOnly today, TimeZoneInfo zone, CancellationToken ct, int historyDays = ForecastRequest.DefaultHistoryDays)
     {
         var monthStart = new DateOnly(today.Year, today.Month, 1);
         var monthEnd = monthStart.AddMonths(1);

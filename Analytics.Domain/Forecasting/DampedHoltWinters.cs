@@ -55,6 +55,9 @@ public sealed class DampedHoltWinters
     public SeasonalMode Mode { get; }
     public HoltWintersParameters Parameters { get; }
 
+    /// <summary>The level at the end of the history (without the season).</summary>
+    public double Level => _level;
+
     /// <summary>
     /// The one-step residual at each time of the history (NaN for the first seasons, which only set the start, and where
     /// the forecast was 0): relative (e / ŷ) when <see cref="Mode"/> is multiplicative, else absolute.
@@ -66,7 +69,8 @@ public sealed class DampedHoltWinters
     /// <summary>The fewest points a fit needs: two whole seasons and a week more (21 days), or eight without a season.</summary>
     public static int MinimumHistory(int season) => season > 1 ? 3 * season : 8;
 
-    public static DampedHoltWinters Fit(IReadOnlyList<double> history, int season)
+    /// <param name="parameters">Given smoothing parameters instead of fitted ones (to run a fitted model over part of its history).</param>
+    public static DampedHoltWinters Fit(IReadOnlyList<double> history, int season, HoltWintersParameters? parameters = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(season, 1);
         if (history.Count < MinimumHistory(season))
@@ -78,15 +82,15 @@ public sealed class DampedHoltWinters
 
         // Unconstrained search space: logits of α, β/α, γ/(1−α) and (φ−0.8)/0.18.
         double[] x0 = seasonal ? [Logit(0.3), Logit(0.1), Logit(0.1), Logit(0.8)] : [Logit(0.3), Logit(0.1), Logit(0.8)];
-        var best = NelderMead.Minimize(x => Run(y, season, mode, Map(x, seasonal), start, null, out _), x0);
-        var parameters = Map(best, seasonal);
+        parameters ??= Map(NelderMead.Minimize(x => Run(y, season, mode, Map(x, seasonal), start, null, out _), x0), seasonal);
         var residuals = new double[y.Length];
         Run(y, season, mode, parameters, start, residuals, out var end);
         return new DampedHoltWinters(season, mode, parameters, end, residuals, y.Length);
     }
 
     /// <summary>Point forecasts for the <paramref name="horizon"/> steps after the history.</summary>
-    public double[] Forecast(int horizon)
+    /// <param name="trend">Whether the damped trend carries on; without it, the last level with the season.</param>
+    public double[] Forecast(int horizon, bool trend = true)
     {
         var result = new double[horizon];
         var phi = Parameters.Phi;
@@ -96,7 +100,7 @@ public sealed class DampedHoltWinters
         {
             power *= phi;
             damped += power;
-            var level = _level + damped * _trend;
+            var level = trend ? _level + damped * _trend : _level;
             var s = Mode == SeasonalMode.None ? 0 : _seasonal[(_length - 1 + h) % Season];
             result[h - 1] = Mode switch
             {

@@ -15,14 +15,19 @@ public sealed record DemoBacktestReport(
 /// Rolling-origin backtests of the forecast on the demo workspace's data (what <c>bench forecast</c> prints): each demo
 /// instance's daily totals, generated as the seeder does, forecast <see cref="Horizon"/> days ahead from
 /// <see cref="OriginCount"/> origins four weeks apart (a whole year of origins, so Prime Day, the Q4 peak and the
-/// injected anomalies are each met once), each fit on the year before its origin. With an <c>offset</c> every origin moves
+/// injected anomalies are each met once), each fit on up to two years before its origin (<see cref="Window"/>; the demo
+/// data spans two years, so early origins have one year and late ones nearly two, and get last year's shape where the
+/// inner holdout keeps it, <see cref="YearlyProfile"/>). With an <c>offset</c> every origin moves
 /// that many days earlier: a second set of origins, to check figures on origins the model's design did not look at
 /// (<see cref="HeldOutOffset"/>).
 /// </summary>
 public static class DemoBacktest
 {
     public const int Horizon = 28;
-    public const int Window = 365;
+    /// <summary>Each origin's model learns from up to two years before it: what history exists, so a year before the horizon where there is one.</summary>
+    public const int Window = 728;
+    /// <summary>Origins have at least a year before them.</summary>
+    public const int MinimumHistory = 365;
     public const int OriginCount = 13;
     public const int Spacing = 28;
     /// <summary>The held-out origins <c>bench forecast</c> also reports: each two weeks before one of the main set.</summary>
@@ -41,7 +46,7 @@ public static class DemoBacktest
                 var resolved = resolver.Resolve(metric);
                 var parts = resolved.BaseMeasures.ToDictionary(m => m, m => (IReadOnlyList<double>)daily[m]);
                 var length = daily[resolved.BaseMeasures[0]].Length;
-                var at = Backtest.Origins(length - offset, horizon, origins, spacing, window);
+                var at = Backtest.Origins(length - offset, horizon, origins, spacing, MinimumHistory);
                 perMetric[metric].Add(Backtest.RollingOrigin(parts, resolved.Formula, 7, horizon, at, window));
             }
         }

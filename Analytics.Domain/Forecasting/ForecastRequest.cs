@@ -17,6 +17,12 @@ public sealed record ForecastRequest
     /// <summary>IANA zone of the day and week buckets; default the user's, else UTC.</summary>
     public string? TimeZone { get; init; }
 
+    /// <summary>
+    /// The history forecasts inside the product learn from (charts, chat, insights): two years, 104 whole weeks, so the
+    /// model has last year's shape to go by (<see cref="YearlyProfile"/>) where the data goes back that far.
+    /// </summary>
+    public const int DefaultHistoryDays = 728;
+
     public const int MaxDayHorizon = 92;
     public const int MaxWeekHorizon = 26;
 

@@ -9,14 +9,16 @@ public sealed record ForecastStep(double Value, double Lower, double Upper);
 /// Forecasts a metric of the semantic layer from its parts: each base measure the formula needs is fitted and forecast
 /// on its own (<see cref="DampedHoltWinters"/>), and the metric is the formula over the parts' forecasts — ROAS of a
 /// future day is forecast sales / forecast spend, as ROAS of a past day is Σsales / Σspend. A base metric is the formula
-/// that is just its name.
+/// that is just its name. With more than a year of history a part's forecast may take last year's shape
+/// (<see cref="YearlyProfile"/>: averaged with last year's shape × this year's level, where an inner holdout says it helps).
 /// <para>
 /// Intervals come from the residuals, jointly: each time of the history is a scenario in which every part misses its
 /// forecast by its own one-step residual of that time, widened with the horizon. The metric's interval is the central
 /// <c>interval</c> share of the formula over those scenarios; keeping one time's residuals together keeps the parts'
 /// correlation (a day when spend ran high was usually a day when sales ran high too), so a ratio's interval is not
 /// inflated as if its parts missed independently. A scenario also holds for every step, so totals over steps
-/// (<see cref="Total"/>) get an interval the same way.
+/// (<see cref="Total"/>) get an interval the same way. A part that takes last year's shape has its scenarios narrowed by
+/// how much smaller that forecast's multi-step errors were than the model's on the inner holdout.
 /// </para>
 /// </summary>
 public sealed class MetricForecast
@@ -28,11 +30,12 @@ public sealed class MetricForecast
     private readonly double[][][] _scenarios;
     private readonly double _interval;
 
-    internal MetricForecast(Formula formula, string[] parts, IReadOnlyList<DampedHoltWinters> fits, double[][] points, double[][][] scenarios, double interval)
+    internal MetricForecast(Formula formula, string[] parts, IReadOnlyList<DampedHoltWinters> fits, IReadOnlyList<bool> yearly, double[][] points, double[][][] scenarios, double interval)
     {
         _formula = formula;
         _parts = parts;
         Fits = fits;
+        Yearly = yearly;
         _points = points;
         _scenarios = scenarios;
         _interval = interval;
@@ -46,11 +49,16 @@ public sealed class MetricForecast
 
     public IReadOnlyList<string> Parts => _parts;
 
+    /// <summary>Whether each part's forecast takes last year's shape (<see cref="YearlyProfile"/>), in the order of <see cref="Parts"/>.</summary>
+    public IReadOnlyList<bool> Yearly { get; }
+
     public double Interval => _interval;
 
-    public string Model => Fits.Count == 0 ? "none" : Fits.Select(f => f.Describe()).Distinct().Count() == 1
-        ? Fits[0].Describe()
-        : string.Join("; ", _parts.Select((p, i) => $"{p}: {Fits[i].Describe()}"));
+    public string Model => Fits.Count == 0 ? "none" : Describe(0) is var first && Enumerable.Range(0, Fits.Count).All(i => Describe(i) == first)
+        ? first
+        : string.Join("; ", _parts.Select((p, i) => $"{p}: {Describe(i)}"));
+
+    private string Describe(int part) => Fits[part].Describe() + (Yearly[part] ? YearlyProfile.Description : "");
 
     /// <summary>
     /// The metric over a period that is partly past: <paramref name="actualSums"/> (each part's sum so far) plus the first
@@ -116,7 +124,8 @@ public static class MetricForecaster
         var lengths = parts.Values.Select(v => v.Count).Distinct().ToList();
         if (lengths.Count > 1) throw new ArgumentException("Every part needs a history of the same length.", nameof(parts));
         var fits = names.Select(n => DampedHoltWinters.Fit(parts[n], season)).ToList();
-        var points = fits.Select(f => f.Forecast(horizon)).ToArray();
+        var chosen = names.Select((n, i) => YearlyProfile.Choose(parts[n], season, horizon, fits[i])).ToArray();
+        var points = chosen.Select(c => c.Points).ToArray();
 
         // Scenarios: the times at which every part has a residual.
         var length = lengths.Count == 0 ? 0 : lengths[0];
@@ -131,11 +140,11 @@ public static class MetricForecaster
                 var row = scenarios[p][h] = new double[times.Length];
                 for (var s = 0; s < times.Length; s++)
                 {
-                    var v = fits[p].Perturb(points[p][h], h + 1, fits[p].Residuals[times[s]]);
+                    var v = fits[p].Perturb(points[p][h], h + 1, chosen[p].Spread * fits[p].Residuals[times[s]]);
                     row[s] = nonNegative ? Math.Max(0, v) : v;
                 }
             }
         }
-        return new MetricForecast(formula, names, fits, points, scenarios, interval);
+        return new MetricForecast(formula, names, fits, chosen.Select(c => c.Yearly).ToArray(), points, scenarios, interval);
     }
 }

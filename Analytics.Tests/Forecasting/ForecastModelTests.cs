@@ -64,8 +64,8 @@ public sealed class ForecastModelTests
     /// <summary>
     /// What <c>bench forecast</c> prints, asserted loosely: over a year of rolling origins on the demo data the model's
     /// mean MAPE is at least 15% below seasonal-naive's (issue 24's bar), and the 80% intervals hold 70–90% of what
-    /// happened. On the held-out origins (two weeks earlier) the model still beats seasonal-naive and stays calibrated;
-    /// how far it beats it there is in the README ("Forecasts"), not asserted.
+    /// happened — on the main origins and on the held-out ones two weeks earlier. Each origin learns from up to two
+    /// years, so most have last year's shape to go by.
     /// </summary>
     [Fact]
     public void On_the_demo_data_the_model_beats_seasonal_naive_by_15_percent_and_its_80_percent_intervals_hold_70_to_90_percent()
@@ -76,8 +76,82 @@ public sealed class ForecastModelTests
         report.Coverage!.Value.Should().BeInRange(0.70, 0.90);
 
         var heldOut = DemoBacktest.Run(new DateOnly(2026, 3, 14), offset: DemoBacktest.HeldOutOffset);
-        heldOut.Mape!.Value.Should().BeLessThan(heldOut.BaselineMape!.Value, $"held out: model {heldOut.Mape}, seasonal-naive {heldOut.BaselineMape}");
+        heldOut.Improvement!.Value.Should().BeGreaterThanOrEqualTo(0.15, $"held out: model {heldOut.Mape}, seasonal-naive {heldOut.BaselineMape}");
         heldOut.Coverage!.Value.Should().BeInRange(0.70, 0.90);
+    }
+
+    /// <summary>
+    /// Daily values: level 100 growing slowly, the weekly pattern, ±3% seeded noise and, with <paramref name="yearly"/>, a
+    /// yearly shape: ±20% over the year and a step ×1.5 for 30 days from day 300 of every 365 (a Q4).
+    /// </summary>
+    private static double[] WithYear(int days, bool yearly, int seed)
+    {
+        double[] week = [1.3, 1.0, 0.9, 0.8, 0.95, 1.05, 1.0];
+        var rng = new Random(seed);
+        return Enumerable.Range(0, days).Select(t => (100 + 0.02 * t) * week[t % 7]
+            * (yearly ? (1 + 0.2 * Math.Sin(2 * Math.PI * t / 365)) * (t % 365 is >= 300 and < 330 ? 1.5 : 1) : 1)
+            * (1 + 0.03 * (rng.NextDouble() * 2 - 1))).ToArray();
+    }
+
+    private static MetricForecast ForecastOf(double[] y, int length, int horizon = 28) =>
+        MetricForecaster.Forecast(new Dictionary<string, IReadOnlyList<double>> { ["spend"] = y.Take(length).ToArray() }, Formula.Parse("spend"), 7, horizon);
+
+    private static double Mape(IReadOnlyList<double> forecast, double[] y, int origin) => Enumerable.Range(0, forecast.Count).Average(h => Math.Abs(forecast[h] / y[origin + h] - 1));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void With_more_than_a_year_of_history_a_yearly_step_seen_last_year_is_forecast(int seed)
+    {
+        // The origin is ten days before the second year's step (day 665); the model alone only knows the last weeks.
+        var y = WithYear(760, yearly: true, seed);
+        const int origin = 655;
+        var forecast = ForecastOf(y, origin);
+        var plain = DampedHoltWinters.Fit(y.Take(origin).ToArray(), 7).Forecast(28);
+
+        forecast.Yearly.Should().Equal(true);
+        forecast.Model.Should().EndWith("with last year's shape");
+        var values = forecast.Steps.Select(s => s.Value).ToList();
+        Mape(values, y, origin).Should().BeLessThan(0.7 * Mape(plain, y, origin), "last year's step is in the forecast");
+        // The step itself: the week after day 665 is forecast well above the week before it (×1.5 in truth).
+        values.Skip(14).Take(7).Sum().Should().BeGreaterThan(1.2 * values.Take(7).Sum());
+        forecast.Steps.Should().OnlyContain(s => s.Lower <= s.Value && s.Value <= s.Upper);
+    }
+
+    [Fact]
+    public void A_series_without_a_yearly_pattern_is_not_hurt_by_the_yearly_component()
+    {
+        var with = 0.0;
+        var without = 0.0;
+        var taken = 0;
+        for (var seed = 1; seed <= 4; seed++)
+        {
+            var y = WithYear(760, yearly: false, seed);
+            foreach (var origin in new[] { 420, 500, 600, 655, 700 })
+            {
+                var forecast = ForecastOf(y, origin);
+                if (forecast.Yearly[0]) taken++;
+                with += Mape(forecast.Steps.Select(s => s.Value).ToList(), y, origin);
+                without += Mape(DampedHoltWinters.Fit(y.Take(origin).ToArray(), 7).Forecast(28), y, origin);
+            }
+        }
+        with.Should().BeLessThanOrEqualTo(without * 1.02, "a flat last year adds nothing, and the holdout mostly says so");
+        taken.Should().BeLessThan(10, "of 20 forecasts, the inner holdout keeps last year's shape in few");
+    }
+
+    [Theory]
+    [InlineData(300)]
+    [InlineData(391)]
+    public void Less_than_a_year_and_four_weeks_of_history_gets_no_yearly_component(int length)
+    {
+        YearlyProfile.MinimumHistory(7, 28).Should().Be(392, "364 days (52 weeks) and the four weeks the growth since is measured over");
+        var y = WithYear(760, yearly: true, seed: 1);
+        var forecast = ForecastOf(y, length);
+        forecast.Yearly.Should().Equal(false);
+        forecast.Model.Should().NotContain("last year");
+        forecast.Steps.Select(s => s.Value).Should().Equal(DampedHoltWinters.Fit(y.Take(length).ToArray(), 7).Forecast(28));
+        YearlyProfile.Combined(y, length, 7, 28, forecast.Fits[0]).Should().BeNull();
     }
 
     [Fact]
