@@ -8,6 +8,7 @@ using Analytics.Data.Operational;
 using Analytics.Data.Query;
 using Analytics.Data.Seeding;
 using Analytics.Data.Sources;
+using Analytics.Data.Startup;
 using Analytics.Data.Sources.Connectors;
 using Analytics.Data.Reports;
 using Analytics.Data.Collections;
@@ -98,6 +99,7 @@ public static class DependencyInjection
         services.AddSingleton<UserPreferencesService>();
         services.AddSingleton<DemoWorkspaceSeeder>();
         services.AddSingleton<BulkSeeder>();
+        services.TryAddSingleton<StartupTimeline>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>());
         SecurityRegistration.AddAnalyticsSecurity(services);

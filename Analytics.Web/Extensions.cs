@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Analytics.Data;
 using Analytics.Data.Identity;
+using Analytics.Data.Startup;
 using Analytics.Web.Api;
 using Analytics.Web.Auth;
 using Analytics.Web.Security;
@@ -22,6 +23,18 @@ namespace Analytics.Web;
 
 public static class Extensions
 {
+    /// <summary>Once the server listens, logs where the start-up's time went (<see cref="StartupTimeline"/>; read by <c>bench startup</c>).</summary>
+    private static void LogStartupWhenListening(WebApplication app)
+    {
+        var timeline = app.Services.GetRequiredService<StartupTimeline>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(StartupTimeline.LogCategory);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            timeline.Mark("scheduler and server start");
+            logger.LogInformation("Listening {TotalMs} ms after the process started; phases (ms): {Phases}", timeline.TotalMs, timeline.ToJson());
+        });
+    }
+
     /// <summary>The web front: Blazor Server with MudBlazor, Identity sign-in, API keys, problem+json, health.</summary>
     public static IHostApplicationBuilder AddAnalyticsWeb(this IHostApplicationBuilder builder)
     {
@@ -99,6 +112,7 @@ public static class Extensions
 
     public static WebApplication UseAnalyticsWeb(this WebApplication app)
     {
+        LogStartupWhenListening(app);
         app.UseProxyTrust(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HttpSecurityOptions>>().Value);
         var headers = app.Services.GetRequiredService<SecurityHeaders>();
         app.Use(headers.InvokeAsync);

@@ -1,15 +1,19 @@
 using Analytics.Data;
+using Analytics.Data.Startup;
 using Analytics.Domain;
 using Analytics.Jobs;
 using Analytics.Web;
 using Analytics.Web.Cli;
 
+var startup = new StartupTimeline();
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddSingleton(startup);
 builder.Configuration.AddRootAppSettings(builder.Environment);
 builder.AddAnalyticsDomain();
 builder.AddAnalyticsData();
 builder.AddAnalyticsJobs();
 builder.AddAnalyticsWeb();
+startup.Mark("configure");
 
 if (CommandLine.IsCommand(args))
 {
@@ -17,7 +21,9 @@ if (CommandLine.IsCommand(args))
 }
 
 var app = builder.Build();
+startup.Mark("build");
 app.UseAnalyticsWeb();
+startup.Mark("pipeline");
 await app.RunAsync();
 return 0;
 

@@ -4,6 +4,8 @@ using Analytics.Domain.Demo;
 using Analytics.Domain.Facts;
 using Analytics.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Tests.Data;
@@ -145,6 +147,29 @@ public abstract class SeedingTests : ProviderTests
             (await db.Datasets.AsNoTracking().Where(d => d.SourceId != crashed.SourceId).ToListAsync())
                 .Should().BeEquivalentTo(othersBefore, "complete instances are left alone");
             (await db.Facts.Where(f => f.DatasetId == crashedBefore.Id).AnyAsync()).Should().BeFalse("no orphaned facts remain");
+        }
+    }
+
+    [ProviderFact]
+    public async Task Pending_migrations_are_those_of_the_assembly_missing_from_the_history_table()
+    {
+        await using var host = await CreateHostAsync(seedDemo: false);
+        IReadOnlyList<string> all;
+        await using (var db = await host.DbAsync())
+        {
+            all = db.GetService<IMigrationsAssembly>().Migrations.Keys.ToList();
+            all.Should().NotBeEmpty();
+            (await DatabaseInitializer.PendingMigrationsAsync(db, CancellationToken.None)).Should().Equal(all, "a new database has no history table yet");
+        }
+
+        await host.InitializeAsync();
+
+        await using (var db = await host.DbAsync())
+        {
+            (await DatabaseInitializer.PendingMigrationsAsync(db, CancellationToken.None)).Should().BeEmpty("a restart on a migrated database has nothing to apply");
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = {0}", all[^1]);
+            (await DatabaseInitializer.PendingMigrationsAsync(db, CancellationToken.None)).Should().Equal([all[^1]], "a migration missing from the history is pending");
+            (await db.Database.GetPendingMigrationsAsync()).Should().Equal([all[^1]], "EF's own check agrees");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
@@ -74,12 +75,21 @@ public static class ExportTestFiles
 
     public static string Run(string tool, string arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo(tool, arguments)
+        Process? started;
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException($"{tool} did not start (install poppler-utils).");
+            started = Process.Start(new ProcessStartInfo(tool, arguments)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            });
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException($"{tool} is not on PATH ({e.Message}): install Debian's poppler-utils (.ci/run does).", e);
+        }
+        using var process = started ?? throw new InvalidOperationException($"{tool} did not start (install poppler-utils).");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(60_000)) throw new TimeoutException($"{tool} {arguments} took over a minute.");

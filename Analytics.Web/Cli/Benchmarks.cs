@@ -11,7 +11,7 @@ public interface IBenchmark
 /// <summary>The registry of benchmarks: each later feature adds its own class here.</summary>
 internal static class Benchmarks
 {
-    private static readonly IBenchmark[] All = [new SeedBenchmark(), new QueryBenchmark(), new MetricsBenchmark(), new MergeBenchmark(), new BackfillBenchmark(), new ExportBenchmark(), new ChatBenchmark(), new DashboardBenchmark(), new ChatEgressSample(), new ForecastBenchmark()];
+    private static readonly IBenchmark[] All = [new SeedBenchmark(), new QueryBenchmark(), new MetricsBenchmark(), new MergeBenchmark(), new BackfillBenchmark(), new ExportBenchmark(), new ChatBenchmark(), new DashboardBenchmark(), new ChatEgressSample(), new ForecastBenchmark(), new StartupBenchmark()];
 
     public static IEnumerable<string> Names => All.Select(b => $"{b.Name} ({b.Description})");
 

@@ -339,7 +339,7 @@ internal sealed class DashboardBenchmark : IBenchmark
         return new { p50 = Math.Round(At(0.5), 1), p95 = Math.Round(At(0.95), 1), max = Math.Round(sorted[^1], 1) };
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
