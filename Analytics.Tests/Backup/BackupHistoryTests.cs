@@ -51,8 +51,8 @@ public sealed class BackupHistoryTests : IAsyncLifetime
         var listed = await history.ListAsync(await _host.AdminAsync(), CancellationToken.None);
         listed.Select(e => e.Name).Should().Equal(names[2], names[1]);
         listed.Should().OnlyContain(e => e.Outcome == "succeeded" && e.Bytes > 0 && e.Rows > 0 && e.Scheduled);
-        Directory.GetFiles(BackupDirectory).Select(Path.GetFileName).Should().BeEquivalentTo(
-            [names[1], names[1] + ".json", names[2], names[2] + ".json"], "retention deleted the oldest backup and its record");
+        Directory.GetFiles(BackupDirectory).Select(f => Path.GetFileName(f)).Should().BeEquivalentTo(
+            new[] { names[1], names[1] + ".json", names[2], names[2] + ".json" }, "retention deleted the oldest backup and its record");
         using var reader = BackupArchive.Open(Path.Combine(BackupDirectory, names[2]));
         reader.Manifest.Provider.Should().Be(DatabaseProvider.Sqlite);
     }

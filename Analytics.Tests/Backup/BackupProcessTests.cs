@@ -160,8 +160,8 @@ public abstract class BackupProcessTests : ProviderTests, IDisposable
                 else restored.Should().Be(rows, $"the restored {table} holds exactly the snapshot's rows");
             }
         }
-        Directory.GetFiles(Path.Combine(directoryB.FullName, "keys")).Select(Path.GetFileName)
-            .Should().BeEquivalentTo(Directory.GetFiles(Path.Combine(directoryA.FullName, "keys")).Select(Path.GetFileName), "the key ring went to the target's own key directory");
+        Directory.GetFiles(Path.Combine(directoryB.FullName, "keys")).Select(f => Path.GetFileName(f))
+            .Should().BeEquivalentTo(Directory.GetFiles(Path.Combine(directoryA.FullName, "keys")).Select(f => Path.GetFileName(f)), "the key ring went to the target's own key directory");
 
         await using (var app = await AppProcess.StartAsync(settingsB))
         {

@@ -23,7 +23,8 @@ public sealed class BadBackupFixture : IAsyncLifetime
         source.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("t").Protect("secret");
         await source.Services.GetRequiredService<BackupService>().CreateAsync(Good, BackupServiceTests.Passphrase, "test", CancellationToken.None);
         // A non-empty target: a database the app has already started on.
-        await using var target = await AnalyticsTestHost.CreateAsync(DatabaseProvider.Sqlite);
+        await using var target = await AnalyticsTestHost.CreateAsync(DatabaseProvider.Sqlite,
+            settings: new Dictionary<string, string?> { ["Analytics:DataDirectory"] = Path.Combine(Root.FullName, "target-data") });
         await target.InitializeAsync();
         SqliteConnection.ClearAllPools();
         await using (var connection = new SqliteConnection(target.ConnectionString + ";Pooling=False"))
@@ -130,7 +131,7 @@ public sealed class BadBackupFileTests(BadBackupFixture fixture) : IClassFixture
         var before = Snapshot(target);
         var result = await AppProcess.RunCommandAsync(target.Settings, "restore", "--from", fixture.Good, "--passphrase", BackupServiceTests.Passphrase, "--force");
         result.ExitCode.Should().Be(0, result.ToString());
-        Snapshot(target).Should().NotBeEquivalentTo(before);
+        Snapshot(target).Should().NotEqual(before);
         Directory.GetFiles(Path.Combine(target.Directory, "keys"), "*.xml").Should().NotBeEmpty();
     }
 }
