@@ -113,7 +113,7 @@ public abstract class BackupProcessTests : ProviderTests, IDisposable
             reportId = await CreatedIdAsync(await client.PostAsJsonAsync("/api/v1/reports", new { name = "AMC weekly", templateId = "tpl-amc-campaign-performance", sourceId }));
             dashboards = await DashboardsAsync(client);
             dashboards.Should().NotBeEmpty("the demo workspace has dashboards");
-            facts = await CountAsync(connectionA, "Facts");
+            facts = await CountAsync(connectionA, "facts");
             facts.Should().BePositive();
 
             var accepted = 0L;
@@ -151,8 +151,8 @@ public abstract class BackupProcessTests : ProviderTests, IDisposable
 
         using (var reader = BackupArchive.Open(file))
         {
-            reader.Manifest.Tables["Facts"].Should().Be(facts);
-            reader.Manifest.Tables["MetricPoints"].Should().BePositive("points ingested before the snapshot are in it");
+            reader.Manifest.Tables["facts"].Should().Be(facts);
+            reader.Manifest.Tables["metric_points"].Should().BePositive("points ingested before the snapshot are in it");
             foreach (var (table, rows) in reader.Manifest.Tables)
             {
                 var restored = await CountAsync(connectionB, table.Contains('.') ? table[(table.IndexOf('.') + 1)..] : table);
@@ -168,7 +168,7 @@ public abstract class BackupProcessTests : ProviderTests, IDisposable
             using var ops = new HttpClient { BaseAddress = app.BaseUrl };
             ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", opsKey);
             (await DashboardsAsync(ops)).Should().Equal(dashboards, "the same dashboards, read with an API key made before the backup");
-            (await CountAsync(connectionB, "Facts")).Should().Be(facts);
+            (await CountAsync(connectionB, "facts")).Should().Be(facts);
 
             var executionId = await CreatedIdAsync(await ops.PostAsJsonAsync($"/api/v1/reports/{reportId}/executions",
                 new { timeWindowStart = new DateTimeOffset(2025, 1, 6, 0, 0, 0, TimeSpan.Zero), timeWindowEnd = new DateTimeOffset(2025, 1, 13, 0, 0, 0, TimeSpan.Zero) }), "executionId");

@@ -4,10 +4,9 @@ namespace Analytics.Tests.Backup;
 
 public sealed class BackupRetentionTests
 {
-    private static readonly DateTimeOffset Day = new(2026, 12, 1, 2, 0, 0, TimeSpan.Zero);
 
     private static BackupEntry Entry(int day, string outcome = BackupEntry.Succeeded, bool scheduled = true) =>
-        new($"analytics-202612{day:00}-020000.backup", Day.AddDays(day), outcome, outcome == BackupEntry.Succeeded ? 100 : null, null, null,
+        new($"analytics-202612{day:00}-020000.backup", new DateTimeOffset(2026, 12, day, 2, 0, 0, TimeSpan.Zero), outcome, outcome == BackupEntry.Succeeded ? 100 : null, null, null,
             outcome == BackupEntry.Failed ? "disk full" : null, scheduled);
 
     [Fact]
@@ -15,7 +14,7 @@ public sealed class BackupRetentionTests
     {
         var entries = Enumerable.Range(1, 6).Select(d => Entry(d)).Reverse().ToList();
 
-        BackupRetention.Expired(entries, keep: 3).Select(e => e.At.Day).Should().Equal(2, 3, 4);
+        BackupRetention.Expired(entries, keep: 3).Select(e => e.At.Day).Should().Equal(1, 2, 3);
         BackupRetention.Expired(entries, keep: 6).Should().BeEmpty();
         BackupRetention.Expired(entries, keep: 10).Should().BeEmpty();
     }
