@@ -156,7 +156,8 @@ public static class DependencyInjection
         // Keys that protect sign-in cookies and source credentials survive restarts.
         services.AddDataProtection()
             .SetApplicationName("Analytics")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration["Analytics:DataDirectory"] ?? "data", "keys")));
+            .PersistKeysToFileSystem(new DirectoryInfo(DataDirectory.Keys(builder.Configuration)));
+        Backup.BackupRegistration.AddBackup(services, options.Provider);
         services.AddOptions<SourceOptions>().BindConfiguration(SourceOptions.Section)
             .PostConfigure<IConfiguration>((o, config) => o.SqliteRoot = Path.GetFullPath(string.IsNullOrWhiteSpace(o.SqliteRoot)
                 ? Path.Combine(config["Analytics:DataDirectory"] ?? "data", "sources")

@@ -101,6 +101,18 @@ public static class DependencyInjection
                 .ForJob(ExportHistoryRetentionJob.Key)
                 .WithCronSchedule("0 50 3 * * ?", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
 
+            var backup = new Analytics.Data.Backup.BackupOptions();
+            builder.Configuration.GetSection(Analytics.Data.Backup.BackupOptions.Section).Bind(backup);
+            q.AddJob<BackupJob>(j => j.WithIdentity(BackupJob.Key).StoreDurably().WithDescription("Backs up the database and the key ring into Analytics:Backup:Directory, keeping the newest Analytics:Backup:Keep (default 7)."));
+            // An invalid cron adds no trigger: the options' validation then stops the app naming Analytics:Backup:Schedule.
+            if (backup.Enabled && new QuartzCronEngine().Validate(backup.Schedule) is null)
+            {
+                q.AddTrigger(t => t
+                    .WithIdentity("backup-trigger", "system")
+                    .ForJob(BackupJob.Key)
+                    .WithCronSchedule(backup.Schedule, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+            }
+
             q.AddJob<SupervisorJob>(j => j.WithIdentity(SupervisorJob.Key).WithDescription("Fires due report schedules and takes over data collections whose process died."));
             // Misfire: skip to the next pass (each pass reads the current state).
             q.AddTrigger(t => t

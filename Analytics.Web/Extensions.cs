@@ -142,6 +142,7 @@ public static class Extensions
         app.MapDashboardDownloads();
         app.MapSubscriptionDownloads();
         app.MapExportDownloads();
+        app.MapBackupDownloads();
 
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(AuthSchemes.ApiPolicy)
@@ -162,6 +163,7 @@ public static class Extensions
         api.MapSubscriptionsEndpoints();
         api.MapExportsEndpoints();
         api.MapAuditEndpoints();
+        api.MapBackupsEndpoints();
         api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint. See CONTRACT.md for the /api/v1 routes."));
 
         // Pages need a signed-in user at the HTTP level, and every page is [Authorize] inside the circuit too

@@ -57,6 +57,8 @@ public static class AuditActions
 
     public const string BackupCreated = "backup.created";
     public const string BackupRestored = "backup.restored";
+    /// <summary>An admin downloaded a backup file from the backups page.</summary>
+    public const string BackupDownloaded = "backup.downloaded";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -66,6 +68,6 @@ public static class AuditActions
         SourceCreated, SourceUpdated, SourceDeleted,
         ShareGranted, ShareRevoked, PublicLinkCreated, PublicLinkRevoked, PublicLinkPublished,
         TemplateVersionAccepted,
-        BackupCreated, BackupRestored,
+        BackupCreated, BackupRestored, BackupDownloaded,
     ];
 }

@@ -18,6 +18,7 @@ public sealed class AdminPagesPhoneTests(BrowserFixture fixture) : IClassFixture
         ("/admin/chat-audit", "[data-testid=chat-audit]"),
         ("/admin/chat-egress", "[data-testid=chat-egress-instance][data-source=demo-northwind] >> [data-testid=chat-egress-mode]"),
         ("/admin/audit", "[data-testid=audit-trail] >> text=auth.signin"),
+        ("/admin/backups", "[data-testid=backup-now]"),
         ("/account/api-keys", "[data-testid=create-key]"),
         ("/account/denied", "h1 >> text=Not allowed"),
         ("/sources", "[data-testid=source-grid] >> text=Northwind Outdoor (US)"),

@@ -59,7 +59,7 @@ public sealed class PhoneWalkTests(BrowserFixture fixture) : IClassFixture<Brows
             "/", "/dashboards", "/dashboards/demo-performance", "/dashboards/demo-performance/edit",
             "/reports", "/reports/templates/new", "/reports/templates/tpl-demo-campaign-daily", $"/reports/executions/{executionId}",
             "/collections", $"/collections/{collectionId}", "/sources", "/exports", "/subscriptions", "/insights", "/alerts", "/chat",
-            "/admin/users", "/admin/jobs", "/admin/audit", "/admin/chat-audit", "/admin/chat-egress",
+            "/admin/users", "/admin/jobs", "/admin/audit", "/admin/chat-audit", "/admin/chat-egress", "/admin/backups",
             "/account/api-keys", "/account/password", "/account/denied", "/not-found",
         ];
         string[] staticPages = ["/account/password"]; // server-rendered forms, no circuit

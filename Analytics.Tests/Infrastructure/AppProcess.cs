@@ -70,6 +70,43 @@ public sealed class AppProcess : IAsyncDisposable
         throw new TimeoutException($"The app did not become healthy in time:\n{app.Output}");
     }
 
+    /// <summary>The result of a command-line verb run as its own process: exit code and what it printed.</summary>
+    public sealed record CommandResult(int ExitCode, string Output, string Error)
+    {
+        public override string ToString() => $"exit {ExitCode}\nstdout:\n{Output}\nstderr:\n{Error}";
+    }
+
+    /// <summary>Runs a command-line verb (<c>dotnet Analytics.Web.dll backup …</c>) with <paramref name="settings"/> as the app would get them, and waits for it.</summary>
+    public static async Task<CommandResult> RunCommandAsync(IReadOnlyDictionary<string, string> settings, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Analytics.Web.dll"));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{string.Join(' ', args)}' did not finish in 3 minutes:\n{await output}\n{await error}");
+        }
+        return new CommandResult(process.ExitCode, await output, await error);
+    }
+
     public HttpClient CreateClient()
     {
         var client = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };

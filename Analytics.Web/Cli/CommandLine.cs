@@ -5,11 +5,11 @@ namespace Analytics.Web.Cli;
 
 /// <summary>
 /// The app's command-line verbs, run instead of the web server:
-/// <c>seed --rows N</c> (bulk demo data) and <c>bench &lt;name&gt;</c> (benchmarks that print JSON).
+/// <c>seed --rows N</c> (bulk demo data), <c>bench &lt;name&gt;</c> (benchmarks that print JSON), <c>backup</c> and <c>restore</c>.
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["seed", "bench"];
+    private static readonly string[] Verbs = ["seed", "bench", "backup", "restore"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase);
 
@@ -25,6 +25,8 @@ public static class CommandLine
             {
                 "seed" => await SeedCommand.RunAsync(app.Services, args[1..], cts.Token),
                 "bench" => await Benchmarks.RunAsync(app.Services, args[1..], cts.Token),
+                "backup" => await BackupCommand.BackupAsync(app.Services, args[1..], cts.Token),
+                "restore" => await BackupCommand.RestoreAsync(app.Services, args[1..], cts.Token),
                 _ => Usage(),
             };
         }
@@ -42,6 +44,8 @@ public static class CommandLine
               dotnet run --project Analytics.Web                      serve the app
               dotnet run --project Analytics.Web -- seed --rows N     seed N rows of bulk demo ad performance (replaces earlier bulk rows)
               dotnet run -c Release --project Analytics.Web -- bench <name> [options]   run a benchmark; prints JSON
+              dotnet run --project Analytics.Web -- backup --to FILE [--passphrase P]   back up the database and key ring (also while the app runs)
+              dotnet run --project Analytics.Web -- restore --from FILE [--passphrase P] [--force]   restore into the configured database (--force replaces a non-empty one)
             Benchmarks: 
             """ + string.Join(", ", Benchmarks.Names));
         return 2;

@@ -25,6 +25,7 @@ public static class NavItems
         new("Chat audit", "/admin/chat-audit", Icons.Material.Filled.ManageSearch, AdminOnly: true),
         new("Chat data sharing", "/admin/chat-egress", Icons.Material.Filled.Shield, AdminOnly: true),
         new("Audit trail", "/admin/audit", Icons.Material.Filled.Policy, AdminOnly: true),
+        new("Backups", "/admin/backups", Icons.Material.Filled.Backup, AdminOnly: true),
     ];
 
     public static IEnumerable<NavItem> For(bool isAdmin) => All.Where(i => isAdmin || !i.AdminOnly);
