@@ -105,7 +105,9 @@ public static class DependencyInjection
             builder.Configuration.GetSection(Analytics.Data.Backup.BackupOptions.Section).Bind(backup);
             q.AddJob<BackupJob>(j => j.WithIdentity(BackupJob.Key).StoreDurably().WithDescription("Backs up the database and the key ring into Analytics:Backup:Directory, keeping the newest Analytics:Backup:Keep (default 7)."));
             // An invalid cron adds no trigger: the options' validation then stops the app naming Analytics:Backup:Schedule.
-            if (backup.Enabled && new QuartzCronEngine().Validate(backup.Schedule) is null)
+            // Without a passphrase there is no schedule (a fresh install is not told of a failure every night); the backups
+            // page says what to set, and the job can still be triggered from the console, where it fails saying so.
+            if (backup.Enabled && !string.IsNullOrEmpty(backup.Passphrase) && new QuartzCronEngine().Validate(backup.Schedule) is null)
             {
                 q.AddTrigger(t => t
                     .WithIdentity("backup-trigger", "system")

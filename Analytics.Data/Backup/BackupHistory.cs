@@ -62,7 +62,7 @@ public sealed class BackupHistory(
     /// <summary>Why scheduled backups cannot run as configured, in words for the page; null when they can.</summary>
     public string? ScheduleProblem =>
         !options.Value.Enabled ? "Scheduled backups are off (Analytics:Backup:Enabled is false)."
-        : string.IsNullOrEmpty(options.Value.Passphrase) ? "Scheduled backups cannot run: set Analytics:Backup:Passphrase (at least 12 characters); it encrypts the key ring inside each backup."
+        : string.IsNullOrEmpty(options.Value.Passphrase) ? "Scheduled backups are off until Analytics:Backup:Passphrase is set (at least 12 characters): it encrypts the key ring inside each backup."
         : null;
 
     public string Schedule => options.Value.Schedule;

@@ -11,7 +11,7 @@ public sealed class BackupOptions
     /// <summary>Encrypts the Data Protection key ring inside every backup; the scheduled job needs it, the CLI takes <c>--passphrase</c> instead.</summary>
     public string? Passphrase { get; set; }
 
-    /// <summary>Run the scheduled backup job (it fails with a clear message, and admins are notified, while no passphrase is set).</summary>
+    /// <summary>Run the scheduled backup job; it is scheduled only once <see cref="Passphrase"/> is set (the backups page says so until then).</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Quartz cron (seconds first, UTC) of the scheduled backup: daily at 02:00 by default.</summary>
