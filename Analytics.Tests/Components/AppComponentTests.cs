@@ -1,4 +1,6 @@
 using AngleSharp.Dom;
+using Microsoft.Extensions.DependencyInjection;
+using Analytics.Web.Components.Dashboards;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -20,6 +22,7 @@ public abstract class AppComponentTests : BunitContext, IAsyncLifetime
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        Services.AddScoped<ChartsModule>(); // the circuit's charts.js, as the app registers it
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
