@@ -47,6 +47,9 @@ public sealed class SourcesUiTests(BrowserFixture fixture) : IClassFixture<Brows
 
         await row.Locator("[data-testid=upload-rows]").ClickAsync();
         var upload = page.Locator("[data-testid=csv-upload]");
+        // Blazor's InputFile listens for "change" only once its after-render init has run (it sets this counter); files
+        // set before that are never read, which a loaded CI machine hit once. A person cannot pick a file that fast.
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=csv-upload] input[type=file]')?._blazorInputFileNextFileId !== undefined");
         await upload.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
         {
             Name = "bad.csv", MimeType = "text/csv", Buffer = "day,region,orders\n2025-01-06,North,3\n2025-01-07,South,-2\n"u8.ToArray(),
