@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Analytics.Web.Components.Dashboards;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.AspNetCore.Components.Web;
@@ -39,6 +40,7 @@ public sealed partial class ThemeStylesheet(IServiceScopeFactory scopes, ILogger
         foreach (var block in StyleBlocks(light)) css.Append(block).Append('\n');
         var lightBlocks = StyleBlocks(light).ToHashSet();
         foreach (var block in StyleBlocks(dark).Where(b => !lightBlocks.Contains(b))) css.Append(UnderDark(block)).Append('\n');
+        css.Append("/* The tile header's icons (MaterialIcons.TileIcons). */\n").Append(MaterialIcons.TileIconCss());
         var text = css.ToString();
         var version = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
         return (text, version);
