@@ -1,3 +1,4 @@
+using Analytics.Data.Configurations;
 using Analytics.Data.Identity;
 using Analytics.Domain.Access;
 using Analytics.Domain.Alerts;
@@ -9,7 +10,6 @@ using Analytics.Domain.Operational;
 using Analytics.Domain.Reports;
 using Analytics.Domain.Sources;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
-using Analytics.Data.Configurations;
 using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Data;

@@ -1,28 +1,26 @@
+using System.ComponentModel.DataAnnotations;
 using Analytics.Data.Alerts;
-using Analytics.Domain.Alerts;
 using Analytics.Data.Dashboards;
-using Analytics.Data.Notifications;
 using Analytics.Data.Facts;
 using Analytics.Data.Identity;
+using Analytics.Data.Notifications;
 using Analytics.Data.Operational;
 using Analytics.Data.Query;
+using Analytics.Data.Reports;
 using Analytics.Data.Seeding;
 using Analytics.Data.Sources;
-using Analytics.Data.Startup;
 using Analytics.Data.Sources.Connectors;
-using Analytics.Data.Reports;
-using Analytics.Data.Collections;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Analytics.Data.Startup;
+using Analytics.Domain.Alerts;
+using Analytics.Domain.Operational;
 using Analytics.Domain.Sources;
 using Microsoft.AspNetCore.DataProtection;
-using Analytics.Domain.Operational;
-using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Data;
 

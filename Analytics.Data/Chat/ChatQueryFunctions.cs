@@ -3,7 +3,6 @@ using Analytics.Data.Insights;
 using Analytics.Data.Query;
 using Analytics.Domain;
 using Analytics.Domain.Chat;
-using Analytics.Domain.Insights;
 using Analytics.Domain.Query;
 
 namespace Analytics.Data.Chat;

@@ -1,4 +1,3 @@
-using Analytics.Domain.Dashboards;
 using Analytics.Domain.Demo;
 using Analytics.Domain.Facts;
 using Analytics.Domain.Metrics;

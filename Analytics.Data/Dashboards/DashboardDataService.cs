@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Analytics.Data.Forecasting;
 using Analytics.Data.Operational;
 using Analytics.Data.Query;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Analytics.Data.Exports;
 using Analytics.Data.Sources;
 using Analytics.Domain;

@@ -1,4 +1,3 @@
-using Analytics.Data.Facts;
 using Microsoft.Extensions.Logging;
 
 namespace Analytics.Data.Dashboards;

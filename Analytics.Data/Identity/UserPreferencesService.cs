@@ -1,9 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Insights;
 using Analytics.Domain.Query;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Data.Identity;

@@ -1,6 +1,6 @@
-using Analytics.Data.Dashboards;
 using System.Globalization;
 using System.Text;
+using Analytics.Data.Dashboards;
 using Analytics.Data.Exports.Delivery;
 using Analytics.Data.Identity;
 using Analytics.Data.Notifications;

@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Analytics.Data.Dashboards;
 using Analytics.Data.Query;

@@ -1,6 +1,6 @@
-using Analytics.Data.Dashboards;
 using System.Collections.Concurrent;
 using System.Data.Common;
+using Analytics.Data.Dashboards;
 using Analytics.Domain.Operational;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Analytics.Data.Audit;
-using Analytics.Data.Sources;
 using Analytics.Data.Sources.Connectors;
 using Analytics.Domain;
 using Analytics.Domain.Access;

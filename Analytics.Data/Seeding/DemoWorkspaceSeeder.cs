@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Diagnostics;
 using Analytics.Data.Facts;
 using Analytics.Domain;
-using Analytics.Domain.Access;
 using Analytics.Domain.Dashboards;
 using Analytics.Domain.Demo;
 using Analytics.Domain.Facts;

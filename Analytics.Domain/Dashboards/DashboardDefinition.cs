@@ -161,7 +161,7 @@ public sealed record WidgetConfig
     /// <summary>The option that draws a forecast and its band after the last actual point (line and area widgets).</summary>
     public const string ShowForecastOption = "showForecast";
 
-    /// <summary>The option that sets how many buckets ahead the forecast goes (default <see cref="DefaultForecastHorizon"/>).</summary>
+    /// <summary>The option that sets how many buckets ahead the forecast goes (default: see <see cref="ForecastHorizon"/>).</summary>
     public const string ForecastHorizonOption = "forecastHorizon";
 
     public bool ShowsForecast => Option(ShowForecastOption);

@@ -55,7 +55,7 @@ public static class YearlyProfile
         PeriodOf(season) is { } period && horizon + WidthOf(season) / 2 < period ? period + Math.Max(GrowthSpanOf(season), WidthOf(season)) : null;
 
     /// <summary>
-    /// The forecast for <paramref name="horizon"/> steps after the first <paramref name="length"/> points of <paramref name="y"/>,
+    /// The forecast for <paramref name="horizon"/> steps after the points of <paramref name="y"/>,
     /// from <paramref name="fit"/> (the model run over those points): with or without the yearly component, as the inner
     /// holdout decides.
     /// </summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Analytics.Data.Chat;
 using Analytics.Data.Dashboards;
 using Analytics.Domain.Access;
 using Analytics.Domain.Dashboards;

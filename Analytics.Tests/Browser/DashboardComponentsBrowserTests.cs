@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Analytics.Tests.Dashboards;
 using Analytics.Tests.Infrastructure;
 using Analytics.Web.Components.Dashboards.Charts;
 using Microsoft.Playwright;

@@ -1,7 +1,7 @@
 using Analytics.Data.Insights;
 using Analytics.Domain.Access;
-using Microsoft.Extensions.DependencyInjection;
 using Analytics.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Analytics.Tests.Browser;

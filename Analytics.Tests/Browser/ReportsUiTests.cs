@@ -1,5 +1,5 @@
-using Analytics.Tests.Infrastructure;
 using System.Text.RegularExpressions;
+using Analytics.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace Analytics.Tests.Browser;

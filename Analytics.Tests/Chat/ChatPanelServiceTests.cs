@@ -1,4 +1,3 @@
-using System.Globalization;
 using Analytics.Data.Chat;
 using Analytics.Data.Dashboards;
 using Analytics.Data.Identity;
@@ -6,7 +5,6 @@ using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Chat;
 using Analytics.Domain.Dashboards;
-using Analytics.Domain.Query;
 using Analytics.Web.Cli;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

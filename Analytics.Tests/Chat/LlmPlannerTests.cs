@@ -1,11 +1,7 @@
-using Analytics.Data;
-using Analytics.Data.Chat;
-using Analytics.Domain.Access;
 using Analytics.Domain.Chat;
 using Analytics.Tests.Infrastructure;
 using Analytics.Web.Cli;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Tests.Chat;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Analytics.Data;
 using Analytics.Data.Chat;
 using Analytics.Data.Facts;

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Analytics.Data;
 using Analytics.Data.Chat;
 using Analytics.Domain;
-using Analytics.Domain.Access;
 using Analytics.Domain.Chat;
 using Analytics.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

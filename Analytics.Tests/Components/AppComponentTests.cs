@@ -1,8 +1,8 @@
-using AngleSharp.Dom;
-using Microsoft.Extensions.DependencyInjection;
 using Analytics.Web.Components.Dashboards;
+using AngleSharp.Dom;
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
 

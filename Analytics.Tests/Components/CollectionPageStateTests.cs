@@ -1,8 +1,8 @@
-using AngleSharp.Dom;
 using System.Globalization;
 using Analytics.Data.Collections;
 using Analytics.Domain.Collections;
 using Analytics.Web.Components.Pages.Collections;
+using AngleSharp.Dom;
 
 namespace Analytics.Tests.Components;
 

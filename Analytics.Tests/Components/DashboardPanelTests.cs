@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Analytics.Data;
 using Analytics.Data.Dashboards;
 using Analytics.Data.Identity;
-using Analytics.Domain.Access;
 using Analytics.Domain.Dashboards;
 using Analytics.Tests.Infrastructure;
 using Analytics.Web.Auth;

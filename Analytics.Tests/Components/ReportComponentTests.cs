@@ -1,8 +1,8 @@
-using AngleSharp.Dom;
-using Bunit;
 using System.Text.Json;
 using Analytics.Domain.Reports.Parameters;
 using Analytics.Web.Components.Pages.Reports;
+using AngleSharp.Dom;
+using Bunit;
 
 namespace Analytics.Tests.Components;
 

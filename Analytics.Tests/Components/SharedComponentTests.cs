@@ -1,6 +1,6 @@
-using AngleSharp.Dom;
 using Analytics.Web.Components.Layout;
 using Analytics.Web.Components.Shared;
+using AngleSharp.Dom;
 
 namespace Analytics.Tests.Components;
 

@@ -1,7 +1,7 @@
-using AngleSharp.Dom;
 using System.Text.Json.Nodes;
 using Analytics.Tests.Components;
 using Analytics.Web.Components.Dashboards;
+using AngleSharp.Dom;
 using static Analytics.Tests.Dashboards.ChartResults;
 
 namespace Analytics.Tests.Dashboards;

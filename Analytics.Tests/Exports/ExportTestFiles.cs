@@ -1,11 +1,11 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using UglyToad.PdfPig;
-using UglyToad.PdfPig.Content;
-using UglyToad.PdfPig.DocumentLayoutAnalysis.WordExtractor;
 using Analytics.Data.Exports;
 using Analytics.Data.Exports.Pdf;
 using Microsoft.Extensions.Options;
+using UglyToad.PdfPig;
+using UglyToad.PdfPig.Content;
+using UglyToad.PdfPig.DocumentLayoutAnalysis.WordExtractor;
 
 namespace Analytics.Tests.Exports;
 

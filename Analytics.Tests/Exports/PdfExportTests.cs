@@ -1,9 +1,9 @@
-using Analytics.Tests.Infrastructure;
 using System.Text;
 using System.Text.RegularExpressions;
 using Analytics.Data.Exports.Pdf;
 using Analytics.Domain.Exports;
 using Analytics.Domain.Query;
+using Analytics.Tests.Infrastructure;
 
 namespace Analytics.Tests.Exports;
 

@@ -1,7 +1,6 @@
 using Analytics.Data;
 using Analytics.Data.Identity;
 using Analytics.Data.Insights;
-using Analytics.Data.Notifications;
 using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Demo;

@@ -1,7 +1,6 @@
 using Analytics.Data;
 using Analytics.Data.Insights;
 using Analytics.Domain;
-using Analytics.Domain.Access;
 using Analytics.Domain.Insights;
 using Analytics.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

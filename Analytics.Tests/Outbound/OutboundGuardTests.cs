@@ -8,7 +8,6 @@ using Analytics.Data.Sources.Connectors;
 using Analytics.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http;
 
 namespace Analytics.Tests.Outbound;
 

@@ -2,7 +2,6 @@ using System.Net;
 using Analytics.Tests.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Tests.Security;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Analytics.Data;
 using Analytics.Tests.Infrastructure;
 using Npgsql;
-using System.Net.Http.Json;
 
 namespace Analytics.Tests.Sources;
 

@@ -1,7 +1,6 @@
 using Analytics.Data;
 using Analytics.Data.Identity;
 using Analytics.Data.Subscriptions;
-using Analytics.Domain.Access;
 using Analytics.Domain.Subscriptions;
 using Analytics.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Analytics.Data.Chat;
 using Analytics.Domain;
 using Analytics.Domain.Chat;

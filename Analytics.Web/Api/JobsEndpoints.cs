@@ -1,5 +1,4 @@
 using Analytics.Data.Collections;
-using Analytics.Data.Reports;
 using Analytics.Domain;
 using Analytics.Jobs;
 

@@ -1,7 +1,6 @@
 using Analytics.Data;
 using Analytics.Data.Chat;
 using Analytics.Data.Seeding;
-using Analytics.Domain;
 using Analytics.Domain.Access;
 
 namespace Analytics.Web.Cli;

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Analytics.Data;
 using Analytics.Data.Chat;
 using Analytics.Data.Seeding;
-using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Chat;
 using Analytics.Domain.Chat.Egress;

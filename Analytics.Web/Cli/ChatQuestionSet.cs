@@ -315,7 +315,7 @@ public static class ChatQuestionSet
 
     public static bool ShowHeldOut => Environment.GetEnvironmentVariable(ShowHeldOutVariable) is "1" or "true";
 
-    /// <summary>Seeds a fresh database through <paramref name="services"/> and runs both halves as <paramref name="actor"/>.</summary>
+    /// <summary>Runs both halves as <paramref name="actor"/>.</summary>
     public static async Task<object> RunAsync(ChatService chat, Actor actor, CancellationToken ct)
     {
         var (tuning, heldOut) = Split();

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Analytics.Data.Seeding;
 
 namespace Analytics.Web.Cli;
 

@@ -1,12 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Analytics.Data.Exports;
-using Analytics.Data.Exports.Csv;
 using Analytics.Data.Exports.Pdf;
-using Analytics.Data.Exports.Xlsx;
 using Analytics.Domain.Exports;
-using Analytics.Domain.Query;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Web.Cli;
 

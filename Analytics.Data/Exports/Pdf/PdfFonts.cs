@@ -1,4 +1,3 @@
-using PdfSharp;
 using PdfSharp.Fonts;
 
 namespace Analytics.Data.Exports.Pdf;

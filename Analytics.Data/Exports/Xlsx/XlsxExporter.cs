@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Analytics.Domain.Exports;
-using Analytics.Domain.Query;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Spreadsheet;
 
@@ -17,7 +16,7 @@ namespace Analytics.Data.Exports.Xlsx;
 /// string table), and column widths come from the first rows. Memory stays flat however many rows there are. A sheet
 /// that reaches Excel's row limit carries on in a sheet of the same name with a number.
 /// </para>
-/// Writes synchronously to <paramref name="output"/>: for an HTTP response, write to a temporary file first.
+/// Writes synchronously to the output stream: for an HTTP response, write to a temporary file first.
 /// </summary>
 public sealed class XlsxExporter
 {

@@ -1,6 +1,5 @@
 using Analytics.Domain.Exports;
 using Analytics.Domain.Query;
-using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Spreadsheet;
 
 namespace Analytics.Data.Exports.Xlsx;

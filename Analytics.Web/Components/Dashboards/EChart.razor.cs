@@ -14,7 +14,7 @@ public sealed partial class EChart : ComponentBase, IAsyncDisposable
 {
     [Inject] public required ChartsModule Charts { get; set; }
 
-    /// <summary>The ECharts option (from <see cref="ChartOptionsBuilder.Build(string, JsonObject?, Analytics.Domain.Query.QueryResult)"/>).</summary>
+    /// <summary>The ECharts option (from <see cref="ChartOptionsBuilder"/>).</summary>
     [Parameter, EditorRequired] public JsonObject? Option { get; set; }
 
     /// <summary>A click on a point, bar, slice or cell (for drill-down). Clicks are only reported when this is set.</summary>

@@ -4,7 +4,6 @@ using Analytics.Web.Instrumentation;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.JSInterop;
-using MudBlazor;
 
 namespace Analytics.Web.Components.Layout;
 

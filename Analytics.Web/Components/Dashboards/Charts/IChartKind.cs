@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Analytics.Domain.Query;
 
 namespace Analytics.Web.Components.Dashboards.Charts;
 

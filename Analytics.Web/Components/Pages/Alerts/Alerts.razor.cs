@@ -1,6 +1,5 @@
 using Analytics.Data.Alerts;
 using Analytics.Domain;
-using Analytics.Domain.Alerts;
 using Analytics.Domain.Metrics;
 using Analytics.Web.Auth;
 using Microsoft.AspNetCore.Components;

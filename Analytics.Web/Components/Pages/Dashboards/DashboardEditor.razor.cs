@@ -5,9 +5,9 @@ using Analytics.Domain.Dashboards;
 using Analytics.Domain.Dashboards.Layout;
 using Analytics.Web.Auth;
 using Analytics.Web.Components.Dashboards;
+using Analytics.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
-using Analytics.Web.Components.Shared;
 using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Dashboards;

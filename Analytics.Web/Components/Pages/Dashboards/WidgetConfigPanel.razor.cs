@@ -1,5 +1,4 @@
 using Analytics.Data.Query;
-using Analytics.Domain.Dashboards;
 using Microsoft.AspNetCore.Components;
 
 namespace Analytics.Web.Components.Pages.Dashboards;

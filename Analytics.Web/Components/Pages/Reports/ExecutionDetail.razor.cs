@@ -2,8 +2,8 @@ using Analytics.Data.Reports;
 using Analytics.Domain;
 using Analytics.Web.Auth;
 using Analytics.Web.Components.Shared;
-using MudBlazor;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Reports;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Analytics.Domain;
-using Analytics.Domain.Reports;
 using Analytics.Domain.Reports.Parameters;
 
 namespace Analytics.Web.Components.Pages.Reports;

@@ -3,8 +3,8 @@ using Analytics.Domain;
 using Analytics.Domain.Facts;
 using Analytics.Domain.Reports.Parameters;
 using Analytics.Web.Auth;
-using Microsoft.AspNetCore.Components;
 using Analytics.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
 namespace Analytics.Web.Components.Pages.Reports;
