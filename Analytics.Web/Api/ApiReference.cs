@@ -11,7 +11,7 @@ namespace Analytics.Web.Api;
 /// <summary>
 /// The API's own reference: <c>GET /openapi/v1.json</c> (ASP.NET Core's OpenAPI generator, every <c>/api/v1</c> endpoint and
 /// nothing else) and <c>GET /api/docs</c> (Scalar's page over that document; its script is served from the package, no
-/// CDN, no web fonts, no telemetry). Both are open without sign-in: they describe the API, not data; the API itself takes a
+/// CDN, no web fonts, no telemetry; the page runs under the pages' Content-Security-Policy with a per-request script nonce). Both are open without sign-in: they describe the API, not data; the API itself takes a
 /// key. Each endpoint names its summary and success response where it is mapped; the problem responses every endpoint shares
 /// come from <see cref="WithProblemResponses{TBuilder}"/>, by one rule.
 /// </summary>
@@ -89,6 +89,7 @@ public static class ApiReference
                 .WithTitle("Analytics API")
                 .WithOpenApiRoutePattern("/openapi/{documentName}.json")
                 .AddDocument("v1", "Analytics API v1")
+                .WithNonce() // a fresh nonce per request on its script tags; SecurityHeaders allows exactly that one
                 .DisableDefaultFonts()
                 .DisableTelemetry()
                 .DisableAgent())
