@@ -62,8 +62,8 @@ public static class ChatEndpoints
             return Results.Ok(new ChatAnswer(session.ConversationId, messageId, answer.ToString(), calls, visualizations, error, egress, choices));
         })
             .WithSummary("Asks a question about the data; answered as JSON or, with `Accept: text/event-stream`, as server-sent events.")
-            .WithDescription("Events: `egress`, `delta`, `toolCall`, `toolResult`, `visualization`, `choices`, `done`, `error`. 429 past the hourly question quota.")
-            .Produces<ChatAnswer>(StatusCodes.Status200OK, "application/json", "text/event-stream").WithTags("Chat");
+            .WithDescription("The JSON answer is below. With `Accept: text/event-stream` the answer streams as server-sent events instead: `egress`, `delta` { text }, `toolCall` { name, arguments }, `toolResult` { name, rowCount, ms, outcome }, `visualization`, `choices`, `done` { conversationId, messageId }, `error` { message }. 429 past the hourly question quota.")
+            .Produces<ChatAnswer>(StatusCodes.Status200OK).WithTags("Chat");
 
         api.MapGet("/chat/quota", async (HttpContext http, ChatService chat, CancellationToken ct) => await chat.QuotaAsync(http.Actor(), ct))
             .WithSummary("The caller's question quota: used, limit, and when it resets.").WithTags("Chat");
