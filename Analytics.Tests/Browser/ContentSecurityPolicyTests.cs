@@ -105,14 +105,19 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture fixture) : IClassF
         var response = await page.GotoAsync("/api/docs");
         response!.Ok.Should().BeTrue();
         await Assertions.Expect(page.GetByText("Analytics API").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
-        // An operation's summary from the document, as the reference lists it.
-        await Assertions.Expect(page.GetByText("Lists the sources (data instances) the caller may read, paged; secrets are never returned.").First)
-            .ToBeAttachedAsync(new() { Timeout = 20_000 });
+        // Operations' summaries from the document, as the reference lists them (the first tag's group is open).
+        await Assertions.Expect(page.GetByText("One dashboard with its widgets").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByText("Lists the dashboards the caller may see").First).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "api-docs.png") });
 
         outside.Should().BeEmpty("the reference must not need the internet");
         failed.Should().BeEmpty();
-        await ExpectNoViolationsAsync(page, problems, "the API reference");
+        // The one thing the policy refuses is eval, which the page does not need: Scalar's bundled Zod probes whether it may
+        // compile validators (`try { Function("") } catch { jitless }`) and, refused, validates without. No 'unsafe-eval' is
+        // granted for it; anything else refused, or any console error, fails.
+        var violations = await page.EvaluateAsync<string[]>("() => window.__csp || []");
+        violations.Where(v => !(v.StartsWith("script-src blocked eval at ", StringComparison.Ordinal) && v.Contains("/api/docs/scalar.js", StringComparison.Ordinal)))
+            .Concat(problems).Should().BeEmpty("the API reference must run under the Content-Security-Policy");
         await context.CloseAsync();
     }
 }
