@@ -12,11 +12,6 @@ namespace Analytics.Web.Api;
 
 public sealed record IngestResponse(int Accepted);
 
-/// <summary>
-/// One point of an ingest batch, as the API reference describes it: <see cref="MetricBatchParser"/> reads the body straight
-/// from UTF-8 without this type. <c>time</c> is ISO 8601 with offset; <c>tags</c> are string keys and values.
-/// </summary>
-public sealed record MetricPointInput(string Name, DateTimeOffset Time, double Value, IReadOnlyDictionary<string, string>? Tags);
 
 /// <summary>
 /// Operational time series. Any authenticated user (any role) may ingest, query and stream: these are the
@@ -34,8 +29,7 @@ public static class MetricsEndpoints
         var metrics = api.MapGroup("/metrics").WithTags("Metrics");
         metrics.MapPost("/ingest", IngestAsync)
             .WithSummary("Ingests operational metric points; the batch is stored whole or not at all.")
-            .WithDescription("One bad point → 400 naming its index (`errors` keyed `[i].field`), nothing written. Bounded by `Analytics:Metrics:Ingest:MaxBodyBytes` (413).")
-            .Accepts<IReadOnlyList<MetricPointInput>>("application/json")
+            .WithDescription("The body is a JSON array of points `[{ name, time (ISO 8601 with offset), value, tags: { key: value } }]`. One bad point → 400 naming its index (`errors` keyed `[i].field`), nothing written. Bounded by `Analytics:Metrics:Ingest:MaxBodyBytes` (413).")
             .Produces<IngestResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);

@@ -78,8 +78,7 @@ public static class ReportsEndpoints
         reports.MapPost("/{id}/accept-template-version", async (HttpContext http, ReportService service, string id, CancellationToken ct) =>
             await service.AcceptTemplateVersionAsync(http.Actor(), id, await OptionalBodyAsync<AcceptTemplateVersionInput>(http, ct) ?? new AcceptTemplateVersionInput(), ct))
             .WithSummary("Moves the report to a newer template version.")
-            .WithDescription("The body is optional: without one the newest version is taken with the report's parameters.")
-            .Accepts<AcceptTemplateVersionInput>(false, "application/json")
+            .WithDescription("The JSON body `{ version?, parameters? }` is optional: without one the newest version is taken with the report's parameters.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
         reports.MapPost("/{id}/schedule/pause", async (HttpContext http, ReportService service, string id, CancellationToken ct) =>

@@ -47,8 +47,8 @@ public static class SourcesEndpoints
 
         sources.MapPost("/{id}/rows", UploadRowsAsync)
             .WithSummary("Uploads rows to a CSV source (text/csv, UTF-8, header row first).")
-            .WithDescription("The whole upload is validated and written in one transaction or not at all; rows with the same time and dimensions as earlier rows replace them. Bounded by `Analytics:Sources:MaxUploadBytes` (413).")
-            .Accepts<string>("text/csv")
+            .WithDescription("The body is `text/csv` (UTF-8): a header row, then one row per line. The whole upload is validated and written in one transaction or not at all; rows with the same time and dimensions as earlier rows replace them. Bounded by `Analytics:Sources:MaxUploadBytes` (413).")
+            .ProducesValidationProblem()
             .Produces<CsvUploadResult>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
