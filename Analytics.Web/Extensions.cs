@@ -57,6 +57,7 @@ public static class Extensions
 
         services.AddHttpSecurity();
         services.AddProblemDetails();
+        services.AddApiReference();
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -137,7 +138,7 @@ public static class Extensions
         }).AllowAnonymous().ExcludeFromDescription();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthWriter.WriteAsync }).AllowAnonymous();
         app.MapAccountEndpoints();
-        app.MapGroup("").RequireRateLimiting(RateLimits.PublicPolicy).MapPublicDashboardEndpoints();
+        app.MapGroup("").RequireRateLimiting(RateLimits.PublicPolicy).WithProblemResponses().MapPublicDashboardEndpoints();
         app.MapDashboardDownloads();
         app.MapSubscriptionDownloads();
         app.MapExportDownloads();
@@ -147,7 +148,8 @@ public static class Extensions
             .RequireAuthorization(AuthSchemes.ApiPolicy)
             .RequireRateLimiting(RateLimits.ApiPolicy)
             .AddEndpointFilter<ActorEndpointFilter>()
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .WithProblemResponses();
         api.MapUsersEndpoints();
         api.MapSourcesEndpoints();
         api.MapQueryEndpoints();
@@ -163,7 +165,8 @@ public static class Extensions
         api.MapExportsEndpoints();
         api.MapAuditEndpoints();
         api.MapBackupsEndpoints();
-        api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint. See CONTRACT.md for the /api/v1 routes."));
+        api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: $"No such API endpoint. See {ApiReference.DocsPath} for the /api/v1 routes.")).ExcludeFromDescription();
+        app.MapApiReference();
 
         // Pages need a signed-in user at the HTTP level, and every page is [Authorize] inside the circuit too
         // (Components/Pages/_Imports.razor), so the circuit hub itself may open without one: the public dashboard link

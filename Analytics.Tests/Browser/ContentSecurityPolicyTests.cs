@@ -80,4 +80,44 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture fixture) : IClassF
         await ExpectNoViolationsAsync(page, problems, "the public dashboard page");
         await context.CloseAsync();
     }
+
+    /// <summary>
+    /// The API reference renders in Chromium with the network cut off from everything but the app (as on CI and on
+    /// installs without internet): Scalar's script, the document and the page come from the app, nothing is fetched
+    /// from outside, and nothing breaks the page's policy.
+    /// </summary>
+    [ChromiumFact]
+    public async Task The_api_reference_renders_from_the_app_alone()
+    {
+        var origin = fixture.BaseAddress.GetLeftPart(UriPartial.Authority);
+        var context = await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.BaseAddress.ToString(), ViewportSize = new() { Width = 1366, Height = 900 } });
+        var outside = new List<string>();
+        await context.RouteAsync(url => !url.StartsWith(origin, StringComparison.Ordinal) && !url.StartsWith("data:", StringComparison.Ordinal), async route =>
+        {
+            outside.Add(route.Request.Url);
+            await route.AbortAsync();
+        });
+        var page = await context.NewPageAsync();
+        var problems = await WatchAsync(page);
+        var failed = new List<string>();
+        page.RequestFailed += (_, request) => failed.Add($"{request.Url}: {request.Failure}");
+
+        var response = await page.GotoAsync("/api/docs");
+        response!.Ok.Should().BeTrue();
+        await Assertions.Expect(page.GetByText("Analytics API").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        // Operations' summaries from the document, as the reference lists them (the first tag's group is open).
+        await Assertions.Expect(page.GetByText("One dashboard with its widgets").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByText("Lists the dashboards the caller may see").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "api-docs.png") });
+
+        outside.Should().BeEmpty("the reference must not need the internet");
+        failed.Should().BeEmpty();
+        // The one thing the policy refuses is eval, which the page does not need: Scalar's bundled Zod probes whether it may
+        // compile validators (`try { Function("") } catch { jitless }`) and, refused, validates without. No 'unsafe-eval' is
+        // granted for it; anything else refused, or any console error, fails.
+        var violations = await page.EvaluateAsync<string[]>("() => window.__csp || []");
+        violations.Where(v => !(v.StartsWith("script-src blocked eval at ", StringComparison.Ordinal) && v.Contains("/api/docs/scalar.js", StringComparison.Ordinal)))
+            .Concat(problems).Should().BeEmpty("the API reference must run under the Content-Security-Policy");
+        await context.CloseAsync();
+    }
 }

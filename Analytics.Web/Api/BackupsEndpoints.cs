@@ -18,7 +18,8 @@ public static class BackupsEndpoints
             var items = await history.ListAsync(http.Actor(), ct);
             return new PagedResponse<BackupView>(items.Select(e => new BackupView(e.Name, e.At, e.Outcome, e.Bytes, e.Rows, e.Seconds, e.Error, e.Scheduled)).ToList(), null);
         }).WithSummary("Backups in the backup directory (admins), newest first: size, time, outcome.");
-        backups.MapGet("/{name}/download", DownloadAsync).WithSummary("Downloads one backup file (admins; audited).");
+        backups.MapGet("/{name}/download", DownloadAsync).WithSummary("Downloads one backup file (admins; audited).")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip");
         return api;
     }
 

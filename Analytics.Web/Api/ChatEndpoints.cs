@@ -15,6 +15,10 @@ public sealed record AddToDashboardRequest(string? DashboardId, int? Index, stri
 
 public sealed record ChatRename(string? Title);
 
+/// <summary>The JSON answer of <c>POST /chat</c> (without <c>Accept: text/event-stream</c>).</summary>
+public sealed record ChatAnswer(string ConversationId, string? MessageId, string Answer, IReadOnlyList<ChatToolCallView> ToolCalls,
+    IReadOnlyList<ChatVisualization> Visualizations, string? Error, ChatEgressNotice? Egress, IReadOnlyList<ChatChoice> Choices);
+
 /// <summary>Chat with your data (CONTRACT.md, Chat): one question per POST, answered as JSON or as server-sent events.</summary>
 public static class ChatEndpoints
 {
@@ -33,7 +37,7 @@ public static class ChatEndpoints
                 return Results.Empty;
             }
             var answer = new StringBuilder();
-            var calls = new List<object>();
+            var calls = new List<ChatToolCallView>();
             var visualizations = new List<ChatVisualization>();
             string? pending = null;
             string? error = null;
@@ -46,7 +50,7 @@ public static class ChatEndpoints
                 {
                     case ChatEvent.Delta d: answer.Append(d.Text); break;
                     case ChatEvent.ToolCall c: pending = c.Arguments; break;
-                    case ChatEvent.ToolResult r: calls.Add(new { name = r.Name, arguments = ChatService.ParseArguments(pending ?? "{}"), rowCount = r.RowCount, ms = r.Ms, outcome = r.Outcome }); break;
+                    case ChatEvent.ToolResult r: calls.Add(new ChatToolCallView(r.Name, ChatService.ParseArguments(pending ?? "{}"), r.RowCount, r.Ms, r.Outcome)); break;
                     case ChatEvent.Visualization v: visualizations.Add(v.Value); break;
                     case ChatEvent.Error x: error = x.Message; break;
                     case ChatEvent.Done d: messageId = d.MessageId; break;
@@ -54,44 +58,59 @@ public static class ChatEndpoints
                     case ChatEvent.Choices c: choices = c.Options; break;
                 }
             }
-            return Results.Ok(new { conversationId = session.ConversationId, messageId, answer = answer.ToString(), toolCalls = calls, visualizations, error, egress, choices });
-        }).WithTags("Chat");
+            return Results.Ok(new ChatAnswer(session.ConversationId, messageId, answer.ToString(), calls, visualizations, error, egress, choices));
+        })
+            .WithSummary("Asks a question about the data; answered as JSON or, with `Accept: text/event-stream`, as server-sent events.")
+            .WithDescription("The JSON answer is below. With `Accept: text/event-stream` the answer streams as server-sent events instead: `egress`, `delta` { text }, `toolCall` { name, arguments }, `toolResult` { name, rowCount, ms, outcome }, `visualization`, `choices`, `done` { conversationId, messageId }, `error` { message }. 429 past the hourly question quota.")
+            .Produces<ChatAnswer>(StatusCodes.Status200OK).WithTags("Chat");
 
-        api.MapGet("/chat/quota", async (HttpContext http, ChatService chat, CancellationToken ct) => await chat.QuotaAsync(http.Actor(), ct)).WithTags("Chat");
+        api.MapGet("/chat/quota", async (HttpContext http, ChatService chat, CancellationToken ct) => await chat.QuotaAsync(http.Actor(), ct))
+            .WithSummary("The caller's question quota: used, limit, and when it resets.").WithTags("Chat");
 
         api.MapGet("/chat/audit", async (HttpContext http, ChatService chat, string? userId, int? limit, string? cursor, CancellationToken ct) =>
-            PagedResponse<ChatAuditView>.From(await chat.AuditAsync(http.Actor(), userId, PageRequest.Parse(limit, cursor), ct))).WithTags("Chat");
+            PagedResponse<ChatAuditView>.From(await chat.AuditAsync(http.Actor(), userId, PageRequest.Parse(limit, cursor), ct)))
+            .WithSummary("Every chat function call (admins), newest first, paged; optionally of one user.").WithTags("Chat");
 
         api.MapGet("/chat/bookmarks", async (HttpContext http, ChatBookmarkService bookmarks, CancellationToken ct) =>
-            new { items = await bookmarks.ListAsync(http.Actor(), ct) }).WithTags("Chat");
+            new { items = await bookmarks.ListAsync(http.Actor(), ct) })
+            .WithSummary("The caller's bookmarked answers.").WithTags("Chat");
         api.MapPost("/chat/bookmarks", async (HttpContext http, ChatBookmarkService bookmarks, ChatBookmarkRequest? body, CancellationToken ct) =>
         {
             var (bookmark, created) = await bookmarks.AddAsync(http.Actor(), body?.ConversationId, body?.MessageId, body?.Note, ct);
             return created ? Results.Created($"/api/v1/chat/bookmarks/{bookmark.Id}", bookmark) : Results.Ok(bookmark);
-        }).WithTags("Chat");
+        })
+            .WithSummary("Bookmarks an answer (201; 200 with the existing bookmark when already bookmarked).")
+            .Produces<ChatBookmarkView>(StatusCodes.Status201Created)
+            .Produces<ChatBookmarkView>(StatusCodes.Status200OK).WithTags("Chat");
         api.MapDelete("/chat/bookmarks/{id}", async (HttpContext http, ChatBookmarkService bookmarks, string id, CancellationToken ct) =>
         {
             await bookmarks.RemoveAsync(http.Actor(), id, ct);
-            return Results.NoContent();
-        }).WithTags("Chat");
+            return TypedResults.NoContent();
+        })
+            .WithSummary("Removes a bookmark.").WithTags("Chat");
 
         var conversations = api.MapGroup("/conversations").WithTags("Chat");
         conversations.MapPost("/{id}/messages/{messageId}/add-to-dashboard", async (HttpContext http, ChatDashboardService chatDashboards, string id, string messageId,
             AddToDashboardRequest? body, CancellationToken ct) =>
         {
             var added = await chatDashboards.AddToDashboardAsync(http.Actor(), id, messageId, body?.DashboardId, body?.Index, body?.Title, ct);
-            return Results.Created($"/api/v1/dashboards/{added.DashboardId}", added);
-        });
+            return TypedResults.Created($"/api/v1/dashboards/{added.DashboardId}", added);
+        })
+            .WithSummary("Adds a chart or table of an answer to a dashboard as a widget.");
         conversations.MapGet("/", async (HttpContext http, ChatService chat, int? limit, string? cursor, CancellationToken ct) =>
-            PagedResponse<ConversationSummary>.From(await chat.ListAsync(http.Actor(), PageRequest.Parse(limit, cursor), ct)));
-        conversations.MapGet("/{id}", async (HttpContext http, ChatService chat, string id, CancellationToken ct) => await chat.GetAsync(http.Actor(), id, ct));
+            PagedResponse<ConversationSummary>.From(await chat.ListAsync(http.Actor(), PageRequest.Parse(limit, cursor), ct)))
+            .WithSummary("The caller's conversations, newest first, paged.");
+        conversations.MapGet("/{id}", async (HttpContext http, ChatService chat, string id, CancellationToken ct) => await chat.GetAsync(http.Actor(), id, ct))
+            .WithSummary("One conversation with its messages.");
         conversations.MapPatch("/{id}", async (HttpContext http, ChatService chat, string id, ChatRename? body, CancellationToken ct) =>
-            await chat.RenameAsync(http.Actor(), id, body?.Title, ct));
+            await chat.RenameAsync(http.Actor(), id, body?.Title, ct))
+            .WithSummary("Renames a conversation.");
         conversations.MapDelete("/{id}", async (HttpContext http, ChatService chat, string id, CancellationToken ct) =>
         {
             await chat.DeleteAsync(http.Actor(), id, ct);
-            return Results.NoContent();
-        });
+            return TypedResults.NoContent();
+        })
+            .WithSummary("Deletes a conversation.");
         conversations.MapGet("/{id}/export", async (HttpContext http, ChatService chat, string id, string? format, string? messageId, int? index, CancellationToken ct) =>
         {
             switch ((format ?? "json").ToLowerInvariant())
@@ -103,7 +122,10 @@ public static class ChatEndpoints
                 default:
                     throw new ValidationException("format", "format must be json or csv.");
             }
-        });
+        })
+            .WithSummary("Exports a conversation as JSON, or one result's rows as CSV.")
+            .WithDescription("`format=json|csv`; for CSV, `messageId=` and `index=` pick the result (default: the last).")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/json", "text/csv");
         return api;
     }
 

@@ -32,110 +32,146 @@ public static class DashboardsEndpoints
             if (scope is not (null or "all" or "mine" or "shared" or "favorites" or "workspace"))
                 throw new ValidationException("scope", "scope must be one of all, mine, shared, favorites, workspace.");
             return new { items = await service.ListAsync(http.Actor(), new DashboardListQuery(search, scope, folderId), ct) };
-        });
+        })
+            .WithSummary("Lists the dashboards the caller may see; `scope` = all, mine, shared, favorites or workspace.");
 
         dashboards.MapPost("/", async (HttpContext http, DashboardService service, DashboardDefinition body, CancellationToken ct) =>
         {
             var created = await service.CreateAsync(http.Actor(), body, ct);
-            return Results.Created($"/api/v1/dashboards/{created.Id}", created);
-        });
+            return TypedResults.Created($"/api/v1/dashboards/{created.Id}", created);
+        })
+            .WithSummary("Creates a dashboard: filters and widgets on a 12-column grid.");
 
         dashboards.MapGet("/{id}", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
-            await service.GetAsync(http.Actor(), id, ct));
+            await service.GetAsync(http.Actor(), id, ct))
+            .WithSummary("One dashboard with its widgets.");
 
         dashboards.MapPut("/{id}", async (HttpContext http, DashboardService service, string id, DashboardDefinition body, CancellationToken ct) =>
         {
             var saved = await service.UpdateAsync(http.Actor(), id, body, ct);
             if (saved.OverwroteChangesBy is { } by) http.Response.Headers["X-Overwrote-Changes-By"] = Uri.EscapeDataString(by);
             return saved.Dashboard;
-        });
+        })
+            .WithSummary("Saves a dashboard.")
+            .WithDescription("When someone else saved it since the caller loaded it, their changes are overwritten and `X-Overwrote-Changes-By` names them.");
 
         dashboards.MapDelete("/{id}", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
         {
             await service.DeleteAsync(http.Actor(), id, ct);
-            return Results.NoContent();
-        });
+            return TypedResults.NoContent();
+        })
+            .WithSummary("Deletes a dashboard.");
 
         dashboards.MapPost("/{id}/duplicate", async (HttpContext http, DashboardService service, string id, DuplicateInput? body, CancellationToken ct) =>
         {
             var copy = await service.DuplicateAsync(http.Actor(), id, body?.Name, ct);
-            return Results.Created($"/api/v1/dashboards/{copy.Id}", copy);
-        });
+            return TypedResults.Created($"/api/v1/dashboards/{copy.Id}", copy);
+        })
+            .WithSummary("Copies a dashboard (optionally under a new name).");
 
         dashboards.MapGet("/{id}/data", async (HttpContext http, DashboardDataService data, string id, CancellationToken ct) =>
-            await data.GetAsync(http.Actor(), id, ParseDataRequest(http.Request.Query), ct));
+            await data.GetAsync(http.Actor(), id, ParseDataRequest(http.Request.Query), ct))
+            .WithSummary("Each widget's result under the dashboard's filters, or the request's overrides.")
+            .WithDescription("`?start=&end=` or `?preset=`, `filter.<dimension>=value` (repeatable), `widgets=a,b`.")
+            .ProducesValidationProblem();
 
-        dashboards.MapGet("/{id}/export", ExportAsync);
+        dashboards.MapGet("/{id}/export", ExportAsync)
+            .WithSummary("Exports a dashboard or one widget as a file: pdf, xlsx, csv or json.")
+            .WithDescription("`format=pdf|xlsx|csv|json`, `widget=`, `layout=grid|flow`, `page=a4|letter`, `orientation=landscape|portrait`, `summary=true`, `rows=widgets|underlying`, and the filters of `/data`.")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv", "application/json", "application/zip")
+            .ProducesValidationProblem();
 
         dashboards.MapGet("/{id}/shares", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
-            await service.ListSharesAsync(http.Actor(), id, ct));
+            await service.ListSharesAsync(http.Actor(), id, ct))
+            .WithSummary("The dashboard's shares and public link.");
 
         dashboards.MapPost("/{id}/shares", async (HttpContext http, DashboardService service, string id, ShareInput body, CancellationToken ct) =>
-            await service.ShareAsync(http.Actor(), id, body, ct));
+            await service.ShareAsync(http.Actor(), id, body, ct))
+            .WithSummary("Shares a dashboard with a user or team (view or edit), or creates its public link.");
 
         dashboards.MapDelete("/{id}/shares/{shareId}", async (HttpContext http, DashboardService service, string id, string shareId, CancellationToken ct) =>
         {
             await service.RevokeShareAsync(http.Actor(), id, shareId, ct);
-            return Results.NoContent();
-        });
+            return TypedResults.NoContent();
+        })
+            .WithSummary("Removes a share (or the public link).");
 
         dashboards.MapPost("/{id}/shares/public/publish", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
-            await service.PublishAsync(http.Actor(), id, ct));
+            await service.PublishAsync(http.Actor(), id, ct))
+            .WithSummary("Publishes the current version of the dashboard to its public link.")
+            .WithDescription("409 when the dashboard has no public link yet.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         dashboards.MapPut("/{id}/favorite", async (HttpContext http, DashboardService service, string id, FavoriteInput body, CancellationToken ct) =>
         {
             await service.SetFavoriteAsync(http.Actor(), id, body.Favorite, ct);
-            return Results.NoContent();
-        });
+            return TypedResults.NoContent();
+        })
+            .WithSummary("Marks or unmarks a dashboard as the caller's favourite.");
 
         dashboards.MapGet("/{id}/comments", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
-            new { items = await service.ListCommentsAsync(http.Actor(), id, ct) });
+            new { items = await service.ListCommentsAsync(http.Actor(), id, ct) })
+            .WithSummary("The dashboard's comments, oldest first.");
 
         dashboards.MapPost("/{id}/comments", async (HttpContext http, DashboardService service, string id, CommentInput body, CancellationToken ct) =>
         {
             var comment = await service.AddCommentAsync(http.Actor(), id, body.WidgetId, body.Body, ct);
-            return Results.Created($"/api/v1/dashboards/{id}/comments/{comment.Id}", comment);
-        });
+            return TypedResults.Created($"/api/v1/dashboards/{id}/comments/{comment.Id}", comment);
+        })
+            .WithSummary("Comments on a dashboard or one of its widgets.");
 
         api.MapGet("/widget-kinds", () => new
         {
             items = WidgetKinds.All.Select(k => new { k.Name, k.Label, k.Icon, k.Description, data = k.Data.ToString().ToLowerInvariant(), k.DefaultW, k.DefaultH, k.MinW, k.MinH }),
-        }).WithTags("Dashboards");
+        })
+            .WithSummary("The widget kinds a dashboard can hold, with their default and minimum sizes.").WithTags("Dashboards");
 
         var templates = api.MapGroup("/dashboard-templates").WithTags("Dashboards");
-        templates.MapGet("/", () => new { items = DashboardTemplates.All.Select(t => new { t.Id, t.Name, t.Description, t.Icon, t.NeedsInstances, widgetCount = t.Widgets.Count }) });
+        templates.MapGet("/", () => new { items = DashboardTemplates.All.Select(t => new { t.Id, t.Name, t.Description, t.Icon, t.NeedsInstances, widgetCount = t.Widgets.Count }) })
+            .WithSummary("The built-in dashboard templates.");
         templates.MapPost("/{id}/instantiate", async (HttpContext http, DashboardService service, string id, InstantiateInput? body, CancellationToken ct) =>
         {
             var created = await service.InstantiateTemplateAsync(http.Actor(), id, body?.Name, body?.SourceIds, ct);
-            return Results.Created($"/api/v1/dashboards/{created.Id}", created);
-        });
+            return TypedResults.Created($"/api/v1/dashboards/{created.Id}", created);
+        })
+            .WithSummary("Creates a dashboard from a template, for chosen sources.");
 
         var folders = api.MapGroup("/folders").WithTags("Dashboards");
-        folders.MapGet("/", async (HttpContext http, DashboardService service, CancellationToken ct) => new { items = await service.ListFoldersAsync(http.Actor(), ct) });
+        folders.MapGet("/", async (HttpContext http, DashboardService service, CancellationToken ct) => new { items = await service.ListFoldersAsync(http.Actor(), ct) })
+            .WithSummary("The dashboard folders the caller may see.");
         folders.MapPost("/", async (HttpContext http, DashboardService service, FolderInput body, CancellationToken ct) =>
         {
             var folder = await service.CreateFolderAsync(http.Actor(), body.Name, ct);
-            return Results.Created($"/api/v1/folders/{folder.Id}", folder);
-        });
+            return TypedResults.Created($"/api/v1/folders/{folder.Id}", folder);
+        })
+            .WithSummary("Creates a dashboard folder.");
         folders.MapPost("/{id}/shares", async (HttpContext http, DashboardService service, string id, ShareInput body, CancellationToken ct) =>
-            new { items = await service.ShareFolderAsync(http.Actor(), id, body, ct) });
+            new { items = await service.ShareFolderAsync(http.Actor(), id, body, ct) })
+            .WithSummary("Shares a folder (and the dashboards in it) with a user or team.");
         folders.MapGet("/{id}/shares", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
-            new { items = await service.ListFolderSharesAsync(http.Actor(), id, ct) });
+            new { items = await service.ListFolderSharesAsync(http.Actor(), id, ct) })
+            .WithSummary("A folder's shares.");
         folders.MapDelete("/{id}/shares/{shareId}", async (HttpContext http, DashboardService service, string id, string shareId, CancellationToken ct) =>
         {
             await service.RevokeFolderShareAsync(http.Actor(), id, shareId, ct);
-            return Results.NoContent();
-        });
+            return TypedResults.NoContent();
+        })
+            .WithSummary("Removes a folder share.");
 
         var teams = api.MapGroup("/teams").WithTags("Users");
-        teams.MapGet("/", async (HttpContext http, DashboardService service, CancellationToken ct) => new { items = await service.ListTeamsAsync(http.Actor(), ct) });
+        teams.MapGet("/", async (HttpContext http, DashboardService service, CancellationToken ct) => new { items = await service.ListTeamsAsync(http.Actor(), ct) })
+            .WithSummary("The teams (groups of users to share with).");
         teams.MapPost("/", async (HttpContext http, DashboardService service, TeamInput body, CancellationToken ct) =>
         {
             var team = await service.SaveTeamAsync(http.Actor(), null, body.Name, body.MemberIds, ct);
-            return Results.Created($"/api/v1/teams/{team.Id}", team);
-        });
+            return TypedResults.Created($"/api/v1/teams/{team.Id}", team);
+        })
+            .WithSummary("Creates a team.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         teams.MapPut("/{id}", async (HttpContext http, DashboardService service, string id, TeamInput body, CancellationToken ct) =>
-            await service.SaveTeamAsync(http.Actor(), id, body.Name, body.MemberIds, ct));
+            await service.SaveTeamAsync(http.Actor(), id, body.Name, body.MemberIds, ct))
+            .WithSummary("Renames a team or changes its members.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 
@@ -157,6 +193,9 @@ public static class DashboardsEndpoints
     {
         app.MapGet("/api/v1/public/dashboards/{token}", async (HttpContext http, PublicDashboardService service, string token, CancellationToken ct) =>
             await service.GetAsync(token, ParsePublicRequest(http.Request.Query), ct))
+            .WithSummary("A published dashboard's data through its public link (no sign-in; the token is the key).")
+            .WithDescription("`?preset=` or `?start=&end=`, `filter.<dimension>=` and `widgets=a,b`, within what the dashboard shows; any other parameter is a 400 naming it.")
+            .ProducesValidationProblem()
             .AllowAnonymous().DisableAntiforgery().WithTags("Dashboards");
         return app;
     }

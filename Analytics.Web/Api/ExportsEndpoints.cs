@@ -18,9 +18,12 @@ public static class ExportsEndpoints
         {
             var page = PageRequest.Parse(limit, cursor);
             return PagedResponse<ExportRecordView>.From(await service.ListAsync(http.Actor(), new ExportHistoryQuery(all ?? false, dashboardId, format), page, ct));
-        });
+        })
+            .WithSummary("The export history (downloads and subscription deliveries), newest first, paged and filtered.");
 
-        exports.MapGet("/{id}/download", DownloadAsync);
+        exports.MapGet("/{id}/download", DownloadAsync)
+            .WithSummary("Downloads an export again: the kept file, or one made again from its stored parameters (`X-Export-Regenerated: true`).")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv", "application/json", "application/zip");
         return api;
     }
 

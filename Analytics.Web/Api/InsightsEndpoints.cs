@@ -17,24 +17,29 @@ public static class InsightsEndpoints
             var filter = new InsightFilter(since, ParseEnum<InsightType>("type", type), string.IsNullOrWhiteSpace(instance) ? null : instance,
                 ParseEnum<InsightPriority>("priority", priority), IncludeDismissed: dismissed ?? false, PinnedOnly: pinned ?? false, UnreadOnly: unread ?? false);
             return PagedResponse<InsightView>.From(await service.ListAsync(http.Actor(), filter, PageRequest.Parse(limit, cursor), ct));
-        });
+        })
+            .WithSummary("The insights feed (trends, anomalies, summaries, opportunities), newest first, paged and filtered.");
 
         // What reached the caller (bell and e-mail), newest first: sent, pending for a digest, failed with the reason.
         insights.MapGet("/deliveries", async (HttpContext http, InsightDeliveryService deliveries, int? limit, CancellationToken ct) =>
         {
             if (limit is < 1 or > 500) throw new ValidationException("limit", "limit must be between 1 and 500.");
             return await deliveries.ListAsync(http.Actor(), limit ?? 100, ct);
-        });
+        })
+            .WithSummary("What reached the caller (bell and e-mail), newest first: sent, pending for a digest, or failed.");
 
         insights.MapGet("/{id}", async (HttpContext http, InsightService service, string id, CancellationToken ct) =>
-            await service.GetAsync(http.Actor(), id, ct));
+            await service.GetAsync(http.Actor(), id, ct))
+            .WithSummary("One insight.");
 
         insights.MapPost("/{id}/{action}", async (HttpContext http, InsightService service, string id, string action, CancellationToken ct) =>
         {
             var mark = ParseEnum<InsightMark>("action", action)
                 ?? throw new ValidationException("action", "action must be one of read, unread, dismiss, undismiss, pin, unpin.");
             return await service.MarkAsync(http.Actor(), id, mark, ct);
-        });
+        })
+            .WithSummary("Marks an insight for the caller: read, unread, dismiss, undismiss, pin or unpin.")
+            .ProducesValidationProblem();
         return api;
     }
 

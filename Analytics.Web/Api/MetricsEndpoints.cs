@@ -12,6 +12,7 @@ namespace Analytics.Web.Api;
 
 public sealed record IngestResponse(int Accepted);
 
+
 /// <summary>
 /// Operational time series. Any authenticated user (any role) may ingest, query and stream: these are the
 /// platform's operational metrics, not instance data, so no instance grant applies.
@@ -26,12 +27,22 @@ public static class MetricsEndpoints
     public static RouteGroupBuilder MapMetricsEndpoints(this RouteGroupBuilder api)
     {
         var metrics = api.MapGroup("/metrics").WithTags("Metrics");
-        metrics.MapPost("/ingest", IngestAsync);
+        metrics.MapPost("/ingest", IngestAsync)
+            .WithSummary("Ingests operational metric points; the batch is stored whole or not at all.")
+            .WithDescription("The body is a JSON array of points `[{ name, time (ISO 8601 with offset), value, tags: { key: value } }]`. One bad point → 400 naming its index (`errors` keyed `[i].field`), nothing written. Bounded by `Analytics:Metrics:Ingest:MaxBodyBytes` (413).")
+            .Produces<IngestResponse>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         // Written with a Utf8JsonWriter (MetricQueryJsonResult), same JSON as the serializer would produce, less per-point work.
         metrics.MapPost("/query", async (MetricQueryRequest request, MetricQueryService service, CancellationToken ct) =>
             new MetricQueryJsonResult(await service.QueryAsync(request, ct)))
+            .WithSummary("Queries an operational metric: aggregated per interval, optionally grouped and filtered by tags.")
             .Produces<MetricQueryResult>(StatusCodes.Status200OK, "application/json");
-        metrics.MapGet("/stream", StreamAsync);
+        metrics.MapGet("/stream", StreamAsync)
+            .WithSummary("Live operational metrics as server-sent events, one `metrics` event per interval.")
+            .WithDescription("`names=a,b` and `interval=1s|5s|30s|1m`. The event id is the interval's end (Unix ms); reconnecting with `Last-Event-ID` replays what was missed first.")
+            .Produces<StreamEvent>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesValidationProblem();
         return api;
     }
 

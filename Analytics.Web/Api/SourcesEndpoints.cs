@@ -15,27 +15,44 @@ public static class SourcesEndpoints
         var sources = api.MapGroup("/sources").WithTags("Sources");
 
         sources.MapGet("/", async (HttpContext http, SourceService service, int? limit, string? cursor, CancellationToken ct) =>
-            PagedResponse<SourceView>.From(await service.ListAsync(http.Actor(), PageRequest.Parse(limit, cursor), ct)));
+            PagedResponse<SourceView>.From(await service.ListAsync(http.Actor(), PageRequest.Parse(limit, cursor), ct)))
+            .WithSummary("Lists the sources (data instances) the caller may read, paged; secrets are never returned.");
 
         sources.MapPost("/", async (HttpContext http, SourceService service, SourceInput body, CancellationToken ct) =>
         {
             var created = await service.CreateAsync(http.Actor(), body, ct);
-            return Results.Created($"/api/v1/sources/{created.Id}", created);
-        });
+            return TypedResults.Created($"/api/v1/sources/{created.Id}", created);
+        })
+            .WithSummary("Creates a source (admins): demo, sqlite, postgres, amc or csv.")
+            .WithDescription("`settings` depend on `kind`; secrets are encrypted at rest and never returned.");
 
         sources.MapGet("/{id}", async (HttpContext http, SourceService service, string id, CancellationToken ct) =>
-            await service.GetAsync(http.Actor(), id, ct));
+            await service.GetAsync(http.Actor(), id, ct))
+            .WithSummary("One source, with its datasets; secrets removed (`secretsSet` names those stored).");
 
         sources.MapPut("/{id}", async (HttpContext http, SourceService service, string id, SourceInput body, CancellationToken ct) =>
-            await service.UpdateAsync(http.Actor(), id, body, ct));
+            await service.UpdateAsync(http.Actor(), id, body, ct))
+            .WithSummary("Changes a source (admins).")
+            .WithDescription("409 when a CSV source holds rows in the old shape.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         sources.MapDelete("/{id}", async (HttpContext http, SourceService service, string id, CancellationToken ct) =>
         {
             await service.DeleteAsync(http.Actor(), id, ct);
-            return Results.NoContent();
-        });
+            return TypedResults.NoContent();
+        })
+            .WithSummary("Deletes a source (admins).")
+            .WithDescription("409 while reports still use it.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
-        sources.MapPost("/{id}/rows", UploadRowsAsync);
+        sources.MapPost("/{id}/rows", UploadRowsAsync)
+            .WithSummary("Uploads rows to a CSV source (text/csv, UTF-8, header row first).")
+            .WithDescription("The body is `text/csv` (UTF-8): a header row, then one row per line. The whole upload is validated and written in one transaction or not at all; rows with the same time and dimensions as earlier rows replace them. Bounded by `Analytics:Sources:MaxUploadBytes` (413).")
+            .ProducesValidationProblem()
+            .Produces<CsvUploadResult>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return api;
     }
 
@@ -74,6 +91,6 @@ public static class SourcesEndpoints
             throw new ValidationException("body", "The upload is not UTF-8 text; save the CSV as UTF-8 and upload it again. Nothing was written.");
         }
         var result = await uploader.UploadAsync(target, text, ct);
-        return Results.Ok(new { rowsWritten = result.RowsWritten, dataVersion = result.DataVersion });
+        return Results.Ok(result); // { rowsWritten, dataVersion }
     }
 }

@@ -7,7 +7,8 @@ namespace Analytics.Web.Security;
 /// <c>X-Content-Type-Options: nosniff</c> everywhere; on HTML, a Content-Security-Policy (<see cref="Policy"/>),
 /// <c>Referrer-Policy</c> and <c>X-Frame-Options</c>. The public dashboard page is the one page another site may frame,
 /// and only the origins in <c>Analytics:Http:PublicEmbedOrigins</c>; it sends no referrer at all (its address is the
-/// link's secret). API responses are JSON: nosniff is what they need.
+/// link's secret). API responses are JSON: nosniff is what they need. The API reference page (<c>/api/docs</c>) is HTML
+/// under <c>/api</c> and gets the pages' policy, its scripts allowed by the per-request nonce Scalar puts on them.
 /// </summary>
 public sealed class SecurityHeaders(IOptionsMonitor<HttpSecurityOptions> options)
 {
@@ -21,12 +22,12 @@ public sealed class SecurityHeaders(IOptionsMonitor<HttpSecurityOptions> options
     /// run script. Images: the app's own and data: URIs (ECharts' icons); Markdown images are held to the app
     /// by <c>MarkdownText</c>. <c>connect-src 'self'</c> covers the Blazor circuit's WebSocket.
     /// </summary>
-    public string Policy(bool publicPage)
+    public string Policy(bool publicPage, string? nonce = null)
     {
         var embedders = publicPage ? options.CurrentValue.PublicEmbedOrigins.Select(o => o.Trim()).ToList() : [];
         return string.Join("; ",
             "default-src 'self'",
-            $"script-src 'self' {string.Join(' ', InlineScripts.Hashes)}",
+            $"script-src 'self' {string.Join(' ', InlineScripts.Hashes)}{(nonce is null ? "" : $" 'nonce-{nonce}'")}",
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data:",
             "font-src 'self'",
@@ -53,11 +54,13 @@ public sealed class SecurityHeaders(IOptionsMonitor<HttpSecurityOptions> options
     {
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
-        if (context.Request.Path.StartsWithSegments("/api")) return;
+        var docs = context.Request.Path.StartsWithSegments(Api.ApiReference.DocsPath);
+        if (context.Request.Path.StartsWithSegments("/api") && !docs) return;
         var publicPage = IsPublicPage(context.Request.Path);
         headers["Referrer-Policy"] = publicPage ? "no-referrer" : "strict-origin-when-cross-origin";
         if (context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) != true) return;
-        headers.ContentSecurityPolicy = Policy(publicPage);
+        var nonce = docs ? context.Items[Scalar.AspNetCore.ScalarOptions.NonceHttpContextItemKey] as string : null;
+        headers.ContentSecurityPolicy = Policy(publicPage, nonce);
         if (!(publicPage && options.CurrentValue.PublicEmbedOrigins.Length > 0)) headers.XFrameOptions = "DENY";
     }
 }
