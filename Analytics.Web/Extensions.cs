@@ -15,7 +15,6 @@ using Analytics.Web.Components.Layout;
 using Analytics.Web.Components.Shared;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 
@@ -136,7 +135,7 @@ public static class Extensions
             http.Response.Headers.CacheControl = http.Request.Query["v"] == version ? "public, max-age=31536000, immutable" : "no-cache";
             return Results.Text(css, "text/css; charset=utf-8");
         }).AllowAnonymous().ExcludeFromDescription();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthWriter.WriteAsync }).AllowAnonymous();
+        HealthWriter.Map(app);
         app.MapAccountEndpoints();
         app.MapGroup("").RequireRateLimiting(RateLimits.PublicPolicy).MapPublicDashboardEndpoints();
         app.MapDashboardDownloads();
