@@ -47,6 +47,10 @@ public sealed class FakeOtlpCollector : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        // Its own activity source and listener, not ASP.NET Core's: the app under test (same process) traces
+        // "Microsoft.AspNetCore", and each export would otherwise be traced and exported in turn.
+        builder.Services.AddSingleton(new System.Diagnostics.ActivitySource("Analytics.Tests.FakeOtlpCollector"));
+        builder.Services.AddSingleton(new System.Diagnostics.DiagnosticListener("Analytics.Tests.FakeOtlpCollector"));
         var app = builder.Build();
         FakeOtlpCollector? collector = null;
         app.Run(async context =>
@@ -110,14 +114,15 @@ public sealed class FakeOtlpCollector : IAsyncDisposable
         return status;
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds, or fails after <paramref name="timeout"/> with what was received.</summary>
-    public async Task WaitForAsync(Func<FakeOtlpCollector, bool> condition, TimeSpan timeout)
+    /// <summary>Waits until <paramref name="condition"/> holds, or fails after <paramref name="timeout"/> with what is
+/// <paramref name="missing"/> and what was received.</summary>
+    public async Task WaitForAsync(Func<FakeOtlpCollector, bool> condition, TimeSpan timeout, Func<FakeOtlpCollector, string>? missing = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!condition(this))
         {
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"The OTLP collector did not receive what was expected in {timeout.TotalSeconds} s. Spans: "
+                throw new TimeoutException($"The OTLP collector did not receive what was expected in {timeout.TotalSeconds} s ({missing?.Invoke(this)}). Spans: "
                     + string.Join(", ", Spans.Select(s => $"{s.Scope}:{s.Name}").Distinct().Take(40))
                     + "; metrics: " + string.Join(", ", Metrics.Select(m => m.Name).Distinct().Take(80))
                     + "; requests: " + string.Join(", ", Requests.Select(r => $"{r.Path} {r.Status}")));

@@ -53,14 +53,17 @@ public sealed class TelemetryTests
         using var outbound = factory.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
         (await outbound.GetAsync(new Uri(collector.Url, "/outbound-probe"))).StatusCode.Should().Be(HttpStatusCode.NotFound);
 
-        await collector.WaitForAsync(c =>
-            c.Spans.Any(s => s.Kind == SpanKindServer && s.Name == "POST /api/v1/query")
-            && c.Spans.Any(s => s.Scope == "OpenTelemetry.Instrumentation.EntityFrameworkCore")
-            && c.Spans.Any(s => s.Kind == SpanKindClient && s.Attributes.GetValueOrDefault("url.full", "").EndsWith("/outbound-probe", StringComparison.Ordinal))
-            && c.Metrics.Any(m => m.Name == "http.server.request.duration" && m.Points.Any(p => p.GetValueOrDefault("http.route") == "/api/v1/query"))
-            && c.Metrics.Any(m => m.Name.StartsWith("dotnet.gc.", StringComparison.Ordinal))
-            && c.Metrics.Any(m => m.Name == "analytics.query.cache.lookups" && m.Points.Any(p => p.GetValueOrDefault("result") == "miss")),
-            TimeSpan.FromSeconds(20));
+        var expected = new Dictionary<string, Func<FakeOtlpCollector, bool>>
+        {
+            ["server span of the request"] = c => c.Spans.Any(s => s.Kind == SpanKindServer && s.Name == "POST /api/v1/query"),
+            ["EF Core span"] = c => c.Spans.Any(s => s.Scope == "OpenTelemetry.Instrumentation.EntityFrameworkCore"),
+            ["HttpClient span"] = c => c.Spans.Any(s => s.Kind == SpanKindClient && s.Attributes.GetValueOrDefault("url.full", "").EndsWith("/outbound-probe", StringComparison.Ordinal)),
+            ["http.server.request.duration of the route"] = c => c.Metrics.Any(m => m.Name == "http.server.request.duration" && m.Points.Any(p => p.GetValueOrDefault("http.route") == "/api/v1/query")),
+            ["a runtime metric"] = c => c.Metrics.Any(m => m.Name.StartsWith("dotnet.gc.", StringComparison.Ordinal)),
+            ["the app's own meter"] = c => c.Metrics.Any(m => m.Name == "analytics.query.cache.lookups" && m.Points.Any(p => p.GetValueOrDefault("result") == "miss")),
+        };
+        await collector.WaitForAsync(c => expected.Values.All(check => check(c)), TimeSpan.FromSeconds(30),
+            c => "missing: " + string.Join(", ", expected.Where(e => !e.Value(c)).Select(e => e.Key)));
 
         var request = collector.Spans.First(s => s.Kind == SpanKindServer && s.Name == "POST /api/v1/query");
         request.Attributes.Should().Contain("http.route", "/api/v1/query").And.Contain("http.response.status_code", "200");
