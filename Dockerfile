@@ -33,5 +33,6 @@ ENV ASPNETCORE_URLS=http://+:8080 \
     Analytics__DataDirectory=/app/data
 VOLUME /app/data
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s --start-period=60s CMD ["/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3"]
+# Liveness: /healthz/live runs no check (a database outage does not mark the container unhealthy); readiness is /healthz/ready.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s CMD ["/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /healthz/live HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3"]
 ENTRYPOINT ["dotnet", "Analytics.Web.dll"]

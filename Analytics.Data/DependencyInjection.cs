@@ -81,6 +81,8 @@ public static class DependencyInjection
                 "Analytics:Metrics:Retention must keep coarser resolutions at least as long as finer ones (RawDays <= OneMinuteDays <= ... <= OneDayDays).")
             .ValidateOnStart();
         services.AddSingleton<MetricsBuffer>();
+        services.AddMetrics();
+        services.AddSingleton<AppMeter>();
         services.AddSingleton<DbCommandTimingInterceptor>();
         services.AddSingleton<OperationalMetricsWriter>();
         services.AddSingleton<DataChangeNotifier>();

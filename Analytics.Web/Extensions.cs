@@ -13,7 +13,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
@@ -136,7 +135,7 @@ public static class Extensions
             http.Response.Headers.CacheControl = http.Request.Query["v"] == version ? "public, max-age=31536000, immutable" : "no-cache";
             return Results.Text(css, "text/css; charset=utf-8");
         }).AllowAnonymous().ExcludeFromDescription();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthWriter.WriteAsync }).AllowAnonymous();
+        HealthWriter.Map(app);
         app.MapAccountEndpoints();
         app.MapGroup("").RequireRateLimiting(RateLimits.PublicPolicy).WithProblemResponses().MapPublicDashboardEndpoints();
         app.MapDashboardDownloads();

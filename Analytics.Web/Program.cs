@@ -4,6 +4,7 @@ using Analytics.Domain;
 using Analytics.Jobs;
 using Analytics.Web;
 using Analytics.Web.Cli;
+using Analytics.Web.Telemetry;
 
 var startup = new StartupTimeline();
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ builder.AddAnalyticsDomain();
 builder.AddAnalyticsData();
 builder.AddAnalyticsJobs();
 builder.AddAnalyticsWeb();
+builder.AddAnalyticsTelemetry();
 startup.Mark("configure");
 
 if (CommandLine.IsCommand(args))

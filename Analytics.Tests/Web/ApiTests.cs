@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -18,6 +19,29 @@ public sealed class ApiTests(AnalyticsWebFactory factory) : IClassFixture<Analyt
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         body["status"]!.GetValue<string>().Should().Be("healthy");
         body["checks"]!.AsObject().Select(c => c.Key).Should().Contain("database").And.Contain(k => k.Contains("quartz"));
+    }
+
+    [Fact]
+    public async Task Healthz_live_runs_no_check_and_ready_runs_the_database_and_scheduler_checks()
+    {
+        var live = await factory.CreateClient().GetAsync("/healthz/live");
+        live.StatusCode.Should().Be(HttpStatusCode.OK);
+        JsonNode.Parse(await live.Content.ReadAsStringAsync())!["checks"]!.AsObject().Should().BeEmpty();
+
+        var ready = await factory.CreateClient().GetAsync("/healthz/ready");
+        ready.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!;
+        body["status"]!.GetValue<string>().Should().Be("healthy");
+        body["checks"]!.AsObject().Select(c => c.Key).Should().Contain("database").And.Contain(k => k.Contains("quartz"));
+    }
+
+    [Fact]
+    public void Without_an_OTLP_endpoint_OpenTelemetry_is_not_registered()
+    {
+        factory.Services.GetService<OpenTelemetry.Trace.TracerProvider>().Should().BeNull();
+        factory.Services.GetService<OpenTelemetry.Metrics.MeterProvider>().Should().BeNull();
+        factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
+            .Should().NotContain(s => s.GetType().Assembly.GetName().Name!.StartsWith("OpenTelemetry", StringComparison.Ordinal));
     }
 
     [Fact]

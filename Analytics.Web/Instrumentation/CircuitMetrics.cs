@@ -38,13 +38,15 @@ internal sealed class CircuitMetricsHandler(CircuitCounter counter, MetricsBuffe
 }
 
 /// <summary>Feature use: one <c>feature.use{area=…}</c> per page a user opens (the path's first segment).</summary>
-public sealed class FeatureUseTracker(MetricsBuffer buffer)
+public sealed class FeatureUseTracker(MetricsBuffer buffer, AppMeter meter)
 {
     public void Visited(string relativePath)
     {
         var path = relativePath.Split('?', '#')[0];
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var area = segments.Length == 0 ? "home" : segments[0] == "admin" && segments.Length > 1 ? $"admin/{segments[1]}" : segments[0];
-        buffer.Record("feature.use", new Dictionary<string, string> { ["area"] = area.ToLowerInvariant() }, 1);
+        area = area.ToLowerInvariant();
+        buffer.Record("feature.use", new Dictionary<string, string> { ["area"] = area }, 1);
+        meter.FeatureUsed(area);
     }
 }
