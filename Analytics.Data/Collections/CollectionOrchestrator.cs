@@ -216,6 +216,8 @@ public sealed class CollectionOrchestrator(
             await TransientDatabase.RetryAsync(c => UpdateSegmentAsync(segment.Id, s =>
             {
                 if (s.Status != SegmentStatus.Running) return;
+                // Not an attempt that failed: it does not count towards Analytics:Collections:MaxAttempts.
+                s.Attempts = Math.Max(0, s.Attempts - 1);
                 s.Status = SegmentStatus.Pending;
                 s.NextAttemptAt = null;
                 s.Error = "Interrupted: the database was briefly unavailable; runs again";

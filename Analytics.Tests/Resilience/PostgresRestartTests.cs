@@ -19,7 +19,7 @@ namespace Analytics.Tests.Resilience;
 /// with every segment's rows once, the dashboard tile says the database is unavailable and then shows fresh data, and the
 /// health endpoint reports the outage and the recovery.
 /// </summary>
-public sealed class PostgresRestartTests
+public sealed class PostgresRestartTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Metric = "resilience.ingest";
     private const int PointsPerBatch = 5;
@@ -31,7 +31,10 @@ public sealed class PostgresRestartTests
     [PrivatePostgresFact(browser: true)]
     public async Task The_app_recovers_from_a_postgres_restart_without_losing_acknowledged_work()
     {
+        var clock = Stopwatch.StartNew();
+        void Phase(string name) => output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s  {name}");
         await using var postgres = await PrivatePostgres.StartAsync();
+        Phase("private PostgreSQL up");
         await using var amc = await FakeAmcServer.StartAsync();
         amc.PollsToFinish = 8;
         amc.ResultCsvParts = ["campaign,impressions,clicks,spend,sales,purchases\nSpring Sale,1000,25,10.5,40,2\nWinter Sale,10,1,1,1,0\n"];
@@ -52,6 +55,7 @@ public sealed class PostgresRestartTests
         };
         foreach (var (key, value) in LocalFakes.Settings) settings[key] = value!;
         await using var app = await AppProcess.StartAsync(settings);
+        Phase("app healthy");
         using var api = app.CreateClient();
         using var anonymous = new HttpClient { BaseAddress = app.BaseUrl, Timeout = TimeSpan.FromSeconds(10) };
         string Context() => $"\n--- app ---\n{app.Output}\n--- postgres ---\n{postgres.Log}";
@@ -88,6 +92,7 @@ public sealed class PostgresRestartTests
         await page.GotoAsync($"/dashboards/{dashboard["id"]!.GetValue<string>()}");
         await page.Locator("main[data-interactive=true]").WaitForAsync(new() { Timeout = 15_000 });
         var tile = page.Locator("[data-widget-id=ingested]");
+        Phase("dashboard open in Chromium");
 
         // Ingest: two clients, each sending batches of distinct points one after another; a 503 is repeated after its Retry-After.
         var ingest = new Ingest(api);
@@ -107,6 +112,7 @@ public sealed class PostgresRestartTests
         // Down: fast shutdown ends every session; the app's pooled connections are all broken.
         var shownBefore = await ReadNumberAsync(tile.Locator("[data-testid=kpi-value]"));
         await postgres.StopServerAsync("fast");
+        Phase("PostgreSQL stopped");
         var down = Stopwatch.StartNew();
         var failuresBefore = ingest.Unavailable;
         await WaitUntilAsync(async () => (await anonymous.GetAsync("/healthz")).StatusCode == HttpStatusCode.ServiceUnavailable, "/healthz to report the outage" + Context());
@@ -120,10 +126,13 @@ public sealed class PostgresRestartTests
         var countBefore = await tile.Locator("[data-testid=kpi-value]").CountAsync();
         if (down.Elapsed < TimeSpan.FromSeconds(4)) await Task.Delay(TimeSpan.FromSeconds(4) - down.Elapsed);
         await postgres.StartServerAsync();
+        Phase("PostgreSQL started again");
 
         // Back: healthy again without a restart of the app.
         await WaitUntilAsync(async () => (await anonymous.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK, "/healthz to recover" + Context(), seconds: 30);
         app.HasExited.Should().BeFalse();
+        Phase("/healthz 200 again");
+        var recovered = DateTimeOffset.UtcNow;
         var acknowledgedAtRecovery = ingest.Acknowledged;
         await WaitUntilAsync(() => Task.FromResult(ingest.Acknowledged >= acknowledgedAtRecovery + 6), "ingest to get through again" + Context(), seconds: 30);
 
@@ -135,6 +144,11 @@ public sealed class PostgresRestartTests
 
         var collection = await WaitForAsync(async () => await CollectionAsync(api, collectionId), c => c["status"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled" or "paused",
             "the backfill to end" + Context(), seconds: 60);
+        Phase("backfill ended");
+        // The scheduler (its store is the same database) fires jobs again: the supervisor, every second here.
+        await WaitUntilAsync(async () => (await api.GetFromJsonAsync<JsonObject>("/api/v1/jobs/system.supervisor/history?limit=500"))!["items"]!.AsArray()
+            .Any(r => DateTimeOffset.Parse(r!["firedAt"]!.GetValue<string>(), CultureInfo.InvariantCulture) > recovered), "Quartz to fire the supervisor again" + Context(), seconds: 30);
+        Phase("scheduler firing again");
         await stopIngest.CancelAsync();
         await Task.WhenAll(clients);
 
@@ -155,6 +169,7 @@ public sealed class PostgresRestartTests
         var facts = await ScalarAsync(connection, $"SELECT COUNT(*) FROM facts WHERE dataset_id = {report["datasetId"]!.GetValue<int>()}");
         facts.Should().Be(Weeks * 2, "each week's two campaign rows once");
         countBefore.Should().Be(0, "while the database was away the tile showed the message, not a number");
+        output.WriteLine($"ingest: {ingest.Acknowledged} batches acknowledged, {ingest.Unavailable} answers 503");
         directory.Delete(recursive: true);
     }
 

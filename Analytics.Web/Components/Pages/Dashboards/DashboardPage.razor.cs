@@ -114,13 +114,14 @@ public sealed partial class DashboardPage : IDisposable
         {
             _loadError = e.Message;
         }
-        catch (Exception e) when (Analytics.Data.TransientDatabase.Is(e) && RendererInfo.IsInteractive)
+        catch (Exception e) when (Analytics.Data.TransientDatabase.Is(e))
         {
-            // The database is briefly unavailable: say so, and load again by itself after a pause.
+            // The database is briefly unavailable: say so, and (once the page is live) load again by itself after a pause.
             _loadRetry ??= new UnavailableRetry(Database);
             var delay = _loadRetry.Next();
             _loadError = $"{Analytics.Data.TransientDatabase.Message} Trying again in {delay.TotalSeconds:0} s.";
-            _ = UnavailableRetry.AfterAsync(delay, () => InvokeAsync(async () => { await OnParametersSetAsync(); StateHasChanged(); }), _life.Token);
+            if (RendererInfo.IsInteractive)
+                _ = UnavailableRetry.AfterAsync(delay, () => InvokeAsync(async () => { await OnParametersSetAsync(); StateHasChanged(); }), _life.Token);
         }
     }
 
