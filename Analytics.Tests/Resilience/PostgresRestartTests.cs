@@ -143,7 +143,7 @@ public sealed class PostgresRestartTests(Xunit.Abstractions.ITestOutputHelper ou
             $"the tile to count the points ingested since the outage (it showed {shownBefore} before)" + Context());
 
         var collection = await WaitForAsync(async () => await CollectionAsync(api, collectionId), c => c["status"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled" or "paused",
-            "the backfill to end" + Context(), seconds: 60);
+            "the backfill to end" + Context(), seconds: 30); // well before a stale heartbeat (60 s) would hand it to the supervisor
         Phase("backfill ended");
         // The scheduler (its store is the same database) fires jobs again: the supervisor, every second here.
         await WaitUntilAsync(async () => (await api.GetFromJsonAsync<JsonObject>("/api/v1/jobs/system.supervisor/history?limit=500"))!["items"]!.AsArray()
@@ -155,6 +155,8 @@ public sealed class PostgresRestartTests(Xunit.Abstractions.ITestOutputHelper ou
         ingest.Unexpected.Should().BeEmpty("every ingest request is answered 202, or 503 with Retry-After and a problem saying the database is unavailable" + Context());
         collection["status"]!.GetValue<string>().Should().Be("succeeded", collection.ToJsonString() + Context());
         collection["succeededSegments"]!.GetValue<int>().Should().Be(Weeks);
+        collection["segments"]!.AsArray().Should().OnlyContain(segment => segment!["attempts"]!.GetValue<int>() == 1,
+            "the outage failed no segment and used up none of its retries" + collection.ToJsonString());
         app.Output.Should().MatchRegex("Segment .* was interrupted: the database is unavailable|Collection .* waits for the database|Execution .* was interrupted: the database is unavailable",
             "the outage reached the backfill while it ran");
 
