@@ -19,6 +19,13 @@ public sealed class DatabaseOptions
     [Range(1, 3600)]
     public int CommandTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// While the database is briefly unavailable (<see cref="TransientDatabase"/>): the <c>Retry-After</c> the API answers
+    /// with its 503, and how long jobs and pages wait before they try again (growing up to four times this).
+    /// </summary>
+    [Range(1, 300, ErrorMessage = "Analytics:Database:RetryAfterSeconds must be between 1 and 300 seconds.")]
+    public int RetryAfterSeconds { get; set; } = 3;
+
     public string EffectiveConnectionString => Provider switch
     {
         DatabaseProvider.Sqlite => string.IsNullOrWhiteSpace(ConnectionString) ? DefaultSqlite : ConnectionString,

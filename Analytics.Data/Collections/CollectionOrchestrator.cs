@@ -17,7 +17,9 @@ namespace Analytics.Data.Collections;
 /// claimable only once its heartbeat went stale), beats the heartbeat the same way, and stops — leaving its segments to the
 /// new owner — the moment a beat finds another process owns it. Every transition is written before the next step, so a
 /// process killed at any point resumes: segments it left running run again as resumed executions, which pick up the AMC
-/// execution they recorded instead of submitting it again.
+/// execution they recorded instead of submitting it again. While the database is briefly unavailable
+/// (<see cref="TransientDatabase"/>) the run waits and carries on once it is back: a segment it interrupted goes back to
+/// pending and runs again (never failed for it), and its end is written once the database answers.
 /// </summary>
 public sealed class CollectionOrchestrator(
     IDbContextFactory<AnalyticsDbContext> factory,
@@ -27,9 +29,12 @@ public sealed class CollectionOrchestrator(
     CollectionNotifier notifier,
     NodeIdentity node,
     IOptions<CollectionOptions> options,
+    IOptions<DatabaseOptions> database,
     TimeProvider clock,
     ILogger<CollectionOrchestrator> logger)
 {
+    private TimeSpan RetryAfter => TimeSpan.FromSeconds(database.Value.RetryAfterSeconds);
+
     private readonly Random _jitter = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> _executions = new();
 
@@ -63,47 +68,60 @@ public sealed class CollectionOrchestrator(
         var running = new Dictionary<long, (Task Task, CancellationTokenSource Cts)>();
         var lastBeat = clock.GetUtcNow();
         var owned = true;
+        var outages = 0;
         try
         {
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
-                var status = await StatusAsync(collectionId, ct);
-                if (status == CollectionStatus.Cancelled)
+                try
                 {
-                    // As a user's cancel: the runs stop and their AMC executions are cancelled too.
-                    foreach (var (segmentId, (_, cts)) in running)
+                    var status = await StatusAsync(collectionId, ct);
+                    if (status == CollectionStatus.Cancelled)
                     {
-                        if (!(_executions.TryGetValue(segmentId, out var executionId) && queue.Cancel(executionId))) await cts.CancelAsync();
+                        // As a user's cancel: the runs stop and their AMC executions are cancelled too.
+                        foreach (var (segmentId, (_, cts)) in running)
+                        {
+                            if (!(_executions.TryGetValue(segmentId, out var executionId) && queue.Cancel(executionId))) await cts.CancelAsync();
+                        }
                     }
-                }
-                var launching = status == CollectionStatus.Running;
-                if (launching)
-                {
-                    foreach (var segment in await RunnableAsync(collectionId, collection.MaxConcurrency - running.Count, running.Keys, ct))
+                    var launching = status == CollectionStatus.Running;
+                    if (launching)
                     {
-                        var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                        running[segment.Id] = (RunSegmentAsync(collection, segment, cts.Token), cts);
+                        foreach (var segment in await RunnableAsync(collectionId, collection.MaxConcurrency - running.Count, running.Keys, ct))
+                        {
+                            var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                            running[segment.Id] = (RunSegmentAsync(collection, segment, cts.Token), cts);
+                        }
                     }
-                }
-                foreach (var done in running.Where(r => r.Value.Task.IsCompleted).ToList())
-                {
-                    await done.Value.Task; // surfaces unexpected errors
-                    done.Value.Cts.Dispose();
-                    running.Remove(done.Key);
-                }
-                if (running.Count == 0 && (!launching || !await AnyLeftAsync(collectionId, ct))) break;
+                    foreach (var done in running.Where(r => r.Value.Task.IsCompleted).ToList())
+                    {
+                        await done.Value.Task; // surfaces unexpected errors
+                        done.Value.Cts.Dispose();
+                        running.Remove(done.Key);
+                    }
+                    if (running.Count == 0 && (!launching || !await AnyLeftAsync(collectionId, ct))) break;
 
-                if (clock.GetUtcNow() - lastBeat >= TimeSpan.FromSeconds(o.HeartbeatSeconds))
-                {
-                    lastBeat = clock.GetUtcNow();
-                    await using var db = await factory.CreateDbContextAsync(ct);
-                    if (await db.DataCollections.Where(c => c.Id == collectionId && c.RunnerId == node.Id)
-                            .ExecuteUpdateAsync(u => u.SetProperty(c => c.HeartbeatAt, lastBeat), ct) == 0)
+                    if (clock.GetUtcNow() - lastBeat >= TimeSpan.FromSeconds(o.HeartbeatSeconds))
                     {
-                        owned = false;
-                        break;
+                        lastBeat = clock.GetUtcNow();
+                        await using var db = await factory.CreateDbContextAsync(ct);
+                        if (await db.DataCollections.Where(c => c.Id == collectionId && c.RunnerId == node.Id)
+                                .ExecuteUpdateAsync(u => u.SetProperty(c => c.HeartbeatAt, lastBeat), ct) == 0)
+                        {
+                            owned = false;
+                            break;
+                        }
                     }
+                    outages = 0;
+                }
+                catch (Exception e) when (TransientDatabase.Is(e))
+                {
+                    // The database is away: the segments running here wait on it too; look again after a pause.
+                    var pause = TransientDatabase.Backoff(RetryAfter, outages++);
+                    logger.LogWarning("Collection {Collection} waits for the database ({Error}); looking again in {Delay} s", collectionId, e.Message, pause.TotalSeconds);
+                    await Task.Delay(pause, clock, ct);
+                    continue;
                 }
                 var wake = Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, o.HeartbeatSeconds * 1000)), clock, ct);
                 await Task.WhenAny(running.Values.Select(r => r.Task).Append(wake));
@@ -114,7 +132,7 @@ public sealed class CollectionOrchestrator(
             if (!owned) await AbandonAsync(collectionId, running);
             foreach (var (_, cts) in running.Values) cts.Dispose();
         }
-        if (owned) await FinishAsync(collectionId, ct);
+        if (owned) await TransientDatabase.RetryAsync(c => FinishAsync(collectionId, c), RetryAfter, clock, logger, $"ending collection {collectionId}", ct);
     }
 
     /// <summary>
@@ -189,6 +207,21 @@ public sealed class CollectionOrchestrator(
                 return;
             }
             throw;
+        }
+        catch (Exception e) when (TransientDatabase.Is(e) && !ct.IsCancellationRequested)
+        {
+            // Not the segment's failure: back to pending once the database answers, to run again (its execution resumes
+            // from its journal; rows merge as upserts, so nothing lands twice).
+            logger.LogWarning("Segment {Index} of collection {Collection} was interrupted: the database is unavailable ({Error})", segment.Index, collection.Id, e.Message);
+            await TransientDatabase.RetryAsync(c => UpdateSegmentAsync(segment.Id, s =>
+            {
+                if (s.Status != SegmentStatus.Running) return;
+                // Not an attempt that failed: it does not count towards Analytics:Collections:MaxAttempts.
+                s.Attempts = Math.Max(0, s.Attempts - 1);
+                s.Status = SegmentStatus.Pending;
+                s.NextAttemptAt = null;
+                s.Error = "Interrupted: the database was briefly unavailable; runs again";
+            }, c), RetryAfter, clock, logger, $"putting segment {segment.Index} of collection {collection.Id} back to pending", ct);
         }
         finally
         {

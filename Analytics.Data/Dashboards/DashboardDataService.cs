@@ -21,7 +21,8 @@ public sealed record DashboardDataRequest(DateTimeOffset? Start = null, DateTime
 public sealed record KpiValue(string Metric, string Label, string Format, double? Value, double? Previous, double? ChangePercent, bool HigherIsBetter, bool? Good,
     string? Anomaly = null);
 
-/// <param name="Status"><c>ok</c>, <c>error</c> or <c>text</c> (nothing to compute).</param>
+/// <param name="Status"><c>ok</c>, <c>error</c>, <c>unavailable</c> (the database is briefly unavailable: computing it again
+/// later will work; <see cref="TransientDatabase"/>) or <c>text</c> (nothing to compute).</param>
 public sealed record WidgetResult(string WidgetId, string Type, string Status, QueryResult? Result, QueryResult? Previous,
     QueryResult? Sparkline, KpiValue? Kpi, string? Error, double Ms)
 {
@@ -139,7 +140,14 @@ public sealed class DashboardDataService(
         {
             return new WidgetResult(widget.Id, widget.Type, "error", null, null, null, null, e is ValidationException v ? string.Join(" ", v.Errors.SelectMany(x => x.Value)) : e.Message, Ms());
         }
+        catch (Exception e) when (TransientDatabase.Is(e))
+        {
+            return new WidgetResult(widget.Id, widget.Type, Unavailable, null, null, null, null, TransientDatabase.Message, Ms());
+        }
     }
+
+    /// <summary>A widget's status while the database is briefly unavailable.</summary>
+    public const string Unavailable = "unavailable";
 
     /// <summary>
     /// A forecast per metric (the first <see cref="MaxForecastMetrics"/>) of a daily or weekly widget without group-by,

@@ -37,6 +37,7 @@ public sealed class ExecutionRunner(
     DatabaseInitializer initializer,
     IOptions<ReportOptions> options,
     IOptions<ScheduleOptions> schedules,
+    IOptions<DatabaseOptions> database,
     TimeProvider clock,
     ILogger<ExecutionRunner> logger) : BackgroundService
 {
@@ -152,6 +153,19 @@ public sealed class ExecutionRunner(
                 Fail(x, scheduled && x.Attempts > 1 && e is SourceQueryException { Retryable: true } ? $"Failed after {x.Attempts} attempts: {e.Message}" : e.Message);
                 x.FinalFailure = e is ValidationException or SourceQueryException { Retryable: false };
             }, CancellationToken.None);
+        }
+        catch (Exception e) when (TransientDatabase.Is(e))
+        {
+            // Not the run's failure: the database went away under it. Back to pending once the database is back (never
+            // failed for it); a collection's segment runs again through its collection, an ad-hoc or scheduled run is
+            // queued again by the supervisor's next pass. Its remote run, if any, is in its journal and is picked up.
+            logger.LogWarning("Execution {Execution} was interrupted: the database is unavailable ({Error}); it runs again once the database is back", id, e.Message);
+            await TransientDatabase.RetryAsync(c => FinishAsync(id, x =>
+            {
+                x.Status = ExecutionStatus.Pending;
+                x.Message = "Interrupted: the database was briefly unavailable; runs again";
+            }, c), TimeSpan.FromSeconds(database.Value.RetryAfterSeconds), clock, logger, $"putting execution {id} back to pending", stoppingToken);
+            throw;
         }
         catch (Exception e)
         {

@@ -20,7 +20,23 @@ internal sealed class RevalidatingIdentityStateProvider(
 {
     protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(auth.Value.SessionRevalidationSeconds);
 
+    /// <summary>
+    /// While the database is briefly unavailable the page keeps its state and is checked again at the next interval: an
+    /// exception here would end the base class's revalidation loop for good, leaving the page unchecked from then on.
+    /// </summary>
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ValidateAsync(state);
+        }
+        catch (Exception e) when (TransientDatabase.Is(e))
+        {
+            return true;
+        }
+    }
+
+    private async Task<bool> ValidateAsync(AuthenticationState state)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();

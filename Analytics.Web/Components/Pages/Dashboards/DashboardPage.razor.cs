@@ -32,6 +32,7 @@ public sealed partial class DashboardPage : IDisposable
     [Inject] public required IDialogService Dialogs { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required ChartsModule Charts { get; init; }
+    [Inject] public required Microsoft.Extensions.Options.IOptions<Analytics.Data.DatabaseOptions> Database { get; init; }
 
     [Parameter] public string Id { get; set; } = "";
 
@@ -62,6 +63,8 @@ public sealed partial class DashboardPage : IDisposable
     private ThrottledRefresh? _live;
     private PeriodicTimer? _timer;
     private CancellationTokenSource? _timerStop;
+    private UnavailableRetry? _loadRetry;
+    private readonly CancellationTokenSource _life = new();
 
     private sealed record Choice<T>(T Value, string Text);
 
@@ -90,6 +93,7 @@ public sealed partial class DashboardPage : IDisposable
     {
         try
         {
+            _loadError = null;
             _actor = await CurrentActor.GetAsync();
             var view = await Dashboards.GetAsync(_actor, Id, CancellationToken.None);
             _state = new DashboardViewState(view);
@@ -109,6 +113,15 @@ public sealed partial class DashboardPage : IDisposable
         catch (ValidationException e)
         {
             _loadError = e.Message;
+        }
+        catch (Exception e) when (Analytics.Data.TransientDatabase.Is(e))
+        {
+            // The database is briefly unavailable: say so, and (once the page is live) load again by itself after a pause.
+            _loadRetry ??= new UnavailableRetry(Database);
+            var delay = _loadRetry.Next();
+            _loadError = $"{Analytics.Data.TransientDatabase.Message} Trying again in {delay.TotalSeconds:0} s.";
+            if (RendererInfo.IsInteractive)
+                _ = UnavailableRetry.AfterAsync(delay, () => InvokeAsync(async () => { await OnParametersSetAsync(); StateHasChanged(); }), _life.Token);
         }
     }
 
@@ -175,6 +188,11 @@ public sealed partial class DashboardPage : IDisposable
         catch (DomainException e)
         {
             Snackbar.Add($"Filters not applied: {e.Message}", Severity.Error);
+        }
+        catch (Exception e) when (Analytics.Data.TransientDatabase.Is(e))
+        {
+            // The tiles keep their last context (and say so themselves when they cannot compute); a later refresh applies it.
+            Snackbar.Add($"Filters not applied: {Analytics.Data.TransientDatabase.Message}", Severity.Warning);
         }
     }
 
@@ -420,6 +438,8 @@ public sealed partial class DashboardPage : IDisposable
 
     public void Dispose()
     {
+        _life.Cancel();
+        _life.Dispose();
         foreach (var s in _subscriptions) s.Dispose();
         _live?.Dispose();
         _timerStop?.Cancel();

@@ -3,6 +3,7 @@ using Analytics.Data.Dashboards;
 using Analytics.Domain.Dashboards;
 using Analytics.Web.Components.Dashboards;
 using Analytics.Web.Components.Dashboards.Charts;
+using Analytics.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.JSInterop;
@@ -19,6 +20,7 @@ public sealed partial class WidgetTile
     [Inject] public required DashboardDataService Data { get; init; }
     [Inject] public required PublicDashboardService PublicDashboards { get; init; }
     [Inject] public required IJSRuntime JS { get; init; }
+    [Inject] public required Microsoft.Extensions.Options.IOptions<Analytics.Data.DatabaseOptions> Database { get; init; }
 
     [Parameter, EditorRequired] public required WidgetView Widget { get; set; }
     [Parameter, EditorRequired] public WidgetContext? Context { get; set; }
@@ -56,6 +58,9 @@ public sealed partial class WidgetTile
     private bool _downloadMenu;
     private bool _downloadOpen;
     private bool _focusMenu;
+    private UnavailableRetry? _unavailableRetry;
+    private TimeSpan _retryIn;
+    private readonly CancellationTokenSource _life = new();
 
     private WidgetKind? Kind => WidgetKinds.Find(Widget.Type);
     /// <summary>Loading, or waiting for its first data (the skeleton).</summary>
@@ -141,12 +146,22 @@ public sealed partial class WidgetTile
                 ? PublicDashboards.ComputeWidgetAsync(context, widget, CancellationToken.None)
                 : Data.ComputeWidgetAsync(context, widget, CancellationToken.None));
             if (generation != _generation) return; // a newer request superseded this one
+            if (result.Status == DashboardDataService.Unavailable)
+            {
+                RetryLater(generation);
+                return;
+            }
+            _unavailableRetry?.Reset();
             _result = result;
             _error = result.Error;
             _status = result.Status;
             _option = result.Status == "ok" && result.Result is { } r && ChartOptionsBuilder.Default.Supports(Widget.Type)
                 ? ChartOptionsBuilder.Default.Build(Widget.Type, Widget.Config.Options, WithPrevious(r, result.Previous), result.Forecasts)
                 : null;
+        }
+        catch (Exception e) when (Analytics.Data.TransientDatabase.Is(e))
+        {
+            if (generation == _generation) RetryLater(generation);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -159,6 +174,19 @@ public sealed partial class WidgetTile
             if (generation == _generation) _loading = false;
         }
         StateHasChanged();
+    }
+
+    /// <summary>
+    /// The database is briefly unavailable: the tile says so (instead of an error) and computes again by itself after a
+    /// growing pause — unless something newer (filters, a live update) computes it first.
+    /// </summary>
+    private void RetryLater(int generation)
+    {
+        _unavailableRetry ??= new UnavailableRetry(Database);
+        _retryIn = _unavailableRetry.Next();
+        _status = DashboardDataService.Unavailable;
+        _error = Analytics.Data.TransientDatabase.Message;
+        _ = UnavailableRetry.AfterAsync(_retryIn, () => generation == _generation ? InvokeAsync(ComputeAsync) : Task.CompletedTask, _life.Token);
     }
 
     /// <summary>
@@ -228,6 +256,8 @@ public sealed partial class WidgetTile
     public async ValueTask DisposeAsync()
     {
         Register?.Invoke(this, false);
+        await _life.CancelAsync();
+        _life.Dispose();
         try
         {
             if (_module is not null)
