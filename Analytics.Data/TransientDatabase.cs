@@ -1,8 +1,8 @@
 using System.Net.Sockets;
 using Analytics.Domain;
-using Microsoft.Extensions.Logging;
 using Analytics.Domain.Sources;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Analytics.Data;

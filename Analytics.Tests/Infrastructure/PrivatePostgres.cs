@@ -151,7 +151,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
 }
 
 /// <summary>
-/// A fact that restarts its own PostgreSQL (<see cref="PrivatePostgres"/>), and with <paramref name="browser"/> drives
+/// A fact that restarts its own PostgreSQL (<see cref="PrivatePostgres"/>), and with <c>browser: true</c> drives
 /// Chromium too: skipped with a visible reason when either is missing, except in CI.
 /// </summary>
 public sealed class PrivatePostgresFactAttribute : FactAttribute
