@@ -8,15 +8,24 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs npm \
  && rm -rf /var/lib/apt/lists/*
+# The image's architecture (set by BuildKit): the app is published ReadyToRun for it, so start-up and the first pages
+# after a deploy run precompiled code instead of waiting for the JIT.
+ARG TARGETARCH
 WORKDIR /src
+# The front-end packages first: the layer is reused until package.json or its lock file changes (the build's
+# RestoreFrontEndPackages target finds node_modules present and only copies the dist files).
+COPY Analytics.Web/package.json Analytics.Web/package-lock.json Analytics.Web/
+RUN cd Analytics.Web && npm ci --no-audit --no-fund --loglevel=error
 COPY global.json Directory.Build.props Directory.Packages.props Analytics.sln ./
+COPY build/ build/
 COPY Analytics.Domain/Analytics.Domain.csproj Analytics.Domain/
 COPY Analytics.Data/Analytics.Data.csproj Analytics.Data/
 COPY Analytics.Jobs/Analytics.Jobs.csproj Analytics.Jobs/
 COPY Analytics.Web/Analytics.Web.csproj Analytics.Web/
-RUN dotnet restore Analytics.Web/Analytics.Web.csproj
+RUN dotnet restore Analytics.Web/Analytics.Web.csproj -a "$TARGETARCH" -p:PublishReadyToRun=true
 COPY . .
-RUN dotnet publish Analytics.Web/Analytics.Web.csproj -c Release -o /app/publish --no-restore
+RUN dotnet publish Analytics.Web/Analytics.Web.csproj -c Release -a "$TARGETARCH" --self-contained false \
+      -p:PublishReadyToRun=true -o /app/publish --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 # DejaVu fonts for server-side PDF export.

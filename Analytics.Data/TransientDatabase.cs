@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Analytics.Data.Amc;
 using Analytics.Domain;
 using Analytics.Domain.Sources;
 using Microsoft.Data.Sqlite;
@@ -33,6 +34,10 @@ public static class TransientDatabase
             switch (exception)
             {
                 case DomainException or SourceQueryException or OperationCanceledException:
+                    return false;
+                // A call to an outside service (AMC, a webhook, an LLM) failing on the network is that call's failure,
+                // whatever socket error it wraps: the database is reached through Npgsql/SQLite, never through HttpClient.
+                case HttpRequestException or AmcException:
                     return false;
                 case PostgresException postgres:
                     // 08: connection exceptions; 57P: operator intervention (admin/crash shutdown, cannot connect now);

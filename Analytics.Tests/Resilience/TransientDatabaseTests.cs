@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Analytics.Data;
+using Analytics.Data.Amc;
 using Analytics.Domain;
 using Analytics.Domain.Sources;
 using Microsoft.Data.Sqlite;
@@ -62,6 +63,12 @@ public sealed class TransientDatabaseTests
         TransientDatabase.Is(new OperationCanceledException("stopped", down)).Should().BeFalse();
         TransientDatabase.Is(new InvalidOperationException("a bug")).Should().BeFalse();
         TransientDatabase.Is(null).Should().BeFalse();
+        // An outside service that cannot be reached (AMC, a webhook, an LLM) is that call's failure, however deep the
+        // socket error sits: a network error on the way to AMC must not read as "the database is unavailable".
+        var unreachable = new HttpRequestException("Connection refused (amc.example)", new SocketException((int)SocketError.ConnectionRefused));
+        TransientDatabase.Is(unreachable).Should().BeFalse();
+        TransientDatabase.Is(new AmcRetriesExhaustedException("POST", "/workflowExecutions", 3, "network error", unreachable)).Should().BeFalse();
+        TransientDatabase.Is(new InvalidOperationException("wrapped", unreachable)).Should().BeFalse();
     }
 
     [Fact]

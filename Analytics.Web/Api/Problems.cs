@@ -1,7 +1,10 @@
+using System.Globalization;
+using Analytics.Data;
 using Analytics.Domain;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Analytics.Web;
 
@@ -25,18 +28,18 @@ public static class Problems
 
 /// <summary>
 /// Maps the domain's exceptions, and bad request bodies, to problem+json; the database briefly unavailable
-/// (<see cref="Analytics.Data.TransientDatabase"/>) to 503 with <c>Retry-After</c>, so clients repeat the request; anything else stays a 500.
+/// (<see cref="TransientDatabase"/>) to 503 with <c>Retry-After</c>, so clients repeat the request; anything else stays a 500.
 /// </summary>
-internal sealed class DomainExceptionHandler(ILogger<DomainExceptionHandler> logger, Microsoft.Extensions.Options.IOptions<Analytics.Data.DatabaseOptions> database) : IExceptionHandler
+internal sealed class DomainExceptionHandler(ILogger<DomainExceptionHandler> logger, IOptions<DatabaseOptions> database) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
         switch (exception)
         {
-            case var transient when Analytics.Data.TransientDatabase.Is(transient):
+            case var transient when TransientDatabase.Is(transient):
                 logger.LogWarning("Database unavailable on {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, transient.Message);
                 var seconds = database.Value.RetryAfterSeconds;
-                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 await Problems.WriteAsync(context, 503, "Database unavailable",
                     $"The database is briefly unavailable (restarting or unreachable), so this request did not complete. Repeat it after {seconds} seconds.");
                 return true;

@@ -1,3 +1,4 @@
+using Analytics.Data;
 using Analytics.Data.Dashboards;
 using Analytics.Data.Facts;
 using Analytics.Data.Sources;
@@ -114,12 +115,12 @@ public sealed partial class DashboardPage : IDisposable
         {
             _loadError = e.Message;
         }
-        catch (Exception e) when (Analytics.Data.TransientDatabase.Is(e))
+        catch (Exception e) when (TransientDatabase.Is(e))
         {
             // The database is briefly unavailable: say so, and (once the page is live) load again by itself after a pause.
             _loadRetry ??= new UnavailableRetry(Database);
             var delay = _loadRetry.Next();
-            _loadError = $"{Analytics.Data.TransientDatabase.Message} Trying again in {delay.TotalSeconds:0} s.";
+            _loadError = $"{TransientDatabase.Message} Trying again in {delay.TotalSeconds:0} s.";
             if (RendererInfo.IsInteractive)
                 _ = UnavailableRetry.AfterAsync(delay, () => InvokeAsync(async () => { await OnParametersSetAsync(); StateHasChanged(); }), _life.Token);
         }
@@ -189,10 +190,10 @@ public sealed partial class DashboardPage : IDisposable
         {
             Snackbar.Add($"Filters not applied: {e.Message}", Severity.Error);
         }
-        catch (Exception e) when (Analytics.Data.TransientDatabase.Is(e))
+        catch (Exception e) when (TransientDatabase.Is(e))
         {
             // The tiles keep their last context (and say so themselves when they cannot compute); a later refresh applies it.
-            Snackbar.Add($"Filters not applied: {Analytics.Data.TransientDatabase.Message}", Severity.Warning);
+            Snackbar.Add($"Filters not applied: {TransientDatabase.Message}", Severity.Warning);
         }
     }
 

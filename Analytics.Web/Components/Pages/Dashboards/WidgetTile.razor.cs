@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Analytics.Data;
 using Analytics.Data.Dashboards;
 using Analytics.Domain.Dashboards;
 using Analytics.Web.Components.Dashboards;
@@ -159,7 +160,7 @@ public sealed partial class WidgetTile
                 ? ChartOptionsBuilder.Default.Build(Widget.Type, Widget.Config.Options, WithPrevious(r, result.Previous), result.Forecasts)
                 : null;
         }
-        catch (Exception e) when (Analytics.Data.TransientDatabase.Is(e))
+        catch (Exception e) when (TransientDatabase.Is(e))
         {
             if (generation == _generation) RetryLater(generation);
         }
@@ -185,7 +186,7 @@ public sealed partial class WidgetTile
         _unavailableRetry ??= new UnavailableRetry(Database);
         _retryIn = _unavailableRetry.Next();
         _status = DashboardDataService.Unavailable;
-        _error = Analytics.Data.TransientDatabase.Message;
+        _error = TransientDatabase.Message;
         _ = UnavailableRetry.AfterAsync(_retryIn, () => generation == _generation ? InvokeAsync(ComputeAsync) : Task.CompletedTask, _life.Token);
     }
 
