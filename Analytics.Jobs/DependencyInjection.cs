@@ -1,7 +1,6 @@
 using Analytics.Data;
 using Analytics.Data.Collections;
 using Analytics.Data.Reports;
-using Analytics.Jobs.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -66,6 +65,23 @@ public static class DependencyInjection
                 });
             }
             q.AddQuartzHealthChecks();
+            // The job classes lived in namespace Analytics.Jobs.Jobs until 2026-12. A persistent store keeps each job's type name
+            // (JOB_CLASS_NAME): the jobs below are rewritten at start (AddJob replaces), but a collection's job queued before
+            // an upgrade is not, so the old names still resolve, to the same classes.
+            q.UseTypeLoader(t => t
+                .Map("Analytics.Jobs.Jobs.AlertEvaluationJob", typeof(AlertEvaluationJob))
+                .Map("Analytics.Jobs.Jobs.BackupJob", typeof(BackupJob))
+                .Map("Analytics.Jobs.Jobs.ChatRetentionJob", typeof(ChatRetentionJob))
+                .Map("Analytics.Jobs.Jobs.DataCollectionJob", typeof(DataCollectionJob))
+                .Map("Analytics.Jobs.Jobs.SupervisorJob", typeof(SupervisorJob))
+                .Map("Analytics.Jobs.Jobs.ExportHistoryRetentionJob", typeof(ExportHistoryRetentionJob))
+                .Map("Analytics.Jobs.Jobs.DailyInsightScanJob", typeof(DailyInsightScanJob))
+                .Map("Analytics.Jobs.Jobs.WeeklyInsightSummaryJob", typeof(WeeklyInsightSummaryJob))
+                .Map("Analytics.Jobs.Jobs.MonthlyInsightReviewJob", typeof(MonthlyInsightReviewJob))
+                .Map("Analytics.Jobs.Jobs.InsightDigestJob", typeof(InsightDigestJob))
+                .Map("Analytics.Jobs.Jobs.MetricsRetentionJob", typeof(MetricsRetentionJob))
+                .Map("Analytics.Jobs.Jobs.ProcessMetricsJob", typeof(ProcessMetricsJob))
+                .Map("Analytics.Jobs.Jobs.SubscriptionDeliveryJob", typeof(SubscriptionDeliveryJob)));
 
             q.AddJob<ProcessMetricsJob>(j => j.WithIdentity(ProcessMetricsJob.Key).WithDescription("Samples the app's CPU and memory into the operational metrics store."));
             // Misfire: skip to the next minute (a missed sample cannot be taken late).

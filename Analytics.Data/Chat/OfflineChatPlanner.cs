@@ -7,7 +7,7 @@ using Analytics.Domain.Chat;
 namespace Analytics.Data.Chat;
 
 /// <summary>
-/// The default planner (no model configured): <see cref="OfflinePlanner"/> reads the question into a plan, the plan
+/// The default planner (no model configured): <see cref="QuestionParser"/> reads the question into a plan, the plan
 /// becomes one call of a query function (through the audited registry, like the LLM's calls), and the answer is
 /// written from the rows.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed class OfflineChatPlanner(ChatVocabularyService vocabularies, ChatF
     public async IAsyncEnumerable<ChatEvent> AnswerAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken ct)
     {
         var vocabulary = await vocabularies.GetAsync(turn.Context, ct);
-        var outcome = OfflinePlanner.Plan(turn.Question, vocabulary, turn.PreviousPlan, turn.Context.Today, turn.Scope);
+        var outcome = QuestionParser.Parse(turn.Question, vocabulary, turn.PreviousPlan, turn.Context.Today, turn.Scope);
         if (outcome.Clarify is { } clarify)
         {
             yield return new ChatEvent.Delta(clarify.Question);
@@ -30,13 +30,13 @@ public sealed class OfflineChatPlanner(ChatVocabularyService vocabularies, ChatF
         if (outcome.Plan is not { } plan)
         {
             yield return new ChatEvent.Delta($"Sorry, I don't understand that. {outcome.NotUnderstood} I can answer questions about metrics ({string.Join(", ", vocabulary.Metrics.Take(11).Select(m => m.Label))}) by {string.Join(", ", vocabulary.Dimensions.Select(d => d.Label.ToLowerInvariant()))} over time, for example:\n"
-                + string.Join("\n", OfflinePlanner.Suggestions.Select(s => "• " + s)));
+                + string.Join("\n", QuestionParser.Suggestions.Select(s => "• " + s)));
             yield break;
         }
         if (plan.Intent == ChatIntent.Help)
         {
             yield return new ChatEvent.Delta("Ask about your advertising metrics in plain words: totals, breakdowns by campaign, ASIN or campaign type, top and bottom N, trends, comparisons between periods and unusual days. For example:\n"
-                + string.Join("\n", OfflinePlanner.Suggestions.Select(s => "• " + s)));
+                + string.Join("\n", QuestionParser.Suggestions.Select(s => "• " + s)));
             yield break;
         }
 

@@ -2,7 +2,7 @@ using Analytics.Data.Alerts;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
-namespace Analytics.Jobs.Jobs;
+namespace Analytics.Jobs;
 
 /// <summary>
 /// Evaluates every enabled alert rule once a minute. Misfire policy: skip missed runs and wait for the next one —

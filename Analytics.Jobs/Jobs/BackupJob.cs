@@ -1,7 +1,7 @@
 using Analytics.Data.Backup;
 using Quartz;
 
-namespace Analytics.Jobs.Jobs;
+namespace Analytics.Jobs;
 
 /// <summary>
 /// The scheduled backup (<c>Analytics:Backup:Schedule</c>, daily at 02:00 UTC by default) into <c>Analytics:Backup:Directory</c>,

@@ -2,7 +2,7 @@ using Analytics.Data.Chat;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
-namespace Analytics.Jobs.Jobs;
+namespace Analytics.Jobs;
 
 /// <summary>
 /// Archives (soft-deletes) chat conversations idle longer than <c>Analytics:Chat:RetentionDays</c> (default 30). Daily

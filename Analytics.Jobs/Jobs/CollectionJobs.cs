@@ -3,7 +3,7 @@ using Analytics.Data.Reports;
 using Microsoft.Extensions.Hosting;
 using Quartz;
 
-namespace Analytics.Jobs.Jobs;
+namespace Analytics.Jobs;
 
 /// <summary>
 /// Runs one data collection (job key = the collection's id, group <c>collections</c>). Not concurrent per collection —

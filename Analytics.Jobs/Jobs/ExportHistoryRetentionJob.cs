@@ -2,7 +2,7 @@ using Analytics.Data.Exports;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
-namespace Analytics.Jobs.Jobs;
+namespace Analytics.Jobs;
 
 /// <summary>
 /// Deletes export history records older than <c>Analytics:Exports:HistoryDays</c> (default 90). Daily at 03:50 UTC;

@@ -3,7 +3,7 @@ using Analytics.Domain.Access;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
-namespace Analytics.Jobs.Jobs;
+namespace Analytics.Jobs;
 
 /// <summary>
 /// The daily anomaly scan: every instance, the last <see cref="LookbackDays"/> complete UTC days, as the system actor.

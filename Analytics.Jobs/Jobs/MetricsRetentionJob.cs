@@ -2,7 +2,7 @@ using Analytics.Data.Operational;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
-namespace Analytics.Jobs.Jobs;
+namespace Analytics.Jobs;
 
 /// <summary>
 /// Applies the operational metrics retention (<c>Analytics:Metrics:Retention</c>): raw points and each rollup

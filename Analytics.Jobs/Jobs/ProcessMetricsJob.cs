@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Analytics.Data.Operational;
 using Quartz;
 
-namespace Analytics.Jobs.Jobs;
+namespace Analytics.Jobs;
 
 /// <summary>
 /// Samples the app's own process (CPU %, working set, managed heap, thread count) into the operational metrics store

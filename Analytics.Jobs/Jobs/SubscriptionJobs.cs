@@ -1,7 +1,7 @@
 using Analytics.Data.Subscriptions;
 using Quartz;
 
-namespace Analytics.Jobs.Jobs;
+namespace Analytics.Jobs;
 
 /// <summary>
 /// Delivers due dashboard subscriptions (every <c>Analytics:Jobs:SupervisorIntervalSeconds</c>, 15 s by default). Each

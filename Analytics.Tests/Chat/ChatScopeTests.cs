@@ -33,7 +33,7 @@ public sealed class ChatScopeTests
     };
 
     private static ChatPlan Plan(string question, ChatScope? scope, ChatPlan? previous = null) =>
-        OfflinePlanner.Plan(question, Vocabulary, previous, Today, scope).Plan ?? throw new Xunit.Sdk.XunitException($"Not understood: {question}");
+        QuestionParser.Parse(question, Vocabulary, previous, Today, scope).Plan ?? throw new Xunit.Sdk.XunitException($"Not understood: {question}");
 
     [Fact]
     public void The_dashboards_range_instances_and_filters_apply_when_the_question_names_none()

@@ -232,17 +232,17 @@ public sealed class DashboardGridRenderTests : AppComponentTests
     [Fact]
     public void Grid_prerenders_one_tile_per_item_with_its_cell_and_kind_minimum_and_no_javascript()
     {
-        var items = new List<Analytics.Domain.Dashboards.Layout.LayoutItem>
+        var items = new List<Analytics.Web.Components.Dashboards.Layout.LayoutItem>
         {
             new("w1", "kpi", 0, 0, 3, 2), new("w2", "table", 3, 0, 9, 4),
         };
-        Microsoft.AspNetCore.Components.RenderFragment<Analytics.Domain.Dashboards.Layout.LayoutItem> template =
+        Microsoft.AspNetCore.Components.RenderFragment<Analytics.Web.Components.Dashboards.Layout.LayoutItem> template =
             item => builder => builder.AddContent(0, "tile " + item.Id);
 
         var document = RenderWith<DashboardGrid>(new Dictionary<string, object?>
         {
             ["Items"] = items, ["ItemTemplate"] = template,
-            ["MinSize"] = (Func<string, Analytics.Domain.Dashboards.Layout.LayoutSize>)(kind => kind == "table" ? new(4, 3) : new(2, 2)),
+            ["MinSize"] = (Func<string, Analytics.Web.Components.Dashboards.Layout.LayoutSize>)(kind => kind == "table" ? new(4, 3) : new(2, 2)),
         });
 
         var tiles = document.QuerySelectorAll(".grid-stack > .grid-stack-item");

@@ -79,5 +79,5 @@ public sealed class InsightJobTests
     [InlineData("2026-03-15", "2026-03-08")] // Sunday itself is not complete yet
     [InlineData("2026-03-21", "2026-03-15")] // Saturday
     public void Weekly_summary_covers_the_last_complete_monday_to_sunday_week(string today, string weekEnd) =>
-        Analytics.Jobs.Jobs.WeeklyInsightSummaryJob.LastCompleteWeekEnd(DateOnly.Parse(today)).Should().Be(DateOnly.Parse(weekEnd));
+        Analytics.Jobs.WeeklyInsightSummaryJob.LastCompleteWeekEnd(DateOnly.Parse(today)).Should().Be(DateOnly.Parse(weekEnd));
 }

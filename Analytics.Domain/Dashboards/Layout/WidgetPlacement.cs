@@ -5,7 +5,7 @@ public static class WidgetPlacement
 {
     /// <summary>
     /// The first free spot in reading order (top to bottom, then left to right) where a <paramref name="w"/> × <paramref name="h"/>
-    /// widget fits on the grid without overlapping <paramref name="taken"/> — the scan <see cref="DashboardLayoutState.Add"/>
+    /// widget fits on the grid without overlapping <paramref name="taken"/> — the scan the dashboard editor's layout state (<c>DashboardLayoutState.Add</c> in Analytics.Web)
     /// makes, but against the positions as stored (no compaction), so the other widgets stay where they are.
     /// </summary>
     public static WidgetPosition FirstFree(IEnumerable<WidgetPosition> taken, int w, int h, int columns = Dashboard.GridColumns)

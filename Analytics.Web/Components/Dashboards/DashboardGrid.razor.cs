@@ -1,4 +1,4 @@
-using Analytics.Domain.Dashboards.Layout;
+using Analytics.Web.Components.Dashboards.Layout;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 

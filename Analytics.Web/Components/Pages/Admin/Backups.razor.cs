@@ -2,7 +2,6 @@ using Analytics.Data.Backup;
 using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Jobs;
-using Analytics.Jobs.Jobs;
 using Analytics.Web.Auth;
 using Microsoft.AspNetCore.Components;
 

@@ -51,7 +51,7 @@ public sealed class ChatState(
         (id, title) => chat.RenameAsync(actor, id, title, CancellationToken.None),
         id => chat.DeleteAsync(actor, id, CancellationToken.None));
 
-    public IReadOnlyList<string> Suggestions => OfflinePlanner.Suggestions;
+    public IReadOnlyList<string> Suggestions => QuestionParser.Suggestions;
 
     /// <summary>The message to scroll to once the opened conversation is on screen (a bookmark), then cleared by the view.</summary>
     public string? FocusMessageId { get; set; }

@@ -2,7 +2,7 @@ using Analytics.Data.Dashboards;
 using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Dashboards;
-using Analytics.Domain.Dashboards.Layout;
+using Analytics.Web.Components.Dashboards.Layout;
 using Analytics.Web.Auth;
 using Analytics.Web.Components.Dashboards;
 using Analytics.Web.Components.Shared;

@@ -1,6 +1,6 @@
-using Analytics.Domain.Dashboards.Layout;
+using Analytics.Web.Components.Dashboards.Layout;
 
-namespace Analytics.Tests.Domain;
+namespace Analytics.Tests.Dashboards;
 
 public sealed class DashboardLayoutStateTests
 {

@@ -4,13 +4,14 @@ using System.Text.RegularExpressions;
 namespace Analytics.Domain.Chat;
 
 /// <summary>
-/// The built-in planner: turns a common analyst question into a <see cref="ChatPlan"/> without any language model.
+/// Parses a common analyst question into a <see cref="ChatPlan"/> without any language model (the offline chat
+/// planner, <c>OfflineChatPlanner</c>, runs the plan).
 /// It reads, in order, catalog questions ("what is ACOS?"), time expressions (<see cref="ChatTime"/>), the shape of
 /// the question (top/bottom N, trend, comparison, "anything unusual"), metrics by name or synonym, dimensions to group
 /// by, and dimension values by name (fuzzy: plurals and small typos). A question that names no metric leans on the
 /// previous turn's plan ("and by campaign?", "only for Contoso", "and the month before?"). Pure: no I/O, "today" is given.
 /// </summary>
-public static partial class OfflinePlanner
+public static partial class QuestionParser
 {
     /// <summary>Synonyms of the built-in metrics; custom metrics are known by their name and label.</summary>
     private static readonly (string Metric, string[] Words)[] MetricSynonyms =
@@ -50,7 +51,7 @@ public static partial class OfflinePlanner
 
     /// <param name="scope">The filters the question is asked under (the dashboard of the side panel): its range, instances and
     /// dimension values apply unless the question names its own (or says "all campaigns", "everything").</param>
-    public static PlanOutcome Plan(string question, ChatVocabulary vocabulary, ChatPlan? previous, DateOnly today, ChatScope? scope = null)
+    public static PlanOutcome Parse(string question, ChatVocabulary vocabulary, ChatPlan? previous, DateOnly today, ChatScope? scope = null)
     {
         var text = " " + Normalize(question) + " ";
         // A leading verb is not a value ("display the spend…" is not Sponsored Display).

@@ -1,4 +1,4 @@
-namespace Analytics.Domain.Dashboards.Layout;
+namespace Analytics.Web.Components.Dashboards.Layout;
 
 /// <summary>One widget of a dashboard being edited: its kind, its place on the grid and its configuration (JSON).</summary>
 public sealed record LayoutItem(string Id, string Kind, int X, int Y, int W, int H, string ConfigJson = "{}")

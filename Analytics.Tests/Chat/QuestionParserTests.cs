@@ -3,7 +3,7 @@ using Analytics.Domain.Chat;
 namespace Analytics.Tests.Chat;
 
 /// <summary>The offline planner and its time expressions, without a database: "today" is Sunday 2026-03-15.</summary>
-public sealed class OfflinePlannerTests
+public sealed class QuestionParserTests
 {
     private static readonly DateOnly Today = new(2026, 3, 15);
 
@@ -20,7 +20,7 @@ public sealed class OfflinePlannerTests
         [new("demo-contoso", "Contoso Home (UK)"), new("demo-northwind", "Northwind Outdoor (US)")]);
 
     private static ChatPlan Plan(string question, ChatPlan? previous = null) =>
-        OfflinePlanner.Plan(question, Vocabulary, previous, Today).Plan ?? throw new Xunit.Sdk.XunitException($"Not understood: {question}");
+        QuestionParser.Parse(question, Vocabulary, previous, Today).Plan ?? throw new Xunit.Sdk.XunitException($"Not understood: {question}");
 
     [Theory]
     [InlineData("spend last week", "2026-03-02", "2026-03-09")]
@@ -119,7 +119,7 @@ public sealed class OfflinePlannerTests
     [InlineData("'; DROP TABLE facts; --")]
     public void Says_plainly_when_it_does_not_understand(string question)
     {
-        var outcome = OfflinePlanner.Plan(question, Vocabulary, null, Today);
+        var outcome = QuestionParser.Parse(question, Vocabulary, null, Today);
         outcome.Plan.Should().BeNull();
         outcome.NotUnderstood.Should().NotBeNullOrEmpty();
     }
