@@ -13,14 +13,13 @@ internal static class SecurityRegistration
 {
     public static void AddAnalyticsSecurity(IServiceCollection services)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
+        services.AddSettings<AuthOptions>(AuthOptions.Section)
             .Validate(o => o.SessionRevalidationSeconds is >= 1 and <= 3600,
                 "Analytics:Auth:SessionRevalidationSeconds must be between 1 and 3600 (how often sessions are checked against the database).")
             .Validate(o => string.IsNullOrEmpty(o.AdminPassword) || PasswordPolicy.LengthProblem(o.AdminPassword) is null,
-                $"Analytics:Auth:AdminPassword is too short or too long: passwords need {PasswordPolicy.Describe} (at most {PasswordPolicy.MaxLength}). Leave it empty to have one generated.")
-            .ValidateOnStart();
+                $"Analytics:Auth:AdminPassword is too short or too long: passwords need {PasswordPolicy.Describe} (at most {PasswordPolicy.MaxLength}). Leave it empty to have one generated.");
         services.Configure<IdentityOptions>(ApplyPolicy);
-        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStart();
+        services.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         services.AddSingleton<InitialAdminPassword>();
         services.AddScoped<PasswordService>();

@@ -1,7 +1,3 @@
-using System.Text.Json.Serialization;
-using Analytics.Data;
-using Analytics.Data.Identity;
-using Analytics.Data.Operational;
 using Analytics.Data.Startup;
 using Analytics.Web.Api;
 using Analytics.Web.Auth;
@@ -9,12 +5,6 @@ using Analytics.Web.Components;
 using Analytics.Web.Components.Layout;
 using Analytics.Web.Instrumentation;
 using Analytics.Web.Security;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Components.Server.Circuits;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 
 namespace Analytics.Web;
@@ -44,68 +34,11 @@ public static class Extensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton<ThemeStylesheet>();
-        services.AddCascadingAuthenticationState();
-        services.AddScoped<CurrentActor>();
         services.AddScoped<Components.Dashboards.ChartsModule>();
-        services.AddHttpContextAccessor();
-        services.AddSingleton<Analytics.Data.Audit.IClientAddress, HttpClientAddress>();
-        services.AddSingleton<CircuitCounter>();
-        services.AddSingleton<FeatureUseTracker>();
-        services.AddSingleton<IMetricsGaugeSource>(sp => sp.GetRequiredService<CircuitCounter>());
-        services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, CircuitMetricsHandler>());
-
+        services.AddWebInstrumentation();
         services.AddHttpSecurity();
-        services.AddProblemDetails();
-        services.AddApiReference();
-        services.AddExceptionHandler<DomainExceptionHandler>();
-        services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
-        });
-
-
-        services.AddAuthentication(o =>
-            {
-                o.DefaultScheme = AuthSchemes.Smart;
-                o.DefaultChallengeScheme = AuthSchemes.Smart;
-            })
-            .AddPolicyScheme(AuthSchemes.Smart, "API key, proxy header or cookie", o => o.ForwardDefaultSelector = SelectScheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
-            .AddScheme<AuthenticationSchemeOptions, ProxyAuthenticationHandler>(AuthSchemes.Proxy, null)
-            .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(o =>
-            {
-                o.LoginPath = "/account/login";
-                o.AccessDeniedPath = "/account/denied";
-                o.Cookie.Name = "analytics.auth";
-                o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
-                o.ExpireTimeSpan = TimeSpan.FromDays(14);
-                o.SlidingExpiration = true;
-                var accessDenied = o.Events.OnRedirectToAccessDenied;
-                o.Events.OnRedirectToAccessDenied = context => PasswordChangeGate.OnAccessDeniedAsync(context, accessDenied);
-            }));
-
-        // Password policy and lockout: Analytics.Data (SecurityRegistration), shared with every host of the data layer.
-        services.AddIdentityCore<AppUser>()
-            .AddEntityFrameworkStores<AnalyticsDbContext>()
-            .AddSignInManager()
-            .AddClaimsPrincipalFactory<AppClaimsFactory>()
-            .AddDefaultTokenProviders();
-        services.AddOptions<SecurityStampValidatorOptions>().Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((o, auth) =>
-            o.ValidationInterval = TimeSpan.FromSeconds(auth.Value.SessionRevalidationSeconds));
-        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
-        services.AddSingleton<SignInGuard>();
-        services.AddScoped<SignInService>();
-        services.AddAnalyticsRateLimits();
-
-        // Every page and cookie endpoint needs a signed-in user whose password is their own (PasswordChangeGate);
-        // only the password page itself makes do with a signed-in user.
-        services.AddAuthorizationBuilder()
-            .SetDefaultPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(PasswordChangeGate.Requirement).Build())
-            .AddPolicy(AuthSchemes.SignedInPolicy, p => p.RequireAuthenticatedUser())
-            .AddPolicy(AuthSchemes.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole("admin").AddRequirements(PasswordChangeGate.Requirement))
-            .AddPolicy(AuthSchemes.ApiPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.ApiKey).RequireAuthenticatedUser());
-
+        services.AddApi();
+        services.AddSignIn();
         return builder;
     }
 
@@ -183,16 +116,6 @@ public static class Extensions
                     endpoint.Metadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(RateLimits.PublicPolicy));
             });
         return app;
-    }
-
-    /// <summary>Bearer → API key; the proxy's header (when enabled) → proxy; otherwise the sign-in cookie.</summary>
-    private static string SelectScheme(HttpContext context)
-    {
-        if (context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthSchemes.ApiKey;
-        if (context.Request.Path.StartsWithSegments("/api")) return AuthSchemes.ApiKey;
-        var proxy = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value.Proxy;
-        if (proxy.Enabled && context.Request.Headers.ContainsKey(proxy.HeaderName)) return AuthSchemes.Proxy;
-        return IdentityConstants.ApplicationScheme;
     }
 }
 

@@ -8,12 +8,10 @@ internal static class ChatRegistration
     /// <summary>Chat: the query functions (one registration each: the registry finds them), both planners, conversations.</summary>
     public static IServiceCollection AddChat(this IServiceCollection services)
     {
-        services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section)
-            .ValidateDataAnnotations()
+        services.AddSettings<ChatOptions>(ChatOptions.Section)
             .Validate(o => !o.UsesModel || Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https",
                 "Analytics:Chat:BaseUrl must be an absolute http(s) URL of an OpenAI-compatible API (e.g. https://api.openai.com/v1), or empty for the offline planner.")
-            .Validate(o => !o.UsesModel || !string.IsNullOrWhiteSpace(o.Model), "Analytics:Chat:Model is required when Analytics:Chat:BaseUrl is set.")
-            .ValidateOnStart();
+            .Validate(o => !o.UsesModel || !string.IsNullOrWhiteSpace(o.Model), "Analytics:Chat:Model is required when Analytics:Chat:BaseUrl is set.");
         services.AddSingleton<IChatFunction, ListDatasetsFunction>();
         services.AddSingleton<IChatFunction, ListMetricsFunction>();
         services.AddSingleton<IChatFunction, ListDimensionsFunction>();
@@ -28,12 +26,10 @@ internal static class ChatRegistration
         services.AddSingleton<ChatVocabularyService>();
         services.AddSingleton<OfflineChatPlanner>();
         services.AddSingleton<ChatModelClient>();
-        services.AddOptions<ChatEgressOptions>().BindConfiguration(ChatEgressOptions.Section)
-            .ValidateDataAnnotations()
+        services.AddSettings<ChatEgressOptions>(ChatEgressOptions.Section)
             .Validate(o => Analytics.Domain.Chat.Egress.ChatEgressModes.TryParse(o.DefaultMode, out _),
                 "Analytics:Chat:Egress:DefaultMode must be one of none, schema-only, anonymized, full.")
-            .Validate(o => o.AuditContent is "full" or "hash", "Analytics:Chat:Egress:AuditContent must be full (keep what was sent and received) or hash (only SHA-256 and size).")
-            .ValidateOnStart();
+            .Validate(o => o.AuditContent is "full" or "hash", "Analytics:Chat:Egress:AuditContent must be full (keep what was sent and received) or hash (only SHA-256 and size).");
         services.AddSingleton<ChatEgressService>();
         services.AddSingleton<ChatEgressGate>();
         services.AddSingleton<LlmChatPlanner>();

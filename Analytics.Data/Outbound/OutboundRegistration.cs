@@ -12,15 +12,13 @@ internal static class OutboundRegistration
     /// </summary>
     public static IServiceCollection AddOutbound(this IServiceCollection services)
     {
-        services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.Section)
+        services.AddSettings<OutboundOptions>(OutboundOptions.Section)
             .Validate(o => o.AllowedHosts.All(OutboundOptions.IsHostEntry),
-                "Analytics:Outbound:AllowedHosts lists host names or IP addresses as they appear in URLs (e.g. 127.0.0.1 or hooks.internal), without scheme, port or path.")
-            .ValidateOnStart();
+                "Analytics:Outbound:AllowedHosts lists host names or IP addresses as they appear in URLs (e.g. 127.0.0.1 or hooks.internal), without scheme, port or path.");
         services.AddSingleton<OutboundGuard>();
-        services.AddOptions<AmcHostOptions>().BindConfiguration(AmcHostOptions.Section)
+        services.AddSettings<AmcHostOptions>(AmcHostOptions.Section)
             .Validate(o => o.ApiHosts.Concat(o.DownloadHosts).All(OutboundOptions.IsHostEntry),
-                "Analytics:Amc:AllowedHosts and AllowedDownloadHosts list host names (exact, or *.domain for its subdomains), without scheme, port or path.")
-            .ValidateOnStart();
+                "Analytics:Amc:AllowedHosts and AllowedDownloadHosts list host names (exact, or *.domain for its subdomains), without scheme, port or path.");
         services.AddSingleton<AmcHostPolicy>();
         services.AddTransient<AmcHostGuardHandler>();
 

@@ -7,9 +7,9 @@ namespace Analytics.Data.Reports;
 /// <summary>Reports, their executions, schedules and data collections, with the per-instance limits they share across processes.</summary>
 internal static class ReportsRegistration
 {
-    public static void AddReports(IServiceCollection services)
+    public static IServiceCollection AddReports(this IServiceCollection services)
     {
-        services.AddOptions<ReportOptions>().BindConfiguration(ReportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<ReportOptions>(ReportOptions.Section);
         services.AddSingleton<NodeIdentity>();
         services.AddSingleton<TemplateService>();
         services.AddSingleton<ReportService>();
@@ -20,10 +20,10 @@ internal static class ReportsRegistration
         services.AddSingleton<ExecutionRecovery>();
         services.AddSingleton<ReportMerger>();
         services.AddSingleton<ExecutionRunner>();
-        services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<ScheduleOptions>(ScheduleOptions.Section);
         services.AddSingleton<ScheduleService>();
         services.TryAddSingleton<ICronEngine, NoCronEngine>();
-        services.AddOptions<CollectionOptions>().BindConfiguration(CollectionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<CollectionOptions>(CollectionOptions.Section);
         services.AddSingleton<CollectionService>();
         services.AddSingleton<CollectionOrchestrator>();
         services.AddSingleton<CollectionSupervisor>();
@@ -32,5 +32,6 @@ internal static class ReportsRegistration
         services.AddSingleton<InstanceRunSlots>();
         services.TryAddSingleton<ICollectionDispatcher, NoCollectionDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ExecutionRunner>());
+        return services;
     }
 }

@@ -9,9 +9,12 @@ namespace Analytics.Jobs;
 /// an evaluation reads the current window, so catching up on old firings would only repeat the same answer.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class AlertEvaluationJob(AlertEvaluationService alerts, ILogger<AlertEvaluationJob> logger) : IJob
+public sealed class AlertEvaluationJob(AlertEvaluationService alerts, ILogger<AlertEvaluationJob> logger) : IScheduledJob
 {
-    public static readonly JobKey Key = new("alert-evaluation", "alerts");
+    public static JobKey Key { get; } = new("alert-evaluation", "alerts");
+
+    public static JobSchedule Schedule(JobScheduleSettings settings) => JobSchedule.Every(TimeSpan.FromSeconds(60), new TriggerKey("alert-evaluation-every-minute", "alerts"),
+        "Evaluates alert rules and notifies when they fire or resolve.");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {

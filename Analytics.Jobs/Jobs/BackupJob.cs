@@ -1,4 +1,5 @@
 using Analytics.Data.Backup;
+using Microsoft.Extensions.Configuration;
 using Quartz;
 
 namespace Analytics.Jobs;
@@ -10,9 +11,25 @@ namespace Analytics.Jobs;
 /// (<c>FireAndProceed</c>): after downtime, one fresh backup is what is wanted, never one per missed day.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class BackupJob(BackupHistory history) : IJob
+public sealed class BackupJob(BackupHistory history) : IScheduledJob
 {
-    public static readonly JobKey Key = new("backup", "system");
+    public static JobKey Key { get; } = new("backup", "system");
+
+    /// <summary>
+    /// Nightly by <c>Analytics:Backup:Schedule</c> (UTC) when backups are enabled and a passphrase is set. Without a passphrase
+    /// there is no schedule (a fresh install is not told of a failure every night): the backups page says what to set, and the
+    /// job can still be triggered from the console, where it fails saying so. An invalid cron adds no trigger: the options'
+    /// validation then stops the app naming Analytics:Backup:Schedule.
+    /// </summary>
+    public static JobSchedule Schedule(JobScheduleSettings settings)
+    {
+        const string description = "Backs up the database and the key ring into Analytics:Backup:Directory, keeping the newest Analytics:Backup:Keep (default 7).";
+        var backup = new BackupOptions();
+        settings.Configuration.GetSection(BackupOptions.Section).Bind(backup);
+        return backup.Enabled && !string.IsNullOrEmpty(backup.Passphrase) && new QuartzCronEngine().Validate(backup.Schedule) is null
+            ? JobSchedule.Cron(backup.Schedule, new TriggerKey("backup-trigger", "system"), description) with { Durable = true }
+            : JobSchedule.OnDemand(description);
+    }
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {

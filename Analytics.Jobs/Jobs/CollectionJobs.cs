@@ -65,9 +65,12 @@ public sealed class QuartzCollectionDispatcher(ISchedulerFactory schedulers) : I
 /// each pass looks at the current state, so catching up would only repeat it.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class SupervisorJob(CollectionSupervisor supervisor, ScheduleService schedules) : IJob
+public sealed class SupervisorJob(CollectionSupervisor supervisor, ScheduleService schedules) : IScheduledJob
 {
-    public static readonly JobKey Key = new("supervisor", "system");
+    public static JobKey Key { get; } = new("supervisor", "system");
+
+    public static JobSchedule Schedule(JobScheduleSettings settings) => JobSchedule.Every(TimeSpan.FromSeconds(settings.Jobs.SupervisorIntervalSeconds), new TriggerKey("supervisor-every-15s", "system"),
+        "Fires due report schedules and takes over data collections whose process died.");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {

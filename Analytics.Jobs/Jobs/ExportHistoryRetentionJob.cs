@@ -9,9 +9,12 @@ namespace Analytics.Jobs;
 /// idempotent, so after downtime one catch-up run is enough (<c>FireAndProceed</c>). Subscription runs keep their own files.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class ExportHistoryRetentionJob(ExportHistoryService history, ILogger<ExportHistoryRetentionJob> logger) : IJob
+public sealed class ExportHistoryRetentionJob(ExportHistoryService history, ILogger<ExportHistoryRetentionJob> logger) : IScheduledJob
 {
-    public static readonly JobKey Key = new("export-history-retention", "system");
+    public static JobKey Key { get; } = new("export-history-retention", "system");
+
+    public static JobSchedule Schedule(JobScheduleSettings settings) => JobSchedule.Cron("0 50 3 * * ?", new TriggerKey("export-history-retention-trigger", "system"),
+        "Deletes export history records older than Analytics:Exports:HistoryDays (default 90).");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {

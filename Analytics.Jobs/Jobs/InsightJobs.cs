@@ -14,9 +14,12 @@ namespace Analytics.Jobs;
 /// projects month-to-date metrics to the month's end against alert thresholds (<see cref="ProjectionInsights"/>).
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class DailyInsightScanJob(InsightService insights, ProjectionInsights projections, TimeProvider clock, ILogger<DailyInsightScanJob> logger) : IJob
+public sealed class DailyInsightScanJob(InsightService insights, ProjectionInsights projections, TimeProvider clock, ILogger<DailyInsightScanJob> logger) : IScheduledJob
 {
-    public static readonly JobKey Key = new("insights-daily-scan", "insights");
+    public static JobKey Key { get; } = new("insights-daily-scan", "insights");
+
+    public static JobSchedule Schedule(JobScheduleSettings settings) => JobSchedule.Cron("0 30 6 * * ?", new TriggerKey("insights-daily-0630", "insights"),
+        "Scans every instance's last week of daily data for anomalies and stores them as insights.");
     public const int LookbackDays = 7;
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
@@ -38,9 +41,12 @@ public sealed class DailyInsightScanJob(InsightService insights, ProjectionInsig
 /// and it is idempotent.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class WeeklyInsightSummaryJob(InsightService insights, TimeProvider clock, ILogger<WeeklyInsightSummaryJob> logger) : IJob
+public sealed class WeeklyInsightSummaryJob(InsightService insights, TimeProvider clock, ILogger<WeeklyInsightSummaryJob> logger) : IScheduledJob
 {
-    public static readonly JobKey Key = new("insights-weekly-summary", "insights");
+    public static JobKey Key { get; } = new("insights-weekly-summary", "insights");
+
+    public static JobSchedule Schedule(JobScheduleSettings settings) => JobSchedule.Cron("0 0 7 ? * MON", new TriggerKey("insights-weekly-mon-0700", "insights"),
+        "Writes each instance's and each dashboard's week-over-week summary, scans 12-week trends and budget opportunities.");
     public const int TrendWeeks = 12;
     public const int OpportunityDays = 28;
 
@@ -71,9 +77,12 @@ public sealed class WeeklyInsightSummaryJob(InsightService insights, TimeProvide
 /// month is still the right one when late, and it is idempotent.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class MonthlyInsightReviewJob(InsightService insights, TimeProvider clock, ILogger<MonthlyInsightReviewJob> logger) : IJob
+public sealed class MonthlyInsightReviewJob(InsightService insights, TimeProvider clock, ILogger<MonthlyInsightReviewJob> logger) : IScheduledJob
 {
-    public static readonly JobKey Key = new("insights-monthly-review", "insights");
+    public static JobKey Key { get; } = new("insights-monthly-review", "insights");
+
+    public static JobSchedule Schedule(JobScheduleSettings settings) => JobSchedule.Cron("0 30 7 1 * ?", new TriggerKey("insights-monthly-1st-0730", "insights"),
+        "Writes each instance's month-over-month review.");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -92,9 +101,12 @@ public sealed class MonthlyInsightReviewJob(InsightService insights, TimeProvide
 /// (<c>FireAndProceed</c>) — it sends what is queued, and an insight is never sent twice on a channel.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class InsightDigestJob(InsightDeliveryService deliveries, ILogger<InsightDigestJob> logger) : IJob
+public sealed class InsightDigestJob(InsightDeliveryService deliveries, ILogger<InsightDigestJob> logger) : IScheduledJob
 {
-    public static readonly JobKey Key = new("insights-digest", "insights");
+    public static JobKey Key { get; } = new("insights-digest", "insights");
+
+    public static JobSchedule Schedule(JobScheduleSettings settings) => JobSchedule.Cron("0 0 8 * * ?", new TriggerKey("insights-digest-0800", "insights"),
+        "Sends daily (and on Mondays weekly) insight digests by e-mail and in the bell; retries failed insight e-mails.");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {

@@ -11,9 +11,12 @@ namespace Analytics.Jobs;
 /// one catch-up run after downtime is enough; missed runs are never replayed one by one.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class MetricsRetentionJob(MetricRetention retention, ILogger<MetricsRetentionJob> logger) : IJob
+public sealed class MetricsRetentionJob(MetricRetention retention, ILogger<MetricsRetentionJob> logger) : IScheduledJob
 {
-    public static readonly JobKey Key = new("metrics-retention", "system");
+    public static JobKey Key { get; } = new("metrics-retention", "system");
+
+    public static JobSchedule Schedule(JobScheduleSettings settings) => JobSchedule.Cron("0 17 * * * ?", new TriggerKey("metrics-retention-hourly", "system"),
+        "Deletes operational metrics past each resolution's retention (Analytics:Metrics:Retention).");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {

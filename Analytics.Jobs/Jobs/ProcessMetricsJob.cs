@@ -10,9 +10,12 @@ namespace Analytics.Jobs;
 /// worthless; the next one is a minute away).
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class ProcessMetricsJob(OperationalMetricsWriter writer, ProcessSampler sampler) : IJob
+public sealed class ProcessMetricsJob(OperationalMetricsWriter writer, ProcessSampler sampler) : IScheduledJob
 {
-    public static readonly JobKey Key = new("process-metrics", "system");
+    public static JobKey Key { get; } = new("process-metrics", "system");
+
+    public static JobSchedule Schedule(JobScheduleSettings settings) => JobSchedule.Every(TimeSpan.FromSeconds(60), new TriggerKey("process-metrics-every-minute", "system"),
+        "Samples the app's CPU and memory into the operational metrics store.");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
         await writer.WriteAsync(sampler.Sample(), cancellationToken);

@@ -10,9 +10,12 @@ namespace Analytics.Jobs;
 /// job console) runs a pass at once.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class SubscriptionDeliveryJob(SubscriptionService subscriptions) : IJob
+public sealed class SubscriptionDeliveryJob(SubscriptionService subscriptions) : IScheduledJob
 {
-    public static readonly JobKey Key = new("subscription-delivery", "subscriptions");
+    public static JobKey Key { get; } = new("subscription-delivery", "subscriptions");
+
+    public static JobSchedule Schedule(JobScheduleSettings settings) => JobSchedule.Every(TimeSpan.FromSeconds(settings.Jobs.SupervisorIntervalSeconds), new TriggerKey("subscriptions-every-15s", "subscriptions"),
+        "Delivers due dashboard subscriptions by e-mail and records each run's real outcome.");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {

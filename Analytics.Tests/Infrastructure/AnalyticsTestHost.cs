@@ -3,7 +3,6 @@ using Analytics.Data.Identity;
 using Analytics.Data.Seeding;
 using Analytics.Domain;
 using Analytics.Domain.Access;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Analytics.Tests.Infrastructure;
 
 /// <summary>
-/// The real domain and data services (<c>AddAnalyticsDomain</c> + <c>AddAnalyticsData</c> + Identity core) over a
+/// The real domain and data services (<c>AddAnalyticsDomain</c> + <c>AddAnalyticsData</c>, Identity included) over a
 /// fresh <see cref="TestDatabase"/>, with a <see cref="FixedTimeProvider"/>. The host is built, not started: tests run
 /// <see cref="DatabaseInitializer"/> themselves (<see cref="InitializeAsync"/>) when and as often as they need.
 /// </summary>
@@ -60,7 +59,6 @@ public sealed class AnalyticsTestHost : IAsyncDisposable
 
             builder.AddAnalyticsDomain();
             builder.AddAnalyticsData();
-            builder.Services.AddIdentityCore<AppUser>().AddEntityFrameworkStores<AnalyticsDbContext>().AddDefaultTokenProviders();
             var clock = new FixedTimeProvider();
             builder.Services.AddSingleton<TimeProvider>(clock);
             return new AnalyticsTestHost(builder.Build(), database, clock);

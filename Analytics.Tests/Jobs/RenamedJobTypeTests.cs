@@ -1,9 +1,7 @@
 using Analytics.Data;
-using Analytics.Data.Identity;
 using Analytics.Domain;
 using Analytics.Jobs;
 using Analytics.Tests.Infrastructure;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,7 +69,6 @@ public abstract class RenamedJobTypeTests : ProviderTests
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddAnalyticsDomain();
         builder.AddAnalyticsData();
-        builder.Services.AddIdentityCore<AppUser>().AddEntityFrameworkStores<AnalyticsDbContext>().AddDefaultTokenProviders();
         builder.AddAnalyticsJobs();
         return builder.Build();
     }

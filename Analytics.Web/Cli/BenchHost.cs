@@ -23,7 +23,6 @@ internal static class BenchHost
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.AddAnalyticsDomain();
         builder.AddAnalyticsData();
-        builder.Services.AddIdentityCore<Analytics.Data.Identity.AppUser>().AddEntityFrameworkStores<AnalyticsDbContext>();
         services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct);

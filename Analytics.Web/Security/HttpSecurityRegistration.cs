@@ -1,3 +1,4 @@
+using Analytics.Data;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Web.Security;
@@ -11,14 +12,13 @@ internal static class HttpSecurityRegistration
     /// </summary>
     public static IServiceCollection AddHttpSecurity(this IServiceCollection services)
     {
-        services.AddOptions<HttpSecurityOptions>().BindConfiguration(HttpSecurityOptions.Section)
+        services.AddSettings<HttpSecurityOptions>(HttpSecurityOptions.Section)
             .Validate(o => o.KnownProxies.All(HttpSecurityOptions.IsAddress),
                 "Analytics:Http:KnownProxies lists IP addresses of reverse proxies, e.g. 127.0.0.1 or 10.0.0.5.")
             .Validate(o => o.KnownNetworks.All(HttpSecurityOptions.IsNetwork),
                 "Analytics:Http:KnownNetworks lists networks in CIDR notation, e.g. 10.0.0.0/8.")
             .Validate(o => o.PublicEmbedOrigins.All(HttpSecurityOptions.IsOrigin),
-                "Analytics:Http:PublicEmbedOrigins lists origins such as https://intranet.example.com (scheme, host, optional port; no path).")
-            .ValidateOnStart();
+                "Analytics:Http:PublicEmbedOrigins lists origins such as https://intranet.example.com (scheme, host, optional port; no path).");
         services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>>(sp => new ConfigureOptions<ForwardedHeadersOptions>(
             forwarded => ProxyTrust.Configure(forwarded, sp.GetRequiredService<IOptions<HttpSecurityOptions>>().Value)));
         // The policy marks every cookie Secure, the antiforgery cookie included. (Antiforgery's own SecurePolicy = Always

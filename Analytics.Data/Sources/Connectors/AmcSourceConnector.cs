@@ -7,26 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace Analytics.Data.Sources.Connectors;
 
-/// <summary>Settings of the AMC connector (<c>Analytics:Amc</c>): how often a running execution is polled, and the retry policy.</summary>
-public sealed class AmcOptions
-{
-    public const string Section = "Analytics:Amc";
-
-    /// <summary>Real AMC runs take minutes; polling every 15 s is plenty.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(15);
-    public int MaxAttempts { get; set; } = 6;
-    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
-    /// <summary>How far the listing for a submission whose answer was lost reaches before its "submitting since" mark (AMC's clock may run behind).</summary>
-    public TimeSpan ListingClockSkew { get; set; } = TimeSpan.FromSeconds(30);
-
-    public AmcRetryOptions Retry => new()
-    {
-        MaxAttempts = MaxAttempts, BaseDelay = BaseDelay, MaxDelay = MaxDelay, RequestTimeout = RequestTimeout, ListingClockSkew = ListingClockSkew,
-    };
-}
-
 /// <summary>
 /// An Amazon Marketing Cloud instance over its reporting API: the template's SQL is rendered with literal parameters
 /// (AMC takes no bound parameters) onto one line, run as a workflow execution over the window, polled, and its CSV read.

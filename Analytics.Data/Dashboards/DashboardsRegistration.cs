@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Analytics.Data.Dashboards;
+
+internal static class DashboardsRegistration
+{
+    /// <summary>Dashboards: editing and sharing, their data, public links, underlying rows, exports and live changes.</summary>
+    public static IServiceCollection AddDashboards(this IServiceCollection services)
+    {
+        services.AddSingleton<DashboardService>();
+        services.AddSingleton<DashboardDataService>();
+        services.AddSingleton<PublicDashboardService>();
+        services.AddSingleton<UnderlyingRows>();
+        services.AddSingleton<DashboardExportService>();
+        services.AddSingleton<DashboardChangeNotifier>();
+        return services;
+    }
+}

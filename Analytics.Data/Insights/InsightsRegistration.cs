@@ -1,0 +1,19 @@
+using Analytics.Data.Outbound;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Analytics.Data.Insights;
+
+internal static class InsightsRegistration
+{
+    /// <summary>Insights: anomaly scans, summaries and projections, the feed, and their delivery (e-mail, bell, webhook).</summary>
+    public static IServiceCollection AddInsights(this IServiceCollection services)
+    {
+        services.AddSingleton<InsightService>();
+        services.AddSingleton<ProjectionInsights>();
+        services.AddSingleton<InsightDeliveryService>();
+        services.AddSettings<InsightOptions>(InsightOptions.Section)
+            .Validate<OutboundGuard>((o, guard) => string.IsNullOrWhiteSpace(o.WebhookUrl) || guard.UrlError(o.WebhookUrl) is null,
+                "Analytics:Insights:WebhookUrl must be an absolute http(s) URL of a public address (or a host listed in Analytics:Outbound:AllowedHosts).");
+        return services;
+    }
+}
