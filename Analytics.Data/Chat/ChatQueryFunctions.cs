@@ -302,13 +302,13 @@ public sealed class ComparePeriodsFunction(FactQueryService engine) : IChatFunct
 }
 
 /// <summary>
-/// Unusual days per campaign and metric in a range, found by <see cref="InsightService.FindAnomaliesAsync"/> — the same
+/// Unusual days per campaign and metric in a range, found by <see cref="InsightScanner.FindAnomaliesAsync"/> — the same
 /// reading, detector and grouping as the daily insight scan, so the chat's "anything unusual?" names the anomalies the
 /// feed stores — per instance the user may read.
 /// </summary>
-public sealed class FindAnomaliesFunction(InsightService insights, CatalogService catalog) : IChatFunction
+public sealed class FindAnomaliesFunction(InsightScanner insights, CatalogService catalog) : IChatFunction
 {
-    private static readonly string[] Scanned = InsightService.ScannedMetrics;
+    private static readonly string[] Scanned = InsightScanner.ScannedMetrics;
 
     public string Name => "find_anomalies";
     public string Description => "Finds unusual days (spikes and drops) per campaign in a date range, per instance, for impressions, clicks, spend, sales and purchases.";

@@ -8,6 +8,8 @@ internal static class DashboardsRegistration
     public static IServiceCollection AddDashboards(this IServiceCollection services)
     {
         services.AddSingleton<DashboardService>();
+        services.AddSingleton<DashboardSharing>();
+        services.AddSingleton<DashboardComments>();
         services.AddSingleton<DashboardDataService>();
         services.AddSingleton<PublicDashboardService>();
         services.AddSingleton<UnderlyingRows>();

@@ -8,7 +8,9 @@ internal static class InsightsRegistration
     /// <summary>Insights: anomaly scans, summaries and projections, the feed, and their delivery (e-mail, bell, webhook).</summary>
     public static IServiceCollection AddInsights(this IServiceCollection services)
     {
-        services.AddSingleton<InsightService>();
+        services.AddSingleton<InsightScanner>();
+        services.AddSingleton<InsightStore>();
+        services.AddSingleton<InsightFeed>();
         services.AddSingleton<ProjectionInsights>();
         services.AddSingleton<InsightDeliveryService>();
         services.AddSettings<InsightOptions>(InsightOptions.Section)

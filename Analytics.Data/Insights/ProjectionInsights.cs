@@ -24,7 +24,7 @@ public sealed class ProjectionInsights(
     IDbContextFactory<AnalyticsDbContext> factory,
     ForecastService forecasts,
     CatalogService catalog,
-    InsightService insights,
+    InsightStore store,
     TimeProvider clock,
     ILogger<ProjectionInsights> logger)
 {
@@ -58,7 +58,7 @@ public sealed class ProjectionInsights(
             }
             if (Insight(rule, projection, dataset.Key, sources) is { } insight) found.Add(insight);
         }
-        return await insights.StoreAsync(found, ct);
+        return await store.StoreAsync(found, ct);
     }
 
     private Insight? Insight(AlertRule rule, MonthEndProjection p, string dataset, IReadOnlyList<string> sources)

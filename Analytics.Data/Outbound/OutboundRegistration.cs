@@ -23,7 +23,7 @@ internal static class OutboundRegistration
         services.AddTransient<AmcHostGuardHandler>();
 
         services.AddHttpClient(Alerts.AlertEvaluationService.WebhookClient, c => c.Timeout = TimeSpan.FromSeconds(10)).AddOutboundGuard();
-        services.AddHttpClient(Insights.InsightService.WebhookClient, c => c.Timeout = TimeSpan.FromSeconds(10)).AddOutboundGuard();
+        services.AddHttpClient(Insights.InsightStore.WebhookClient, c => c.Timeout = TimeSpan.FromSeconds(10)).AddOutboundGuard();
         services.AddHttpClient(Sources.Connectors.AmcSourceConnector.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .AddOutboundGuard()
             .AddHttpMessageHandler<AmcHostGuardHandler>();

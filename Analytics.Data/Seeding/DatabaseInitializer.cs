@@ -41,7 +41,7 @@ public sealed class DatabaseInitializer(
         timeline.Mark("built-in metrics");
         await services.GetRequiredService<Reports.TemplateService>().SeedBuiltInsAsync(cancellationToken);
         timeline.Mark("built-in templates");
-        await services.GetRequiredService<Dashboards.DashboardService>().PublishUnpublishedLinksAsync(cancellationToken);
+        await services.GetRequiredService<Dashboards.DashboardSharing>().PublishUnpublishedLinksAsync(cancellationToken);
         timeline.Mark("public links");
         if (options.Value.SeedDemo)
         {

@@ -14,7 +14,7 @@ namespace Analytics.Jobs;
 /// projects month-to-date metrics to the month's end against alert thresholds (<see cref="ProjectionInsights"/>).
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class DailyInsightScanJob(InsightService insights, ProjectionInsights projections, TimeProvider clock, ILogger<DailyInsightScanJob> logger) : IScheduledJob
+public sealed class DailyInsightScanJob(InsightScanner insights, ProjectionInsights projections, TimeProvider clock, ILogger<DailyInsightScanJob> logger) : IScheduledJob
 {
     public static JobKey Key { get; } = new("insights-daily-scan", "insights");
 
@@ -41,7 +41,7 @@ public sealed class DailyInsightScanJob(InsightService insights, ProjectionInsig
 /// and it is idempotent.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class WeeklyInsightSummaryJob(InsightService insights, TimeProvider clock, ILogger<WeeklyInsightSummaryJob> logger) : IScheduledJob
+public sealed class WeeklyInsightSummaryJob(InsightScanner insights, TimeProvider clock, ILogger<WeeklyInsightSummaryJob> logger) : IScheduledJob
 {
     public static JobKey Key { get; } = new("insights-weekly-summary", "insights");
 
@@ -77,7 +77,7 @@ public sealed class WeeklyInsightSummaryJob(InsightService insights, TimeProvide
 /// month is still the right one when late, and it is idempotent.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class MonthlyInsightReviewJob(InsightService insights, TimeProvider clock, ILogger<MonthlyInsightReviewJob> logger) : IScheduledJob
+public sealed class MonthlyInsightReviewJob(InsightScanner insights, TimeProvider clock, ILogger<MonthlyInsightReviewJob> logger) : IScheduledJob
 {
     public static JobKey Key { get; } = new("insights-monthly-review", "insights");
 

@@ -13,7 +13,7 @@ public sealed class InsightsUiTests(BrowserFixture fixture) : IClassFixture<Brow
     public async Task Feed_shows_weekly_summaries_and_pins_reads_and_dismisses_them()
     {
         var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
-        await fixture.App.Services.GetRequiredService<InsightService>().SummarizeWeekAsync(Actor.System, yesterday, default);
+        await fixture.App.Services.GetRequiredService<InsightScanner>().SummarizeWeekAsync(Actor.System, yesterday, default);
         var page = await fixture.SignedInPageAsync();
         await BrowserFixture.GotoInteractiveAsync(page, "/insights");
 
@@ -47,9 +47,9 @@ public sealed class InsightSettingsUiTests(BrowserFixture fixture) : IClassFixtu
     public async Task A_link_to_an_insight_opens_its_chart_and_notification_settings_save_per_channel()
     {
         var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
-        var insights = fixture.App.Services.GetRequiredService<InsightService>();
+        var insights = fixture.App.Services.GetRequiredService<InsightScanner>();
         await insights.SummarizeWeekAsync(Actor.System, yesterday.AddDays(-7), default);
-        var linked = (await insights.ListAsync(Actor.System, new InsightFilter(), new Analytics.Domain.PageRequest(50, null), default)).Items.First();
+        var linked = (await fixture.App.Services.GetRequiredService<InsightFeed>().ListAsync(Actor.System, new InsightFilter(), new Analytics.Domain.PageRequest(50, null), default)).Items.First();
         var page = await fixture.SignedInPageAsync();
 
         // The link insight e-mails and the bell carry: the insight, its chart open.
@@ -77,7 +77,7 @@ public sealed class InsightSettingsUiTests(BrowserFixture fixture) : IClassFixtu
     [ChromiumFact]
     public async Task On_a_phone_the_feed_fits_the_screen_with_each_cards_actions_visible()
     {
-        var insights = fixture.App.Services.GetRequiredService<InsightService>();
+        var insights = fixture.App.Services.GetRequiredService<InsightScanner>();
         await insights.SummarizeWeekAsync(Actor.System, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-15), default);
         var page = await fixture.SignedInPageAsync();
         await page.SetViewportSizeAsync(PhoneFit.Width, PhoneFit.Height);

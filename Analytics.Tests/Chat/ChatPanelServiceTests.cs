@@ -108,7 +108,7 @@ public sealed class ChatPanelServiceTests(SeededChatHost fixture) : IClassFixtur
 
         // Someone who may only view it is refused; someone it is not shared with does not learn it exists.
         var viewerOfIt = await AnalystAsync();
-        await Dashboards.ShareAsync(analyst, dashboard.Id, new ShareInput(viewerOfIt.UserId, null, "view", null), CancellationToken.None);
+        await fixture.Host.Services.GetRequiredService<DashboardSharing>().ShareAsync(analyst, dashboard.Id, new ShareInput(viewerOfIt.UserId, null, "view", null), CancellationToken.None);
         var theirs = await AskAsync(viewerOfIt, "What was our ROAS by campaign last month?", null);
         await FluentActions.Awaiting(() => ChatDashboards.AddToDashboardAsync(viewerOfIt, theirs.ConversationId, MessageIdOf(theirs), dashboard.Id, null, null, CancellationToken.None))
             .Should().ThrowAsync<ForbiddenException>();

@@ -29,6 +29,7 @@ public sealed class DashboardPanelTests : AppComponentTests
             Name = "Commented", Filters = [new DashboardFilter(DashboardFilter.Time, Preset: DashboardFilters.DefaultPreset)],
         }, CancellationToken.None);
         Services.AddSingleton(host.Services.GetRequiredService<DashboardService>());
+        Services.AddSingleton(host.Services.GetRequiredService<DashboardComments>());
         Services.AddSingleton(host.Services.GetRequiredService<IDbContextFactory<AnalyticsDbContext>>());
         Services.AddSingleton<TimeProvider>(host.Clock);
         Services.AddScoped<ActorResolver>();
@@ -78,7 +79,7 @@ public sealed class DashboardPanelTests : AppComponentTests
             .Which.TextContent.Should().Contain("ROAS dipped on the 3rd"));
         panel.Find("textarea[data-testid=comment-body]").GetAttribute("value").Should().BeNullOrEmpty();
         panel.Find("[data-testid=comment-submit]").HasAttribute("disabled").Should().BeTrue("an empty comment cannot be sent");
-        (await host.Services.GetRequiredService<DashboardService>().ListCommentsAsync(await host.AdminAsync(), id, CancellationToken.None))
+        (await host.Services.GetRequiredService<DashboardComments>().ListCommentsAsync(await host.AdminAsync(), id, CancellationToken.None))
             .Should().ContainSingle().Which.Body.Should().StartWith("ROAS dipped");
     }
 }

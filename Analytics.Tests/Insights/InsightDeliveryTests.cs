@@ -20,7 +20,7 @@ public abstract class InsightDeliveryTests : ProviderTests
     private const string BaseUrl = "https://analytics.example.test";
     private static readonly DateOnly LastDay = DateOnly.FromDateTime(FixedTimeProvider.DefaultNow.UtcDateTime).AddDays(-1);
 
-    private async Task<(AnalyticsTestHost Host, InsightService Service, InsightDeliveryService Deliveries, FakeSmtpServer Smtp)> ArrangeAsync()
+    private async Task<(AnalyticsTestHost Host, InsightScanner Service, InsightDeliveryService Deliveries, FakeSmtpServer Smtp)> ArrangeAsync()
     {
         var smtp = new FakeSmtpServer();
         var host = await CreateHostAsync(seedDemo: true, new Dictionary<string, string?>
@@ -33,7 +33,7 @@ public abstract class InsightDeliveryTests : ProviderTests
             ["Analytics:Insights:PublicBaseUrl"] = BaseUrl,
         });
         await host.InitializeAsync();
-        return (host, host.Services.GetRequiredService<InsightService>(), host.Services.GetRequiredService<InsightDeliveryService>(), smtp);
+        return (host, host.Services.GetRequiredService<InsightScanner>(), host.Services.GetRequiredService<InsightDeliveryService>(), smtp);
     }
 
     private static List<MimeMessage> Read(FakeSmtpServer smtp) => smtp.Messages.Select(m => MimeMessage.Load(new MemoryStream(m))).ToList();

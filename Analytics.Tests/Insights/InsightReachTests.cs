@@ -26,11 +26,11 @@ public sealed class InsightReachTests(ITestOutputHelper output)
 {
     private static readonly DateOnly LastDay = DateOnly.FromDateTime(FixedTimeProvider.DefaultNow.UtcDateTime).AddDays(-1);
 
-    private static async Task<(AnalyticsTestHost Host, InsightService Service, Actor Admin)> StartAsync(bool seedDemo = true)
+    private static async Task<(AnalyticsTestHost Host, InsightScanner Service, Actor Admin)> StartAsync(bool seedDemo = true)
     {
         var host = await AnalyticsTestHost.CreateAsync(DatabaseProvider.Sqlite, seedDemo, new Dictionary<string, string?> { ["Analytics:Chat:QuestionsPerHour"] = "10000" });
         await host.InitializeAsync();
-        return (host, host.Services.GetRequiredService<InsightService>(), await host.AdminAsync());
+        return (host, host.Services.GetRequiredService<InsightScanner>(), await host.AdminAsync());
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class InsightReachTests(ITestOutputHelper output)
         var result = await service.SummarizeDashboardsAsync(admin, LastDay, CancellationToken.None);
         var again = await service.SummarizeDashboardsAsync(admin, LastDay, CancellationToken.None);
 
-        var stored = (await service.ListAsync(admin, new InsightFilter(Type: InsightType.Summary), new PageRequest(50, null), CancellationToken.None)).Items
+        var stored = (await host.Services.GetRequiredService<InsightFeed>().ListAsync(admin, new InsightFilter(Type: InsightType.Summary), new PageRequest(50, null), CancellationToken.None)).Items
             .Should().ContainSingle().Subject;
         output.WriteLine(stored.Text);
         result.Created.Should().Be(1);
@@ -78,8 +78,8 @@ public sealed class InsightReachTests(ITestOutputHelper output)
         var viewer = await host.WithScopeAsync<UserService, CreatedUser>(s => s.CreateAsync(admin,
             new CreateUserCommand("one@example.test", "One", "viewer", ["demo-contoso"], "Viewer-Passw0rd!"), CancellationToken.None));
         var one = await host.ActorAsync(viewer.User.Id);
-        (await service.ListAsync(one, new InsightFilter(), new PageRequest(50, null), CancellationToken.None)).Items.Should().BeEmpty();
-        await service.Invoking(s => s.GetAsync(one, stored.Id, CancellationToken.None)).Should().ThrowAsync<NotFoundException>();
+        (await host.Services.GetRequiredService<InsightFeed>().ListAsync(one, new InsightFilter(), new PageRequest(50, null), CancellationToken.None)).Items.Should().BeEmpty();
+        await host.Services.GetRequiredService<InsightFeed>().Invoking(s => s.GetAsync(one, stored.Id, CancellationToken.None)).Should().ThrowAsync<NotFoundException>();
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class InsightReachTests(ITestOutputHelper output)
         var dashboards = host.Services.GetRequiredService<DashboardService>();
         var mine = await dashboards.DuplicateAsync(admin, "demo-performance", "Admin's own performance", CancellationToken.None);
         await service.SummarizeDashboardsAsync(admin, LastDay, CancellationToken.None);
-        var summaries = (await service.ListAsync(admin, new InsightFilter(Type: InsightType.Summary), new PageRequest(50, null), CancellationToken.None)).Items;
+        var summaries = (await host.Services.GetRequiredService<InsightFeed>().ListAsync(admin, new InsightFilter(Type: InsightType.Summary), new PageRequest(50, null), CancellationToken.None)).Items;
         summaries.Select(i => i.DashboardId).Should().BeEquivalentTo(["demo-performance", mine.Id]);
         var hidden = summaries.Single(i => i.DashboardId == mine.Id);
 
@@ -99,14 +99,14 @@ public sealed class InsightReachTests(ITestOutputHelper output)
             new CreateUserCommand("all@example.test", "All", "viewer", DemoWorkspace.Instances.Select(i => i.SourceId).ToList(), "Viewer-Passw0rd!"), CancellationToken.None));
         var actor = await host.ActorAsync(reader.User.Id);
         async Task<IEnumerable<string?>> SeenAsync() =>
-            (await service.ListAsync(actor, new InsightFilter(Type: InsightType.Summary), new PageRequest(50, null), CancellationToken.None)).Items.Select(i => i.DashboardId);
+            (await host.Services.GetRequiredService<InsightFeed>().ListAsync(actor, new InsightFilter(Type: InsightType.Summary), new PageRequest(50, null), CancellationToken.None)).Items.Select(i => i.DashboardId);
         (await SeenAsync()).Should().Equal("demo-performance");
-        await service.Invoking(s => s.GetAsync(actor, hidden.Id, CancellationToken.None)).Should().ThrowAsync<NotFoundException>();
-        await service.Invoking(s => s.MarkAsync(actor, hidden.Id, InsightMark.Pin, CancellationToken.None)).Should().ThrowAsync<NotFoundException>();
+        await host.Services.GetRequiredService<InsightFeed>().Invoking(s => s.GetAsync(actor, hidden.Id, CancellationToken.None)).Should().ThrowAsync<NotFoundException>();
+        await host.Services.GetRequiredService<InsightFeed>().Invoking(s => s.MarkAsync(actor, hidden.Id, InsightMark.Pin, CancellationToken.None)).Should().ThrowAsync<NotFoundException>();
 
-        await dashboards.ShareAsync(admin, mine.Id, new ShareInput(reader.User.Id, null, "view", null), CancellationToken.None);
+        await host.Services.GetRequiredService<DashboardSharing>().ShareAsync(admin, mine.Id, new ShareInput(reader.User.Id, null, "view", null), CancellationToken.None);
         (await SeenAsync()).Should().BeEquivalentTo(["demo-performance", mine.Id]);
-        (await service.GetAsync(actor, hidden.Id, CancellationToken.None)).Text.Should().Be(hidden.Text);
+        (await host.Services.GetRequiredService<InsightFeed>().GetAsync(actor, hidden.Id, CancellationToken.None)).Text.Should().Be(hidden.Text);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class InsightReachTests(ITestOutputHelper output)
 
         var result = await service.ScanOpportunitiesAsync(admin, LastDay, days: 28, CancellationToken.None);
 
-        var found = (await service.ListAsync(admin, new InsightFilter(Type: InsightType.Opportunity), new PageRequest(50, null), CancellationToken.None)).Items;
+        var found = (await host.Services.GetRequiredService<InsightFeed>().ListAsync(admin, new InsightFilter(Type: InsightType.Opportunity), new PageRequest(50, null), CancellationToken.None)).Items;
         output.WriteLine(string.Join("\n", found.Select(f => f.Text)));
         result.Created.Should().Be(1);
         var gem = found.Should().ContainSingle().Subject;
@@ -180,7 +180,7 @@ public sealed class InsightReachTests(ITestOutputHelper output)
         await service.ScanAnomaliesAsync(admin, LastDay, days: 365, CancellationToken.None);
         var reply = await host.Services.GetRequiredService<ChatService>().AskAsync(admin, "Anything unusual in the last 365 days?");
 
-        var stored = (await service.ListAsync(admin, new InsightFilter(Type: InsightType.Anomaly), new PageRequest(500, null), CancellationToken.None)).Items;
+        var stored = (await host.Services.GetRequiredService<InsightFeed>().ListAsync(admin, new InsightFilter(Type: InsightType.Anomaly), new PageRequest(500, null), CancellationToken.None)).Items;
         output.WriteLine(reply.Text);
         stored.Should().NotBeEmpty();
         reply.ToolResults.Select(t => t.Name).Should().Contain("find_anomalies");

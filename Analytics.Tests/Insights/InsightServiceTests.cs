@@ -16,11 +16,11 @@ public sealed class InsightServiceTests(ITestOutputHelper output)
 {
     private static readonly DateOnly LastDay = DateOnly.FromDateTime(FixedTimeProvider.DefaultNow.UtcDateTime).AddDays(-1);
 
-    private static async Task<(AnalyticsTestHost Host, InsightService Service, Actor Admin)> StartAsync()
+    private static async Task<(AnalyticsTestHost Host, InsightScanner Service, Actor Admin)> StartAsync()
     {
         var host = await AnalyticsTestHost.CreateAsync(DatabaseProvider.Sqlite, seedDemo: true);
         await host.InitializeAsync();
-        return (host, host.Services.GetRequiredService<InsightService>(), await host.AdminAsync());
+        return (host, host.Services.GetRequiredService<InsightScanner>(), await host.AdminAsync());
     }
 
     private static async Task<Actor> ViewerOfAsync(AnalyticsTestHost host, Actor admin, string email, params string[] instances)
@@ -78,14 +78,14 @@ public sealed class InsightServiceTests(ITestOutputHelper output)
         }
 
         await service.SummarizeWeekAsync(admin, LastDay, CancellationToken.None);
-        var seen = await service.ListAsync(viewer, new InsightFilter(), new PageRequest(500, null), CancellationToken.None);
-        var all = await service.ListAsync(admin, new InsightFilter(), new PageRequest(500, null), CancellationToken.None);
+        var seen = await host.Services.GetRequiredService<InsightFeed>().ListAsync(viewer, new InsightFilter(), new PageRequest(500, null), CancellationToken.None);
+        var all = await host.Services.GetRequiredService<InsightFeed>().ListAsync(admin, new InsightFilter(), new PageRequest(500, null), CancellationToken.None);
 
         seen.Items.Should().NotBeEmpty().And.OnlyContain(i => i.SourceId == "demo-northwind");
         all.Items.Select(i => i.SourceId).Distinct().Should().HaveCount(3);
         var hidden = all.Items.First(i => i.SourceId != "demo-northwind");
-        await service.Invoking(s => s.GetAsync(viewer, hidden.Id, CancellationToken.None)).Should().ThrowAsync<NotFoundException>();
-        await service.Invoking(s => s.MarkAsync(viewer, hidden.Id, InsightMark.Pin, CancellationToken.None)).Should().ThrowAsync<NotFoundException>();
+        await host.Services.GetRequiredService<InsightFeed>().Invoking(s => s.GetAsync(viewer, hidden.Id, CancellationToken.None)).Should().ThrowAsync<NotFoundException>();
+        await host.Services.GetRequiredService<InsightFeed>().Invoking(s => s.MarkAsync(viewer, hidden.Id, InsightMark.Pin, CancellationToken.None)).Should().ThrowAsync<NotFoundException>();
     }
 
     [Fact]
@@ -95,21 +95,21 @@ public sealed class InsightServiceTests(ITestOutputHelper output)
         await using var _ = host;
         var viewer = await ViewerOfAsync(host, admin, "viewer@example.test", "demo-northwind", "demo-contoso", "demo-fabrikam");
         await service.SummarizeWeekAsync(admin, LastDay, CancellationToken.None);
-        var summaries = (await service.ListAsync(admin, new InsightFilter(Type: InsightType.Summary), new PageRequest(50, null), CancellationToken.None)).Items;
+        var summaries = (await host.Services.GetRequiredService<InsightFeed>().ListAsync(admin, new InsightFilter(Type: InsightType.Summary), new PageRequest(50, null), CancellationToken.None)).Items;
         summaries.Should().HaveCount(3);
         var (a, b) = (summaries[0], summaries[1]);
 
-        await service.MarkAsync(viewer, a.Id, InsightMark.Dismiss, CancellationToken.None);
-        var pinned = await service.MarkAsync(viewer, b.Id, InsightMark.Pin, CancellationToken.None);
-        await service.MarkAsync(viewer, b.Id, InsightMark.Read, CancellationToken.None);
+        await host.Services.GetRequiredService<InsightFeed>().MarkAsync(viewer, a.Id, InsightMark.Dismiss, CancellationToken.None);
+        var pinned = await host.Services.GetRequiredService<InsightFeed>().MarkAsync(viewer, b.Id, InsightMark.Pin, CancellationToken.None);
+        await host.Services.GetRequiredService<InsightFeed>().MarkAsync(viewer, b.Id, InsightMark.Read, CancellationToken.None);
 
         pinned.Pinned.Should().BeTrue();
-        var viewerFeed = (await service.ListAsync(viewer, new InsightFilter(), new PageRequest(50, null), CancellationToken.None)).Items;
+        var viewerFeed = (await host.Services.GetRequiredService<InsightFeed>().ListAsync(viewer, new InsightFilter(), new PageRequest(50, null), CancellationToken.None)).Items;
         viewerFeed.Select(i => i.Id).Should().NotContain(a.Id).And.Contain(b.Id);
         viewerFeed.Single(i => i.Id == b.Id).Should().Match<InsightView>(i => i.Read && i.Pinned && !i.Dismissed);
-        (await service.ListAsync(viewer, new InsightFilter(PinnedOnly: true), new PageRequest(50, null), CancellationToken.None)).Items.Select(i => i.Id).Should().Equal(b.Id);
-        (await service.ListAsync(viewer, new InsightFilter(IncludeDismissed: true), new PageRequest(50, null), CancellationToken.None)).Items.Should().Contain(i => i.Id == a.Id && i.Dismissed);
-        var adminFeed = (await service.ListAsync(admin, new InsightFilter(), new PageRequest(50, null), CancellationToken.None)).Items;
+        (await host.Services.GetRequiredService<InsightFeed>().ListAsync(viewer, new InsightFilter(PinnedOnly: true), new PageRequest(50, null), CancellationToken.None)).Items.Select(i => i.Id).Should().Equal(b.Id);
+        (await host.Services.GetRequiredService<InsightFeed>().ListAsync(viewer, new InsightFilter(IncludeDismissed: true), new PageRequest(50, null), CancellationToken.None)).Items.Should().Contain(i => i.Id == a.Id && i.Dismissed);
+        var adminFeed = (await host.Services.GetRequiredService<InsightFeed>().ListAsync(admin, new InsightFilter(), new PageRequest(50, null), CancellationToken.None)).Items;
         adminFeed.Should().Contain(i => i.Id == a.Id).And.OnlyContain(i => !i.Read && !i.Pinned, "marks belong to the user who made them");
     }
 
@@ -127,7 +127,7 @@ public sealed class InsightServiceTests(ITestOutputHelper output)
         await service.SummarizeWeekAsync(admin, LastDay, CancellationToken.None);
         var second = await service.SummarizeWeekAsync(admin, LastDay, CancellationToken.None);
 
-        var stored = (await service.ListAsync(admin, new InsightFilter(Type: InsightType.Summary, SourceId: instance.SourceId), new PageRequest(50, null), CancellationToken.None)).Items;
+        var stored = (await host.Services.GetRequiredService<InsightFeed>().ListAsync(admin, new InsightFilter(Type: InsightType.Summary, SourceId: instance.SourceId), new PageRequest(50, null), CancellationToken.None)).Items;
         output.WriteLine(stored.Single().Text);
         stored.Single().Text.Should().Be(expected.Text);
         stored.Single().PeriodStart.Should().Be(LastDay.AddDays(-6));
@@ -169,7 +169,7 @@ public sealed class InsightServiceTests(ITestOutputHelper output)
         await using var host = await AnalyticsTestHost.CreateAsync(DatabaseProvider.Sqlite, seedDemo: true,
             settings: Analytics.Tests.Infrastructure.LocalFakes.With(new Dictionary<string, string?> { ["Analytics:Insights:WebhookUrl"] = webhook.Url.ToString() }));
         await host.InitializeAsync();
-        var service = host.Services.GetRequiredService<InsightService>();
+        var service = host.Services.GetRequiredService<InsightScanner>();
 
         await service.ScanAnomaliesAsync(await host.AdminAsync(), LastDay, days: 600, CancellationToken.None);
 
@@ -198,7 +198,7 @@ public sealed class InsightServiceTests(ITestOutputHelper output)
 
         await service.SummarizeMonthAsync(admin, month, CancellationToken.None);
 
-        var stored = (await service.ListAsync(admin, new InsightFilter(Type: InsightType.Summary, SourceId: instance.SourceId), new PageRequest(50, null), CancellationToken.None)).Items.Single();
+        var stored = (await host.Services.GetRequiredService<InsightFeed>().ListAsync(admin, new InsightFilter(Type: InsightType.Summary, SourceId: instance.SourceId), new PageRequest(50, null), CancellationToken.None)).Items.Single();
         output.WriteLine(stored.Text);
         stored.PeriodStart.Should().Be(month);
         stored.PeriodEnd.Should().Be(month.AddMonths(1).AddDays(-1));
@@ -216,7 +216,7 @@ public sealed class InsightServiceTests(ITestOutputHelper output)
 
         var result = await service.ScanTrendsAsync(admin, LastDay, weeks: 12, CancellationToken.None);
 
-        var trends = (await service.ListAsync(admin, new InsightFilter(Type: InsightType.Trend), new PageRequest(500, null), CancellationToken.None)).Items;
+        var trends = (await host.Services.GetRequiredService<InsightFeed>().ListAsync(admin, new InsightFilter(Type: InsightType.Trend), new PageRequest(500, null), CancellationToken.None)).Items;
         foreach (var t in trends) output.WriteLine(t.Text);
         result.Created.Should().Be(trends.Count);
         trends.Should().OnlyContain(t => t.Confidence >= 0.95 && Math.Abs(t.Magnitude) >= 0.10 && t.Text.Contains("Mann–Kendall p "));

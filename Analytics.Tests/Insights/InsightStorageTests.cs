@@ -18,7 +18,7 @@ public abstract class InsightStorageTests : ProviderTests
     {
         await using var host = await CreateHostAsync(seedDemo: true);
         await host.InitializeAsync();
-        var service = host.Services.GetRequiredService<InsightService>();
+        var service = host.Services.GetRequiredService<InsightScanner>();
         var admin = await host.AdminAsync();
 
         var anomalies = await service.ScanAnomaliesAsync(admin, LastDay, days: 400, CancellationToken.None);
@@ -35,19 +35,19 @@ public abstract class InsightStorageTests : ProviderTests
         }
 
         async Task<IReadOnlyList<InsightView>> List(InsightFilter filter) =>
-            (await service.ListAsync(admin, filter, new PageRequest(PageRequest.MaxLimit, null), CancellationToken.None)).Items;
+            (await host.Services.GetRequiredService<InsightFeed>().ListAsync(admin, filter, new PageRequest(PageRequest.MaxLimit, null), CancellationToken.None)).Items;
 
         (await List(new InsightFilter(Type: InsightType.Summary))).Should().HaveCount(3).And.OnlyContain(i => i.PeriodEnd == LastDay && i.PeriodStart == LastDay.AddDays(-6));
         (await List(new InsightFilter(Type: InsightType.Anomaly, SourceId: "demo-contoso"))).Should().NotBeEmpty().And.OnlyContain(i => i.SourceId == "demo-contoso" && i.Type == "anomaly");
         (await List(new InsightFilter(MinPriority: InsightPriority.Critical))).Should().NotBeEmpty().And.OnlyContain(i => i.Priority == "critical");
         (await List(new InsightFilter(Since: FixedTimeProvider.DefaultNow.AddMinutes(30)))).Should().HaveCount(anomalies.Created, "re-found anomalies were updated an hour later; the summaries were not");
 
-        var page1 = await service.ListAsync(admin, new InsightFilter(), new PageRequest(5, null), CancellationToken.None);
-        var page2 = await service.ListAsync(admin, new InsightFilter(), new PageRequest(5, page1.NextAfter), CancellationToken.None);
+        var page1 = await host.Services.GetRequiredService<InsightFeed>().ListAsync(admin, new InsightFilter(), new PageRequest(5, null), CancellationToken.None);
+        var page2 = await host.Services.GetRequiredService<InsightFeed>().ListAsync(admin, new InsightFilter(), new PageRequest(5, page1.NextAfter), CancellationToken.None);
         page2.Items.Select(i => i.Id).Should().NotIntersectWith(page1.Items.Select(i => i.Id));
         page1.Items.Concat(page2.Items).Select(i => i.Id).Should().BeInDescendingOrder(StringComparer.Ordinal);
 
-        var pinned = await service.MarkAsync(admin, page2.Items[0].Id, InsightMark.Pin, CancellationToken.None);
+        var pinned = await host.Services.GetRequiredService<InsightFeed>().MarkAsync(admin, page2.Items[0].Id, InsightMark.Pin, CancellationToken.None);
         (await List(new InsightFilter(PinnedOnly: true))).Select(i => i.Id).Should().Equal(pinned.Id);
     }
 }

@@ -102,7 +102,7 @@ public sealed class OutboundGuardTests : IAsyncLifetime
         await using var host = await AnalyticsTestHost.CreateAsync(Analytics.Data.DatabaseProvider.Sqlite);
         var handlers = host.Services.GetRequiredService<IHttpMessageHandlerFactory>();
 
-        foreach (var name in new[] { AlertEvaluationService.WebhookClient, InsightService.WebhookClient, AmcSourceConnector.HttpClientName })
+        foreach (var name in new[] { AlertEvaluationService.WebhookClient, InsightStore.WebhookClient, AmcSourceConnector.HttpClientName })
         {
             var chain = new List<HttpMessageHandler>();
             for (HttpMessageHandler? h = handlers.CreateHandler(name); h is not null; h = (h as DelegatingHandler)?.InnerHandler) chain.Add(h);

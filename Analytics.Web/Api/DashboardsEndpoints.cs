@@ -19,7 +19,7 @@ public sealed record TeamInput(string? Name, IReadOnlyList<string>? MemberIds);
 /// <summary>
 /// Dashboards over HTTP (CONTRACT.md, "Dashboards"): CRUD, each widget's data under the dashboard's filters (or the
 /// request's overrides), shares and the public link, favourites, comments, templates, folders and teams. The rules
-/// live in <see cref="DashboardService"/>; this only maps HTTP onto it.
+/// live in <see cref="DashboardService"/>, <see cref="DashboardSharing"/> and <see cref="DashboardComments"/>; this only maps HTTP onto them.
 /// </summary>
 public static class DashboardsEndpoints
 {
@@ -81,22 +81,22 @@ public static class DashboardsEndpoints
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv", "application/json", "application/zip")
             .ProducesValidationProblem();
 
-        dashboards.MapGet("/{id}/shares", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
+        dashboards.MapGet("/{id}/shares", async (HttpContext http, DashboardSharing service, string id, CancellationToken ct) =>
             await service.ListSharesAsync(http.Actor(), id, ct))
             .WithSummary("The dashboard's shares and public link.");
 
-        dashboards.MapPost("/{id}/shares", async (HttpContext http, DashboardService service, string id, ShareInput body, CancellationToken ct) =>
+        dashboards.MapPost("/{id}/shares", async (HttpContext http, DashboardSharing service, string id, ShareInput body, CancellationToken ct) =>
             await service.ShareAsync(http.Actor(), id, body, ct))
             .WithSummary("Shares a dashboard with a user or team (view or edit), or creates its public link.");
 
-        dashboards.MapDelete("/{id}/shares/{shareId}", async (HttpContext http, DashboardService service, string id, string shareId, CancellationToken ct) =>
+        dashboards.MapDelete("/{id}/shares/{shareId}", async (HttpContext http, DashboardSharing service, string id, string shareId, CancellationToken ct) =>
         {
             await service.RevokeShareAsync(http.Actor(), id, shareId, ct);
             return TypedResults.NoContent();
         })
             .WithSummary("Removes a share (or the public link).");
 
-        dashboards.MapPost("/{id}/shares/public/publish", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
+        dashboards.MapPost("/{id}/shares/public/publish", async (HttpContext http, DashboardSharing service, string id, CancellationToken ct) =>
             await service.PublishAsync(http.Actor(), id, ct))
             .WithSummary("Publishes the current version of the dashboard to its public link.")
             .WithDescription("409 when the dashboard has no public link yet.")
@@ -109,11 +109,11 @@ public static class DashboardsEndpoints
         })
             .WithSummary("Marks or unmarks a dashboard as the caller's favourite.");
 
-        dashboards.MapGet("/{id}/comments", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
+        dashboards.MapGet("/{id}/comments", async (HttpContext http, DashboardComments service, string id, CancellationToken ct) =>
             new { items = await service.ListCommentsAsync(http.Actor(), id, ct) })
             .WithSummary("The dashboard's comments, oldest first.");
 
-        dashboards.MapPost("/{id}/comments", async (HttpContext http, DashboardService service, string id, CommentInput body, CancellationToken ct) =>
+        dashboards.MapPost("/{id}/comments", async (HttpContext http, DashboardComments service, string id, CommentInput body, CancellationToken ct) =>
         {
             var comment = await service.AddCommentAsync(http.Actor(), id, body.WidgetId, body.Body, ct);
             return TypedResults.Created($"/api/v1/dashboards/{id}/comments/{comment.Id}", comment);
@@ -137,21 +137,21 @@ public static class DashboardsEndpoints
             .WithSummary("Creates a dashboard from a template, for chosen sources.");
 
         var folders = api.MapGroup("/folders").WithTags("Dashboards");
-        folders.MapGet("/", async (HttpContext http, DashboardService service, CancellationToken ct) => new { items = await service.ListFoldersAsync(http.Actor(), ct) })
+        folders.MapGet("/", async (HttpContext http, DashboardSharing service, CancellationToken ct) => new { items = await service.ListFoldersAsync(http.Actor(), ct) })
             .WithSummary("The dashboard folders the caller may see.");
-        folders.MapPost("/", async (HttpContext http, DashboardService service, FolderInput body, CancellationToken ct) =>
+        folders.MapPost("/", async (HttpContext http, DashboardSharing service, FolderInput body, CancellationToken ct) =>
         {
             var folder = await service.CreateFolderAsync(http.Actor(), body.Name, ct);
             return TypedResults.Created($"/api/v1/folders/{folder.Id}", folder);
         })
             .WithSummary("Creates a dashboard folder.");
-        folders.MapPost("/{id}/shares", async (HttpContext http, DashboardService service, string id, ShareInput body, CancellationToken ct) =>
+        folders.MapPost("/{id}/shares", async (HttpContext http, DashboardSharing service, string id, ShareInput body, CancellationToken ct) =>
             new { items = await service.ShareFolderAsync(http.Actor(), id, body, ct) })
             .WithSummary("Shares a folder (and the dashboards in it) with a user or team.");
-        folders.MapGet("/{id}/shares", async (HttpContext http, DashboardService service, string id, CancellationToken ct) =>
+        folders.MapGet("/{id}/shares", async (HttpContext http, DashboardSharing service, string id, CancellationToken ct) =>
             new { items = await service.ListFolderSharesAsync(http.Actor(), id, ct) })
             .WithSummary("A folder's shares.");
-        folders.MapDelete("/{id}/shares/{shareId}", async (HttpContext http, DashboardService service, string id, string shareId, CancellationToken ct) =>
+        folders.MapDelete("/{id}/shares/{shareId}", async (HttpContext http, DashboardSharing service, string id, string shareId, CancellationToken ct) =>
         {
             await service.RevokeFolderShareAsync(http.Actor(), id, shareId, ct);
             return TypedResults.NoContent();
@@ -159,16 +159,16 @@ public static class DashboardsEndpoints
             .WithSummary("Removes a folder share.");
 
         var teams = api.MapGroup("/teams").WithTags("Users");
-        teams.MapGet("/", async (HttpContext http, DashboardService service, CancellationToken ct) => new { items = await service.ListTeamsAsync(http.Actor(), ct) })
+        teams.MapGet("/", async (HttpContext http, DashboardSharing service, CancellationToken ct) => new { items = await service.ListTeamsAsync(http.Actor(), ct) })
             .WithSummary("The teams (groups of users to share with).");
-        teams.MapPost("/", async (HttpContext http, DashboardService service, TeamInput body, CancellationToken ct) =>
+        teams.MapPost("/", async (HttpContext http, DashboardSharing service, TeamInput body, CancellationToken ct) =>
         {
             var team = await service.SaveTeamAsync(http.Actor(), null, body.Name, body.MemberIds, ct);
             return TypedResults.Created($"/api/v1/teams/{team.Id}", team);
         })
             .WithSummary("Creates a team.")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        teams.MapPut("/{id}", async (HttpContext http, DashboardService service, string id, TeamInput body, CancellationToken ct) =>
+        teams.MapPut("/{id}", async (HttpContext http, DashboardSharing service, string id, TeamInput body, CancellationToken ct) =>
             await service.SaveTeamAsync(http.Actor(), id, body.Name, body.MemberIds, ct))
             .WithSummary("Renames a team or changes its members.")
             .ProducesProblem(StatusCodes.Status409Conflict);

@@ -11,7 +11,7 @@ public static class InsightsEndpoints
     {
         var insights = api.MapGroup("/insights").WithTags("Insights");
 
-        insights.MapGet("/", async (HttpContext http, InsightService service, DateTimeOffset? since, string? type, string? instance,
+        insights.MapGet("/", async (HttpContext http, InsightFeed service, DateTimeOffset? since, string? type, string? instance,
             string? priority, bool? pinned, bool? unread, bool? dismissed, int? limit, string? cursor, CancellationToken ct) =>
         {
             var filter = new InsightFilter(since, ParseEnum<InsightType>("type", type), string.IsNullOrWhiteSpace(instance) ? null : instance,
@@ -28,11 +28,11 @@ public static class InsightsEndpoints
         })
             .WithSummary("What reached the caller (bell and e-mail), newest first: sent, pending for a digest, or failed.");
 
-        insights.MapGet("/{id}", async (HttpContext http, InsightService service, string id, CancellationToken ct) =>
+        insights.MapGet("/{id}", async (HttpContext http, InsightFeed service, string id, CancellationToken ct) =>
             await service.GetAsync(http.Actor(), id, ct))
             .WithSummary("One insight.");
 
-        insights.MapPost("/{id}/{action}", async (HttpContext http, InsightService service, string id, string action, CancellationToken ct) =>
+        insights.MapPost("/{id}/{action}", async (HttpContext http, InsightFeed service, string id, string action, CancellationToken ct) =>
         {
             var mark = ParseEnum<InsightMark>("action", action)
                 ?? throw new ValidationException("action", "action must be one of read, unread, dismiss, undismiss, pin, unpin.");

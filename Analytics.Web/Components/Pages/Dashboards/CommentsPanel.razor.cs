@@ -13,7 +13,7 @@ namespace Analytics.Web.Components.Pages.Dashboards;
 public sealed partial class CommentsPanel
 {
     [Inject] public required CurrentActor CurrentActor { get; init; }
-    [Inject] public required DashboardService Dashboards { get; init; }
+    [Inject] public required DashboardComments Dashboards { get; init; }
 
     [Parameter, EditorRequired] public string DashboardId { get; set; } = "";
     [Parameter] public IReadOnlyList<WidgetView> Widgets { get; set; } = [];

@@ -14,7 +14,7 @@ namespace Analytics.Web.Components.Pages.Dashboards;
 public sealed partial class ShareDialog
 {
     [Inject] public required CurrentActor CurrentActor { get; init; }
-    [Inject] public required DashboardService Dashboards { get; init; }
+    [Inject] public required DashboardSharing Dashboards { get; init; }
     [Inject] public required NavigationManager Nav { get; init; }
 
     [CascadingParameter] public required IMudDialogInstance MudDialog { get; set; }

@@ -17,7 +17,8 @@ namespace Analytics.Web.Components.Pages.Insights;
 public sealed partial class Insights
 {
     [Inject] public required CurrentActor CurrentActor { get; init; }
-    [Inject] public required InsightService InsightService { get; init; }
+    [Inject] public required InsightFeed Feed { get; init; }
+    [Inject] public required InsightScanner Scanner { get; init; }
     [Inject] public required UserPreferencesService Preferences { get; init; }
     [Inject] public required FactQueryService Facts { get; init; }
     [Inject] public required ExportMailer Mailer { get; init; }
@@ -42,14 +43,14 @@ public sealed partial class Insights
 
     /// <summary>Created on first use (the first render comes before the actor is known; loading waits for it).</summary>
     private InsightFeedState State => _state ??= new InsightFeedState(
-        (filter, page) => InsightService.ListAsync(_actor, filter, page, CancellationToken.None),
-        (id, mark) => InsightService.MarkAsync(_actor, id, mark, CancellationToken.None));
+        (filter, page) => Feed.ListAsync(_actor, filter, page, CancellationToken.None),
+        (id, mark) => Feed.MarkAsync(_actor, id, mark, CancellationToken.None));
 
     protected override async Task OnInitializedAsync()
     {
         _actor = await CurrentActor.GetAsync();
         if (Enum.TryParse<InsightType>(TypeFilter, ignoreCase: true, out var type)) State.Type = type;
-        _instances = (await InsightService.ScannableDatasetsAsync(_actor, CancellationToken.None))
+        _instances = (await Scanner.ScannableDatasetsAsync(_actor, CancellationToken.None))
             .Select(d => new Option<string>(d.SourceId, d.Name)).DistinctBy(o => o.Value).ToList();
         await State.LoadAsync();
         if (FocusId is { } focus && State.Items.FirstOrDefault(i => i.Id == focus) is { } focused) await ToggleChartAsync(focused);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Analytics.Data.Dashboards;
 using Analytics.Data.Query;
@@ -10,49 +9,27 @@ using Analytics.Domain.Facts;
 using Analytics.Domain.Insights;
 using Analytics.Domain.Query;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 
 namespace Analytics.Data.Insights;
-
-public sealed record InsightView(
-    string Id, string Type, string SourceId, string Dataset, string SegmentDimension, string Segment, string Metric,
-    DateOnly PeriodStart, DateOnly PeriodEnd, double Magnitude, double Confidence, string Priority, string Title, string Text,
-    JsonElement Chart, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Read, bool Dismissed, bool Pinned,
-    string? DashboardId = null, IReadOnlyList<string>? Instances = null);
 
 /// <summary>An unusual day of one campaign found by <see cref="AnomalyScanner"/> in one dataset.</summary>
 public sealed record DatasetAnomaly(Dataset Dataset, AnomalyEvent Event);
 
-/// <param name="Since">Only insights found or updated at or after this instant.</param>
-/// <param name="MinPriority">Only this priority and above.</param>
-public sealed record InsightFilter(
-    DateTimeOffset? Since = null, InsightType? Type = null, string? SourceId = null, InsightPriority? MinPriority = null,
-    bool IncludeDismissed = false, bool PinnedOnly = false, bool UnreadOnly = false);
-
 public sealed record InsightRunResult(int Created, int Updated, int Notified);
 
-public enum InsightMark { Read, Unread, Dismiss, Undismiss, Pin, Unpin }
-
 /// <summary>
-/// Runs the detectors over the instances an actor can read and keeps what they find as insights: anomalies (daily
-/// scan), trends and the weekly summary. Facts come through the semantic query engine (so grants, rollups and the
-/// metric catalog apply as for any query). Storing is idempotent: the same type, instance, metric, segment and period
-/// updates the insight it found before. New insights go to <see cref="InsightDeliveryService"/>, which notifies each
-/// reader on the channels and at the frequency they chose (critical ones at once, by default).
+/// Runs the detectors over the instances an actor can read and hands what they find to <see cref="InsightStore"/>:
+/// anomalies (daily scan), trends, opportunities, the weekly and monthly summaries and dashboards' summaries. Facts come
+/// through the semantic query engine (so grants, rollups and the metric catalog apply as for any query).
 /// </summary>
-public sealed class InsightService(
+public sealed class InsightScanner(
     IDbContextFactory<AnalyticsDbContext> factory,
     FactQueryService facts,
-    InsightDeliveryService deliveries,
+    InsightStore store,
     DashboardService dashboards,
     CatalogService catalog,
-    IHttpClientFactory http,
-    Microsoft.Extensions.Options.IOptions<InsightOptions> options,
-    TimeProvider clock,
-    ILogger<InsightService> logger)
+    TimeProvider clock)
 {
-    public const string WebhookClient = "insight-webhooks";
-
     /// <summary>Additive measures the detectors read; ROAS and friends are computed from their sums.</summary>
     public static readonly string[] ScannedMetrics = ["impressions", "clicks", "spend", "sales", "purchases"];
     private static readonly string[] MoneyMetrics = ["spend", "sales"];
@@ -69,7 +46,7 @@ public sealed class InsightService(
     public async Task<InsightRunResult> ScanAnomaliesAsync(Actor actor, DateOnly asOf, int days, CancellationToken ct)
     {
         var found = await FindAnomaliesAsync(actor, asOf.AddDays(-(days - 1)), asOf, null, null, ct);
-        return await StoreAsync(found.Select(a => AnomalyInsight(a.Dataset, a.Event)).ToList(), ct);
+        return await store.StoreAsync(found.Select(a => AnomalyInsight(a.Dataset, a.Event)).ToList(), ct);
     }
 
     /// <summary>
@@ -119,7 +96,7 @@ public sealed class InsightService(
                 }
             }
         }
-        return await StoreAsync(found, ct);
+        return await store.StoreAsync(found, ct);
     }
 
     /// <summary>The week ending <paramref name="weekEnd"/> (inclusive) against the week before, per instance.</summary>
@@ -132,7 +109,7 @@ public sealed class InsightService(
             if (summary.Totals.Count == 0) continue;
             found.Add(SummaryInsight(dataset, summary));
         }
-        return await StoreAsync(found, ct);
+        return await store.StoreAsync(found, ct);
     }
 
     /// <summary>
@@ -149,7 +126,7 @@ public sealed class InsightService(
             var view = await dashboards.GetAsync(actor, listed.Id, ct);
             if (await DashboardSummaryAsync(actor, visible, view, weekEnd, ct) is { } insight) found.Add(insight);
         }
-        return await StoreAsync(found, ct);
+        return await store.StoreAsync(found, ct);
     }
 
     private async Task<Insight?> DashboardSummaryAsync(Actor actor, Catalog visible, DashboardView view, DateOnly weekEnd, CancellationToken ct)
@@ -240,7 +217,7 @@ public sealed class InsightService(
             var rows = await SegmentDaysAsync(actor, dataset, first, asOf, ct);
             foreach (var o in Opportunities.Find(rows)) found.Add(OpportunityInsight(dataset, o, first, asOf));
         }
-        return await StoreAsync(found, ct);
+        return await store.StoreAsync(found, ct);
     }
 
     /// <summary>The monthly review: the calendar month starting <paramref name="monthStart"/> against the month before, per instance.</summary>
@@ -254,7 +231,7 @@ public sealed class InsightService(
             if (summary.Totals.Count == 0) continue;
             found.Add(SummaryInsight(dataset, summary, $"Month of {monthStart:MMMM yyyy}: {dataset.Name}"));
         }
-        return await StoreAsync(found, ct);
+        return await store.StoreAsync(found, ct);
     }
 
     public async Task<WeeklySummary> WeeklySummaryAsync(Actor actor, Dataset dataset, DateOnly weekEnd, CancellationToken ct) =>
@@ -277,157 +254,6 @@ public sealed class InsightService(
             }
         }
         return rows;
-    }
-
-    // ---------------------------------------------------------------- feed
-
-    public async Task<Page<InsightView>> ListAsync(Actor actor, InsightFilter filter, PageRequest page, CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var query = db.Insights.AsNoTracking();
-        if (!actor.IsAdmin)
-        {
-            var granted = actor.InstanceIds.ToList();
-            query = query.Where(i => granted.Contains(i.SourceId));
-            // An insight over several instances (a dashboard summary) only for those who can read all of them.
-            foreach (var hidden in await db.Sources.Where(x => !granted.Contains(x.Id)).Select(x => x.Id).ToListAsync(ct))
-            {
-                var pattern = $",{hidden},";
-                query = query.Where(i => i.Scope == null || !i.Scope.Contains(pattern));
-            }
-            // A dashboard's summary (its name, what its cards show) only for those who may open the dashboard.
-            var dashboards = (await DashboardService.VisibleIdsAsync(db, actor.UserId, actor.IsAdmin, ct)).ToList();
-            query = query.Where(i => i.DashboardId == null || dashboards.Contains(i.DashboardId));
-        }
-        if (filter.SourceId is { } source) query = query.Where(i => i.SourceId == source);
-        if (filter.Type is { } type) query = query.Where(i => i.Type == type);
-        if (filter.MinPriority is { } min)
-        {
-            var allowed = Enum.GetValues<InsightPriority>().Where(p => p >= min).ToList();
-            query = query.Where(i => allowed.Contains(i.Priority));
-        }
-        if (filter.Since is { } since) query = query.Where(i => i.UpdatedAt >= since);
-        var user = actor.UserId;
-        var states = db.InsightUserStates.Where(s => s.UserId == user);
-        if (!filter.IncludeDismissed) query = query.Where(i => !states.Any(s => s.InsightId == i.Id && s.DismissedAt != null));
-        if (filter.PinnedOnly) query = query.Where(i => states.Any(s => s.InsightId == i.Id && s.PinnedAt != null));
-        if (filter.UnreadOnly) query = query.Where(i => !states.Any(s => s.InsightId == i.Id && s.ReadAt != null));
-        // Ids are time-ordered (GUID v7): descending id is newest first.
-        if (page.After is { } after) query = query.Where(i => string.Compare(i.Id, after) < 0);
-        var rows = await query.OrderByDescending(i => i.Id).Take(page.Limit + 1).ToListAsync(ct);
-        var ids = rows.Select(r => r.Id).ToList();
-        var marks = await db.InsightUserStates.AsNoTracking().Where(s => s.UserId == user && ids.Contains(s.InsightId)).ToDictionaryAsync(s => s.InsightId, ct);
-        var views = rows.Take(page.Limit).Select(i => View(i, marks.GetValueOrDefault(i.Id))).ToList();
-        return new Page<InsightView>(views, rows.Count > page.Limit ? views[^1].Id : null);
-    }
-
-    public async Task<InsightView> GetAsync(Actor actor, string id, CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var insight = await FindVisibleAsync(db, actor, id, ct);
-        var state = await db.InsightUserStates.AsNoTracking().FirstOrDefaultAsync(s => s.InsightId == id && s.UserId == actor.UserId, ct);
-        return View(insight, state);
-    }
-
-    /// <summary>Marks are per user: reading, dismissing or pinning an insight changes nobody else's feed.</summary>
-    public async Task<InsightView> MarkAsync(Actor actor, string id, InsightMark mark, CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var insight = await FindVisibleAsync(db, actor, id, ct);
-        var state = await db.InsightUserStates.FirstOrDefaultAsync(s => s.InsightId == id && s.UserId == actor.UserId, ct);
-        if (state is null) db.InsightUserStates.Add(state = new InsightUserState { InsightId = id, UserId = actor.UserId });
-        var now = clock.GetUtcNow();
-        switch (mark)
-        {
-            case InsightMark.Read: state.ReadAt ??= now; break;
-            case InsightMark.Unread: state.ReadAt = null; break;
-            case InsightMark.Dismiss: state.DismissedAt ??= now; state.ReadAt ??= now; break;
-            case InsightMark.Undismiss: state.DismissedAt = null; break;
-            case InsightMark.Pin: state.PinnedAt ??= now; break;
-            case InsightMark.Unpin: state.PinnedAt = null; break;
-        }
-        await db.SaveChangesAsync(ct);
-        return View(insight, state);
-    }
-
-    private static async Task<Insight> FindVisibleAsync(AnalyticsDbContext db, Actor actor, string id, CancellationToken ct)
-    {
-        var insight = await db.Insights.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
-        if (insight is null || !insight.Instances.All(actor.CanReadInstance)) throw new NotFoundException("Insight", id);
-        if (insight.DashboardId is { } dashboard && !(await DashboardService.VisibleIdsAsync(db, actor.UserId, actor.IsAdmin, ct)).Contains(dashboard))
-            throw new NotFoundException("Insight", id);
-        return insight;
-    }
-
-    private static InsightView View(Insight i, InsightUserState? s) => new(
-        i.Id, i.Type.ToString().ToLowerInvariant(), i.SourceId, i.Dataset, i.SegmentDimension, i.Segment, i.Metric, i.PeriodStart, i.PeriodEnd,
-        i.Magnitude, i.Confidence, i.Priority.ToString().ToLowerInvariant(), i.Title, i.Text,
-        JsonDocument.Parse(string.IsNullOrEmpty(i.ChartQuery) ? "{}" : i.ChartQuery).RootElement.Clone(),
-        i.CreatedAt, i.UpdatedAt, s?.ReadAt is not null, s?.DismissedAt is not null, s?.PinnedAt is not null, i.DashboardId, i.Instances);
-
-    // ---------------------------------------------------------------- storage
-
-    internal async Task<InsightRunResult> StoreAsync(IReadOnlyList<Insight> found, CancellationToken ct)
-    {
-        if (found.Count == 0) return new InsightRunResult(0, 0, 0);
-        var created = new List<Insight>();
-        var updated = 0;
-        await using (var db = await factory.CreateDbContextAsync(ct))
-        {
-            var keys = found.Select(f => f.Key).ToList();
-            var existing = await db.Insights.Where(i => keys.Contains(i.Key)).ToDictionaryAsync(i => i.Key, ct);
-            foreach (var insight in found.DistinctBy(f => f.Key))
-            {
-                if (existing.TryGetValue(insight.Key, out var old))
-                {
-                    old.Magnitude = insight.Magnitude;
-                    old.Confidence = insight.Confidence;
-                    old.Priority = insight.Priority;
-                    old.Title = insight.Title;
-                    old.Text = insight.Text;
-                    old.ChartQuery = insight.ChartQuery;
-                    old.UpdatedAt = insight.UpdatedAt;
-                    updated++;
-                }
-                else
-                {
-                    db.Insights.Add(insight);
-                    created.Add(insight);
-                }
-            }
-            await db.SaveChangesAsync(ct);
-        }
-
-        var notified = await deliveries.DeliverNewAsync(created, ct);
-        if (options.Value.WebhookUrl is { Length: > 0 } url)
-        {
-            foreach (var insight in created.Where(i => i.Priority == InsightPriority.Critical)) await PostWebhookAsync(url, insight, ct);
-        }
-        logger.LogInformation("Insights stored: {Created} new, {Updated} updated, {Notified} notifications", created.Count, updated, notified);
-        return new InsightRunResult(created.Count, updated, notified);
-    }
-
-    /// <summary>
-    /// Critical insights go to the configured webhook too (<c>Analytics:Insights:WebhookUrl</c>), as JSON. A failed post
-    /// is logged and does not stop the scan: the insight is stored and in the feed either way.
-    /// </summary>
-    private async Task PostWebhookAsync(string url, Insight insight, CancellationToken ct)
-    {
-        try
-        {
-            using var response = await http.CreateClient(WebhookClient).PostAsJsonAsync(url, new
-            {
-                kind = "insight", insight.Id, type = insight.Type.ToString().ToLowerInvariant(), priority = insight.Priority.ToString().ToLowerInvariant(),
-                insight.Title, insight.Text, insight.SourceId, insight.Metric, insight.Segment, insight.PeriodStart, insight.PeriodEnd,
-                link = $"/insights?id={insight.Id}",
-            }, ct);
-            if (!response.IsSuccessStatusCode)
-                logger.LogWarning("Insight webhook answered {Status} for insight {Insight}", (int)response.StatusCode, insight.Id);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Outbound.OutboundRefusedException)
-        {
-            logger.LogWarning(e, "Insight webhook failed for insight {Insight}: {Outcome}", insight.Id, Outbound.OutboundGuard.Describe(e));
-        }
     }
 
     // ---------------------------------------------------------------- reading facts
