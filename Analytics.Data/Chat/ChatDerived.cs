@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Analytics.Domain.Chat;
+using Analytics.Domain.Metrics;
 
 namespace Analytics.Data.Chat;
 
@@ -53,13 +54,13 @@ public static class ChatDerived
                 double? average = total is { } t && units > 0 ? t / units : null;
                 columns.Add(new ChatColumn($"{metric}_per_{per}", "number", $"{label} per {per} (average)", m?.Format));
                 values.Add(average);
-                parts.Add($"average {(per == "day" ? "daily" : "weekly")} {label} {ChatValueFormat.Format(m?.Format, average)} ({ChatValueFormat.Format(m?.Format, total)} over {days} day{(days == 1 ? "" : "s")})");
+                parts.Add($"average {(per == "day" ? "daily" : "weekly")} {label} {MetricFormat.Format(average, m?.Format)} ({MetricFormat.Format(total, m?.Format)} over {days} day{(days == 1 ? "" : "s")})");
             }
             else
             {
                 columns.Add(viz.Columns[i]);
                 values.Add(total);
-                parts.Add($"{label} {ChatValueFormat.Format(m?.Format, total)} (a ratio, so the same over the whole period; it has no {(per == "day" ? "daily" : "weekly")} average)");
+                parts.Add($"{label} {MetricFormat.Format(total, m?.Format)} (a ratio, so the same over the whole period; it has no {(per == "day" ? "daily" : "weekly")} average)");
             }
         }
         var text = $"In {range.Label}{ChatAnswerWriter.Scope(plan, vocabulary)}: {string.Join("; ", parts)}.";
@@ -80,9 +81,9 @@ public static class ChatDerived
             .Select(r => r.Keys.Append(r.Value).Append(total == 0 || r.Value is null ? null : (object?)(r.Value / total)).ToArray())
             .ToList();
         var columns = viz.Columns.Take(dims).Append(viz.Columns[i]).Append(new ChatColumn($"{metric}_share", "number", $"Share of {label}", "percent")).ToList();
-        var sb = new StringBuilder($"Share of {label} by {string.Join(" and ", plan.GroupBy)}{ChatAnswerWriter.Scope(plan, vocabulary)}, {plan.Range!.Label} (total {ChatValueFormat.Format(m?.Format, total)}):");
+        var sb = new StringBuilder($"Share of {label} by {string.Join(" and ", plan.GroupBy)}{ChatAnswerWriter.Scope(plan, vocabulary)}, {plan.Range!.Label} (total {MetricFormat.Format(total, m?.Format)}):");
         foreach (var r in rows.Take(10))
-            sb.Append(CultureInfo.InvariantCulture, $"\n• {string.Join(" / ", r.Take(dims).Select(v => v ?? "(none)"))}: {ChatValueFormat.Format("percent", r[^1])} ({ChatValueFormat.Format(m?.Format, r[^2])})");
+            sb.Append(CultureInfo.InvariantCulture, $"\n• {string.Join(" / ", r.Take(dims).Select(v => v ?? "(none)"))}: {MetricFormat.Format(r[^1], "percent")} ({MetricFormat.Format(r[^2], m?.Format)})");
         if (rows.Count > 10) sb.Append(CultureInfo.InvariantCulture, $"\n…and {rows.Count - 10} more in the table.");
         return new Answer(new ChatVisualization("table", $"Share of {label}, {plan.Range.Label}", null, columns, rows), sb.ToString());
     }

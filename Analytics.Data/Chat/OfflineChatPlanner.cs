@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Analytics.Domain.Chat;
+using Analytics.Domain.Metrics;
 
 namespace Analytics.Data.Chat;
 
@@ -312,5 +313,5 @@ public static class ChatAnswerWriter
         ? (d >= 0 ? "+" : "−") + Math.Abs(d * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%"
         : "no earlier value";
 
-    public static string Format(string? format, object? value) => ChatValueFormat.Format(format, value);
+    public static string Format(string? format, object? value) => MetricFormat.Format(value, format);
 }

@@ -122,7 +122,7 @@ public sealed class DashboardDataService(
             var result = await facts.ExecuteAsync(context.Actor, current, ct);
             QueryResult? previous = null, sparkline = null;
             KpiValue? kpi = null;
-            if (widget.Type == "kpi")
+            if (kind.Presentation == WidgetPresentation.Card)
             {
                 previous = await facts.ExecuteAsync(context.Actor, Filtered(context, context.Filters.Previous(), query)!, ct);
                 sparkline = await facts.ExecuteAsync(context.Actor, current with { Granularity = context.Filters.Length.TotalDays > 120 ? "week" : "day", Sort = null, Limit = null, FillEmpty = true }, ct);
@@ -240,7 +240,7 @@ public sealed class DashboardDataService(
     {
         var range = new MetricTimeRange(context.Filters.Start, context.Filters.End);
         var aggregation = series.Aggregation ?? "avg";
-        if (widget.Type is "kpi" or "gauge")
+        if (WidgetKinds.Get(widget.Type).IsSingleValue)
         {
             var agg = Enum.TryParse<MetricAggregation>(aggregation, ignoreCase: true, out var a) ? a : throw new ValidationException("config.series.aggregation", "One of avg, sum, count, min, max, p95, p99.");
             var filters = series.Filters ?? new Dictionary<string, string>();

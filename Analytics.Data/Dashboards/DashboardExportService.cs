@@ -192,7 +192,7 @@ public sealed class DashboardExportService(
                 : null;
             kpi = new ExportKpi(title, k.Value, k.Format, k.ChangePercent / 100, k.HigherIsBetter, spark);
         }
-        var markdown = widget.Type == "text" ? widget.Config.Options?["markdown"]?.GetValue<string>() ?? "" : null;
+        var markdown = WidgetKinds.Find(widget.Type)?.Data == WidgetData.Text ? widget.Config.Options?["markdown"]?.GetValue<string>() ?? "" : null;
         if (result.Status == "error")
         {
             // A widget that could not be computed says why, in the document, instead of vanishing.

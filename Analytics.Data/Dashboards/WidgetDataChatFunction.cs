@@ -43,7 +43,7 @@ public sealed class WidgetDataChatFunction(DashboardService dashboards, Dashboar
         if (result.Status == "error") throw new ValidationException("arguments.widgetId", result.Error ?? "The widget could not be computed.");
         if (result.Result is not { } rows) return new ChatToolResult(new { widget = widget.Config.Title, text = widget.Config.Options?["markdown"]?.GetValue<string>() }, 0);
         var columns = rows.Columns.Select(c => new ChatColumn(c.Name, c.Type, c.Label, c.Format)).ToList();
-        var type = widget.Type is "line" or "area" or "bar" or "pie" or "donut" ? widget.Type : "table";
+        var type = WidgetKinds.Find(widget.Type) is { IsChart: true } ? widget.Type : "table";
         return new ChatToolResult(new { widget = widget.Config.Title, columns = rows.Columns.Select(c => c.Name), rows = rows.Rows.Take(200), totalRows = rows.Rows.Count },
             rows.Rows.Count, new ChatVisualization(type, widget.Config.Title ?? widget.Type, widget.Config.Query, columns, rows.Rows));
     }

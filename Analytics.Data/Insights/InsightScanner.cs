@@ -131,11 +131,12 @@ public sealed class InsightScanner(
 
     private async Task<Insight?> DashboardSummaryAsync(Actor actor, Catalog visible, DashboardView view, DateOnly weekEnd, CancellationToken ct)
     {
+        static bool IsCard(WidgetView w) => WidgetKinds.Find(w.Type)?.Presentation == WidgetPresentation.Card;
         var queries = view.Widgets.Where(w => w.Config.Query is { Metrics.Count: > 0 })
-            .OrderBy(w => w.Type == "kpi" ? 0 : 1).ThenBy(w => w.Position.Y).ThenBy(w => w.Position.X).ToList();
-        var kpiWidgets = queries.Where(w => w.Type == "kpi").ToList();
+            .OrderBy(w => IsCard(w) ? 0 : 1).ThenBy(w => w.Position.Y).ThenBy(w => w.Position.X).ToList();
+        var kpiWidgets = queries.Where(w => IsCard(w)).ToList();
         var shown = (kpiWidgets.Count > 0 ? kpiWidgets : queries)
-            .SelectMany(w => w.Config.Query!.Metrics!.Take(w.Type == "kpi" ? 1 : int.MaxValue).Select(m => (Metric: m.Trim().ToLowerInvariant(), w.Config.Query)))
+            .SelectMany(w => w.Config.Query!.Metrics!.Take(IsCard(w) ? 1 : int.MaxValue).Select(m => (Metric: m.Trim().ToLowerInvariant(), w.Config.Query)))
             .DistinctBy(m => m.Metric).Take(6).ToList();
         var week = DashboardFilters.Resolve(view.Filters, clock.GetUtcNow(), TimeZoneInfo.Utc, Midnight(weekEnd.AddDays(-6)), Midnight(weekEnd.AddDays(1)));
         var kpis = new List<KpiChange>();

@@ -5,8 +5,8 @@ using Analytics.Data.Query;
 using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Alerts;
-using Analytics.Domain.Chat;
 using Analytics.Domain.Insights;
+using Analytics.Domain.Metrics;
 using Analytics.Domain.Query;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -69,7 +69,7 @@ public sealed class ProjectionInsights(
         var alreadyCrossed = exceed && p.ToDate is { } soFar && soFar > rule.Threshold;
         if (!crosses || alreadyCrossed) return null;
         var sure = exceed ? lower > rule.Threshold : upper < rule.Threshold;
-        string Show(double v) => ChatValueFormat.Format(null, v);
+        string Show(double v) => MetricFormat.Format(v, null);
         var month = p.MonthStart.ToString("MMMM yyyy", CultureInfo.InvariantCulture);
         var title = $"{rule.Metric} is projected to {(exceed ? "exceed" : "fall short of")} {Show(rule.Threshold)} in {month}";
         var text = $"At the current pace {rule.Metric} ends {month} at about {Show(value)} (80% range {Show(lower)} – {Show(upper)}), "

@@ -1,3 +1,4 @@
+using Analytics.Domain.Dashboards;
 using Analytics.Domain.Query;
 
 namespace Analytics.Domain.Exports;
@@ -96,7 +97,7 @@ public sealed record ExportWidgetOptions(
     double? Target = null,
     int MaxSeries = 8);
 
-/// <summary>The widget kinds every export format knows; one home for the list.</summary>
+/// <summary>Names of the widget kinds for export code; the list and the kinds' traits are <see cref="WidgetKinds"/>.</summary>
 public static class ExportWidgetKinds
 {
     public const string Line = "line";
@@ -110,5 +111,6 @@ public static class ExportWidgetKinds
     public const string Table = "table";
     public const string Text = "text";
 
-    public static IReadOnlyList<string> All { get; } = [Line, Area, Bar, Pie, Donut, Heatmap, Gauge, Kpi, Table, Text];
+    /// <summary>Every widget kind (<see cref="WidgetKinds"/>): an export draws what a dashboard shows.</summary>
+    public static IReadOnlyList<string> All { get; } = [.. WidgetKinds.All.Select(k => k.Name)];
 }

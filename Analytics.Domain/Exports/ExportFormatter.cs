@@ -1,4 +1,5 @@
 using System.Globalization;
+using Analytics.Domain.Metrics;
 using Analytics.Domain.Query;
 
 namespace Analytics.Domain.Exports;
@@ -6,30 +7,30 @@ namespace Analytics.Domain.Exports;
 /// <summary>
 /// How values read in an export: numbers by their column's display format (<c>integer</c>, <c>number</c>,
 /// <c>currency</c>, <c>percent</c> as a fraction, <c>ratio</c>), times in the document's zone at the result's
-/// granularity. One home for it, so the PDF shows what the XLSX formats and what the tests look for.
+/// granularity. Numbers read as everywhere else (<see cref="MetricFormat"/>); the compact axis form and times are the
+/// export's own.
 /// </summary>
 public sealed class ExportFormatter
 {
     private static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-US");
-    private static readonly Dictionary<string, string> Symbols = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["USD"] = "$", ["GBP"] = "£", ["EUR"] = "€", ["JPY"] = "¥", ["CAD"] = "CA$", ["AUD"] = "A$", ["INR"] = "₹",
-        ["CHF"] = "CHF ", ["SEK"] = "SEK ", ["PLN"] = "PLN ",
-    };
 
     public ExportFormatter(string currency = "USD", string timeZone = "UTC")
     {
-        CurrencySymbol = Symbols.TryGetValue(currency, out var symbol) ? symbol : currency.ToUpperInvariant() + " ";
+        Currency = string.IsNullOrWhiteSpace(currency) ? "USD" : currency;
+        CurrencySymbol = MetricFormat.CurrencySymbol(Currency);
         Zone = TimeZoneInfo.FindSystemTimeZoneById(string.IsNullOrWhiteSpace(timeZone) ? "UTC" : timeZone);
     }
 
     public static ExportFormatter For(ExportDocument document) => new(document.Currency, document.TimeZone);
 
+    /// <summary>The document's currency code (<c>USD</c>).</summary>
+    public string Currency { get; }
+
     public string CurrencySymbol { get; }
     public TimeZoneInfo Zone { get; }
 
     /// <summary>What a missing value shows as.</summary>
-    public const string Missing = "–";
+    public const string Missing = MetricFormat.Missing;
 
     /// <summary>A cell as shown in a table or label.</summary>
     public string Format(object? value, QueryColumn column, string? granularity = null) => value switch
@@ -42,18 +43,8 @@ public sealed class ExportFormatter
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 
-    public string FormatNumber(double? value, string? format)
-    {
-        if (value is not { } v || !double.IsFinite(v)) return Missing;
-        return (format ?? "number").ToLowerInvariant() switch
-        {
-            "integer" => Math.Round(v).ToString("#,##0", Culture),
-            "currency" => (v < 0 ? "-" : "") + CurrencySymbol + Math.Abs(v).ToString("#,##0.00", Culture),
-            "percent" => (v * 100).ToString("#,##0.00", Culture) + "%",
-            "ratio" => v.ToString("#,##0.00", Culture),
-            _ => Math.Abs(v) >= 1000 ? v.ToString("#,##0", Culture) : v.ToString("#,##0.##", Culture),
-        };
-    }
+    /// <summary>A number by its metric format (<see cref="MetricFormat"/>), in the document's currency.</summary>
+    public string FormatNumber(double? value, string? format) => MetricFormat.Format(value, format, Currency);
 
     /// <summary>A short form for axis ticks and data labels: <c>$12.5k</c>, <c>1.2M</c>, <c>45%</c>.</summary>
     public string FormatCompact(double value, string? format)
@@ -89,18 +80,5 @@ public sealed class ExportFormatter
     public string FormatStamp(DateTimeOffset at) =>
         TimeZoneInfo.ConvertTime(at, Zone).ToString("d MMM yyyy HH:mm", Culture) + " (" + Zone.Id + ")";
 
-    public static double? ToDouble(object? value) => value switch
-    {
-        null => null,
-        double d => d,
-        float f => f,
-        decimal m => (double)m,
-        long l => l,
-        int i => i,
-        short s => s,
-        byte b => b,
-        ulong u => u,
-        uint u => u,
-        _ => null,
-    };
+    public static double? ToDouble(object? value) => MetricFormat.ToDouble(value);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Analytics.Tests.Infrastructure;
+using Analytics.Tests.Shared;
 using Analytics.Web.Components.Dashboards.Charts;
 using Microsoft.Playwright;
 using static Analytics.Tests.Dashboards.ChartResults;
@@ -60,6 +61,18 @@ public sealed class DashboardComponentsBrowserTests(BrowserFixture fixture) : IC
         ["gauge"] = (new JsonObject { ["thresholds"] = JsonNode.Parse("""[{"value":0.3,"color":"#2e7d32"},{"value":1,"color":"#c62828"}]""") },
             Result([Metric("acos", "percent", "ACOS")], [[0.22]])),
     };
+
+    [ChromiumFact]
+    public async Task Charts_format_values_as_the_shared_table_says()
+    {
+        var (page, errors) = await OpenAsync();
+        await page.EvaluateAsync("async () => { window.charts = await import('/js/charts.js'); }");
+        var got = await page.EvaluateAsync<string[]>("""
+            json => JSON.parse(json).cases.map(c => charts.formatValue(c.value, c.format, c.currency))
+            """, MetricFormatCases.Json);
+        got.Should().Equal(MetricFormatCases.All.Select(c => c.Expected), "charts.js formats as Analytics.Domain's MetricFormat (Shared/metric-format-cases.json)");
+        errors.Should().BeEmpty();
+    }
 
     [ChromiumFact]
     public async Task Every_chart_kind_draws_without_errors_reports_drill_down_clicks_exports_png_and_disposes()

@@ -122,7 +122,7 @@ public sealed class PromptInjectionTests : IAsyncLifetime
         var planted = rows.Should().ContainSingle(r => (string)r[0]! == Injected).Subject;
         ((double)planted[1]!).Should().BeApproximately(28 * 25, 1e-9);
         rows.Select(r => (string)r[0]!).Should().OnlyContain(c => c == Injected || c.StartsWith("Contoso", StringComparison.Ordinal));
-        string.Concat(events.OfType<ChatEvent.Delta>().Select(d => d.Text)).Should().Contain($"• {Injected}: 700.00");
+        string.Concat(events.OfType<ChatEvent.Delta>().Select(d => d.Text)).Should().Contain($"• {Injected}: $700.00");
 
         // Asked as a question, the planted text is still only words to match against the catalog: reads at most.
         var asked = await CollectAsync(offline.AnswerAsync(new ChatTurn(context, Injected, [], null), CancellationToken.None));

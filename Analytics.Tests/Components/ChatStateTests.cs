@@ -36,6 +36,7 @@ public sealed class ChatStateTests
         var viz = new ChatVisualization("bar", "t", null, [new("campaign", "string"), new("spend", "number", "Spend", "currency")],
             [["=HYPERLINK(\"x\")", 12.5], ["A, B", null]]);
         ChatState.Csv(viz).Should().Be("campaign,spend\r\n\"'=HYPERLINK(\"\"x\"\")\",12.5\r\n\"A, B\",\r\n");
-        ChatState.Display(1234.5, viz.Columns[1]).Should().Be("1,234.50");
+        ChatState.Display(1234.5, viz.Columns[1]).Should().Be("$1,234.50", "chat tables read as dashboards do (MetricFormat)");
+        ChatState.Display(null, viz.Columns[1]).Should().Be("–", "a missing number reads as everywhere else");
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Analytics.Domain.Metrics;
 using Analytics.Tests.Components;
+using Analytics.Tests.Shared;
 using Analytics.Web.Components.Dashboards;
 using AngleSharp.Dom;
 using static Analytics.Tests.Dashboards.ChartResults;
@@ -59,22 +61,26 @@ public sealed class KpiCardTests : AppComponentTests
     }
 }
 
-public sealed class ValueFormatTests
+public sealed class MetricFormatTests
 {
-    [Theory]
-    [InlineData(1234.5, "currency", "$1,234.50")]
-    [InlineData(-3.0, "currency", "-$3.00")]
-    [InlineData(12345.0, "integer", "12,345")]
-    [InlineData(0.01234, "percent", "1.23%")]
-    [InlineData(3.14159, "ratio", "3.14")]
-    [InlineData(1234.567, "number", "1,234.57")]
-    [InlineData(null, "number", "–")]
-    public void Values_are_formatted_by_the_metric_format(double? value, string format, string expected) =>
-        ValueFormat.Format(value, format).Should().Be(expected);
+    public static TheoryData<MetricFormatCase> Cases() => new(MetricFormatCases.All);
+
+    /// <summary>The same table charts.js is tested against (DashboardComponentsBrowserTests).</summary>
+    [Theory, MemberData(nameof(Cases))]
+    public void Values_read_as_the_shared_table_says(MetricFormatCase c) =>
+        MetricFormat.Format(c.Value, c.Format, c.Currency).Should().Be(c.Expected);
 
     [Fact]
-    public void Other_currencies_use_their_symbol_or_code() =>
-        (ValueFormat.Format(5, "currency", "EUR"), ValueFormat.Format(5, "currency", "CHF")).Should().Be(("€5.00", "CHF 5.00"));
+    public void The_shared_table_covers_every_format_and_a_missing_value()
+    {
+        MetricFormatCases.All.Select(c => c.Format).Should().Contain(["currency", "integer", "percent", "ratio", "number"]);
+        MetricFormatCases.All.Should().Contain(c => c.Value == null && c.Expected == MetricFormat.Missing);
+    }
+
+    [Fact]
+    public void Spreadsheet_cells_get_number_formats_that_match_the_display() =>
+        (MetricFormat.SpreadsheetFormat("currency", "EUR"), MetricFormat.SpreadsheetFormat("currency", "JPY"), MetricFormat.SpreadsheetFormat("percent"))
+            .Should().Be(("\"€\"#,##0.00;-\"€\"#,##0.00", "\"¥\"#,##0;-\"¥\"#,##0", "0.00%"));
 }
 
 public sealed class TableWidgetTests : AppComponentTests

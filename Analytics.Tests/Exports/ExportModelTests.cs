@@ -14,7 +14,7 @@ public class ExportModelTests
     [InlineData(0.1234, "percent", "12.34%")]
     [InlineData(4.1066, "ratio", "4.11")]
     [InlineData(12.345, "number", "12.35")]
-    [InlineData(12345.6, "number", "12,346")]
+    [InlineData(12345.6, "number", "12,345.6")] // one rule with the UI (MetricFormat): up to two decimals at any size
     public void Numbers_read_by_their_column_format(double value, string format, string expected) =>
         new ExportFormatter().FormatNumber(value, format).Should().Be(expected);
 

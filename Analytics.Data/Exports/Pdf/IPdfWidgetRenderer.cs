@@ -15,20 +15,30 @@ public interface IPdfWidgetRenderer
 {
     string Kind { get; }
 
+    /// <summary>Whether the widget may run on over further pages (tables, text); charts and cards always fit their box.</summary>
+    bool Splits => false;
+
     /// <summary>The body's height when the widget is flowed at <paramref name="width"/> from <paramref name="start"/> (tables and text: all the rest of it).</summary>
     double FlowHeight(PdfWidgetContext context, ExportWidget widget, double width, int start = 0);
 
     int? Draw(PdfWidgetContext context, ExportWidget widget, XRect body, int start);
 }
 
-/// <summary>The drawers by widget kind: one class per kind, one place that lists them.</summary>
+/// <summary>
+/// The drawers by widget kind (<see cref="Analytics.Domain.Dashboards.WidgetKind.Name"/>): one class per kind, one place
+/// that lists them; <c>WidgetKindRegistryTests</c> proves every widget kind has one.
+/// </summary>
 public sealed class PdfWidgetRenderers
 {
     private readonly Dictionary<string, IPdfWidgetRenderer> _byKind;
 
     public PdfWidgetRenderers(IEnumerable<IPdfWidgetRenderer> renderers)
     {
-        _byKind = renderers.ToDictionary(r => r.Kind, StringComparer.OrdinalIgnoreCase);
+        _byKind = new Dictionary<string, IPdfWidgetRenderer>(StringComparer.OrdinalIgnoreCase);
+        foreach (var renderer in renderers)
+        {
+            if (!_byKind.TryAdd(renderer.Kind, renderer)) throw new ArgumentException($"PDF renderer for '{renderer.Kind}' is registered twice.", nameof(renderers));
+        }
     }
 
     public static PdfWidgetRenderers Default { get; } = new(

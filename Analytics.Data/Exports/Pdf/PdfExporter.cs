@@ -1,3 +1,4 @@
+using Analytics.Domain.Dashboards;
 using Analytics.Domain.Exports;
 using Microsoft.Extensions.Options;
 using PdfSharp.Drawing;
@@ -244,7 +245,7 @@ internal sealed class PdfLayout
     /// <summary>Widgets one after another, full width; runs of KPI and gauge cards share rows.</summary>
     private void FlowAll(List<ExportWidget> widgets)
     {
-        static bool IsCard(ExportWidget w) => w.Kind is ExportWidgetKinds.Kpi or ExportWidgetKinds.Gauge;
+        static bool IsCard(ExportWidget w) => WidgetKinds.Find(w.Kind)?.Compact == true;
         for (var i = 0; i < widgets.Count;)
         {
             if (!IsCard(widgets[i]))
@@ -275,7 +276,7 @@ internal sealed class PdfLayout
     private void Flow(ExportWidget widget, int start, bool continued)
     {
         var renderer = _renderers.For(widget.Kind);
-        var splittable = widget.Kind is ExportWidgetKinds.Table or ExportWidgetKinds.Text || renderer is Widgets.TableRenderer or Widgets.TextRenderer;
+        var splittable = renderer.Splits;
         var chrome = PdfTheme.WidgetTitleHeight + 2 * PdfTheme.WidgetPadding;
         var pageHeight = Bottom - Top;
         int? next = start;

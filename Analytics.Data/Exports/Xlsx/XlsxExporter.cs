@@ -39,7 +39,7 @@ public sealed class XlsxExporter
     {
         var formatter = ExportFormatter.For(document);
         using var package = new XlsxPackage(output);
-        using (var styles = package.Open("xl/styles.xml")) styles.Writer.WriteElement(XlsxStyles.Stylesheet(formatter.CurrencySymbol));
+        using (var styles = package.Open("xl/styles.xml")) styles.Writer.WriteElement(XlsxStyles.Stylesheet(formatter.Currency));
 
         var names = new SheetNames();
         var written = new List<WrittenSheet>();

@@ -1,4 +1,5 @@
 using Analytics.Domain.Exports;
+using Analytics.Domain.Metrics;
 using Analytics.Domain.Query;
 using DocumentFormat.OpenXml.Spreadsheet;
 
@@ -20,9 +21,9 @@ internal static class XlsxStyles
     public const uint Label = 10;
     public const uint Wrap = 11;
 
-    public const uint CurrencyFormatId = 164;
-    public const uint DateFormatId = 165;
-    public const uint DateTimeFormatId = 166;
+    public const uint DateFormatId = 164;
+    public const uint DateTimeFormatId = 165;
+    private const uint FirstCustomFormatId = 166;
 
     public static uint For(QueryColumn column, string? granularity) => column.Type switch
     {
@@ -38,15 +39,31 @@ internal static class XlsxStyles
         _ => Text,
     };
 
-    public static Stylesheet Stylesheet(string currencySymbol)
+    /// <summary>Excel's built-in number formats by code: a metric format whose code is one of them uses it.</summary>
+    private static readonly Dictionary<string, uint> BuiltIn = new(StringComparer.Ordinal) { ["0.00"] = 2, ["#,##0"] = 3, ["#,##0.00"] = 4, ["0.00%"] = 10 };
+
+    /// <param name="currency">The document's currency code: number format codes come from <see cref="MetricFormat.SpreadsheetFormat"/>.</param>
+    public static Stylesheet Stylesheet(string currency)
     {
-        var symbol = "\"" + currencySymbol.Replace("\"", "") + "\"";
+        var custom = new List<NumberingFormat>();
+        uint NumberFormat(string metricFormat)
+        {
+            var code = MetricFormat.SpreadsheetFormat(metricFormat, currency);
+            if (BuiltIn.TryGetValue(code, out var id)) return id;
+            var existing = custom.FirstOrDefault(n => n.FormatCode!.Value == code);
+            if (existing is not null) return existing.NumberFormatId!.Value;
+            custom.Add(new NumberingFormat { NumberFormatId = FirstCustomFormatId + (uint)custom.Count, FormatCode = code });
+            return FirstCustomFormatId + (uint)custom.Count - 1;
+        }
+        var integer = NumberFormat("integer");
+        var number = NumberFormat("number");
+        var money = NumberFormat("currency");
+        var percent = NumberFormat("percent");
+        var ratio = NumberFormat("ratio");
+        custom.Add(new NumberingFormat { NumberFormatId = DateFormatId, FormatCode = "yyyy-mm-dd" });
+        custom.Add(new NumberingFormat { NumberFormatId = DateTimeFormatId, FormatCode = "yyyy-mm-dd hh:mm" });
         return new Stylesheet(
-            new NumberingFormats(
-                new NumberingFormat { NumberFormatId = CurrencyFormatId, FormatCode = $"{symbol}#,##0.00;-{symbol}#,##0.00" },
-                new NumberingFormat { NumberFormatId = DateFormatId, FormatCode = "yyyy-mm-dd" },
-                new NumberingFormat { NumberFormatId = DateTimeFormatId, FormatCode = "yyyy-mm-dd hh:mm" })
-            { Count = 3 },
+            new NumberingFormats(custom) { Count = (uint)custom.Count },
             new Fonts(
                 new Font(new FontSize { Val = 11 }, new FontName { Val = "Calibri" }),
                 new Font(new Bold(), new FontSize { Val = 11 }, new FontName { Val = "Calibri" }),
@@ -65,11 +82,11 @@ internal static class XlsxStyles
             new CellFormats(
                 Format(0),                                                   // Text
                 new CellFormat { NumberFormatId = 0, FontId = 1, FillId = 2, BorderId = 1, ApplyFont = true, ApplyFill = true, ApplyBorder = true }, // Header
-                Format(3),                                                   // Integer  #,##0
-                Format(4),                                                   // Number   #,##0.00
-                Format(CurrencyFormatId),                                    // Currency
-                Format(10),                                                  // Percent  0.00%
-                Format(2),                                                   // Ratio    0.00
+                Format(integer),                                             // Integer
+                Format(number),                                              // Number
+                Format(money),                                               // Currency
+                Format(percent),                                             // Percent
+                Format(ratio),                                               // Ratio
                 Format(DateFormatId),                                        // Date
                 Format(DateTimeFormatId),                                    // DateTime
                 new CellFormat { NumberFormatId = 0, FontId = 2, ApplyFont = true },   // Title

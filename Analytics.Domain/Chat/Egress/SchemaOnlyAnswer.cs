@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Analytics.Domain.Metrics;
 
 namespace Analytics.Domain.Chat.Egress;
 
@@ -42,13 +43,13 @@ public static class SchemaOnlyAnswer
         if (viz.Rows.Count == 0) return sb.Append(": no rows.").ToString();
         if (numeric.All(n => n) && viz.Rows.Count == 1)
         {
-            sb.Append(": ").AppendJoin(" · ", viz.Columns.Select((c, i) => $"{labels[i]} {ChatValueFormat.Format(c.Format, viz.Rows[0][i])}"));
+            sb.Append(": ").AppendJoin(" · ", viz.Columns.Select((c, i) => $"{labels[i]} {MetricFormat.Format(viz.Rows[0][i], c.Format)}"));
             return sb.ToString();
         }
         foreach (var (row, n) in viz.Rows.Take(MaxRowsWritten).Select((r, n) => (r, n)))
         {
-            var names = viz.Columns.Select((c, i) => (c, i)).Where(x => !numeric[x.i]).Select(x => ChatValueFormat.Format(x.c.Format, x.i < row.Length ? row[x.i] : null));
-            var values = viz.Columns.Select((c, i) => (c, i)).Where(x => numeric[x.i]).Select(x => $"{labels[x.i]} {ChatValueFormat.Format(x.c.Format, x.i < row.Length ? row[x.i] : null)}");
+            var names = viz.Columns.Select((c, i) => (c, i)).Where(x => !numeric[x.i]).Select(x => MetricFormat.Format(x.i < row.Length ? row[x.i] : null, x.c.Format));
+            var values = viz.Columns.Select((c, i) => (c, i)).Where(x => numeric[x.i]).Select(x => $"{labels[x.i]} {MetricFormat.Format(x.i < row.Length ? row[x.i] : null, x.c.Format)}");
             sb.Append('\n').Append(n + 1).Append(". ").AppendJoin(" · ", names).Append(" — ").AppendJoin(", ", values);
         }
         if (viz.Rows.Count > MaxRowsWritten) sb.Append($"\n({viz.Rows.Count} rows in all; the table has every one.)");

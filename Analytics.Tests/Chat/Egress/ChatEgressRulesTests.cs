@@ -131,7 +131,7 @@ public sealed class ChatEgressRulesTests
         text.Should().StartWith("**roas by campaign, 2026-02-01 – 2026-02-28**").And.Contain("1. C0 — ROAS 7.54, ACOS 12.34%").And.Contain("10. C9 — ROAS -1.46")
             .And.Contain("(12 rows in all").And.NotContain("C10");
         SchemaOnlyAnswer.Write(new ChatVisualization("kpi", "Spend", null, [new ChatColumn("spend", "number", "Spend", "currency")], [[1234.5]]))
-            .Should().Be("**Spend**: Spend 1,234.50");
+            .Should().Be("**Spend**: Spend $1,234.50"); // chat figures read as everywhere else (MetricFormat): currency with its symbol
 
         var withheld = SchemaOnlyAnswer.Withheld(["campaign", "roas"], 24);
         withheld.Should().Contain("\"rowCount\":24").And.Contain("campaign").And.NotContain("7.5");

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Analytics.Data.Chat;
 using Analytics.Data.Dashboards;
 using Analytics.Domain;
@@ -197,28 +196,6 @@ public sealed partial class ChatThread : IAsyncDisposable
     private static string CsvLink(ChatVisualization viz) => "data:text/csv;base64," + Convert.ToBase64String(Encoding.UTF8.GetBytes(ChatState.Csv(viz)));
 
     private static string Slug(string title) => new string(title.Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray()).Trim('-');
-
-    /// <summary>An ECharts option: the first column on the x axis (time or a dimension), each metric a series.</summary>
-    private static string ChartOption(ChatVisualization viz)
-    {
-        var metrics = viz.Columns.Select((c, i) => (c, i)).Where(x => x.c.Type == "number" && !x.c.Name.EndsWith("_change", StringComparison.Ordinal)).ToList();
-        var x = viz.Rows.Select(r => ChatState.Display(r[0], viz.Columns[0])).ToList();
-        var option = new
-        {
-            tooltip = new { trigger = "axis" },
-            legend = new { show = metrics.Count > 1 },
-            grid = new { left = 60, right = 20, top = 30, bottom = viz.Type == "bar" ? 90 : 40 },
-            xAxis = new { type = "category", data = x, axisLabel = new { rotate = viz.Type == "bar" ? 30 : 0, fontSize = 10 } },
-            yAxis = new { type = "value" },
-            series = metrics.Select(m => new
-            {
-                name = m.c.Label ?? m.c.Name,
-                type = viz.Type,
-                data = viz.Rows.Select(r => r[m.i] switch { double d => (double?)d, JsonElement { ValueKind: JsonValueKind.Number } e => e.GetDouble(), _ => null }),
-            }),
-        };
-        return JsonSerializer.Serialize(option);
-    }
 
     public async ValueTask DisposeAsync()
     {

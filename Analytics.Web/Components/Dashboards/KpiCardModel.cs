@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Analytics.Domain.Metrics;
 using Analytics.Domain.Query;
 using Analytics.Web.Components.Dashboards.Charts;
 
@@ -35,15 +36,15 @@ public sealed record KpiCardModel(
         var c => (c.Value > 0) == HigherIsBetter ? KpiTone.Good : KpiTone.Bad,
     };
 
-    public string FormattedValue => ValueFormat.Format(Value, Format, Currency);
-    public string FormattedPrevious => ValueFormat.Format(Previous, Format, Currency);
+    public string FormattedValue => MetricFormat.Format(Value, Format, Currency);
+    public string FormattedPrevious => MetricFormat.Format(Previous, Format, Currency);
 
     /// <summary><c>▲ +12.5%</c>, <c>▼ -3.0%</c>, <c>0.0%</c>, or empty when there is nothing to compare.</summary>
     public string FormattedChange => Change switch
     {
         null => "",
         var c when Math.Abs(c.Value) < FlatThreshold => "0.0%",
-        var c => (c.Value > 0 ? "▲ " : "▼ ") + ValueFormat.SignedPercent(c.Value),
+        var c => (c.Value > 0 ? "▲ " : "▼ ") + MetricFormat.SignedPercent(c.Value),
     };
 
     /// <summary>SVG polyline points for the sparkline in a width × height box (y grows downwards); gaps are skipped.</summary>

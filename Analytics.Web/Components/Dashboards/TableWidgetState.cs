@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Analytics.Domain.Metrics;
 using Analytics.Domain.Query;
 using Analytics.Web.Components.Dashboards.Charts;
 
@@ -143,7 +144,7 @@ public sealed class TableWidgetState
             case "metric":
                 var number = ChartData.Number(value);
                 var rule = number is { } n ? _rules.FirstOrDefault(r => string.Equals(r.Column, column.Name, StringComparison.OrdinalIgnoreCase) && r.Matches(n)) : null;
-                return new TableCell(ValueFormat.Format(number, column.Format, _currency), rule?.Css ?? "", true);
+                return new TableCell(MetricFormat.Format(number, column.Format, _currency), rule?.Css ?? "", true);
             default:
                 return new TableCell(ChartData.Text(value), "", false);
         }

@@ -42,6 +42,13 @@ function numberOf(arg) {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
+// Mirrors Analytics.Domain/Metrics/MetricFormat.cs: both are tested against Analytics.Tests/Shared/metric-format-cases.json.
+const currencySymbols = { USD: '$', CAD: 'CA$', AUD: 'A$', EUR: '€', GBP: '£', JPY: '¥', INR: '₹' };
+function currencySymbol(currency) {
+  const code = String(currency || 'USD').toUpperCase();
+  return currencySymbols[code] ?? code + ' ';
+}
+
 export function formatValue(value, format, currency = 'USD', compact = false) {
   const v = numberOf(value);
   if (v === null) return '–';
@@ -49,14 +56,17 @@ export function formatValue(value, format, currency = 'USD', compact = false) {
   switch (format) {
     case 'integer':
       return c ? nf('ic', { notation: 'compact', maximumFractionDigits: 1 }).format(v) : nf('i', { maximumFractionDigits: 0 }).format(v);
-    case 'currency':
-      return c
-        ? nf('cc' + currency, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(v)
-        : nf('c' + currency, { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v);
+    case 'currency': {
+      if (c) return nf('cc' + currency, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(v);
+      const digits = String(currency).toUpperCase() === 'JPY' ? 0 : 2;
+      return (v < 0 ? '-' : '') + currencySymbol(currency) + nf('f' + digits, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(Math.abs(v));
+    }
     case 'percent':
-      return nf(compact ? 'pc' : 'p', { style: 'percent', minimumFractionDigits: compact ? 0 : 2, maximumFractionDigits: compact ? 1 : 2 }).format(v);
+      return compact
+        ? nf('pc', { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 1 }).format(v)
+        : nf('f2', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v * 100) + '%';
     case 'ratio':
-      return nf('r', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v);
+      return nf('f2', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v);
     default:
       return c ? nf('nc', { notation: 'compact', maximumFractionDigits: 1 }).format(v) : nf('n', { maximumFractionDigits: 2 }).format(v);
   }
@@ -127,6 +137,11 @@ function sweep() {
   for (const [id, entry] of charts) {
     if (!entry.el.isConnected) dispose(id);
   }
+}
+
+/** An option built by ChartOptionsBuilder, ready for ECharts: markers hydrated, the drill-down description removed. */
+export function hydrateOption(optionJson, currency = 'USD') {
+  return prepare(optionJson, { currency }).option;
 }
 
 function prepare(optionJson, settings) {

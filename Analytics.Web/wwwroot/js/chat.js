@@ -1,4 +1,7 @@
-// Draws the chat page's charts: each element with data-chart holds an ECharts option (JSON).
+// Draws the chat page's charts: each element with data-chart holds an ECharts option (JSON) from the dashboards'
+// ChartOptionsBuilder, whose formatter markers charts.js turns into its formatters.
+import { hydrateOption } from './charts.js';
+
 let loading;
 
 function ensureECharts() {
@@ -29,7 +32,7 @@ export async function renderCharts() {
         let chart = echarts.getInstanceByDom(el);
         if (chart && el.dataset.theme !== theme) { chart.dispose(); chart = null; }
         chart ??= echarts.init(el, currentTheme());
-        const parsed = JSON.parse(option);
+        const parsed = hydrateOption(option);
         if (theme === 'dark') parsed.backgroundColor ??= 'transparent';
         chart.setOption(parsed, true);
         el.dataset.rendered = option;

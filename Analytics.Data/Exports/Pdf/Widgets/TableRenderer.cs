@@ -16,6 +16,8 @@ public sealed class TableRenderer : IPdfWidgetRenderer
 
     public string Kind => ExportWidgetKinds.Table;
 
+    public bool Splits => true;
+
     public double FlowHeight(PdfWidgetContext context, ExportWidget widget, double width, int start = 0)
     {
         var (rows, hidden) = RowCount(context, widget);

@@ -17,6 +17,8 @@ public sealed class TextRenderer : IPdfWidgetRenderer
 
     public string Kind => ExportWidgetKinds.Text;
 
+    public bool Splits => true;
+
     /// <param name="GapBefore">Space above the line (first line of a block).</param>
     private sealed record Line(string Text, XFont Font, XColor Color, double Indent, double GapBefore)
     {

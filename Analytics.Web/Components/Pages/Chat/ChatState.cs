@@ -1,6 +1,7 @@
 using Analytics.Data.Chat;
 using Analytics.Domain;
 using Analytics.Domain.Chat;
+using Analytics.Domain.Metrics;
 
 namespace Analytics.Web.Components.Pages.Chat;
 
@@ -207,19 +208,13 @@ public sealed class ChatState(
     /// <summary>A number for reading, by the column's format.</summary>
     public static string Display(object? value, ChatColumn column)
     {
-        double? d = value switch
-        {
-            double x => x,
-            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } e => e.GetDouble(),
-            _ => null,
-        };
+        var d = MetricFormat.ToDouble(value);
         if (d is null) return value switch
         {
-            null => "",
-            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Null } => "",
+            null or System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Null } => column.Type == "number" ? MetricFormat.Missing : "",
             System.Text.Json.JsonElement e when e.ValueKind == System.Text.Json.JsonValueKind.String => e.GetString() ?? "",
             _ => value.ToString() ?? "",
         };
-        return ChatAnswerWriter.Format(column.Format, d);
+        return MetricFormat.Format(d, column.Format);
     }
 }

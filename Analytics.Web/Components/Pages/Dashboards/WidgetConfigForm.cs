@@ -41,6 +41,9 @@ public sealed class WidgetConfigForm
 
     public WidgetKind? KindInfo => WidgetKinds.Find(Kind);
 
+    /// <summary>Whether the kind offers a chart option (stacked, horizontal, smooth, legend, range) in the panel.</summary>
+    public bool Offers(WidgetToggles toggle) => KindInfo?.Offers(toggle) == true;
+
     public static WidgetConfigForm From(string kind, WidgetConfig config)
     {
         var q = config.Query;
@@ -93,11 +96,11 @@ public sealed class WidgetConfigForm
             if (string.IsNullOrWhiteSpace(Title)) Title = starter.Title;
             return;
         }
-        if (kind is "pie" or "donut" or "kpi" or "gauge") Granularity = "none";
-        if (kind is "kpi" or "gauge") GroupBy.Clear();
-        if (kind is "pie" or "donut" or "heatmap" or "kpi" or "gauge") Metrics = Metrics.Take(1).ToList();
-        if (kind is "line" or "area" && Granularity == "none") Granularity = "day";
-        if (kind is "pie" or "donut" && GroupBy.Count == 0) GroupBy.Add("campaign");
+        if (!info.AllowsTime) Granularity = "none";
+        if (!info.AllowsGroupBy) GroupBy.Clear();
+        if (info.MaxMetrics is { } most) Metrics = Metrics.Take(most).ToList();
+        if (info.NeedsTime && Granularity == "none") Granularity = "day";
+        if (info.NeedsGroupBy is { } dimension && GroupBy.Count == 0) GroupBy.Add(dimension);
     }
 
     public WidgetConfig ToConfig()

@@ -64,6 +64,8 @@ public sealed partial class WidgetTile
     private readonly CancellationTokenSource _life = new();
 
     private WidgetKind? Kind => WidgetKinds.Find(Widget.Type);
+    /// <summary>The component drawing this kind's body (<see cref="WidgetScreens"/>).</summary>
+    private Type? Screen => WidgetScreens.Default.For(Widget.Type);
     /// <summary>Loading, or waiting for its first data (the skeleton).</summary>
     private bool Busy => _loading || (_result is null && _status == "idle" && Kind?.Data == WidgetData.Query);
     private string Title => string.IsNullOrWhiteSpace(Widget.Config.Title) ? Kind?.Label ?? Widget.Type : Widget.Config.Title;
@@ -156,7 +158,7 @@ public sealed partial class WidgetTile
             _result = result;
             _error = result.Error;
             _status = result.Status;
-            _option = result.Status == "ok" && result.Result is { } r && ChartOptionsBuilder.Default.Supports(Widget.Type)
+            _option = result.Status == "ok" && result.Result is { } r && Kind?.IsChart == true
                 ? ChartOptionsBuilder.Default.Build(Widget.Type, Widget.Config.Options, WithPrevious(r, result.Previous), result.Forecasts)
                 : null;
         }
