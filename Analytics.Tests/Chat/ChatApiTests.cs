@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Analytics.Tests.Infrastructure;
 using Analytics.Tests.Web;
-using Analytics.Web.Cli;
+using Analytics.Benchmarks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;

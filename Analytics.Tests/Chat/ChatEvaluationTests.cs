@@ -1,4 +1,4 @@
-using Analytics.Web.Cli;
+using Analytics.Benchmarks;
 using Xunit.Abstractions;
 
 namespace Analytics.Tests.Chat;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Analytics.Web.Cli;
+using Analytics.Benchmarks;
 
 namespace Analytics.Tests.Chat;
 

@@ -5,7 +5,7 @@ using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Chat;
 using Analytics.Domain.Dashboards;
-using Analytics.Web.Cli;
+using Analytics.Benchmarks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,7 +2,7 @@ using Analytics.Data;
 using Analytics.Data.Chat;
 using Analytics.Domain.Access;
 using Analytics.Tests.Infrastructure;
-using Analytics.Web.Cli;
+using Analytics.Benchmarks;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

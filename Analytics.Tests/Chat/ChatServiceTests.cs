@@ -3,7 +3,7 @@ using Analytics.Data.Chat;
 using Analytics.Domain;
 using Analytics.Domain.Chat;
 using Analytics.Tests.Infrastructure;
-using Analytics.Web.Cli;
+using Analytics.Benchmarks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 using Analytics.Domain.Chat;
 using Analytics.Tests.Infrastructure;
-using Analytics.Web.Cli;
+using Analytics.Benchmarks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Tests.Chat;

@@ -98,7 +98,7 @@ public abstract class SeedingTests : ProviderTests
     public async Task The_migrations_describe_the_whole_model()
     {
         // A model change without a migration for this provider would be applied nowhere: `dotnet ef migrations add`
-        // for both contexts (README, "Adding a migration") makes this pass again.
+        // for both contexts (docs/guides/add-a-migration.md) makes this pass again.
         await using var host = await CreateHostAsync();
         await using var db = await host.DbAsync();
 

@@ -4,12 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Analytics.Data.Amc;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Analytics.Tests.Infrastructure;
 
@@ -69,7 +64,7 @@ public sealed class AmcHold(string method, string pathContains)
 /// results are served as CSV from pre-signed-style URLs (no auth). It counts what a test must check: executions created per
 /// window and the most ever running at once (<see cref="PeakRunning"/>); every request is recorded.
 /// </summary>
-public sealed class FakeAmcServer : IAsyncDisposable
+public sealed class FakeAmcServer : LoopbackServer
 {
     public const string Token = "fake-token";
     public const string ClientId = "fake-client";
@@ -77,7 +72,6 @@ public sealed class FakeAmcServer : IAsyncDisposable
     public const string MarketplaceId = "ATVPDKIKX0DER";
     public const string InstanceId = "amcinstance1";
 
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Execution> _executions = new();
     private readonly ConcurrentQueue<AmcScriptedFault> _faults = new();
     private readonly List<AmcHold> _holds = [];
@@ -87,7 +81,7 @@ public sealed class FakeAmcServer : IAsyncDisposable
     private int _peakRunning;
 
     public ConcurrentQueue<AmcRecordedRequest> Requests { get; } = new();
-    public Uri BaseUrl { get; private set; } = null!;
+    public Uri BaseUrl => Address;
     /// <summary>Status reads an execution takes to end; read at every poll, so changing it affects executions already running.</summary>
     public int PollsToFinish { get; set; } = 2;
     public string FinalStatus { get; set; } = "SUCCEEDED";
@@ -118,7 +112,9 @@ public sealed class FakeAmcServer : IAsyncDisposable
 
     public AmcSettings Settings => new(BaseUrl.ToString(), InstanceId, AdvertiserId, MarketplaceId, ClientId, Token);
 
-    private FakeAmcServer(WebApplication app) => _app = app;
+    private FakeAmcServer()
+    {
+    }
 
     public void Fail(AmcScriptedFault fault, int times = 1)
     {
@@ -133,17 +129,12 @@ public sealed class FakeAmcServer : IAsyncDisposable
 
     public static async Task<FakeAmcServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeAmcServer(app);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        var server = new FakeAmcServer();
+        await server.ListenAsync();
         return server;
     }
+
+    protected override void Map(WebApplication app) => app.Run(HandleAsync);
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -355,7 +346,6 @@ public sealed class FakeAmcServer : IAsyncDisposable
         await context.Response.WriteAsync(json);
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     private sealed class Execution(string id, string sql, string start, string end, DateTimeOffset createdAt, string finalStatus, string? finalReason, IReadOnlyList<string> resultParts)
     {

@@ -2,11 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Tests.Infrastructure;
 
@@ -18,10 +14,8 @@ namespace Analytics.Tests.Infrastructure;
 /// answers, <c>stream_options</c> without <c>stream</c>, <c>tool_choice</c> or <c>parallel_tool_calls</c> without
 /// <c>tools</c>, a badly named tool) gets OpenAI's 400 error shape, and is counted in <see cref="Rejected"/>.
 /// </summary>
-public sealed class FakeOpenAiServer : IAsyncDisposable
+public sealed class FakeOpenAiServer : LoopbackServer
 {
-    private readonly WebApplication _app;
-
     /// <summary>A scripted reply: text (sent in pieces), tool calls (name, JSON arguments), and an optional delay first.</summary>
     public sealed record Reply(string? Text = null, IReadOnlyList<(string Name, string Arguments)>? ToolCalls = null, TimeSpan Delay = default);
 
@@ -34,22 +28,23 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public ConcurrentQueue<string> RawRequests { get; } = new();
     /// <summary>Token usage reported per request (when the client asked for it with <c>stream_options.include_usage</c>): prompt tokens = body length / 4.</summary>
     public ConcurrentQueue<(int Prompt, int Completion)> ReportedUsage { get; } = new();
-    public Uri BaseUrl { get; }
+    public Uri BaseUrl => new(Address, "/v1");
     /// <summary>Requests refused with 400, with OpenAI's message.</summary>
     public ConcurrentQueue<string> Rejected { get; } = new();
 
-    private FakeOpenAiServer(WebApplication app, Uri baseUrl)
+    private FakeOpenAiServer()
     {
-        _app = app;
-        BaseUrl = baseUrl;
     }
 
     public static async Task<FakeOpenAiServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        FakeOpenAiServer? server = null;
+        var server = new FakeOpenAiServer();
+        await server.ListenAsync();
+        return server;
+    }
+
+    protected override void Map(WebApplication app)
+    {
         app.MapPost("/v1/chat/completions", async (HttpContext context) =>
         {
             using var reader = new StreamReader(context.Request.Body);
@@ -58,18 +53,18 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             try { body = JsonNode.Parse(raw)!.AsObject(); }
             catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException)
             {
-                await RejectAsync(server!, context, "We could not parse the JSON body of your request.", null);
+                await RejectAsync(this, context, "We could not parse the JSON body of your request.", null);
                 return;
             }
             if (Invalid(body) is { } problem)
             {
-                await RejectAsync(server!, context, problem.Message, problem.Param);
+                await RejectAsync(this, context, problem.Message, problem.Param);
                 return;
             }
-            server!.RawRequests.Enqueue(raw);
-            server.Requests.Enqueue(body);
-            server.LastAuthorization = context.Request.Headers.Authorization.ToString();
-            var reply = server.Script.TryDequeue(out var next) ? next : server.Fallback ?? new Reply("(script exhausted)");
+            RawRequests.Enqueue(raw);
+            Requests.Enqueue(body);
+            LastAuthorization = context.Request.Headers.Authorization.ToString();
+            var reply = Script.TryDequeue(out var next) ? next : Fallback ?? new Reply("(script exhausted)");
             if (reply.Delay > TimeSpan.Zero) await Task.Delay(reply.Delay, context.RequestAborted);
             context.Response.ContentType = "text/event-stream";
             var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
@@ -102,16 +97,12 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             if (body["stream_options"]?["include_usage"]?.GetValue<bool>() == true)
             {
                 var usage = (Prompt: raw.Length / 4, Completion: (reply.Text?.Length ?? 0) / 4 + calls.Count * 10 + 1);
-                server.ReportedUsage.Enqueue(usage);
+                ReportedUsage.Enqueue(usage);
                 await Send(new { id, @object = "chat.completion.chunk", created = 1_700_000_000, model = "fake", choices = Array.Empty<object>(),
                     usage = new { prompt_tokens = usage.Prompt, completion_tokens = usage.Completion, total_tokens = usage.Prompt + usage.Completion } });
             }
             await context.Response.WriteAsync("data: [DONE]\n\n");
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new FakeOpenAiServer(app, new Uri(new Uri(address), "/v1"));
-        return server;
     }
 
     private static async Task RejectAsync(FakeOpenAiServer server, HttpContext context, string message, string? param)
@@ -171,5 +162,4 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         return null;
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

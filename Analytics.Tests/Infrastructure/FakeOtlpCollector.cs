@@ -2,12 +2,8 @@ using System.Collections.Concurrent;
 using System.IO.Compression;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Analytics.Tests.Infrastructure;
 
@@ -26,43 +22,39 @@ public sealed record OtlpMetric(string Name, string Scope, IReadOnlyList<IReadOn
 /// Protobuf is read with Google.Protobuf's wire-format reader (OpenTelemetry.Proto is not served), as far as span names,
 /// kinds, attributes, metric names, data-point attributes and resource attributes.
 /// </summary>
-public sealed class FakeOtlpCollector : IAsyncDisposable
+public sealed class FakeOtlpCollector : LoopbackServer
 {
-    private readonly WebApplication _app;
-
     public ConcurrentQueue<OtlpSpan> Spans { get; } = new();
     public ConcurrentQueue<OtlpMetric> Metrics { get; } = new();
     /// <summary>Every request's path and the status it got, in order.</summary>
     public ConcurrentQueue<(string Path, int Status)> Requests { get; } = new();
-    public Uri Url { get; }
+    public Uri Url => Address;
 
-    private FakeOtlpCollector(WebApplication app, Uri url)
+    private FakeOtlpCollector()
     {
-        _app = app;
-        Url = url;
     }
 
     public static async Task<FakeOtlpCollector> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        // Its own activity source and listener, not ASP.NET Core's: the app under test (same process) traces
-        // "Microsoft.AspNetCore", and each export would otherwise be traced and exported in turn.
-        builder.Services.AddSingleton(new System.Diagnostics.ActivitySource("Analytics.Tests.FakeOtlpCollector"));
-        builder.Services.AddSingleton(new System.Diagnostics.DiagnosticListener("Analytics.Tests.FakeOtlpCollector"));
-        var app = builder.Build();
-        FakeOtlpCollector? collector = null;
-        app.Run(async context =>
-        {
-            var status = await collector!.HandleAsync(context);
-            collector.Requests.Enqueue((context.Request.Path.Value ?? "", status));
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        collector = new FakeOtlpCollector(app, new Uri(address));
+        var collector = new FakeOtlpCollector();
+        await collector.ListenAsync();
         return collector;
     }
+
+    // Its own activity source and listener, not ASP.NET Core's: the app under test (same process) traces
+    // "Microsoft.AspNetCore", and each export would otherwise be traced and exported in turn.
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton(new System.Diagnostics.ActivitySource("Analytics.Tests.FakeOtlpCollector"));
+        services.AddSingleton(new System.Diagnostics.DiagnosticListener("Analytics.Tests.FakeOtlpCollector"));
+    }
+
+    protected override void Map(WebApplication app) =>
+        app.Run(async context =>
+        {
+            var status = await HandleAsync(context);
+            Requests.Enqueue((context.Request.Path.Value ?? "", status));
+        });
 
     private async Task<int> HandleAsync(HttpContext context)
     {
@@ -130,7 +122,6 @@ public sealed class FakeOtlpCollector : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
 
 /// <summary>

@@ -92,7 +92,10 @@ public static class ApiReference
                 .WithNonce() // a fresh nonce per request on its script tags; SecurityHeaders allows exactly that one
                 .DisableDefaultFonts()
                 .DisableTelemetry()
-                .DisableAgent())
+                .DisableAgent()
+                // Scalar shows its developer toolbar ("Deploy .NET", "Generate SDK": links to its hosted services) on
+                // localhost by default; this is the app's own reference, so never.
+                .HideDeveloperTools())
             .AllowAnonymous().RequireRateLimiting(RateLimits.PublicPolicy);
         return app;
     }

@@ -26,14 +26,13 @@ public static class BackupsEndpoints
     /// <summary>The same download for the signed-in admin page (cookie).</summary>
     public static IEndpointRouteBuilder MapBackupDownloads(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/admin/backups/{name}/download", DownloadAsync).RequireAuthorization().AddEndpointFilter<ActorEndpointFilter>().WithTags("Backups");
+        app.MapCookieDownload("/admin/backups/{name}/download", DownloadAsync).WithTags("Backups");
         return app;
     }
 
     private static async Task<IResult> DownloadAsync(HttpContext http, BackupHistory history, string name, CancellationToken ct)
     {
         var download = await history.OpenAsync(http.Actor(), name, ct);
-        http.Response.RegisterForDisposeAsync(download);
-        return Results.File(download.Content, "application/zip", download.FileName);
+        return Downloads.File(http, download.Content, "application/zip", download.FileName, download);
     }
 }

@@ -30,7 +30,7 @@ public static class ExportsEndpoints
     /// <summary>The same re-download for signed-in pages (cookie), so the history page's links work in the browser.</summary>
     public static IEndpointRouteBuilder MapExportDownloads(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/exports/{id}/download", DownloadAsync).RequireAuthorization().AddEndpointFilter<ActorEndpointFilter>().WithTags("Exports");
+        app.MapCookieDownload("/exports/{id}/download", DownloadAsync).WithTags("Exports");
         return app;
     }
 
@@ -39,12 +39,10 @@ public static class ExportsEndpoints
         var download = await service.RedownloadAsync(http.Actor(), id, ct);
         if (download.File is { } file)
         {
-            http.Response.RegisterForDisposeAsync(download);
             // Made again from the stored parameters: the numbers are today's for the same window.
             http.Response.Headers["X-Export-Regenerated"] = "true";
-            return Results.File(file.Content, file.ContentType, file.FileName);
+            return Downloads.File(http, file.Content, file.ContentType, file.FileName, download);
         }
-        if (download.Content is null) return Results.Problem(statusCode: 404, title: "File not kept", detail: download.Note);
-        return Results.File(download.Content, download.ContentType, download.FileName);
+        return Downloads.FileOrNotKept(download.Content, download.ContentType, download.FileName, download.Note);
     }
 }

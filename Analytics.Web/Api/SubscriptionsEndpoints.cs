@@ -54,15 +54,13 @@ public static class SubscriptionsEndpoints
     /// <summary>The same download for signed-in pages (cookie), so the history's links work in the browser.</summary>
     public static IEndpointRouteBuilder MapSubscriptionDownloads(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/exports/{runId}/file", DownloadAsync).RequireAuthorization().AddEndpointFilter<ActorEndpointFilter>();
+        app.MapCookieDownload("/exports/{runId}/file", DownloadAsync);
         return app;
     }
 
     private static async Task<IResult> DownloadAsync(HttpContext http, SubscriptionService service, string runId, CancellationToken ct)
     {
         var file = await service.FileAsync(http.Actor(), runId, ct);
-        if (file.Content is null)
-            return Results.Problem(statusCode: 404, title: "File not kept", detail: file.Note);
-        return Results.File(file.Content, file.ContentType, file.FileName);
+        return Downloads.FileOrNotKept(file.Content, file.ContentType, file.FileName, file.Note);
     }
 }

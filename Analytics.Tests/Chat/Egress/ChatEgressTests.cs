@@ -7,7 +7,7 @@ using Analytics.Domain.Access;
 using Analytics.Domain.Chat;
 using Analytics.Domain.Chat.Egress;
 using Analytics.Tests.Infrastructure;
-using Analytics.Web.Cli;
+using Analytics.Benchmarks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,8 @@
 using Analytics.Data;
 using Analytics.Data.Seeding;
+using Analytics.Web.Cli;
 
-namespace Analytics.Web.Cli;
+namespace Analytics.Benchmarks;
 
 /// <summary>
 /// <c>bench seed [--rows N] [--postgres "&lt;connection string&gt;"]</c>: bulk-seeds N fact rows (default 1,000,000) into a

@@ -6,9 +6,10 @@ using Analytics.Data.Reports;
 using Analytics.Data.Sources;
 using Analytics.Domain.Access;
 using Analytics.Domain.Sources;
+using Analytics.Web.Cli;
 using Microsoft.EntityFrameworkCore;
 
-namespace Analytics.Web.Cli;
+namespace Analytics.Benchmarks;
 
 /// <summary>
 /// <c>bench backfill [--weeks 52] [--rate 5] [--burst 5] [--concurrency 10] [--duration-ms 1000]</c>: a backfill of one

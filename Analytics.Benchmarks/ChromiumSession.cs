@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Analytics.Web.Cli;
+namespace Analytics.Benchmarks;
 
 /// <summary>
 /// Headless Chromium driven over the DevTools protocol (a WebSocket), for benchmarks that time what a browser sees.

@@ -4,8 +4,9 @@ using Analytics.Data.Query;
 using Analytics.Data.Seeding;
 using Analytics.Domain.Access;
 using Analytics.Domain.Query;
+using Analytics.Web.Cli;
 
-namespace Analytics.Web.Cli;
+namespace Analytics.Benchmarks;
 
 /// <summary>
 /// <c>bench query [--rows N] [--postgres "&lt;connection string&gt;"]</c>: bulk-seeds N ad-performance fact rows (default

@@ -5,7 +5,7 @@ using Analytics.Domain.Access;
 using Analytics.Domain.Chat;
 using Analytics.Domain.Demo;
 
-namespace Analytics.Web.Cli;
+namespace Analytics.Benchmarks;
 
 /// <summary>
 /// The offline planner's evaluation set: analyst questions over the demo workspace (as seeded on

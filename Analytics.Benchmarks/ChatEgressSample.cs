@@ -7,10 +7,11 @@ using Analytics.Data.Seeding;
 using Analytics.Domain.Access;
 using Analytics.Domain.Chat;
 using Analytics.Domain.Chat.Egress;
+using Analytics.Web.Cli;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace Analytics.Web.Cli;
+namespace Analytics.Benchmarks;
 
 /// <summary>
 /// <c>bench chat-egress [--question "…"] [--full]</c>: what a request to the external model contains, per data-sharing

@@ -1,8 +1,9 @@
 using Analytics.Data;
 using Analytics.Data.Seeding;
 using Analytics.Domain;
+using Analytics.Web.Cli;
 
-namespace Analytics.Web.Cli;
+namespace Analytics.Benchmarks;
 
 /// <summary>The domain and data services over a given database, for benchmarks: no web server, no demo seeding.</summary>
 internal static class BenchHost

@@ -3,7 +3,7 @@ using Analytics.Data.Chat;
 using Analytics.Data.Seeding;
 using Analytics.Domain.Access;
 
-namespace Analytics.Web.Cli;
+namespace Analytics.Benchmarks;
 
 /// <summary>
 /// <c>bench chat [--verbose]</c>: seeds the demo workspace into a fresh temporary SQLite database as of

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using Analytics.Data.Exports.Pdf;
 using Analytics.Domain.Exports;
+using Analytics.Web.Cli;
 
-namespace Analytics.Web.Cli;
+namespace Analytics.Benchmarks;
 
 /// <summary>
 /// <c>bench export [--runs N] [--rows N]</c>: (1) renders a demo-like 20-widget dashboard document to PDF N times
@@ -98,7 +99,7 @@ internal sealed class ExportBenchmark : IBenchmark
     private static async Task<JsonElement> RunChildAsync(string format, string database, string dashboardId, string output, CancellationToken ct)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        // Under `dotnet Analytics.Web.dll` the process is the dotnet host: pass the app's assembly first.
+        // Under `dotnet Analytics.Benchmarks.dll` the process is the dotnet host: pass the app's assembly first.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
             start.ArgumentList.Add(typeof(ExportBenchmark).Assembly.Location);
         foreach (var a in new[] { "bench", "export", "--child", format, "--db", database, "--dashboard", dashboardId, "--out", output })

@@ -7,9 +7,11 @@ using Analytics.Data.Operational;
 using Analytics.Domain;
 using Analytics.Domain.Operational;
 using Analytics.Jobs;
+using Analytics.Web;
+using Analytics.Web.Cli;
 using Microsoft.Data.Sqlite;
 
-namespace Analytics.Web.Cli;
+namespace Analytics.Benchmarks;
 
 /// <summary>
 /// <c>bench metrics [--ingest-points N] [--batch N] [--senders N] [--rounds N] [--points N]</c>: starts the whole app on
@@ -38,7 +40,11 @@ internal sealed class MetricsBenchmark : IBenchmark
         var key = "bench-" + Guid.NewGuid().ToString("N");
         try
         {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory });
+            // The web app's name, so its static assets manifest (Analytics.Web.staticwebassets.endpoints.json, copied here) is found.
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory, ApplicationName = typeof(RootAppSettings).Assembly.GetName().Name,
+            });
             builder.Configuration.AddRootAppSettings(builder.Environment);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {

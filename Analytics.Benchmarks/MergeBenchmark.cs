@@ -7,9 +7,10 @@ using Analytics.Domain.Demo;
 using Analytics.Domain.Facts;
 using Analytics.Domain.Reports;
 using Analytics.Domain.Sources;
+using Analytics.Web.Cli;
 using Microsoft.EntityFrameworkCore;
 
-namespace Analytics.Web.Cli;
+namespace Analytics.Benchmarks;
 
 /// <summary>
 /// <c>bench merge [--rows N] [--postgres "&lt;connection string&gt;"]</c>: the report merge path on N result rows (default

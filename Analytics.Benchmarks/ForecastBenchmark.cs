@@ -1,6 +1,7 @@
 using Analytics.Domain.Forecasting;
+using Analytics.Web.Cli;
 
-namespace Analytics.Web.Cli;
+namespace Analytics.Benchmarks;
 
 /// <summary>
 /// <c>bench forecast [--last-day 2026-03-14] [--origins 8]</c>: rolling-origin backtests of the forecast on the demo

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Analytics.Web.Cli;
 
-namespace Analytics.Web.Cli;
+namespace Analytics.Benchmarks;
 
 /// <summary>
-/// <c>bench dashboard [--chromium /usr/bin/chromium] [--runs 30] [--loads 5]</c>: starts this app as a child process on a fresh
+/// <c>bench dashboard [--chromium /usr/bin/chromium] [--runs 30] [--loads 5]</c>: starts the web app as a child process on a fresh
 /// SQLite database with the demo workspace, creates a 20-widget dashboard, and measures
 /// (1) the server's time to compute all widget data (the <c>ms</c> of <c>GET /dashboards/{id}/data</c>) — cold, each run
 /// a different 30-day window so no cached result answers, and warm;
@@ -32,13 +32,25 @@ internal sealed class DashboardBenchmark : IBenchmark
         var loads = (int)(CommandLine.LongOption(args, "--loads") ?? 5);
         var chromium = CommandLine.StringOption(args, "--chromium") ?? "/usr/bin/chromium";
         var directory = Directory.CreateTempSubdirectory("analytics-bench-dashboard-");
-        var port = FreePort();
-        var baseUrl = $"http://127.0.0.1:{port}";
-        using var app = StartApp(directory.FullName, baseUrl);
         try
         {
+            await using var app = await WebAppProcess.StartAsync(new Dictionary<string, string>
+            {
+                ["ConnectionStrings__Analytics"] = $"Data Source={Path.Combine(directory.FullName, "bench.db")}",
+                ["Analytics__DataDirectory"] = directory.FullName,
+                ["Analytics__Auth__BootstrapApiKey"] = Key,
+                ["Analytics__Auth__AdminEmail"] = BenchUser,
+                ["Analytics__Auth__Proxy__Enabled"] = "true",
+                ["Analytics__Jobs__Store"] = "memory",
+                // A load test: the simulated users would otherwise hit the per-key and public-link rate limits.
+                ["Analytics__RateLimits__Api__PermitLimit"] = "0",
+                ["Analytics__RateLimits__Public__PermitLimit"] = "0",
+                // Development serves the build's static assets (blazor.web.js, MudBlazor, ECharts) straight from the project, unpublished.
+                ["ASPNETCORE_ENVIRONMENT"] = "Development",
+                ["Logging__LogLevel__Default"] = "Warning",
+            }, TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(4), ct);
+            var baseUrl = app.BaseUrl;
             using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(2) };
-            await WaitHealthyAsync(http, app, ct);
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Key);
 
             var dashboardId = await CreateAsync(http, TwentyWidgets(), ct);
@@ -132,58 +144,7 @@ internal sealed class DashboardBenchmark : IBenchmark
         }
         finally
         {
-            try { if (!app.HasExited) app.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            await app.WaitForExitAsync(CancellationToken.None);
             try { directory.Delete(recursive: true); } catch (IOException) { }
-        }
-    }
-
-    private static Process StartApp(string directory, string baseUrl)
-    {
-        var self = Environment.ProcessPath!;
-        var start = Path.GetFileNameWithoutExtension(self) == "dotnet"
-            ? new ProcessStartInfo(self) { ArgumentList = { typeof(DashboardBenchmark).Assembly.Location } }
-            : new ProcessStartInfo(self);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(baseUrl);
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        var env = start.Environment;
-        env["ConnectionStrings__Analytics"] = $"Data Source={Path.Combine(directory, "bench.db")}";
-        env["Analytics__DataDirectory"] = directory;
-        env["Analytics__Auth__BootstrapApiKey"] = Key;
-        env["Analytics__Auth__AdminEmail"] = BenchUser;
-        env["Analytics__Auth__Proxy__Enabled"] = "true";
-        env["Analytics__Jobs__Store"] = "memory";
-        // A load test: the simulated users would otherwise hit the per-key and public-link rate limits.
-        env["Analytics__RateLimits__Api__PermitLimit"] = "0";
-        env["Analytics__RateLimits__Public__PermitLimit"] = "0";
-        // Development serves the build's static assets (blazor.web.js, MudBlazor, ECharts) straight from the project, unpublished.
-        env["ASPNETCORE_ENVIRONMENT"] = "Development";
-        env["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http, Process app, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(4);
-        while (true)
-        {
-            if (app.HasExited) throw new InvalidOperationException($"The app exited with code {app.ExitCode} before it was ready.");
-            try
-            {
-                if ((await http.GetAsync("/healthz", ct)).StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The app was not healthy within 4 minutes.");
-            await Task.Delay(500, ct);
         }
     }
 
@@ -336,15 +297,6 @@ internal sealed class DashboardBenchmark : IBenchmark
         var sorted = values.Order().ToList();
         double At(double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
         return new { p50 = Math.Round(At(0.5), 1), p95 = Math.Round(At(0.95), 1), max = Math.Round(sorted[^1], 1) };
-    }
-
-    internal static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "";

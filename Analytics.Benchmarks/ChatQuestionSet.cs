@@ -8,10 +8,10 @@ using Analytics.Domain.Demo;
 using Analytics.Domain.Facts;
 using Analytics.Domain.Sources;
 using Microsoft.EntityFrameworkCore;
-using static Analytics.Web.Cli.ChatEvaluation;
-using Fact = Analytics.Web.Cli.ChatEvaluation.Fact;
+using static Analytics.Benchmarks.ChatEvaluation;
+using Fact = Analytics.Benchmarks.ChatEvaluation.Fact;
 
-namespace Analytics.Web.Cli;
+namespace Analytics.Benchmarks;
 
 /// <summary>
 /// A generated evaluation of the offline planner that cannot be tuned to by accident: its own advertisers (not the demo
