@@ -65,7 +65,6 @@ public static class DependencyInjection
                     store.UseExecutionHistory();
                 });
             }
-            q.AddQuartzHealthChecks();
 
             q.AddJob<ProcessMetricsJob>(j => j.WithIdentity(ProcessMetricsJob.Key).WithDescription("Samples the app's CPU and memory into the operational metrics store."));
             // Misfire: skip to the next minute (a missed sample cannot be taken late).
@@ -161,7 +160,9 @@ public static class DependencyInjection
 
             q.AddJobListener<JobMetricsListener>();
         });
-        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.Services.AddSingleton<SchedulerHost>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SchedulerHost>());
+        builder.Services.AddHealthChecks().AddCheck<SchedulerHealthCheck>("quartz-scheduler", tags: ["ready"]); // the name Quartz's own check had
         builder.Services.Replace(ServiceDescriptor.Singleton<ICollectionDispatcher, QuartzCollectionDispatcher>());
         builder.Services.AddSingleton<JobConsole>();
         builder.Services.AddSingleton<ProcessSampler>();
