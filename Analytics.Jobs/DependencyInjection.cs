@@ -72,7 +72,6 @@ public static class DependencyInjection
                     store.UseExecutionHistory();
                 });
             }
-            q.AddQuartzHealthChecks();
             // The job classes lived in namespace Analytics.Jobs.Jobs until 2026-12. A persistent store keeps each job's type name
             // (JOB_CLASS_NAME): the jobs below are rewritten at start (AddJob replaces), but a collection's job queued before
             // an upgrade is not, so the old names still resolve, to the same classes.
@@ -107,7 +106,9 @@ public static class DependencyInjection
 
             q.AddJobListener<JobMetricsListener>();
         });
-        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.Services.AddSingleton<SchedulerHost>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SchedulerHost>());
+        builder.Services.AddHealthChecks().AddCheck<SchedulerHealthCheck>("quartz-scheduler", tags: ["ready"]); // the name Quartz's own check had
         builder.Services.Replace(ServiceDescriptor.Singleton<ICollectionDispatcher, QuartzCollectionDispatcher>());
         builder.Services.AddSingleton<JobConsole>();
         builder.Services.AddSingleton<ProcessSampler>();

@@ -1,3 +1,4 @@
+using Analytics.Data.Seeding;
 using Analytics.Data.Startup;
 using Analytics.Web.Api;
 using Analytics.Web.Auth;
@@ -11,15 +12,25 @@ namespace Analytics.Web;
 
 public static class Extensions
 {
-    /// <summary>Once the server listens, logs where the start-up's time went (<see cref="StartupTimeline"/>; read by <c>bench startup</c>).</summary>
+    /// <summary>
+    /// Once the server listens and the database is ready (the two start side by side), logs where the start-up's time
+    /// went (<see cref="StartupTimeline"/>; read by <c>bench startup</c>).
+    /// </summary>
     private static void LogStartupWhenListening(WebApplication app)
     {
         var timeline = app.Services.GetRequiredService<StartupTimeline>();
+        var database = app.Services.GetRequiredService<DatabaseInitializer>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(StartupTimeline.LogCategory);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             timeline.Mark("scheduler and server start");
-            logger.LogInformation("Listening {TotalMs} ms after the process started; phases (ms): {Phases}", timeline.TotalMs, timeline.ToJson());
+            var listening = timeline.TotalMs;
+            _ = database.WaitUntilReadyAsync(app.Lifetime.ApplicationStopping).ContinueWith(ready =>
+            {
+                if (!ready.IsCompletedSuccessfully) return;
+                logger.LogInformation("Listening {TotalMs} ms after the process started, database ready at {ReadyMs} ms; phases (ms): {Phases}",
+                    listening, database.ReadyMs, timeline.ToJson());
+            }, TaskScheduler.Default);
         });
     }
 
@@ -50,6 +61,13 @@ public static class Extensions
         app.Use(headers.InvokeAsync);
         app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseExceptionHandler();
+        // The database initializes while the server starts: a request that comes sooner waits for it (health answers at once).
+        var database = app.Services.GetRequiredService<DatabaseInitializer>();
+        app.Use(async (context, next) =>
+        {
+            if (!database.IsReady && !context.Request.Path.StartsWithSegments("/healthz")) await database.WaitUntilReadyAsync(context.RequestAborted);
+            await next(context);
+        });
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseCookiePolicy();
@@ -60,7 +78,8 @@ public static class Extensions
         app.UseAntiforgery();
 
         app.MapStaticAssets();
-        _ = app.Services.GetRequiredService<ThemeStylesheet>().GetAsync(); // built in the background, ready for the first page
+        var theme = app.Services.GetRequiredService<ThemeStylesheet>();
+        _ = Task.Run(theme.GetAsync); // built off the start-up path, ready for the first page
         app.MapGet(ThemeStylesheet.Path, async (ThemeStylesheet theme, HttpContext http) =>
         {
             var (css, version) = await theme.GetAsync();

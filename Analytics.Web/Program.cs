@@ -27,6 +27,6 @@ startup.Mark("build");
 app.UseAnalyticsWeb();
 startup.Mark("pipeline");
 await app.RunAsync();
-return 0;
+return Environment.ExitCode; // 1 when the database or the scheduler could not start (they stop the app)
 
 public partial class Program;

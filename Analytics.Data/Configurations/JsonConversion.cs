@@ -5,9 +5,10 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Analytics.Data.Configurations;
 
-internal static class JsonConversion
+public static class JsonConversion
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    /// <summary>Public: the compiled model (CompiledModels/) refers to it from generated code.</summary>
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
     /// <summary>Stores a list, dictionary or record as one JSON text column, compared by content so EF notices edits.</summary>
     public static PropertyBuilder<T> HasJsonConversion<T>(this PropertyBuilder<T> property) where T : class, new() =>

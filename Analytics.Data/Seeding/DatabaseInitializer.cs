@@ -23,44 +23,78 @@ public sealed class DatabaseInitializer(
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _initialization;
 
-    public bool IsReady => _ready.Task.IsCompleted;
+    public bool IsReady => _ready.Task.IsCompletedSuccessfully;
 
     /// <summary>Completes once migrations and seeding are done (background services wait for it).</summary>
     public Task WaitUntilReadyAsync(CancellationToken ct) => _ready.Task.WaitAsync(ct);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the initialization and returns: the web host builds its pipeline and listens meanwhile (requests wait for
+    /// <see cref="WaitUntilReadyAsync"/>; <c>/healthz/ready</c> says not ready), and the scheduler starts once it is done.
+    /// A failure stops the app with exit code 1, as a failed start would.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _initialization = Task.Run(async () =>
+        {
+            try
+            {
+                await InitializeAsync(cancellationToken);
+            }
+            catch (Exception e)
+            {
+                if (e is not OperationCanceledException) logger.LogCritical(e, "The database could not be initialized; the app stops.");
+                _ready.TrySetException(e);
+                Environment.ExitCode = 1;
+                services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+            }
+        }, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Migrates and seeds, and returns when the database is ready (the <c>seed</c> command and tests call it directly).</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        timeline.Mark("other hosted services before the database");
-        await MigrateAsync(cancellationToken);
+        var track = timeline.Track("database");
+        await MigrateAsync(cancellationToken, track);
         var migrated = stopwatch.ElapsedMilliseconds;
-        timeline.Mark("journal mode");
+        track.Mark("journal mode");
         var seeder = services.GetRequiredService<DemoWorkspaceSeeder>();
-        await seeder.SeedBuiltInMetricsAsync(cancellationToken);
-        timeline.Mark("built-in metrics");
-        await services.GetRequiredService<Reports.TemplateService>().SeedBuiltInsAsync(cancellationToken);
-        timeline.Mark("built-in templates");
-        await services.GetRequiredService<Dashboards.DashboardSharing>().PublishUnpublishedLinksAsync(cancellationToken);
-        timeline.Mark("public links");
+        // Three checks of unrelated tables, each on its own context; most of their time is compiling their first queries,
+        // so on two cores they run side by side.
+        await Task.WhenAll(
+            Task.Run(() => seeder.SeedBuiltInMetricsAsync(cancellationToken), cancellationToken),
+            Task.Run(() => services.GetRequiredService<Reports.TemplateService>().SeedBuiltInsAsync(cancellationToken), cancellationToken),
+            Task.Run(() => services.GetRequiredService<Dashboards.DashboardSharing>().PublishUnpublishedLinksAsync(cancellationToken), cancellationToken));
+        track.Mark("built-in metrics and templates, public links");
         if (options.Value.SeedDemo)
         {
             var rows = await seeder.SeedDemoWorkspaceAsync(cancellationToken);
             if (rows > 0) logger.LogInformation("Seeded the demo workspace: {Rows} fact rows", rows);
-            timeline.Mark("demo workspace");
+            track.Mark("demo workspace");
         }
         await using (var scope = services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<UserService>().EnsureFirstAdminAsync(cancellationToken);
         }
-        timeline.Mark("first admin");
+        track.Mark("first admin");
+        ReadyMs = timeline.SinceProcessStartMs;
         _ready.TrySetResult();
         logger.LogInformation("Database ready ({Provider}) in {Ms} ms (migrations {MigrateMs} ms)", options.Value.Provider, stopwatch.ElapsedMilliseconds, migrated);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Milliseconds from the process's start to the database being ready (0 until then).</summary>
+    public double ReadyMs { get; private set; }
 
-    public async Task MigrateAsync(CancellationToken ct)
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_initialization is { } running) await running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public async Task MigrateAsync(CancellationToken ct, StartupTrack? track = null)
     {
         var factory = services.GetRequiredService<IDbContextFactory<AnalyticsDbContext>>();
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -75,13 +109,13 @@ public sealed class DatabaseInitializer(
         // shows nothing is pending and is all that runs. A new database has no history table: then Migrate() does it all.
         // The model is built once per process, on the first context's first use: measured on its own here.
         _ = db.Model;
-        timeline.Mark("EF model");
+        track?.Mark("EF model");
         if ((await PendingMigrationsAsync(db, ct)).Count > 0)
         {
             await db.Database.MigrateAsync(ct);
             await Audit.AuditTrailGuard.EnsureAsync(db, ct);
         }
-        timeline.Mark("migrations (history check; applied when pending)");
+        track?.Mark("migrations (history check; applied when pending)");
         if (db.Provider == DatabaseProvider.Sqlite)
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);

@@ -18,6 +18,8 @@ public sealed class StartupTimeline
 
     private readonly Lock _gate = new();
     private readonly List<StartupPhase> _phases = [];
+    private readonly List<StartupPhase> _beside = [];
+    private readonly long _started = Stopwatch.GetTimestamp();
     private long _last = Stopwatch.GetTimestamp();
 
     public StartupTimeline()
@@ -39,6 +41,21 @@ public sealed class StartupTimeline
         }
     }
 
+    /// <summary>
+    /// Phases of work that runs beside the main line (the database's initialization, while the web host builds its
+    /// pipeline): each <see cref="StartupTrack.Mark"/> closes a phase begun at the previous one, named
+    /// <c>"{track}: {phase}"</c>. They are listed with the others but not added to <see cref="TotalMs"/>.
+    /// </summary>
+    public StartupTrack Track(string track) => new(this, track);
+
+    /// <summary>Milliseconds from the process's start to now.</summary>
+    public double SinceProcessStartMs => Math.Round(RuntimeMs + Stopwatch.GetElapsedTime(_started).TotalMilliseconds, 1);
+
+    internal void Add(StartupPhase phase)
+    {
+        lock (_gate) _beside.Add(phase);
+    }
+
     public IReadOnlyList<StartupPhase> Phases
     {
         get
@@ -48,7 +65,26 @@ public sealed class StartupTimeline
     }
 
     /// <summary>The phases as one JSON object, name to milliseconds, in order.</summary>
-    public string ToJson() => JsonSerializer.Serialize(Phases.GroupBy(p => p.Name).ToDictionary(g => g.Key, g => Math.Round(g.Sum(p => p.Ms), 1)));
+    public string ToJson()
+    {
+        List<StartupPhase> beside;
+        lock (_gate) beside = [.. _beside];
+        return JsonSerializer.Serialize(Phases.Concat(beside).GroupBy(p => p.Name).ToDictionary(g => g.Key, g => Math.Round(g.Sum(p => p.Ms), 1)));
+    }
 
+    /// <summary>The main line's phases: from the process's start to the last <see cref="Mark"/>.</summary>
     public double TotalMs => Math.Round(Phases.Sum(p => p.Ms), 1);
+}
+
+/// <summary>One line of start-up work beside the main one (<see cref="StartupTimeline.Track"/>).</summary>
+public sealed class StartupTrack(StartupTimeline timeline, string name)
+{
+    private long _last = Stopwatch.GetTimestamp();
+
+    public void Mark(string phase)
+    {
+        var now = Stopwatch.GetTimestamp();
+        timeline.Add(new StartupPhase($"{name}: {phase}", Math.Round(Stopwatch.GetElapsedTime(_last, now).TotalMilliseconds, 1)));
+        _last = now;
+    }
 }

@@ -71,7 +71,7 @@ public sealed class AnalyticsTestHost : IAsyncDisposable
     }
 
     /// <summary>Migrates, seeds (if configured) and ensures the first admin, as the app does at start.</summary>
-    public Task InitializeAsync() => Services.GetRequiredService<DatabaseInitializer>().StartAsync(CancellationToken.None);
+    public Task InitializeAsync() => Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
 
     public async Task<AnalyticsDbContext> DbAsync() =>
         await Services.GetRequiredService<IDbContextFactory<AnalyticsDbContext>>().CreateDbContextAsync();

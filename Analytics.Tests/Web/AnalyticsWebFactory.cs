@@ -1,9 +1,12 @@
 using System.Net.Http.Json;
+using Analytics.Data.Seeding;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Quartz;
 
 namespace Analytics.Tests.Web;
 
@@ -44,6 +47,23 @@ public class AnalyticsWebFactory : WebApplicationFactory<Program>
         for (var i = 0; i < AllowedRecipientDomains.Length; i++)
             builder.UseSetting($"Analytics:Subscriptions:AllowedRecipientDomains:{i}", AllowedRecipientDomains[i]);
         builder.UseSetting("Logging:Console:FormatterName", "simple");
+    }
+
+    /// <summary>
+    /// The database initializes beside the web host's start (requests wait for it); tests that also use the app's services
+    /// directly start once it is ready.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        host.Services.GetRequiredService<DatabaseInitializer>().WaitUntilReadyAsync(CancellationToken.None).GetAwaiter().GetResult();
+        // The scheduler starts right after (SchedulerHost): tests that look at jobs find it running.
+        if (host.Services.GetService<ISchedulerFactory>() is { } schedulers)
+        {
+            var scheduler = schedulers.GetScheduler().GetAwaiter().GetResult();
+            SpinWait.SpinUntil(() => scheduler.Status is not SchedulerStatus.Created, TimeSpan.FromSeconds(30));
+        }
+        return host;
     }
 
     /// <summary>Starts the app on Kestrel at a free loopback port and returns its base address.</summary>

@@ -9,7 +9,7 @@ internal static class SeedCommand
     {
         var rows = CommandLine.LongOption(args, "--rows") ?? throw new ArgumentException("seed needs --rows N, e.g. seed --rows 1000000.");
         var initializer = services.GetRequiredService<DatabaseInitializer>();
-        await initializer.StartAsync(ct);
+        await initializer.InitializeAsync(ct);
         var result = await services.GetRequiredService<BulkSeeder>().SeedAsync(rows, ct);
         CommandLine.PrintJson(result);
         return 0;

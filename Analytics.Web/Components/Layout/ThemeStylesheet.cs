@@ -76,7 +76,9 @@ public sealed partial class ThemeStylesheet(IServiceScopeFactory scopes, ILogger
     [GeneratedRegex(@"<style[^>]*>(?<css>.*?)</style>", RegexOptions.Singleline)]
     private static partial Regex StyleElement();
 
-    [GeneratedRegex(@"(?<selectors>[^{}]+?)\s*\{")]
+    // A rule's selectors start at the beginning or right after a brace; the lookbehind keeps every other position from
+    // scanning ahead to the next brace (without it a 10 KB block of variables costs a quadratic scan: 0.4 s at start-up).
+    [GeneratedRegex(@"(?<=^|[{}])(?<selectors>[^{}]+?)\s*\{")]
     private static partial Regex Rule();
 }
 
