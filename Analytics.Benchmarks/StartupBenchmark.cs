@@ -37,9 +37,11 @@ internal sealed class StartupBenchmark : IBenchmark
                     median = Median(runs.Select(r => r.SecondsToHealthy)),
                     runs = runs.Select(r => r.SecondsToHealthy),
                 },
-                // From the process's start to listening (the app's own timeline) and from listening to the first healthy answer.
+                // From the process's start to listening and to the database being ready (the app's own timeline: the two
+                // run side by side), and from the later of them to the first healthy answer.
                 listeningMsMedian = Median(runs.Select(r => r.ListeningMs)),
-                healthyAfterListeningMsMedian = Median(runs.Select(r => r.SecondsToHealthy * 1000 - r.ListeningMs)),
+                databaseReadyMsMedian = Median(runs.Select(r => r.ReadyMs)),
+                healthyAfterBothMsMedian = Median(runs.Select(r => r.SecondsToHealthy * 1000 - Math.Max(r.ListeningMs, r.ReadyMs))),
                 phasesMsMedian = phaseNames.ToDictionary(p => p, p => Median(runs.Select(r => r.Phases.GetValueOrDefault(p)))),
                 firstStart = new { secondsToHealthy = first.SecondsToHealthy, note = "new database: migrations and the demo workspace" },
                 targetSeconds = 3,
@@ -53,7 +55,10 @@ internal sealed class StartupBenchmark : IBenchmark
         }
     }
 
-    private sealed record Run(double SecondsToHealthy, double ListeningMs, Dictionary<string, double> Phases);
+    private static double Number(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.Parse(value.GetString()!, CultureInfo.InvariantCulture);
+
+    private sealed record Run(double SecondsToHealthy, double ListeningMs, double ReadyMs, Dictionary<string, double> Phases);
 
     private static async Task<Run> StartOnceAsync(string directory, CancellationToken ct)
     {
@@ -78,9 +83,7 @@ internal sealed class StartupBenchmark : IBenchmark
         });
         var state = await timeline.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
         var phases = JsonSerializer.Deserialize<Dictionary<string, double>>(state.GetProperty("Phases").GetString()!)!;
-        var total = state.GetProperty("TotalMs");
-        var listening = total.ValueKind == JsonValueKind.Number ? total.GetDouble() : double.Parse(total.GetString()!, CultureInfo.InvariantCulture);
-        return new Run(app.SecondsToReady, listening, phases);
+        return new Run(app.SecondsToReady, Number(state.GetProperty("TotalMs")), Number(state.GetProperty("ReadyMs")), phases);
     }
 
     private static double Median(IEnumerable<double> values)
