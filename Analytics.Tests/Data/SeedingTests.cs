@@ -138,7 +138,7 @@ public abstract class SeedingTests : ProviderTests
             lines.AddRange(table.ForeignKeyConstraints.Select(f => $"{name} fk {f.Name} ({string.Join(",", f.Columns.Select(c => c.Name))}) -> {f.PrincipalTable.Name} {f.OnDeleteAction}"));
         }
         foreach (var entity in model.GetEntityTypes())
-            lines.AddRange(entity.GetProperties().Select(p => $"{entity.Name}.{p.Name} {p.ClrType.Name} converter={p.GetValueConverter()?.GetType().Name}"));
+            lines.AddRange(entity.GetProperties().Select(p => $"{entity.Name}.{p.Name} {p.ClrType.Name} null={p.IsNullable} max={p.GetMaxLength()} converter={p.GetValueConverter()?.GetType().Name}"));
         lines.Sort(StringComparer.Ordinal);
         return lines;
     }
