@@ -309,9 +309,7 @@ public static class ChatAnswerWriter
     private static string Join(IReadOnlyList<string> parts) =>
         parts.Count <= 1 ? string.Concat(parts) : string.Join(", ", parts.Take(parts.Count - 1)) + " and " + parts[^1];
 
-    public static string Percent(object? change) => change is double d
-        ? (d >= 0 ? "+" : "−") + Math.Abs(d * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%"
-        : "no earlier value";
+    public static string Percent(object? change) => change is double d ? MetricFormat.SignedPercent(d) : "no earlier value";
 
     public static string Format(string? format, object? value) => MetricFormat.Format(value, format);
 }

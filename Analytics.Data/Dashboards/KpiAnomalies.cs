@@ -1,6 +1,7 @@
 using System.Globalization;
 using Analytics.Data.Query;
 using Analytics.Domain.Insights;
+using Analytics.Domain.Metrics;
 using Analytics.Domain.Query;
 
 namespace Analytics.Data.Dashboards;
@@ -57,5 +58,5 @@ public static class KpiAnomalies
             $"against about {Number(point.Expected)} expected for that weekday";
     }
 
-    private static string Number(double value) => value.ToString(Math.Abs(value) >= 100 ? "#,0" : "#,0.##", CultureInfo.InvariantCulture);
+    private static string Number(double value) => MetricFormat.Approximate(value);
 }

@@ -7,6 +7,7 @@ using Analytics.Domain.Access;
 using Analytics.Domain.Dashboards;
 using Analytics.Domain.Facts;
 using Analytics.Domain.Insights;
+using Analytics.Domain.Metrics;
 using Analytics.Domain.Query;
 using Microsoft.EntityFrameworkCore;
 
@@ -356,7 +357,7 @@ public sealed class InsightScanner(
 
     private Insight OpportunityInsight(Dataset dataset, Opportunity o, DateOnly first, DateOnly last)
     {
-        var text = $"Campaign {o.Campaign} returns {WeeklySummaryBuilder.Ratio(o.Roas)} per $ vs {WeeklySummaryBuilder.Ratio(o.AverageRoas)} average " +
+        var text = $"Campaign {o.Campaign} returns {MetricFormat.Approximate(o.Roas, "ratio")} per $ vs {MetricFormat.Approximate(o.AverageRoas, "ratio")} average " +
             $"on {o.SpendShare.ToString("0.#%", CultureInfo.InvariantCulture)} of spend — consider shifting budget to it " +
             $"({first:d MMM} – {last:d MMM yyyy}: spend {Number(o.Spend)}, sales {Number(o.Sales)}; it beat the instance's ROAS on " +
             $"{o.Consistency.ToString("0%", CultureInfo.InvariantCulture)} of its spending days).";
@@ -369,7 +370,7 @@ public sealed class InsightScanner(
         };
         var priority = o.RoasRatio >= 2 ? InsightPriority.High : InsightPriority.Medium;
         return New(InsightType.Opportunity, dataset, "roas", o.Campaign, first, last, o.RoasRatio - 1, o.Consistency, priority,
-            $"Opportunity: {o.Campaign} returns {WeeklySummaryBuilder.Ratio(o.Roas)} per $ on {o.SpendShare.ToString("0.#%", CultureInfo.InvariantCulture)} of spend", text, chart);
+            $"Opportunity: {o.Campaign} returns {MetricFormat.Approximate(o.Roas, "ratio")} per $ on {MetricFormat.Approximate(o.SpendShare, "percent")} of spend", text, chart);
     }
 
     private Insight SummaryInsight(Dataset dataset, WeeklySummary s, string? title = null)
@@ -403,7 +404,7 @@ public sealed class InsightScanner(
 
     private static double Fold(double relative) => relative >= 0 ? 1 + relative : 1 / Math.Max(1e-9, 1 + relative);
     private static string Label(string metric) => metric.Length == 0 ? metric : char.ToUpperInvariant(metric[0]) + metric[1..];
-    private static string Percent(double relative) => relative.ToString("+0%;−0%", CultureInfo.InvariantCulture);
-    private static string Number(double value) => value.ToString(Math.Abs(value) >= 100 ? "#,0" : "#,0.##", CultureInfo.InvariantCulture);
+    private static string Percent(double relative) => MetricFormat.SignedPercent(relative, decimals: 0);
+    private static string Number(double value) => MetricFormat.Approximate(value);
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
 }

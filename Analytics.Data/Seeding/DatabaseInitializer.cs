@@ -43,9 +43,14 @@ public sealed class DatabaseInitializer(
             {
                 await InitializeAsync(cancellationToken);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The app is stopping before it was ready: not a failure, so no critical log and no failing exit code.
+                _ready.TrySetCanceled(cancellationToken);
+            }
             catch (Exception e)
             {
-                if (e is not OperationCanceledException) logger.LogCritical(e, "The database could not be initialized; the app stops.");
+                logger.LogCritical(e, "The database could not be initialized; the app stops.");
                 _ready.TrySetException(e);
                 Environment.ExitCode = 1;
                 services.GetRequiredService<IHostApplicationLifetime>().StopApplication();

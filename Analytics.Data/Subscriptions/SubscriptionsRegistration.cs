@@ -9,6 +9,7 @@ internal static class SubscriptionsRegistration
     {
         services.AddSettings<SubscriptionOptions>(SubscriptionOptions.Section);
         services.AddSingleton<SubscriptionService>();
+        services.AddSingleton<SubscriptionRunner>();
         return services;
     }
 }

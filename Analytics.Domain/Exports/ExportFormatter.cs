@@ -46,22 +46,11 @@ public sealed class ExportFormatter
     /// <summary>A number by its metric format (<see cref="MetricFormat"/>), in the document's currency.</summary>
     public string FormatNumber(double? value, string? format) => MetricFormat.Format(value, format, Currency);
 
-    /// <summary>A short form for axis ticks and data labels: <c>$12.5k</c>, <c>1.2M</c>, <c>45%</c>.</summary>
-    public string FormatCompact(double value, string? format)
-    {
-        var f = (format ?? "number").ToLowerInvariant();
-        if (f == "percent") return (value * 100).ToString(Math.Abs(value) < 0.1 && value != 0 ? "0.#" : "0", Culture) + "%";
-        if (f == "ratio") return value.ToString("0.##", Culture);
-        var abs = Math.Abs(value);
-        var (scaled, suffix) = abs >= 1e9 ? (value / 1e9, "B") : abs >= 1e6 ? (value / 1e6, "M") : abs >= 1e3 ? (value / 1e3, "k") : (value, "");
-        var digits = suffix == "" && f != "integer" && abs < 10 ? "0.##" : "0.#";
-        var text = scaled.ToString(digits, Culture) + suffix;
-        return f == "currency" ? (value < 0 ? "-" + CurrencySymbol + text.TrimStart('-') : CurrencySymbol + text) : text;
-    }
+    /// <summary>The short form for axis ticks and data labels (<see cref="MetricFormat.Compact"/>): <c>$12.5K</c>, <c>1.2M</c>, <c>45%</c>.</summary>
+    public string FormatCompact(double value, string? format) => MetricFormat.Compact(value, format, Currency);
 
     /// <summary>A relative change: <c>+12.3%</c>, <c>−4.0%</c>.</summary>
-    public static string FormatChange(double change) =>
-        (change >= 0 ? "+" : "−") + Math.Abs(change * 100).ToString("0.0", Culture) + "%";
+    public static string FormatChange(double change) => MetricFormat.SignedPercent(change);
 
     /// <summary>A bucket start (UTC) in the document's zone; <paramref name="compact"/> for axis labels.</summary>
     public string FormatTime(DateTime utc, string? granularity, bool compact = false)

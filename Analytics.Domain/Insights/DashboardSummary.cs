@@ -1,4 +1,4 @@
-using System.Globalization;
+using Analytics.Domain.Metrics;
 
 namespace Analytics.Domain.Insights;
 
@@ -45,7 +45,7 @@ public static class DashboardSummaryBuilder
         }
         if (driver is not null)
         {
-            parts.Add($"driven by campaign {driver.Segment} ({driver.Metric} {(driver.Delta >= 0 ? "+" : "−")}{WeeklySummaryBuilder.Amount(Math.Abs(driver.Delta))})");
+            parts.Add($"driven by campaign {driver.Segment} ({driver.Metric} {MetricFormat.SignedAmount(driver.Delta)})");
         }
         var text = parts.Count == 0 ? "No data for this dashboard's KPIs in either week." : string.Join(", ", parts) + ".";
         return new DashboardWeeklySummary(weekEnd.AddDays(-6), weekEnd, kpis, driver, text);
@@ -66,12 +66,8 @@ public static class DashboardSummaryBuilder
     }
 
     /// <summary>A value as the summary writes it: sums as whole numbers, ratios with one decimal, percents with one decimal and %.</summary>
-    public static string Format(string format, double value) => format switch
-    {
-        "ratio" => WeeklySummaryBuilder.Ratio(value),
-        "percent" => (value * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%",
-        _ => WeeklySummaryBuilder.Amount(value),
-    };
+    public static string Format(string format, double value) =>
+        MetricFormat.Approximate(value, format is "ratio" or "percent" ? format : "integer");
 
     private static string LowerFirst(string label) =>
         label.Length > 1 && char.IsUpper(label[1]) ? label : label.Length == 0 ? label : char.ToLowerInvariant(label[0]) + label[1..];

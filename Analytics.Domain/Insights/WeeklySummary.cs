@@ -1,4 +1,5 @@
 using System.Globalization;
+using Analytics.Domain.Metrics;
 
 namespace Analytics.Domain.Insights;
 
@@ -89,18 +90,18 @@ public static class WeeklySummaryBuilder
         }
 
         var parts = new List<string>();
-        if (spend is not null) parts.Add($"{Describe(spend, capital: true)} {comparison} ({Amount(spend.Previous)} → {Amount(spend.Current)})");
-        if (sales is not null) parts.Add($"{Describe(sales, capital: parts.Count == 0)} ({Amount(sales.Previous)} → {Amount(sales.Current)})");
+        if (spend is not null) parts.Add($"{Describe(spend, capital: true)} {comparison} ({MetricFormat.Approximate(spend.Previous, "integer")} → {MetricFormat.Approximate(spend.Current, "integer")})");
+        if (sales is not null) parts.Add($"{Describe(sales, capital: parts.Count == 0)} ({MetricFormat.Approximate(sales.Previous, "integer")} → {MetricFormat.Approximate(sales.Current, "integer")})");
         if (roasPrevious is { } r0 && roasCurrent is { } r1)
         {
             var (a, b) = (Math.Round(r0, 1), Math.Round(r1, 1));
             parts.Add(a == b
-                ? $"ROAS steady at {Ratio(r1)}"
-                : $"ROAS {(r1 > r0 ? "up" : "down")} from {Ratio(r0)} to {Ratio(r1)}");
+                ? $"ROAS steady at {MetricFormat.Approximate(r1, "ratio")}"
+                : $"ROAS {(r1 > r0 ? "up" : "down")} from {MetricFormat.Approximate(r0, "ratio")} to {MetricFormat.Approximate(r1, "ratio")}");
         }
         if (driver is not null)
         {
-            parts.Add($"driven by campaign {driver.Segment} ({driver.Metric} {(driver.Delta >= 0 ? "+" : "−")}{Amount(Math.Abs(driver.Delta))})");
+            parts.Add($"driven by campaign {driver.Segment} ({driver.Metric} {MetricFormat.SignedAmount(driver.Delta)})");
         }
         var text = parts.Count == 0 ? $"No data in either period ({comparison})." : string.Join(", ", parts) + ".";
         return new WeeklySummary(weekStart, weekEnd, totals, roasPrevious, roasCurrent, headline?.Metric ?? "", driver, text);
@@ -114,8 +115,4 @@ public static class WeeklySummaryBuilder
         var pct = Math.Round(Math.Abs(c) * 100);
         return pct == 0 ? $"{label} flat" : $"{label} {(c > 0 ? "up" : "down")} {pct.ToString("0", CultureInfo.InvariantCulture)}%";
     }
-
-    public static string Amount(double value) => value.ToString("#,0", CultureInfo.InvariantCulture);
-
-    public static string Ratio(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
 }

@@ -63,9 +63,73 @@ public static class MetricFormat
         };
     }
 
-    /// <summary>A change as a signed percentage: <c>+12.5%</c>, <c>-3.0%</c>.</summary>
-    public static string SignedPercent(double change) =>
-        (change >= 0 ? "+" : "-") + Math.Abs(change * 100).ToString("#,0.0", Culture) + "%";
+    /// <summary>
+    /// The short form for chart axes and data labels: below 10,000 as <see cref="Format(double?, string?, string)"/>
+    /// writes it, from 10,000 in thousands, millions, billions or trillions with up to one decimal (<c>12.5K</c>,
+    /// <c>$1.2M</c>, <c>-3B</c>); percents with up to one decimal (<c>12.5%</c>); ratios as ever (<c>4.11</c>).
+    /// charts.js <c>formatValue(v, format, currency, true)</c> mirrors it (the shared table's <c>compact</c> cases).
+    /// </summary>
+    public static string Compact(double? value, string? format, string currency = "USD")
+    {
+        if (value is not { } v || !double.IsFinite(v)) return Missing;
+        var f = (format ?? "number").ToLowerInvariant();
+        if (f == "percent") return (v * 100).ToString("#,0.#", Culture) + "%";
+        if (f == "ratio" || Math.Abs(v) < 10_000) return Format(v, f, currency);
+        var text = CompactNumber(Math.Abs(v));
+        return (v < 0 ? "-" : "") + (f == "currency" ? CurrencySymbol(currency) : "") + text;
+    }
+
+    private static readonly (decimal Scale, string Suffix)[] CompactUnits = [(1e12m, "T"), (1e9m, "B"), (1e6m, "M"), (1e3m, "K")];
+
+    /// <summary>A non-negative value of 10,000 or more in its unit, rounded half away from zero to one decimal as ICU does (in decimal, so 12,350 is 12.4K).</summary>
+    private static string CompactNumber(double abs)
+    {
+        var d = abs >= 1e27 ? 1e27m : (decimal)abs;
+        for (var i = CompactUnits.Length - 1; i >= 0; i--)
+        {
+            var (scale, suffix) = CompactUnits[i];
+            var rounded = Math.Round(d / scale, 1, MidpointRounding.AwayFromZero);
+            if (rounded < 1000 || i == 0) return rounded.ToString("#,0.#", Culture) + suffix;
+        }
+        return d.ToString("#,0", Culture);
+    }
+
+    /// <summary>
+    /// A change (a fraction) as a signed percentage with <paramref name="decimals"/> decimals: <c>+12.5%</c>,
+    /// <c>−3.0%</c> (a true minus sign, as the sentences around it are read, not parsed).
+    /// </summary>
+    public static string SignedPercent(double change, int decimals = 1)
+    {
+        var text = Math.Abs(change * 100).ToString(decimals <= 0 ? "#,0" : "#,0." + new string('0', decimals), Culture);
+        return (change < 0 && text.Any(c => c is >= '1' and <= '9') ? Minus : "+") + text + "%";
+    }
+
+    /// <summary>The minus sign of <see cref="SignedPercent"/> and <see cref="SignedAmount"/>.</summary>
+    public const string Minus = "−";
+
+    /// <summary>A difference as a sentence writes it: <c>+1,234</c>, <c>−56</c> (<see cref="Approximate"/>).</summary>
+    public static string SignedAmount(double delta, string? format = "integer") =>
+        (delta < 0 ? Minus : "+") + Approximate(Math.Abs(delta), format);
+
+    /// <summary>
+    /// A value as a sentence writes it (insights, summaries, chat answers), rounded for reading rather than exact:
+    /// <c>integer</c> whole (<c>1,234</c>); <c>number</c> whole from 100, up to two decimals below (<c>1,234</c>,
+    /// <c>12.35</c>); <c>currency</c> likewise with its symbol; <c>ratio</c> one decimal (<c>4.1</c>); <c>percent</c>
+    /// (a fraction) one decimal (<c>12.3%</c>); a missing value <see cref="Missing"/>.
+    /// </summary>
+    public static string Approximate(double? value, string? format = "number", string currency = "USD")
+    {
+        if (value is not { } v || !double.IsFinite(v)) return Missing;
+        var amount = Math.Abs(v) >= 100 ? "#,0" : "#,0.##";
+        return (format ?? "number").ToLowerInvariant() switch
+        {
+            "integer" => v.ToString("#,0", Culture),
+            "currency" => (v < 0 ? "-" : "") + CurrencySymbol(currency) + Math.Abs(v).ToString(Math.Abs(v) >= 100 ? "#,0" : "#,0.00", Culture),
+            "percent" => (v * 100).ToString("#,0.0", Culture) + "%",
+            "ratio" => v.ToString("#,0.0", Culture),
+            _ => v.ToString(amount, Culture),
+        };
+    }
 
     /// <summary>
     /// The spreadsheet number format for cells of <paramref name="format"/> (the cells stay numbers). Excel has no "up to

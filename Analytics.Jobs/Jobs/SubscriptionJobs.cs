@@ -10,7 +10,7 @@ namespace Analytics.Jobs;
 /// job console) runs a pass at once.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class SubscriptionDeliveryJob(SubscriptionService subscriptions) : IScheduledJob
+public sealed class SubscriptionDeliveryJob(SubscriptionRunner subscriptions) : IScheduledJob
 {
     public static JobKey Key { get; } = new("subscription-delivery", "subscriptions");
 

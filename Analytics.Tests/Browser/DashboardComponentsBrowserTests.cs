@@ -68,7 +68,7 @@ public sealed class DashboardComponentsBrowserTests(BrowserFixture fixture) : IC
         var (page, errors) = await OpenAsync();
         await page.EvaluateAsync("async () => { window.charts = await import('/js/charts.js'); }");
         var got = await page.EvaluateAsync<string[]>("""
-            json => JSON.parse(json).cases.map(c => charts.formatValue(c.value, c.format, c.currency))
+            json => JSON.parse(json).cases.map(c => charts.formatValue(c.value, c.format, c.currency, c.compact === true))
             """, MetricFormatCases.Json);
         got.Should().Equal(MetricFormatCases.All.Select(c => c.Expected), "charts.js formats as Analytics.Domain's MetricFormat (Shared/metric-format-cases.json)");
         errors.Should().BeEmpty();

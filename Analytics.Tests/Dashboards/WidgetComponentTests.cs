@@ -12,9 +12,9 @@ public sealed class KpiCardTests : AppComponentTests
 {
     [Theory]
     [InlineData(120.0, 100.0, true, KpiTone.Good, "▲ +20.0%")]   // ROAS up
-    [InlineData(80.0, 100.0, true, KpiTone.Bad, "▼ -20.0%")]     // ROAS down
+    [InlineData(80.0, 100.0, true, KpiTone.Bad, "▼ −20.0%")]     // ROAS down
     [InlineData(0.35, 0.30, false, KpiTone.Bad, "▲ +16.7%")]     // ACOS up is bad
-    [InlineData(0.9, 1.2, false, KpiTone.Good, "▼ -25.0%")]      // CPC down is good
+    [InlineData(0.9, 1.2, false, KpiTone.Good, "▼ −25.0%")]      // CPC down is good
     [InlineData(100.0, 100.0, true, KpiTone.Neutral, "0.0%")]
     public void Change_is_coloured_by_the_metric_direction(double value, double previous, bool higherIsBetter, KpiTone tone, string text)
     {
@@ -68,13 +68,14 @@ public sealed class MetricFormatTests
     /// <summary>The same table charts.js is tested against (DashboardComponentsBrowserTests).</summary>
     [Theory, MemberData(nameof(Cases))]
     public void Values_read_as_the_shared_table_says(MetricFormatCase c) =>
-        MetricFormat.Format(c.Value, c.Format, c.Currency).Should().Be(c.Expected);
+        (c.Compact ? MetricFormat.Compact(c.Value, c.Format, c.Currency) : MetricFormat.Format(c.Value, c.Format, c.Currency)).Should().Be(c.Expected);
 
     [Fact]
     public void The_shared_table_covers_every_format_and_a_missing_value()
     {
         MetricFormatCases.All.Select(c => c.Format).Should().Contain(["currency", "integer", "percent", "ratio", "number"]);
         MetricFormatCases.All.Should().Contain(c => c.Value == null && c.Expected == MetricFormat.Missing);
+        MetricFormatCases.All.Where(c => c.Compact).Select(c => c.Format).Should().Contain(["currency", "integer", "percent", "ratio", "number"]);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public class ExportModelTests
     {
         var formatter = new ExportFormatter("EUR", "Europe/Berlin");
         formatter.FormatNumber(99.5, "currency").Should().Be("€99.50");
-        formatter.FormatCompact(12_500, "currency").Should().Be("€12.5k");
+        formatter.FormatCompact(12_500, "currency").Should().Be("€12.5K");
         formatter.FormatTime(new DateTime(2025, 3, 30, 22, 0, 0, DateTimeKind.Utc), "day").Should().Be("31 Mar 2025");
         formatter.FormatStamp(new DateTimeOffset(2025, 7, 1, 6, 0, 0, TimeSpan.Zero)).Should().Be("1 Jul 2025 08:00 (Europe/Berlin)");
         new ExportFormatter("XYZ").FormatNumber(1, "currency").Should().Be("XYZ 1.00");

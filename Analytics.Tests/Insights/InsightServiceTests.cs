@@ -5,6 +5,7 @@ using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Demo;
 using Analytics.Domain.Insights;
+using Analytics.Domain.Metrics;
 using Analytics.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -203,9 +204,9 @@ public sealed class InsightServiceTests(ITestOutputHelper output)
         stored.PeriodStart.Should().Be(month);
         stored.PeriodEnd.Should().Be(month.AddMonths(1).AddDays(-1));
         stored.Text.Should().Contain("month over month")
-            .And.Contain($"({WeeklySummaryBuilder.Amount(spendBefore)} → {WeeklySummaryBuilder.Amount(spendNow)})")
-            .And.Contain(WeeklySummaryBuilder.Amount(salesNow))
-            .And.Contain($"to {WeeklySummaryBuilder.Ratio(roasNow)}", "ROAS of the month is its sales over its spend");
+            .And.Contain($"({MetricFormat.Approximate(spendBefore, "integer")} → {MetricFormat.Approximate(spendNow, "integer")})")
+            .And.Contain(MetricFormat.Approximate(salesNow, "integer"))
+            .And.Contain($"to {MetricFormat.Approximate(roasNow, "ratio")}", "ROAS of the month is its sales over its spend");
     }
 
     [Fact]

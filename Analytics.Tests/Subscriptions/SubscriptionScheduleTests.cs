@@ -44,19 +44,19 @@ public abstract class SubscriptionScheduleTests : ProviderTests
             "Europe/Berlin", ["team@example.com"]), CancellationToken.None);
         created.NextRunAt.Should().Be(new DateTimeOffset(2026, 3, 28, 7, 0, 0, TimeSpan.Zero), "08:00 CET is 07:00 UTC");
 
-        (await service.RunDueAsync(CancellationToken.None)).Should().BeEmpty("nothing is due yet");
+        (await host.Services.GetRequiredService<SubscriptionRunner>().RunDueAsync(CancellationToken.None)).Should().BeEmpty("nothing is due yet");
 
         host.Clock.Advance(TimeSpan.FromHours(19)); // 2026-03-28 07:00 UTC
-        var first = await service.RunDueAsync(CancellationToken.None);
+        var first = await host.Services.GetRequiredService<SubscriptionRunner>().RunDueAsync(CancellationToken.None);
         first.Should().ContainSingle().Which.Outcome.Should().Be(SubscriptionRunOutcome.Sent);
         first[0].ScheduledFor.Should().Be(new DateTimeOffset(2026, 3, 28, 7, 0, 0, TimeSpan.Zero));
         var next = (await service.GetAsync(admin, created.Id, CancellationToken.None)).NextRunAt!.Value;
         next.Should().Be(new DateTimeOffset(2026, 3, 29, 6, 0, 0, TimeSpan.Zero), "08:00 CEST is 06:00 UTC after the change");
         TimeZoneInfo.ConvertTime(next, Berlin).TimeOfDay.Should().Be(TimeSpan.FromHours(8));
-        (await service.RunDueAsync(CancellationToken.None)).Should().BeEmpty("the slot was taken");
+        (await host.Services.GetRequiredService<SubscriptionRunner>().RunDueAsync(CancellationToken.None)).Should().BeEmpty("the slot was taken");
 
         host.Clock.Advance(TimeSpan.FromHours(23)); // 2026-03-29 06:00 UTC = 08:00 CEST
-        var racing = await Task.WhenAll(service.RunDueAsync(CancellationToken.None), service.RunDueAsync(CancellationToken.None));
+        var racing = await Task.WhenAll(host.Services.GetRequiredService<SubscriptionRunner>().RunDueAsync(CancellationToken.None), host.Services.GetRequiredService<SubscriptionRunner>().RunDueAsync(CancellationToken.None));
         racing.SelectMany(r => r).Should().ContainSingle("two passes racing for one slot send once");
         (await service.GetAsync(admin, created.Id, CancellationToken.None)).NextRunAt.Should().Be(new DateTimeOffset(2026, 3, 30, 6, 0, 0, TimeSpan.Zero));
 
@@ -89,7 +89,7 @@ public abstract class SubscriptionScheduleTests : ProviderTests
 
         host.Clock.Advance(created.NextRunAt!.Value - host.Clock.GetUtcNow());
         smtp.DataReplies.Enqueue("550 5.1.1 Mailbox unavailable");
-        var runs = await service.RunDueAsync(CancellationToken.None);
+        var runs = await host.Services.GetRequiredService<SubscriptionRunner>().RunDueAsync(CancellationToken.None);
         runs.Should().ContainSingle().Which.Outcome.Should().Be(SubscriptionRunOutcome.Failed);
         runs[0].Error.Should().Contain("550");
         smtp.Messages.Should().BeEmpty();

@@ -39,7 +39,7 @@ public sealed record KpiCardModel(
     public string FormattedValue => MetricFormat.Format(Value, Format, Currency);
     public string FormattedPrevious => MetricFormat.Format(Previous, Format, Currency);
 
-    /// <summary><c>▲ +12.5%</c>, <c>▼ -3.0%</c>, <c>0.0%</c>, or empty when there is nothing to compare.</summary>
+    /// <summary><c>▲ +12.5%</c>, <c>▼ −3.0%</c>, <c>0.0%</c>, or empty when there is nothing to compare.</summary>
     public string FormattedChange => Change switch
     {
         null => "",

@@ -49,6 +49,7 @@ function currencySymbol(currency) {
   return currencySymbols[code] ?? code + ' ';
 }
 
+/** A value by its metric format; compact is the axis and data-label form (MetricFormat.Compact). */
 export function formatValue(value, format, currency = 'USD', compact = false) {
   const v = numberOf(value);
   if (v === null) return '–';
@@ -57,7 +58,7 @@ export function formatValue(value, format, currency = 'USD', compact = false) {
     case 'integer':
       return c ? nf('ic', { notation: 'compact', maximumFractionDigits: 1 }).format(v) : nf('i', { maximumFractionDigits: 0 }).format(v);
     case 'currency': {
-      if (c) return nf('cc' + currency, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(v);
+      if (c) return (v < 0 ? '-' : '') + currencySymbol(currency) + nf('ic', { notation: 'compact', maximumFractionDigits: 1 }).format(Math.abs(v));
       const digits = String(currency).toUpperCase() === 'JPY' ? 0 : 2;
       return (v < 0 ? '-' : '') + currencySymbol(currency) + nf('f' + digits, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(Math.abs(v));
     }
