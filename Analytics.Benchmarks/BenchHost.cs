@@ -48,6 +48,13 @@ internal static class BenchHost
             directory.Delete(recursive: true);
         }
         if (CommandLine.StringOption(args, "--postgres") is not { } postgres) return results;
+        results.Add(await OnScratchPostgresAsync(postgres, connectionString => run(DatabaseProvider.Postgres, connectionString), ct));
+        return results;
+    }
+
+    /// <summary>Runs <paramref name="run"/> on a PostgreSQL database created for it on <paramref name="postgres"/>'s server, and drops that database after.</summary>
+    public static async Task<T> OnScratchPostgresAsync<T>(string postgres, Func<string, Task<T>> run, CancellationToken ct)
+    {
         var database = $"analytics_bench_{Environment.ProcessId}";
         await using (var admin = new Npgsql.NpgsqlConnection(postgres))
         {
@@ -57,14 +64,13 @@ internal static class BenchHost
         }
         try
         {
-            results.Add(await run(DatabaseProvider.Postgres, new Npgsql.NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString));
+            return await run(new Npgsql.NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString);
         }
         finally
         {
             Npgsql.NpgsqlConnection.ClearAllPools();
             await DropAsync(postgres, database);
         }
-        return results;
     }
 
     /// <summary>

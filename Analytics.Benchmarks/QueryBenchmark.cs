@@ -24,27 +24,11 @@ internal sealed class QueryBenchmark : IBenchmark
         var rows = CommandLine.LongOption(args, "--rows") ?? 1_000_000;
         if (CommandLine.StringOption(args, "--postgres") is { } postgres)
         {
-            var database = $"analytics_bench_{Environment.ProcessId}";
-            await using (var admin = new Npgsql.NpgsqlConnection(postgres))
+            return await BenchHost.OnScratchPostgresAsync(postgres, async connectionString =>
             {
-                await admin.OpenAsync(ct);
-                await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {database}", admin);
-                await create.ExecuteNonQueryAsync(ct);
-            }
-            try
-            {
-                var builder = new Npgsql.NpgsqlConnectionStringBuilder(postgres) { Database = database };
-                using var host = await BenchHost.CreateAsync(DatabaseProvider.Postgres, builder.ConnectionString, ct);
+                using var host = await BenchHost.CreateAsync(DatabaseProvider.Postgres, connectionString, ct);
                 return await RunOnAsync(host, rows, seed: true, CommandLine.StringOption(args, "--shape"), ct);
-            }
-            finally
-            {
-                Npgsql.NpgsqlConnection.ClearAllPools();
-                await using var admin = new Npgsql.NpgsqlConnection(postgres);
-                await admin.OpenAsync(CancellationToken.None);
-                await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
-                await drop.ExecuteNonQueryAsync(CancellationToken.None);
-            }
+            }, ct);
         }
         var directory = Directory.CreateTempSubdirectory("analytics-bench-");
         try
