@@ -59,8 +59,8 @@ public sealed class DashboardPortability(
         var metrics = known.Metrics.Select(m => m.Name).Concat(BuiltInMetrics.All.Select(m => m.Name)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var dimensions = known.Datasets.SelectMany(d => d.Dimensions).Select(d => d.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var datasets = known.Datasets.Select(d => new PortableWorkspaceDataset(d.Id, d.Key, d.SourceId)).ToList();
-        var recorded = series.Count == 0
-            ? []
+        IReadOnlySet<string> recorded = series.Count == 0
+            ? new HashSet<string>()
             : (await db.MetricSeries.AsNoTracking().Where(s => series.Contains(s.Name)).Select(s => s.Name).Distinct().ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         return new PortableWorkspace(instances, metrics, dimensions, datasets, recorded);
     }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Analytics.Domain.Query;
 
 namespace Analytics.Domain.Dashboards;
 
@@ -59,7 +58,7 @@ public sealed record PortableDashboard
 
     /// <summary>
     /// The document of <paramref name="definition"/>: widgets' pinned instances and the instance filter's values become
-    /// <see cref="PortableInstance"/>s (<paramref name="instances"/> by id; an instance the exporter cannot see is given by
+    /// <see cref="PortableInstance"/>s (the <paramref name="workspace"/>'s instances by id; an instance the exporter cannot see is given by
     /// its id alone), and a dataset given by its local id becomes its key.
     /// </summary>
     public static PortableDashboard From(DashboardDefinition definition, PortableWorkspace workspace, DateTimeOffset now)
@@ -167,7 +166,7 @@ public sealed record PortableDashboard
             }
             query.Remove("instances");
             var ids = Resolve(instances, $"{at}.query.instances", workspace, errors);
-            if (ids.Count > 0) query["sourceIds"] = new JsonArray(ids.Select(id => (JsonNode)JsonValue.Create(id)).ToArray());
+            if (ids.Count > 0) query["sourceIds"] = new JsonArray(ids.Select(JsonNode? (id) => JsonValue.Create(id)).ToArray());
             CheckNames(query, at, workspace, errors);
         }
         if (config["series"] is JsonObject series && series["metricName"] is JsonValue m && m.TryGetValue<string>(out var metric)

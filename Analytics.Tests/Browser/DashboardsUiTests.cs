@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Analytics.Data.Dashboards;
 using Analytics.Domain.Access;
@@ -198,7 +199,7 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
         await page.Locator("[data-testid=download-json]").ClickAsync();
         var file = await download;
         file.SuggestedFilename.Should().Be("performance-overview.dashboard.json");
-        var exported = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(await file.PathAsync()))!.AsObject();
+        var exported = JsonNode.Parse(await File.ReadAllTextAsync(await file.PathAsync()))!.AsObject();
         var name = $"Imported {Guid.NewGuid():N}"[..21];
         exported["name"] = name;
         var widgets = exported["widgets"]!.AsArray();
@@ -217,7 +218,8 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
         var errors = dialog.Locator("[data-testid=import-errors]");
         await Assertions.Expect(errors).ToContainTextAsync("Nothing was imported");
         var title = widgets[queried]!["config"]!["title"]!.GetValue<string>();
-        await Assertions.Expect(errors.Locator("[data-testid=import-error]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(
+        await Assertions.Expect(errors.Locator("[data-testid=import-error]")).ToHaveCountAsync(1);
+        await Assertions.Expect(errors.Locator("[data-testid=import-error]").First).ToHaveTextAsync(new Regex(
             $"^Widget {queried + 1} \\({Regex.Escape(title)}\\), a metric: Unknown metric 'profitability'"));
         await page.ScreenshotAsync(new() { Path = Shot("dashboard-import-errors.png") });
 

@@ -30,13 +30,13 @@ public sealed class PortableDashboardTests
     [Fact]
     public void Instances_exported_from_one_workspace_resolve_to_the_same_named_instances_of_another()
     {
-        var here = Workspace(new("src-1", "Shop uploads", "csv", null), new("src-2", "EU AMC", "amc", "amc-eu-42"));
+        var here = Workspace(new PortableWorkspaceInstance("src-1", "Shop uploads", "csv", null), new PortableWorkspaceInstance("src-2", "EU AMC", "amc", "amc-eu-42"));
         var document = PortableDashboard.From(Pinned("src-1", "src-2"), here, DateTimeOffset.UnixEpoch);
         var text = document.ToJson();
         text.Should().NotContain("src-1").And.NotContain("src-2");
 
         // Elsewhere the same instances have other ids, and the AMC instance another name: its instance id finds it.
-        var there = Workspace(new("x-9", "EU AMC (renamed)", "amc", "amc-eu-42"), new("x-7", "shop uploads", "csv", null), new("x-8", "Other", "csv", null));
+        var there = Workspace(new PortableWorkspaceInstance("x-9", "EU AMC (renamed)", "amc", "amc-eu-42"), new PortableWorkspaceInstance("x-7", "shop uploads", "csv", null), new PortableWorkspaceInstance("x-8", "Other", "csv", null));
         var definition = PortableDashboard.Parse(text).ToDefinition(there);
 
         definition.Widgets![0].Config!.Query!.SourceIds.Should().Equal("x-7", "x-9");
@@ -47,11 +47,11 @@ public sealed class PortableDashboardTests
     [Fact]
     public void An_instance_the_importer_cannot_read_an_unknown_metric_and_a_newer_version_are_each_named()
     {
-        var document = PortableDashboard.From(Pinned("src-1"), Workspace(new("src-1", "Shop uploads", "csv", null)), DateTimeOffset.UnixEpoch) with { FormatVersion = 9 };
+        var document = PortableDashboard.From(Pinned("src-1"), Workspace(new PortableWorkspaceInstance("src-1", "Shop uploads", "csv", null)), DateTimeOffset.UnixEpoch) with { FormatVersion = 9 };
         var widget = document.Widgets![0];
         widget.Config!["query"]!["metrics"]![0] = "margin";
 
-        var refused = FluentActions.Invoking(() => document.ToDefinition(Workspace(new("src-5", "Elsewhere", "csv", null))))
+        var refused = FluentActions.Invoking(() => document.ToDefinition(Workspace(new PortableWorkspaceInstance("src-5", "Elsewhere", "csv", null))))
             .Should().Throw<ValidationException>().Which.Errors;
 
         refused.Keys.Should().BeEquivalentTo(["formatVersion", "filters[0].instances[0]", "widgets[0].config.query.instances[0]", "widgets[0].config.query.metrics[0]"]);

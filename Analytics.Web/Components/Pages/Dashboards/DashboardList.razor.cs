@@ -30,7 +30,7 @@ public sealed partial class DashboardList
     [
         new("New dashboard", "new-dashboard", EventCallback.Factory.Create(this, CreateBlankAsync), Icons.Material.Filled.Add),
         new("From template", "from-template", EventCallback.Factory.Create(this, FromTemplateAsync), Icons.Material.Filled.AutoAwesomeMosaic),
-        new("Import", "import-dashboard", EventCallback.Factory.Create(this, ImportAsync), Icons.Material.Filled.FileUpload),
+        new("Import", "import-dashboard", EventCallback.Factory.Create(this, ImportAsync), Icons.Material.Filled.UploadFile),
     ];
 
     private IEnumerable<DashboardSummary> Filtered =>
