@@ -64,7 +64,7 @@ public sealed partial class DashboardsApiTests
         document["document"]!.GetValue<string>().Should().Be("analytics.dashboard");
         document["formatVersion"]!.GetValue<int>().Should().Be(1);
         document.ToJsonString().Should().NotContain("sourceIds", "instances travel by name and external id, not this database's ids");
-        var pinned = document["widgets"]![2]!["config"]!["query"]!["instances"]![0]!;
+        var pinned = document["widgets"]![3]!["config"]!["query"]!["instances"]![0]!;
         pinned["name"]!.GetValue<string>().Should().Be("Contoso Home (UK)");
         pinned["kind"]!.GetValue<string>().Should().Be("demo");
         pinned["externalId"]!.GetValue<string>().Should().Be("demo-contoso");
