@@ -241,6 +241,8 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
         {
             await page.SetViewportSizeAsync(width, height);
             await BrowserFixture.GotoInteractiveAsync(page, "/dashboards/demo-performance");
+            // Widgets load as they scroll into view: on a phone (one column) this one is far down.
+            await page.Locator("[aria-label='ROAS by campaign']").First.ScrollIntoViewIfNeededAsync();
             var tile = page.Locator("[aria-label='ROAS by campaign'][data-state=ok]");
             await Assertions.Expect(tile.Locator("[data-testid=echart] canvas")).ToBeVisibleAsync(new() { Timeout = 15_000 });
             var axes = await page.EvaluateAsync<string[]>("() => { const c = echarts.getInstanceByDom(document.querySelector(\"[aria-label='ROAS by campaign'] [data-testid=echart]\")); const o = c.getOption(); return [o.xAxis[0].type, o.yAxis[0].type, String(o.yAxis[0].data[0])]; }");

@@ -258,6 +258,7 @@ public sealed class ChartOptionsBuilderTests
         Str(axis["axisLabel"]!["overflow"]).Should().Be("truncate");
         axis["axisLabel"]!["width"]!.GetValue<int>().Should().Be(140);
         Str(option["xAxis"]![0]!["type"]).Should().Be("value");
+        option["xAxis"]![0]!["axisLabel"]!["hideOverlap"]!.GetValue<bool>().Should().BeTrue("the value axis has only the width beside the names");
         Str(option["tooltip"]!["trigger"]).Should().Be("axis");
         Series(option).Should().AllSatisfy(s => s!["xAxisIndex"]!.GetValue<int>().Should().Be(0));
     }

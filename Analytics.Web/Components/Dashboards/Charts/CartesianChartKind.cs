@@ -94,6 +94,12 @@ public abstract class CartesianChartKind : IChartKind
                 axis["nameTextStyle"] = new JsonObject { ["color"] = "#666" };
                 axis["position"] = horizontal ? (a == 0 ? "bottom" : "top") : (a == 0 ? "left" : "right");
             }
+            if (horizontal)
+            {
+                // Sideways bars leave the value axis the narrow width beside the names: fewer ticks, none overlapping.
+                axis["splitNumber"] = 3;
+                axis["axisLabel"]!["hideOverlap"] = true;
+            }
             if (options.Min is { } min) axis["min"] = min;
             if (options.Max is { } max && a == 0) axis["max"] = max;
             valueAxes.Add(axis);
