@@ -14,6 +14,7 @@ internal static class DashboardsRegistration
         services.AddSingleton<PublicDashboardService>();
         services.AddSingleton<UnderlyingRows>();
         services.AddSingleton<DashboardExportService>();
+        services.AddSingleton<DashboardPortability>();
         services.AddSingleton<DashboardChangeNotifier>();
         return services;
     }

@@ -55,6 +55,13 @@ public interface ISourceConnector
     /// keyed <c>settings.&lt;name&gt;</c>. Nothing by default.
     /// </summary>
     Task ValidateAccessAsync(JsonObject settings, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
+    /// What names this instance the same way in every workspace, for portable documents (a dashboard exported as JSON
+    /// and imported elsewhere): AMC, its instance id; the seeded demo instances, their fixed ids. Null when only its name
+    /// can (the default). Never a secret: <paramref name="settings"/> are as stored, secrets encrypted.
+    /// </summary>
+    string? ExternalId(string sourceId, JsonObject settings) => null;
 }
 
 /// <summary>One setting of a source kind as a form shows it. <see cref="SettingFieldType.Secret"/> fields are never shown back.</summary>

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Analytics.Data.Dashboards;
 using Analytics.Domain.Access;
@@ -185,6 +186,74 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
         while (await reader.ReadLineAsync() is { Length: > 0 } line) days.Add(DateTime.Parse(line.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture));
         days.Should().NotBeEmpty();
         (days.Max() - days.Min()).TotalDays.Should().BeLessThan(40, "the rows follow the dashboard's time range (the last 30 days), not all stored history");
+    }
+
+    [ChromiumFact]
+    public async Task Export_as_json_then_import_opens_the_new_dashboard_and_a_bad_file_names_the_widget_at_fault()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await BrowserFixture.GotoInteractiveAsync(page, "/dashboards/demo-performance");
+        await Assertions.Expect(page.Locator("[data-testid=widget][data-state=ok]").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await page.Locator("[data-testid=download-button]").ClickAsync();
+        var download = page.WaitForDownloadAsync();
+        await page.Locator("[data-testid=download-json]").ClickAsync();
+        var file = await download;
+        file.SuggestedFilename.Should().Be("performance-overview.dashboard.json");
+        var exported = JsonNode.Parse(await File.ReadAllTextAsync(await file.PathAsync()))!.AsObject();
+        var name = $"Imported {Guid.NewGuid():N}"[..21];
+        exported["name"] = name;
+        var widgets = exported["widgets"]!.AsArray();
+        var queried = widgets.Select((w, i) => (w, i)).First(x => x.w!["config"]?["query"] is not null).i;
+        var bad = exported.DeepClone().AsObject();
+        bad["widgets"]![queried]!["config"]!["query"]!["metrics"]![0] = "profitability";
+
+        await BrowserFixture.GotoInteractiveAsync(page, "/dashboards");
+        await page.Locator("[data-testid=import-dashboard]").ClickAsync();
+        var dialog = page.Locator("[data-testid=import-dialog]");
+        await dialog.WaitForAsync();
+        // Blazor's InputFile reads files only once its after-render init has run (see SourcesUiTests).
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=import-dialog] input[type=file]')?._blazorInputFileNextFileId !== undefined");
+        var input = dialog.Locator("input[type=file]");
+        await input.SetInputFilesAsync(new FilePayload { Name = "bad.dashboard.json", MimeType = "application/json", Buffer = System.Text.Encoding.UTF8.GetBytes(bad.ToJsonString()) });
+        var errors = dialog.Locator("[data-testid=import-errors]");
+        await Assertions.Expect(errors).ToContainTextAsync("Nothing was imported");
+        var title = widgets[queried]!["config"]!["title"]!.GetValue<string>();
+        await Assertions.Expect(errors.Locator("[data-testid=import-error]")).ToHaveCountAsync(1);
+        await Assertions.Expect(errors.Locator("[data-testid=import-error]").First).ToHaveTextAsync(new Regex(
+            $"^Widget {queried + 1} \\({Regex.Escape(title)}\\), a metric: Unknown metric 'profitability'"));
+        await page.ScreenshotAsync(new() { Path = Shot("dashboard-import-errors.png") });
+
+        await input.SetInputFilesAsync(new FilePayload { Name = "good.dashboard.json", MimeType = "application/json", Buffer = System.Text.Encoding.UTF8.GetBytes(exported.ToJsonString()) });
+        await BrowserFixture.WaitForAddressAsync(page, new Regex("/dashboards/[0-9a-f]{32}$"));
+        await Assertions.Expect(page.Locator("h1").Filter(new() { HasText = name }).First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=widget][data-state=ok]")).ToHaveCountAsync(widgets.Count, new() { Timeout = 15_000 });
+
+        var list = await fixture.App.Services.GetRequiredService<DashboardService>().ListAsync(Actor.System, new DashboardListQuery(name), CancellationToken.None);
+        list.Should().ContainSingle("the refused file created nothing; the good one, one dashboard");
+        await page.Context.CloseAsync();
+    }
+
+    [ChromiumFact]
+    public async Task Long_campaign_names_turn_the_bar_chart_horizontal_on_a_desktop_and_on_a_phone()
+    {
+        var page = await fixture.SignedInPageAsync();
+        foreach (var (width, height, shot) in new[] { (1440, 900, "long-labels-desktop.png"), (390, 844, "long-labels-phone.png") })
+        {
+            await page.SetViewportSizeAsync(width, height);
+            await BrowserFixture.GotoInteractiveAsync(page, "/dashboards/demo-performance");
+            // Widgets load as they scroll into view: on a phone (one column) this one is far down.
+            await page.Locator("[aria-label='ROAS by campaign']").First.ScrollIntoViewIfNeededAsync();
+            var tile = page.Locator("[aria-label='ROAS by campaign'][data-state=ok]");
+            await Assertions.Expect(tile.Locator("[data-testid=echart] canvas")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+            var axes = await page.EvaluateAsync<string[]>("() => { const c = echarts.getInstanceByDom(document.querySelector(\"[aria-label='ROAS by campaign'] [data-testid=echart]\")); const o = c.getOption(); return [o.xAxis[0].type, o.yAxis[0].type, String(o.yAxis[0].data[0])]; }");
+            axes[0].Should().Be("value");
+            axes[1].Should().Be("category", "demo campaign names (\"Northwind - Camping Stoves - Brand Defense\") are too long to stand under bars");
+            axes[2].Length.Should().BeGreaterThan(14, "the axis keeps whole names; only the drawn label is cut");
+            await tile.ScrollIntoViewIfNeededAsync();
+            await tile.ScreenshotAsync(new() { Path = Shot("tile-" + shot) });
+            await page.ScreenshotAsync(new() { Path = Shot(shot), FullPage = true });
+        }
+        await page.Context.CloseAsync();
     }
 
     /// <summary>Opens a MudBlazor select by its test id and picks the option with that text.</summary>

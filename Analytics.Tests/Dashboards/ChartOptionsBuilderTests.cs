@@ -226,4 +226,66 @@ public sealed class ChartOptionsBuilderTests
 
         Series(option)[0]!["data"]!.ToJsonString().Should().Be("""[["2025-01-06T00:00:00Z",3.5]]""");
     }
+
+    private static readonly string[] LongCampaigns =
+        ["Northwind - Camping Stoves - Brand Defense", "Northwind - Sleeping Bags - Competitor Conquest", "Contoso - Kitchen Knives - Generic"];
+
+    [Fact]
+    public void Bars_with_short_category_names_stand_upright_with_their_labels_as_they_are()
+    {
+        var result = Result([Dim("campaign"), Metric("spend", "currency")], [["Alpha", 1.0], ["Beta", 2.0], ["Gamma", 3.0]], granularity: "none");
+
+        var option = Builder.Build("bar", (JsonObject?)null, result);
+
+        Str(option["xAxis"]![0]!["type"]).Should().Be("category");
+        Str(option["yAxis"]![0]!["type"]).Should().Be("value");
+        var label = option["xAxis"]![0]!["axisLabel"]!.AsObject();
+        label.ContainsKey("rotate").Should().BeFalse();
+        label.ContainsKey("overflow").Should().BeFalse("short names are never cut");
+    }
+
+    [Fact]
+    public void Bars_with_long_campaign_names_turn_horizontal_and_cut_the_labels_keeping_the_full_names_for_the_tooltip()
+    {
+        var result = Result([Dim("campaign"), Metric("spend", "currency")], LongCampaigns.Select((c, i) => new object?[] { c, i + 1.0 }), granularity: "none");
+
+        var option = Builder.Build("bar", (JsonObject?)null, result);
+
+        var axis = option["yAxis"]![0]!.AsObject();
+        Str(axis["type"]).Should().Be("category", "categories run down the side where long names have room");
+        axis["data"]!.AsArray().Select(Str).Should().Equal(LongCampaigns, "the axis keeps the whole names: the axis tooltip shows them");
+        axis["inverse"]!.GetValue<bool>().Should().BeTrue("the first campaign on top, as read");
+        Str(axis["axisLabel"]!["overflow"]).Should().Be("truncate");
+        axis["axisLabel"]!["width"]!.GetValue<int>().Should().Be(140);
+        Str(option["xAxis"]![0]!["type"]).Should().Be("value");
+        option["xAxis"]![0]!["axisLabel"]!["hideOverlap"]!.GetValue<bool>().Should().BeTrue("the value axis has only the width beside the names");
+        Str(option["tooltip"]!["trigger"]).Should().Be("axis");
+        Series(option).Should().AllSatisfy(s => s!["xAxisIndex"]!.GetValue<int>().Should().Be(0));
+    }
+
+    [Fact]
+    public void Many_short_categories_turn_bars_horizontal_too_but_a_time_axis_never_does()
+    {
+        var asins = Enumerable.Range(0, 15).Select(i => $"B0{i:D8}").ToList();
+        var many = Builder.Build("bar", (JsonObject?)null, Result([Dim("asin"), Metric("spend", "currency")], asins.Select((a, i) => new object?[] { a, i + 1.0 }), granularity: "none"));
+        Str(many["yAxis"]![0]!["type"]).Should().Be("category");
+
+        var timed = Builder.Build("bar", (JsonObject?)null, Result([Time(), Dim("campaign"), Metric("spend", "currency")],
+            LongCampaigns.Select(c => new object?[] { new DateTime(2025, 1, 6, 0, 0, 0, DateTimeKind.Utc), c, 1.0 })));
+        Str(timed["xAxis"]![0]!["type"]).Should().Be("time", "long names there are series, in the legend, not categories");
+    }
+
+    [Fact]
+    public void A_line_over_long_category_names_slants_and_cuts_its_labels_instead()
+    {
+        var result = Result([Dim("campaign"), Metric("spend", "currency")], LongCampaigns.Select((c, i) => new object?[] { c, i + 1.0 }), granularity: "none");
+
+        var option = Builder.Build("line", (JsonObject?)null, result);
+
+        var axis = option["xAxis"]![0]!.AsObject();
+        Str(axis["type"]).Should().Be("category");
+        axis["axisLabel"]!["rotate"]!.GetValue<int>().Should().Be(35);
+        Str(axis["axisLabel"]!["overflow"]).Should().Be("truncate");
+        axis["data"]!.AsArray().Select(Str).Should().Equal(LongCampaigns);
+    }
 }

@@ -7,7 +7,7 @@ using Analytics.Tests.Web;
 namespace Analytics.Tests.Dashboards;
 
 /// <summary>Dashboards over HTTP on a seeded SQLite file: CRUD and validation, widget data under filters, sharing, the public link, templates, comments.</summary>
-public sealed class DashboardsApiTests(AnalyticsWebFactory factory) : IClassFixture<AnalyticsWebFactory>
+public sealed partial class DashboardsApiTests(AnalyticsWebFactory factory) : IClassFixture<AnalyticsWebFactory>
 {
     private HttpClient Admin => factory.CreateApiClient(AnalyticsWebFactory.BootstrapKey);
 

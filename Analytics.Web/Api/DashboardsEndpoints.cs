@@ -1,4 +1,5 @@
 using Analytics.Data.Dashboards;
+using Analytics.Data.Exports;
 using Analytics.Domain;
 using Analytics.Domain.Dashboards;
 
@@ -62,6 +63,17 @@ public static class DashboardsEndpoints
         })
             .WithSummary("Deletes a dashboard.");
 
+        dashboards.MapPost("/import", async (HttpContext http, DashboardPortability service, PortableDashboard body, CancellationToken ct) =>
+        {
+            var created = await service.ImportAsync(http.Actor(), body, ct);
+            return TypedResults.Created($"/api/v1/dashboards/{created.Id}", created);
+        })
+            .WithSummary("Creates a dashboard from a portable dashboard document (as `GET /dashboards/{id}/export?format=json` writes it).")
+            .WithDescription("The new dashboard is the caller's, outside any folder. The whole document is checked first: unknown metrics, dimensions, datasets or "
+                + "operational metrics, instances the caller cannot read, unknown widget types and a newer `formatVersion` are a 400 with `errors` keyed per field "
+                + "(e.g. `widgets[3].config.query.metrics[0]`), and then nothing is created.")
+            .Produces<DashboardView>(StatusCodes.Status201Created);
+
         dashboards.MapPost("/{id}/duplicate", async (HttpContext http, DashboardService service, string id, DuplicateInput? body, CancellationToken ct) =>
         {
             var copy = await service.DuplicateAsync(http.Actor(), id, body?.Name, ct);
@@ -76,8 +88,10 @@ public static class DashboardsEndpoints
             .ProducesValidationProblem();
 
         dashboards.MapGet("/{id}/export", ExportAsync)
-            .WithSummary("Exports a dashboard or one widget as a file: pdf, xlsx, csv or json.")
-            .WithDescription("`format=pdf|xlsx|csv|json`, `widget=`, `layout=grid|flow`, `page=a4|letter`, `orientation=landscape|portrait`, `summary=true`, `rows=widgets|underlying`, and the filters of `/data`.")
+            .WithSummary("Exports a dashboard or one widget as a file: pdf, xlsx, csv, or json (the portable dashboard document).")
+            .WithDescription("`format=pdf|xlsx|csv|json`, `widget=`, `layout=grid|flow`, `page=a4|letter`, `orientation=landscape|portrait`, `summary=true`, `rows=widgets|underlying`, and the filters of `/data`. "
+                + "`format=json` is the dashboard itself as a portable document for `POST /dashboards/import` (format version, name, description, settings, filters, widgets; "
+                + "instances named by name, kind and external id, metrics by name); the other parameters do not apply to it.")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv", "application/json", "application/zip")
             .ProducesValidationProblem();
 
@@ -231,10 +245,20 @@ public static class DashboardsEndpoints
         return new PublicViewRequest(query["preset"].ToString() is { Length: > 0 } p ? p : null, start, end, filters, widgets);
     }
 
+    /// <summary><c>format=json</c>: the portable dashboard document, not an export format of <see cref="ExportService"/>.</summary>
+    public const string JsonFormat = "json";
+
     /// <summary>A dashboard or widget export as a file, for the API and the signed-in UI's download links alike.</summary>
-    private static async Task<IResult> ExportAsync(HttpContext http, DashboardExportService exports, string id, string? format, string? widget,
-        string? layout, string? page, string? orientation, bool? summary, string? rows, CancellationToken ct)
+    private static async Task<IResult> ExportAsync(HttpContext http, DashboardExportService exports, DashboardPortability portability, ExportService formats,
+        string id, string? format, string? widget, string? layout, string? page, string? orientation, bool? summary, string? rows, CancellationToken ct)
     {
+        if (string.Equals(format, JsonFormat, StringComparison.OrdinalIgnoreCase))
+        {
+            var portable = await portability.ExportAsync(http.Actor(), id, ct);
+            return Results.File(System.Text.Encoding.UTF8.GetBytes(portable.Document.ToJson()), "application/json", portable.FileName);
+        }
+        if (format is null || !formats.Formats.Contains(format, StringComparer.OrdinalIgnoreCase))
+            throw new ValidationException("format", $"Format must be one of {string.Join(", ", formats.Formats)}, or {JsonFormat} for the portable dashboard document{(format is null ? "" : $", not '{format}'")}.");
         var file = await exports.ExportAsync(http.Actor(), id, new DashboardExportRequest(format, ParseDataRequest(http.Request.Query), widget,
             ParsePage(layout, page, orientation), summary ?? false, ParseRows(rows)), ct);
         http.Response.RegisterForDisposeAsync(file);

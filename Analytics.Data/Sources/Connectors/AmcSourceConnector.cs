@@ -36,6 +36,10 @@ public sealed class AmcSourceConnector(IHttpClientFactory http, IOptions<AmcOpti
 
     private static readonly string[] Required = ["baseUrl", "instanceId", "advertiserId", "marketplaceId", "clientId", "accessToken"];
 
+    /// <summary>The AMC instance id: the same instance, whichever workspace connects to it.</summary>
+    public string? ExternalId(string sourceId, JsonObject settings) =>
+        settings["instanceId"] is JsonValue v && v.TryGetValue<string>(out var id) && !string.IsNullOrWhiteSpace(id) ? id.Trim() : null;
+
     public void ValidateSettings(JsonObject settings)
     {
         var errors = new Dictionary<string, string[]>();

@@ -106,7 +106,7 @@ public abstract class FactTableConnector(IDbContextFactory<AnalyticsDbContext> f
 }
 
 /// <summary>The seeded demo workspace: <c>ad_performance</c> (date, campaign, asin, campaign_type, impressions, clicks, spend, sales, purchases).</summary>
-public sealed class DemoSourceConnector(IDbContextFactory<AnalyticsDbContext> factory, IOptions<SourceOptions> options) : FactTableConnector(factory, options)
+public sealed class DemoSourceConnector(IDbContextFactory<AnalyticsDbContext> factory, IOptions<SourceOptions> options) : FactTableConnector(factory, options), ISourceConnector
 {
     public override SourceKind Kind => SourceKind.Demo;
 
@@ -116,4 +116,7 @@ public sealed class DemoSourceConnector(IDbContextFactory<AnalyticsDbContext> fa
     {
         // The demo source takes no settings; anything given is kept as a note and ignored.
     }
+
+    /// <summary>The demo instances are seeded with the same ids everywhere (<c>demo-contoso</c>, …).</summary>
+    public string? ExternalId(string sourceId, JsonObject settings) => sourceId;
 }

@@ -1,3 +1,4 @@
+using Analytics.Domain.Dashboards;
 using Analytics.Domain.Exports;
 using PdfSharp.Drawing;
 
@@ -11,7 +12,7 @@ public sealed class BarChartRenderer : CartesianChartRenderer
 
     protected override void DrawChart(PdfWidgetContext c, ExportWidget widget, XRect body)
     {
-        if (widget.Options.Horizontal) DrawHorizontal(c, widget, body);
+        if (widget.Options.Horizontal || LongLabels(widget)) DrawHorizontal(c, widget, body);
         else base.DrawChart(c, widget, body);
     }
 
@@ -50,6 +51,15 @@ public sealed class BarChartRenderer : CartesianChartRenderer
             }
         }
         c.Graphics.DrawLine(new XPen(c.Theme.Muted, 0.6), plot.X, zero, plot.Right, zero);
+    }
+
+    /// <summary>Category names too long or too many to stand under the bars: the one rule the screen follows too (<see cref="CategoryLabels"/>).</summary>
+    private static bool LongLabels(ExportWidget widget)
+    {
+        var data = ChartData.From(widget.Data, widget.Options.MaxSeries);
+        if (data.Granularity is not (null or "" or "none")) return false;
+        var names = data.Categories.Select(c => Convert.ToString(c, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToList();
+        return CategoryLabels.Choose(names, canTurn: true) == CategoryLabelLayout.Horizontal;
     }
 
     private static void DrawHorizontal(PdfWidgetContext c, ExportWidget widget, XRect body)

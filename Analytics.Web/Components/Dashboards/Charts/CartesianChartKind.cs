@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Analytics.Domain.Dashboards;
 using Analytics.Domain.Forecasting;
 
 namespace Analytics.Web.Components.Dashboards.Charts;
@@ -27,10 +28,28 @@ public abstract class CartesianChartKind : IChartKind
     /// <summary>Whether categories run down the vertical axis (horizontal bars).</summary>
     protected virtual bool IsHorizontal(ChartWidgetOptions options) => false;
 
+    /// <summary>Whether the kind turns horizontal when its category names are long (bars), rather than slanting them.</summary>
+    protected virtual bool CanTurn => false;
+
+    /// <summary>
+    /// A category axis's labels: straight ones hide where they would overlap; long ones (down the side of horizontal bars,
+    /// or slanted under a line) are cut at <see cref="CategoryLabels.MaxLabelWidth"/> with "…" — the axis tooltip names
+    /// the category in full.
+    /// </summary>
+    private static JsonObject CategoryAxisLabel(CategoryLabelLayout layout, bool horizontal)
+    {
+        var label = new JsonObject { ["hideOverlap"] = true };
+        if (layout == CategoryLabelLayout.Straight && !horizontal) return label;
+        label["width"] = CategoryLabels.MaxLabelWidth;
+        label["overflow"] = "truncate";
+        label["ellipsis"] = "…";
+        if (layout == CategoryLabelLayout.Rotated && !horizontal) label["rotate"] = 35;
+        return label;
+    }
+
     public JsonObject Build(ChartRequest request)
     {
         var (data, options) = request;
-        var horizontal = IsHorizontal(options);
         var timed = data.HasTime;
         // The category axis: time, else the first dimension; series split by the next dimension, if any.
         var categoryDimension = timed ? -1 : ChartParts.At(data.Dimensions, 0);
@@ -38,6 +57,9 @@ public abstract class CartesianChartKind : IChartKind
 
         var categories = timed ? null : categoryDimension >= 0 ? data.Distinct(categoryDimension) : [""];
         var categoryIndex = categories?.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+        // Long or many category names: bars turn sideways, other charts slant and cut their labels (CategoryLabels).
+        var labels = categories is null ? CategoryLabelLayout.Straight : CategoryLabels.Choose(categories, CanTurn);
+        var horizontal = IsHorizontal(options) || labels == CategoryLabelLayout.Horizontal;
 
         // Series keys: the values of the series dimension, the largest (by the first metric) first, up to the limit.
         List<string?> keys = [null];
@@ -72,6 +94,12 @@ public abstract class CartesianChartKind : IChartKind
                 axis["nameTextStyle"] = new JsonObject { ["color"] = "#666" };
                 axis["position"] = horizontal ? (a == 0 ? "bottom" : "top") : (a == 0 ? "left" : "right");
             }
+            if (horizontal)
+            {
+                // Sideways bars leave the value axis the narrow width beside the names: fewer ticks, none overlapping.
+                axis["splitNumber"] = 3;
+                axis["axisLabel"]!["hideOverlap"] = true;
+            }
             if (options.Min is { } min) axis["min"] = min;
             if (options.Max is { } max && a == 0) axis["max"] = max;
             valueAxes.Add(axis);
@@ -97,7 +125,7 @@ public abstract class CartesianChartKind : IChartKind
             {
                 ["type"] = "category",
                 ["data"] = ChartParts.Array(categories!),
-                ["axisLabel"] = new JsonObject { ["hideOverlap"] = true },
+                ["axisLabel"] = CategoryAxisLabel(labels, horizontal),
             };
         if (SeriesType == "bar" || !timed) categoryAxis["boundaryGap"] = true;
         else categoryAxis["boundaryGap"] = false;
@@ -275,6 +303,7 @@ public sealed class BarChartKind : CartesianChartKind
     public override string Kind => "bar";
     protected override string SeriesType => "bar";
     protected override bool IsHorizontal(ChartWidgetOptions options) => options.Horizontal;
+    protected override bool CanTurn => true;
 
     protected override void Decorate(JsonObject series, ChartRequest request, int pointCount)
     {

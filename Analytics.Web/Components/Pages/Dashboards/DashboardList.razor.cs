@@ -11,7 +11,7 @@ namespace Analytics.Web.Components.Pages.Dashboards;
 
 /// <summary>
 /// The dashboards a user can open: searched by name, description or owner, narrowed to theirs, shared ones or favourites,
-/// sorted and paged; on a phone each dashboard is a card led by its name. Authors create one blank or from a template.
+/// sorted and paged; on a phone each dashboard is a card led by its name. Authors create one blank, from a template, or from a dashboard file (JSON).
 /// </summary>
 public sealed partial class DashboardList
 {
@@ -30,6 +30,7 @@ public sealed partial class DashboardList
     [
         new("New dashboard", "new-dashboard", EventCallback.Factory.Create(this, CreateBlankAsync), Icons.Material.Filled.Add),
         new("From template", "from-template", EventCallback.Factory.Create(this, FromTemplateAsync), Icons.Material.Filled.AutoAwesomeMosaic),
+        new("Import", "import-dashboard", EventCallback.Factory.Create(this, ImportAsync), Icons.Material.Filled.UploadFile),
     ];
 
     private IEnumerable<DashboardSummary> Filtered =>
@@ -85,6 +86,9 @@ public sealed partial class DashboardList
             _error = e.Message;
         }
     }
+
+    private Task ImportAsync() =>
+        Dialogs.ShowAsync<ImportDialog>("Import a dashboard", DialogLayout.Options(MaxWidth.Small));
 
     private Task FromTemplateAsync() =>
         Dialogs.ShowAsync<TemplateDialog>("New dashboard from a template", DialogLayout.Options(MaxWidth.Medium));

@@ -79,6 +79,7 @@ public sealed partial class DashboardPage : IDisposable
         new("csv", "CSV", Icons.Material.Filled.Description),
         new("underlying-xlsx", "Underlying rows (Excel)", Icons.Material.Filled.Dataset),
         new("underlying-csv", "Underlying rows (CSV)", Icons.Material.Filled.Dataset),
+        new("json", "Export as JSON (to import elsewhere)", Icons.Material.Filled.DataObject),
     ];
 
     public sealed record DimensionChoice(string Name, string Label);
@@ -296,6 +297,8 @@ public sealed partial class DashboardPage : IDisposable
     private void Download(string choice) => Nav.NavigateTo(choice switch
     {
         "pdf-summary" => DownloadLink("pdf", null) + "&summary=true",
+        // The dashboard itself, not its numbers: the filters applied on screen do not go into the file.
+        "json" => $"/downloads/dashboards/{Uri.EscapeDataString(Id)}?format=json",
         _ when choice.StartsWith("underlying-", StringComparison.Ordinal) => DownloadLink(choice["underlying-".Length..], null) + "&rows=underlying",
         _ => DownloadLink(choice, null),
     }, forceLoad: true);
