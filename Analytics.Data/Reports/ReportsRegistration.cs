@@ -22,6 +22,7 @@ internal static class ReportsRegistration
         services.AddSingleton<ExecutionRunner>();
         services.AddSettings<ScheduleOptions>(ScheduleOptions.Section);
         services.AddSingleton<ScheduleService>();
+        services.AddSingleton<Schedules.ScheduleOverview>();
         services.TryAddSingleton<ICronEngine, NoCronEngine>();
         services.AddSettings<CollectionOptions>(CollectionOptions.Section);
         services.AddSingleton<CollectionService>();
