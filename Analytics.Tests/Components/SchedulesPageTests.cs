@@ -7,9 +7,9 @@ using Analytics.Data.Subscriptions;
 using Analytics.Domain.Reports;
 using Analytics.Tests.Infrastructure;
 using Analytics.Web.Auth;
-using Analytics.Web.Components.Pages.Schedules;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using SchedulesPage = Analytics.Web.Components.Pages.Schedules.Schedules;
 
 namespace Analytics.Tests.Components;
 
@@ -35,7 +35,7 @@ public sealed class SchedulesPageTests : AppComponentTests
     public async Task Without_schedules_the_page_says_how_to_create_one()
     {
         await using var host = await SignedInAsync(seedDemo: false);
-        var page = Render<Schedules>();
+        var page = Render<SchedulesPage>();
         page.WaitForAssertion(() => page.Markup.Should().Contain("No schedules yet"));
         page.Markup.Should().Contain("Recurring tab");
         page.Find("[data-testid=empty-reports]").GetAttribute("href").Should().Be("/reports");
@@ -48,7 +48,7 @@ public sealed class SchedulesPageTests : AppComponentTests
         await using var host = await SignedInAsync(seedDemo: true);
         await host.Services.GetRequiredService<ReportService>().CreateAsync(await host.AdminAsync(), new ReportInput("Morning campaigns", "tpl-demo-campaign-daily",
             "demo-northwind", [], new ReportSchedule { Kind = "daily", Time = "06:00", TimeZone = "UTC" }), CancellationToken.None);
-        var page = Render<Schedules>();
+        var page = Render<SchedulesPage>();
         page.WaitForAssertion(() => page.Find("[data-testid=schedule-grid]").TextContent.Should().Contain("Morning campaigns"));
         page.Find("[data-testid=schedule-grid]").TextContent.Should().Contain("Daily at 06:00 (UTC)").And.Contain("not run yet");
 

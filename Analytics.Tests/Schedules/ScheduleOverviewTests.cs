@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Analytics.Data;
 using Analytics.Data.Identity;
 using Analytics.Data.Reports;

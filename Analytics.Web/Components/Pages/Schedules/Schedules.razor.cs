@@ -3,6 +3,7 @@ using Analytics.Data.Reports;
 using Analytics.Data.Schedules;
 using Analytics.Data.Subscriptions;
 using Analytics.Domain;
+using Analytics.Domain.Access;
 using Analytics.Web.Auth;
 using Analytics.Web.Components.Pages.Reports;
 using Analytics.Web.Components.Pages.Subscriptions;
@@ -122,7 +123,7 @@ public sealed partial class Schedules : IDisposable
         });
     }
 
-    private async Task FinishIfEndedAsync(Analytics.Domain.Access.Actor actor, string executionId)
+    private async Task FinishIfEndedAsync(Actor actor, string executionId)
     {
         var execution = await Executions.GetAsync(actor, executionId, default);
         if (execution.Status is "pending" or "running" || _state.Running?.ExecutionId != executionId) return;
@@ -173,7 +174,7 @@ public sealed partial class Schedules : IDisposable
         catch (DomainException e) { _state.Show(e.Message, error: true); }
     }
 
-    private async Task GuardAsync(Func<Analytics.Domain.Access.Actor, Task> action)
+    private async Task GuardAsync(Func<Actor, Task> action)
     {
         try { await action(await CurrentActor.GetAsync()); }
         catch (DomainException e) { _state.Show(e.Message, error: true); }
