@@ -36,7 +36,7 @@ public sealed class SchedulesUiTests(BrowserFixture fixture) : IClassFixture<Bro
         var report = await fixture.App.Services.GetRequiredService<ReportService>().CreateAsync(admin, new ReportInput(reportName, "tpl-demo-campaign-daily",
             "demo-northwind", [], new ReportSchedule { Kind = "daily", Time = "06:00", TimeZone = "UTC" }), default);
         await fixture.App.Services.GetRequiredService<SubscriptionService>().CreateAsync(admin, new SubscriptionInput("demo-performance", "csv",
-            new SubscriptionScheduleInput("weekly", "08:00", ["mon"]), "UTC", ["team@tests.local"], Name: mailName), default);
+            new SubscriptionScheduleInput("weekly", "08:00", ["mon"]), "UTC", ["team@example.com"], Name: mailName), default);
         // A scheduled window that failed after three attempts (the runner would have retried it with backoff).
         var failedAt = DateTimeOffset.UtcNow.AddHours(-2);
         await using (var db = await fixture.App.Services.GetRequiredService<IDbContextFactory<AnalyticsDbContext>>().CreateDbContextAsync())
