@@ -113,6 +113,7 @@ public static class Extensions
         api.MapChatEndpoints();
         api.MapChatEgressEndpoints();
         api.MapSubscriptionsEndpoints();
+        api.MapSchedulesEndpoints();
         api.MapExportsEndpoints();
         api.MapAuditEndpoints();
         api.MapBackupsEndpoints();

@@ -1,4 +1,5 @@
 using Analytics.Data.Collections;
+using Analytics.Data.Schedules;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -22,6 +23,7 @@ internal static class ReportsRegistration
         services.AddSingleton<ExecutionRunner>();
         services.AddSettings<ScheduleOptions>(ScheduleOptions.Section);
         services.AddSingleton<ScheduleService>();
+        services.AddSingleton<ScheduleOverview>();
         services.TryAddSingleton<ICronEngine, NoCronEngine>();
         services.AddSettings<CollectionOptions>(CollectionOptions.Section);
         services.AddSingleton<CollectionService>();

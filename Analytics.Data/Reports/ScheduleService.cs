@@ -74,6 +74,12 @@ public sealed class ScheduleService(
         return runs;
     }
 
+    /// <summary>The window a run of <paramref name="schedule"/> fired now collects on a source of <paramref name="kind"/> (what "run now" on the schedules page runs).</summary>
+    public (DateTimeOffset Start, DateTimeOffset End) WindowNow(ReportSchedule schedule, SourceKind kind) => schedule.WindowFor(clock.GetUtcNow(), LateData(kind));
+
+    /// <summary>How late a source's data can still arrive: a window is collected only once it ended this long ago.</summary>
+    private TimeSpan LateData(SourceKind kind) => kind == SourceKind.Amc ? TimeSpan.FromHours(options.Value.AmcLateDataHours) : TimeSpan.Zero;
+
     private async Task<ScheduleRun> FireAsync(AnalyticsDbContext db, Report report, ReportSchedule schedule, DateTimeOffset firedFor, CancellationToken ct)
     {
         var owner = await db.Users.AsNoTracking().Where(u => u.Id == report.OwnerId).Select(u => new { u.Role }).FirstOrDefaultAsync(ct);
@@ -82,7 +88,7 @@ public sealed class ScheduleService(
         if (!allowed)
             throw new ForbiddenException($"The owner of report '{report.Name}' may no longer run reports on instance {report.SourceId}; the schedule did not fire.");
         var source = await db.Sources.AsNoTracking().SingleAsync(s => s.Id == report.SourceId, ct);
-        var lateData = source.Kind == SourceKind.Amc ? TimeSpan.FromHours(options.Value.AmcLateDataHours) : TimeSpan.Zero;
+        var lateData = LateData(source.Kind);
         var windows = new List<(DateTimeOffset Start, DateTimeOffset End)>();
         var window = schedule.WindowFor(clock.GetUtcNow(), lateData);
         windows.Add(window);

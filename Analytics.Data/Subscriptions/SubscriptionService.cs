@@ -89,6 +89,18 @@ public sealed class SubscriptionService(
         return (await ViewsAsync(db, [subscription], ct))[0];
     }
 
+    /// <summary>Pauses (<paramref name="enabled"/> false) or resumes a subscription: its owner or an admin only (404 for anyone else).</summary>
+    public async Task<SubscriptionView> SetEnabledAsync(Actor actor, string id, bool enabled, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var subscription = await FindVisibleAsync(db, actor, id, ct, track: true);
+        subscription.Enabled = enabled;
+        subscription.NextRunAt = enabled ? subscription.Schedule.NextOccurrence(clock.GetUtcNow(), cron.Next) : null;
+        subscription.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return (await ViewsAsync(db, [subscription], ct))[0];
+    }
+
     public async Task DeleteAsync(Actor actor, string id, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);

@@ -5,6 +5,7 @@ using Analytics.Data.Dashboards;
 using Analytics.Data.Identity;
 using Analytics.Data.Reports;
 using Analytics.Domain.Access;
+using Analytics.Domain.Reports;
 using Analytics.Tests.Infrastructure;
 using Analytics.Tests.Web;
 using Analytics.Web.Components.Pages.Collections;
@@ -33,7 +34,7 @@ public sealed class PhoneWalkTests(BrowserFixture fixture) : IClassFixture<Brows
     {
         var admin = await AdminAsync();
         var report = await fixture.App.Services.GetRequiredService<ReportService>().CreateAsync(admin,
-            new ReportInput("Phone walk", "tpl-demo-campaign-daily", "demo-northwind", []), default);
+            new ReportInput("Phone walk", "tpl-demo-campaign-daily", "demo-northwind", [], new ReportSchedule { Kind = "daily", Time = "06:00" }), default);
         var now = DateTimeOffset.UtcNow;
         var execution = await fixture.App.Services.GetRequiredService<ExecutionService>().StartAsync(admin, report.Id,
             new ExecutionRequest(new DateTimeOffset(now.UtcDateTime.Date.AddDays(-8), TimeSpan.Zero), new DateTimeOffset(now.UtcDateTime.Date.AddDays(-1), TimeSpan.Zero)), default);
@@ -58,7 +59,7 @@ public sealed class PhoneWalkTests(BrowserFixture fixture) : IClassFixture<Brows
         [
             "/", "/dashboards", "/dashboards/demo-performance", "/dashboards/demo-performance/edit",
             "/reports", "/reports/templates/new", "/reports/templates/tpl-demo-campaign-daily", $"/reports/executions/{executionId}",
-            "/collections", $"/collections/{collectionId}", "/sources", "/exports", "/subscriptions", "/insights", "/alerts", "/chat",
+            "/collections", $"/collections/{collectionId}", "/sources", "/exports", "/subscriptions", "/schedules", "/insights", "/alerts", "/chat",
             "/admin/users", "/admin/jobs", "/admin/audit", "/admin/chat-audit", "/admin/chat-egress", "/admin/backups",
             "/account/api-keys", "/account/password", "/account/denied", "/not-found",
         ];

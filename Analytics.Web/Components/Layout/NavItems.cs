@@ -19,6 +19,7 @@ public static class NavItems
         new("Insights", "/insights", Icons.Material.Filled.Lightbulb),
         new("Alerts", "/alerts", Icons.Material.Filled.Notifications),
         new("Subscriptions", "/subscriptions", Icons.Material.Filled.ForwardToInbox),
+        new("Schedules", "/schedules", Icons.Material.Filled.EventRepeat),
         new("Export history", "/exports", Icons.Material.Filled.History),
         new("Jobs", "/admin/jobs", Icons.Material.Filled.Schedule, AdminOnly: true),
         new("Users", "/admin/users", Icons.Material.Filled.Group, AdminOnly: true),
