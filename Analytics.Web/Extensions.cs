@@ -46,6 +46,7 @@ public static class Extensions
         services.AddMudServices();
         services.AddSingleton<ThemeStylesheet>();
         services.AddScoped<Components.Dashboards.ChartsModule>();
+        services.AddSingleton<Components.Pages.HomeService>();
         services.AddWebInstrumentation();
         services.AddHttpSecurity();
         services.AddApi();
