@@ -29,9 +29,11 @@ public sealed class DemoHistoryScan(
     public async Task<InsightRunResult> RunAsync(CancellationToken ct)
     {
         List<(int Id, string SourceId)> pending;
+        List<string> demo;
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
             var demoSources = db.Sources.Where(s => s.Kind == SourceKind.Demo).Select(s => s.Id);
+            demo = await demoSources.ToListAsync(ct);
             pending = (await db.Datasets.AsNoTracking()
                     .Where(d => d.Key == DemoWorkspace.DatasetKey && d.DataVersion > 0 && d.HistoryScannedAt == null && demoSources.Contains(d.SourceId))
                     .Select(d => new { d.Id, d.SourceId }).ToListAsync(ct))
@@ -39,33 +41,37 @@ public sealed class DemoHistoryScan(
         }
         if (pending.Count == 0) return new InsightRunResult(0, 0, 0);
 
-        // The system, reading only the pending demo instances: every scan below stays inside them.
-        var actor = new Actor(Actor.System.UserId, Actor.System.DisplayName, Role.Analyst, pending.Select(p => p.SourceId).ToHashSet());
         var quiet = scanner.WithoutDelivery();
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var yesterday = today.AddDays(-1);
         var weekEnd = WeeklySummaryBuilder.LastCompleteWeekEnd(today);
         var started = clock.GetTimestamp();
-        InsightRunResult[] results =
-        [
-            await quiet.ScanAnomaliesAsync(actor, yesterday, DemoWorkspace.Days, ct),
-            await quiet.ScanTrendsAsync(actor, weekEnd, InsightScanner.TrendWeeks, ct),
-            await quiet.ScanOpportunitiesAsync(actor, weekEnd, InsightScanner.OpportunityDays, ct),
-            await quiet.SummarizeWeekAsync(actor, weekEnd, ct),
-            await quiet.SummarizeDashboardsAsync(actor, weekEnd, ct),
-        ];
-
-        var ids = pending.Select(p => p.Id).ToList();
-        var now = clock.GetUtcNow();
-        await using (var db = await factory.CreateDbContextAsync(ct))
+        var results = new List<InsightRunResult>();
+        // One instance at a time, each marked once its insights are stored: a start cut short keeps what it finished.
+        foreach (var (id, sourceId) in pending)
         {
-            await db.Datasets.Where(d => ids.Contains(d.Id)).ExecuteUpdateAsync(u => u.SetProperty(d => d.HistoryScannedAt, now), ct);
+            // The system, reading only this instance: every scan below stays inside it.
+            var actor = ReaderOf([sourceId]);
+            results.Add(await quiet.ScanAnomaliesAsync(actor, yesterday, DemoWorkspace.Days, ct));
+            results.Add(await quiet.ScanTrendsAsync(actor, weekEnd, InsightScanner.TrendWeeks, ct));
+            results.Add(await quiet.ScanOpportunitiesAsync(actor, weekEnd, InsightScanner.OpportunityDays, ct));
+            results.Add(await quiet.SummarizeWeekAsync(actor, weekEnd, ct));
+            await using var db = await factory.CreateDbContextAsync(ct);
+            var now = clock.GetUtcNow();
+            await db.Datasets.Where(d => d.Id == id).ExecuteUpdateAsync(u => u.SetProperty(d => d.HistoryScannedAt, now), ct);
         }
+        // The dashboards' summaries, over every demo instance (the demo dashboard spans them all).
+        results.Add(await quiet.SummarizeDashboardsAsync(ReaderOf(demo), weekEnd, ct));
+
         var result = new InsightRunResult(results.Sum(r => r.Created), results.Sum(r => r.Updated), 0);
         logger.LogInformation("Scanned the demo history of {Instances} for insights in {Ms:0} ms: {Created} new, {Updated} updated",
             string.Join(", ", pending.Select(p => p.SourceId)), clock.GetElapsedTime(started).TotalMilliseconds, result.Created, result.Updated);
         return result;
     }
+
+    /// <summary>The system as an analyst reading only <paramref name="sourceIds"/> (the scans read what their actor may).</summary>
+    private static Actor ReaderOf(IEnumerable<string> sourceIds) =>
+        new(Actor.System.UserId, Actor.System.DisplayName, Role.Analyst, sourceIds.ToHashSet(StringComparer.Ordinal));
 }
 
 /// <summary>
