@@ -40,7 +40,7 @@ public class AnalyticsWebFactory : WebApplicationFactory<Program>
 
     /// <summary>
     /// <c>Analytics:Database:ScanDemoHistory</c>: off here, so tests that run the insight jobs start from an empty feed
-    /// (and forty app hosts do not each scan two years of history); <see cref="FirstRunWebFactory"/> turns it on.
+    /// (and forty app hosts do not each scan two years of history); <see cref="Analytics.Tests.Insights.FirstRunWebFactory"/> turns it on.
     /// </summary>
     protected virtual bool ScanDemoHistory => false;
 
