@@ -59,7 +59,7 @@ public sealed class HomeComponentTests(HomeHostFixture fixture) : AppComponentTe
         Services.AddQuartz(q => q.UseInMemoryStore());
         Services.AddSingleton<JobConsole>();
         Services.AddSingleton<TimeProvider>(Host.Clock);
-        Services.AddSingleton<HomeService>();
+        Services.AddScoped<HomeService>();
         Services.AddScoped<CurrentActor>();
         AddAuthorization().SetAuthorized(actor.DisplayName).SetClaims(new Claim(ClaimTypes.NameIdentifier, actor.UserId));
         return Render<Home>();
