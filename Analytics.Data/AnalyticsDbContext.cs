@@ -44,6 +44,7 @@ public abstract class AnalyticsDbContext(DbContextOptions options) : IdentityDbC
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
     public DbSet<DashboardComment> DashboardComments => Set<DashboardComment>();
     public DbSet<DashboardFavorite> DashboardFavorites => Set<DashboardFavorite>();
+    public DbSet<DashboardVisit> DashboardVisits => Set<DashboardVisit>();
     public DbSet<MetricSeries> MetricSeries => Set<MetricSeries>();
     public DbSet<MetricPoint> MetricPoints => Set<MetricPoint>();
     public DbSet<MetricRollup> MetricRollups => Set<MetricRollup>();

@@ -16,6 +16,12 @@ public sealed class DatabaseOptions
     /// <summary>Seed the demo workspace when the database is empty.</summary>
     public bool SeedDemo { get; set; } = true;
 
+    /// <summary>
+    /// Once the demo workspace is seeded, scan its two years of history once for insights (anomalies, trends, the last
+    /// week's summaries), in the background after the database is ready, so a fresh install's feed is not empty.
+    /// </summary>
+    public bool ScanDemoHistory { get; set; } = true;
+
     [Range(1, 3600)]
     public int CommandTimeoutSeconds { get; set; } = 60;
 

@@ -46,6 +46,7 @@ public static class Extensions
         services.AddMudServices();
         services.AddSingleton<ThemeStylesheet>();
         services.AddScoped<Components.Dashboards.ChartsModule>();
+        services.AddScoped<Components.Pages.HomeService>(); // per circuit: SourceService is scoped
         services.AddWebInstrumentation();
         services.AddHttpSecurity();
         services.AddApi();

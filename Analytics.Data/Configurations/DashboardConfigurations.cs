@@ -116,3 +116,15 @@ internal sealed class DashboardFavoriteConfiguration : IEntityTypeConfiguration<
         b.Property(f => f.DashboardId).HasMaxLength(64);
     }
 }
+
+internal sealed class DashboardVisitConfiguration : IEntityTypeConfiguration<DashboardVisit>
+{
+    public void Configure(EntityTypeBuilder<DashboardVisit> b)
+    {
+        b.ToTable("DashboardVisits");
+        b.HasKey(v => new { v.UserId, v.DashboardId });
+        b.Property(v => v.UserId).HasMaxLength(64);
+        b.Property(v => v.DashboardId).HasMaxLength(64);
+        b.HasIndex(v => new { v.UserId, v.OpenedAt });
+    }
+}

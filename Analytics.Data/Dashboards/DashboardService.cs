@@ -185,6 +185,7 @@ public sealed partial class DashboardService(
         db.DashboardShares.RemoveRange(db.DashboardShares.Where(s => s.TargetKind == ShareTarget.Dashboard && s.TargetId == id));
         db.DashboardComments.RemoveRange(db.DashboardComments.Where(c => c.DashboardId == id));
         db.DashboardFavorites.RemoveRange(db.DashboardFavorites.Where(f => f.DashboardId == id));
+        db.DashboardVisits.RemoveRange(db.DashboardVisits.Where(v => v.DashboardId == id));
         db.Dashboards.Remove(dashboard);
         await db.SaveChangesAsync(ct);
         changes.Publish(new DashboardChange(id, -1, actor.UserId, actor.DisplayName));

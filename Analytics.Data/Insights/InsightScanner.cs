@@ -33,6 +33,10 @@ public sealed class InsightScanner(
 {
     /// <summary>Additive measures the detectors read; ROAS and friends are computed from their sums.</summary>
     public static readonly string[] ScannedMetrics = ["impressions", "clicks", "spend", "sales", "purchases"];
+    /// <summary>Weeks of weekly totals a trend is judged over (the weekly job's scan).</summary>
+    public const int TrendWeeks = 12;
+    /// <summary>Days a budget opportunity is judged over (the weekly job's scan).</summary>
+    public const int OpportunityDays = 28;
     private static readonly string[] MoneyMetrics = ["spend", "sales"];
     private const string SegmentDimension = "campaign";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
@@ -40,6 +44,12 @@ public sealed class InsightScanner(
     public AnomalyDetector Detector { get; init; } = new();
     public TrendDetector Trends { get; init; } = new();
     public OpportunityFinder Opportunities { get; init; } = new();
+
+    /// <summary>The same scans, storing what they find without announcing it (<see cref="InsightStore.WithoutDelivery"/>).</summary>
+    public InsightScanner WithoutDelivery() => new(factory, facts, store.WithoutDelivery(), dashboards, catalog, clock)
+    {
+        Detector = Detector, Trends = Trends, Opportunities = Opportunities,
+    };
 
     // ---------------------------------------------------------------- detection
 

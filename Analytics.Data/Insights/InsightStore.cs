@@ -20,6 +20,12 @@ public sealed class InsightStore(
 {
     public const string WebhookClient = "insight-webhooks";
 
+    /// <summary>False for a store that only keeps what it is given: history found on a first run is not news to announce.</summary>
+    public bool Delivers { get; private init; } = true;
+
+    /// <summary>This store without deliveries (no bell, e-mail or webhook for what it stores).</summary>
+    public InsightStore WithoutDelivery() => new(factory, deliveries, http, options, logger) { Delivers = false };
+
     internal async Task<InsightRunResult> StoreAsync(IReadOnlyList<Insight> found, CancellationToken ct)
     {
         if (found.Count == 0) return new InsightRunResult(0, 0, 0);
@@ -51,6 +57,11 @@ public sealed class InsightStore(
             await db.SaveChangesAsync(ct);
         }
 
+        if (!Delivers)
+        {
+            logger.LogInformation("Insights stored without delivery: {Created} new, {Updated} updated", created.Count, updated);
+            return new InsightRunResult(created.Count, updated, 0);
+        }
         var notified = await deliveries.DeliverNewAsync(created, ct);
         if (options.Value.WebhookUrl is { Length: > 0 } url)
         {

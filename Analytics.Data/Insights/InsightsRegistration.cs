@@ -13,6 +13,9 @@ internal static class InsightsRegistration
         services.AddSingleton<InsightFeed>();
         services.AddSingleton<ProjectionInsights>();
         services.AddSingleton<InsightDeliveryService>();
+        services.AddSingleton<DemoHistoryScan>();
+        services.AddSingleton<DemoHistoryScanHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<DemoHistoryScanHost>());
         services.AddSettings<InsightOptions>(InsightOptions.Section)
             .Validate<OutboundGuard>((o, guard) => string.IsNullOrWhiteSpace(o.WebhookUrl) || guard.UrlError(o.WebhookUrl) is null,
                 "Analytics:Insights:WebhookUrl must be an absolute http(s) URL of a public address (or a host listed in Analytics:Outbound:AllowedHosts).");

@@ -110,3 +110,11 @@ public sealed class DashboardFavorite
     public required string UserId { get; init; }
     public required string DashboardId { get; init; }
 }
+
+/// <summary>When a user last opened a dashboard: one row per user and dashboard, so Home can list their recent ones.</summary>
+public sealed class DashboardVisit
+{
+    public required string UserId { get; init; }
+    public required string DashboardId { get; init; }
+    public DateTimeOffset OpenedAt { get; set; }
+}

@@ -23,6 +23,11 @@ public sealed class Dataset
     public long DataVersion { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>
+    /// When the insight detectors last went over this dataset's whole history (the demo workspace's first-run scan);
+    /// null: never, so a start scans it once.
+    /// </summary>
+    public DateTimeOffset? HistoryScannedAt { get; set; }
 
     public DimensionField? Dimension(string name) => Dimensions.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
 

@@ -34,6 +34,13 @@ public sealed record WeeklySummary(
 /// </summary>
 public static class WeeklySummaryBuilder
 {
+    /// <summary>The last Sunday strictly before <paramref name="today"/>: the end of the last complete Monday–Sunday week.</summary>
+    public static DateOnly LastCompleteWeekEnd(DateOnly today)
+    {
+        var back = (int)today.DayOfWeek; // Sunday = 0 → a full week back
+        return today.AddDays(back == 0 ? -7 : -back);
+    }
+
     private static readonly (string Metric, string Label)[] Measures =
         [("spend", "Spend"), ("sales", "Sales"), ("impressions", "Impressions"), ("clicks", "Clicks"), ("purchases", "Purchases")];
 

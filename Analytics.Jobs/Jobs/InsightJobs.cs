@@ -47,15 +47,11 @@ public sealed class WeeklyInsightSummaryJob(InsightScanner insights, TimeProvide
 
     public static JobSchedule Schedule(JobScheduleSettings settings) => JobSchedule.Cron("0 0 7 ? * MON", new TriggerKey("insights-weekly-mon-0700", "insights"),
         "Writes each instance's and each dashboard's week-over-week summary, scans 12-week trends and budget opportunities.");
-    public const int TrendWeeks = 12;
-    public const int OpportunityDays = 28;
+    public const int TrendWeeks = InsightScanner.TrendWeeks;
+    public const int OpportunityDays = InsightScanner.OpportunityDays;
 
     /// <summary>The last Sunday strictly before <paramref name="today"/>: the end of the last complete week.</summary>
-    public static DateOnly LastCompleteWeekEnd(DateOnly today)
-    {
-        var back = (int)today.DayOfWeek; // Sunday = 0 → a full week back
-        return today.AddDays(back == 0 ? -7 : -back);
-    }
+    public static DateOnly LastCompleteWeekEnd(DateOnly today) => Analytics.Domain.Insights.WeeklySummaryBuilder.LastCompleteWeekEnd(today);
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {

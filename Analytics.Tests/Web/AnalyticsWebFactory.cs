@@ -20,13 +20,29 @@ public class AnalyticsWebFactory : WebApplicationFactory<Program>
     public const string AdminPassword = "correct-horse-42";
     public const string BootstrapKey = "bootstrap-key-for-tests-0123456789";
 
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("analytics-web-");
+    private readonly DirectoryInfo _directory;
+    private readonly bool _ownsDirectory;
     private bool _kestrel;
+
+    public AnalyticsWebFactory() : this(Directory.CreateTempSubdirectory("analytics-web-"), ownsDirectory: true) { }
+
+    /// <summary>The app over <paramref name="directory"/>: an earlier instance's data directory is a restart of it.</summary>
+    protected AnalyticsWebFactory(DirectoryInfo directory, bool ownsDirectory)
+    {
+        _directory = directory;
+        _ownsDirectory = ownsDirectory;
+    }
 
     public string DataDirectory => _directory.FullName;
 
     /// <summary><c>Analytics:Subscriptions:AllowedRecipientDomains</c>; empty = the app's default, the users' own domains.</summary>
     protected virtual string[] AllowedRecipientDomains => ["example.com"];
+
+    /// <summary>
+    /// <c>Analytics:Database:ScanDemoHistory</c>: off here, so tests that run the insight jobs start from an empty feed
+    /// (and forty app hosts do not each scan two years of history); <see cref="Analytics.Tests.Insights.FirstRunWebFactory"/> turns it on.
+    /// </summary>
+    protected virtual bool ScanDemoHistory => false;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -34,6 +50,7 @@ public class AnalyticsWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Analytics", $"Data Source={Path.Combine(_directory.FullName, "analytics.db")}");
         builder.UseSetting("Analytics:Database:Provider", "Sqlite");
         builder.UseSetting("Analytics:DataDirectory", _directory.FullName);
+        builder.UseSetting("Analytics:Database:ScanDemoHistory", ScanDemoHistory ? "true" : "false");
         builder.UseSetting("Analytics:Auth:AdminEmail", AdminEmail);
         builder.UseSetting("Analytics:Auth:AdminPassword", AdminPassword);
         builder.UseSetting("Analytics:Auth:BootstrapApiKey", BootstrapKey);
@@ -102,6 +119,7 @@ public class AnalyticsWebFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsDirectory) return;
         try { _directory.Delete(recursive: true); } catch (IOException) { } // best effort: a file may still be held briefly
     }
 }

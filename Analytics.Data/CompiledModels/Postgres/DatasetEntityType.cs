@@ -26,7 +26,7 @@ namespace Analytics.Data.CompiledModels.Postgres
                 "Analytics.Domain.Facts.Dataset",
                 typeof(Dataset),
                 baseEntityType,
-                propertyCount: 10,
+                propertyCount: 11,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 1,
                 keyCount: 1);
@@ -83,6 +83,15 @@ namespace Analytics.Data.CompiledModels.Postgres
                 maxLength: 20);
             grain.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             grain.AddAnnotation("Relational:ColumnName", "grain");
+
+            var historyScannedAt = runtimeEntityType.AddProperty(
+                "HistoryScannedAt",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(Dataset).GetProperty("HistoryScannedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Dataset).GetField("<HistoryScannedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            historyScannedAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            historyScannedAt.AddAnnotation("Relational:ColumnName", "history_scanned_at");
 
             var key = runtimeEntityType.AddProperty(
                 "Key",

@@ -12,7 +12,7 @@ namespace Analytics.Data.CompiledModels.Postgres
     public partial class PostgresAnalyticsDbContextModel
     {
         private PostgresAnalyticsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("6388ad28-ae1e-4aef-befd-2b9c9372e1cc"), entityTypeCount: 53)
+            : base(skipDetectChanges: false, modelId: new Guid("88a4ce37-8d74-40e4-b9d1-bda9135942f5"), entityTypeCount: 54)
         {
         }
 
@@ -38,6 +38,7 @@ namespace Analytics.Data.CompiledModels.Postgres
             var dashboardFavorite = DashboardFavoriteEntityType.Create(this);
             var dashboardFolder = DashboardFolderEntityType.Create(this);
             var dashboardShare = DashboardShareEntityType.Create(this);
+            var dashboardVisit = DashboardVisitEntityType.Create(this);
             var team = TeamEntityType.Create(this);
             var teamMember = TeamMemberEntityType.Create(this);
             var widget = WidgetEntityType.Create(this);
@@ -129,6 +130,7 @@ namespace Analytics.Data.CompiledModels.Postgres
             DashboardFavoriteEntityType.CreateAnnotations(dashboardFavorite);
             DashboardFolderEntityType.CreateAnnotations(dashboardFolder);
             DashboardShareEntityType.CreateAnnotations(dashboardShare);
+            DashboardVisitEntityType.CreateAnnotations(dashboardVisit);
             TeamEntityType.CreateAnnotations(team);
             TeamMemberEntityType.CreateAnnotations(teamMember);
             WidgetEntityType.CreateAnnotations(widget);

@@ -25,7 +25,7 @@ namespace Analytics.Data.CompiledModels.Sqlite
                 "Analytics.Domain.Facts.Dataset",
                 typeof(Dataset),
                 baseEntityType,
-                propertyCount: 10,
+                propertyCount: 11,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 1,
                 keyCount: 1);
@@ -78,6 +78,15 @@ namespace Analytics.Data.CompiledModels.Sqlite
                 fieldInfo: typeof(Dataset).GetField("<Grain>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 20);
             grain.AddAnnotation("Relational:ColumnName", "grain");
+
+            var historyScannedAt = runtimeEntityType.AddProperty(
+                "HistoryScannedAt",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(Dataset).GetProperty("HistoryScannedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Dataset).GetField("<HistoryScannedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new DateTimeOffsetToUtcTicksConverter());
+            historyScannedAt.AddAnnotation("Relational:ColumnName", "history_scanned_at");
 
             var key = runtimeEntityType.AddProperty(
                 "Key",

@@ -11,7 +11,7 @@ namespace Analytics.Data.CompiledModels.Sqlite
     public partial class SqliteAnalyticsDbContextModel
     {
         private SqliteAnalyticsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2a762f68-a1b1-49b9-9a77-0813abcc1276"), entityTypeCount: 53)
+            : base(skipDetectChanges: false, modelId: new Guid("0f7343d2-4195-4fc8-91a5-c80d66309f3a"), entityTypeCount: 54)
         {
         }
 
@@ -37,6 +37,7 @@ namespace Analytics.Data.CompiledModels.Sqlite
             var dashboardFavorite = DashboardFavoriteEntityType.Create(this);
             var dashboardFolder = DashboardFolderEntityType.Create(this);
             var dashboardShare = DashboardShareEntityType.Create(this);
+            var dashboardVisit = DashboardVisitEntityType.Create(this);
             var team = TeamEntityType.Create(this);
             var teamMember = TeamMemberEntityType.Create(this);
             var widget = WidgetEntityType.Create(this);
@@ -128,6 +129,7 @@ namespace Analytics.Data.CompiledModels.Sqlite
             DashboardFavoriteEntityType.CreateAnnotations(dashboardFavorite);
             DashboardFolderEntityType.CreateAnnotations(dashboardFolder);
             DashboardShareEntityType.CreateAnnotations(dashboardShare);
+            DashboardVisitEntityType.CreateAnnotations(dashboardVisit);
             TeamEntityType.CreateAnnotations(team);
             TeamMemberEntityType.CreateAnnotations(teamMember);
             WidgetEntityType.CreateAnnotations(widget);

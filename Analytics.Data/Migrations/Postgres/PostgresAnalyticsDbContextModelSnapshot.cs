@@ -1260,6 +1260,31 @@ namespace Analytics.Data.Migrations.Postgres
                     b.ToTable("dashboard_shares", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Dashboards.DashboardVisit", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DashboardId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("dashboard_id");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.HasKey("UserId", "DashboardId")
+                        .HasName("pk_dashboard_visits");
+
+                    b.HasIndex("UserId", "OpenedAt")
+                        .HasDatabaseName("ix_dashboard_visits_user_id_opened_at");
+
+                    b.ToTable("dashboard_visits", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Dashboards.Team", b =>
                 {
                     b.Property<string>("Id")
@@ -1552,6 +1577,10 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("grain");
+
+                    b.Property<DateTimeOffset?>("HistoryScannedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("history_scanned_at");
 
                     b.Property<string>("Key")
                         .IsRequired()

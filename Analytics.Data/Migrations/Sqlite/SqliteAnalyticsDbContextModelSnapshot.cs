@@ -1253,6 +1253,31 @@ namespace Analytics.Data.Migrations.Sqlite
                     b.ToTable("dashboard_shares", (string)null);
                 });
 
+            modelBuilder.Entity("Analytics.Domain.Dashboards.DashboardVisit", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DashboardId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dashboard_id");
+
+                    b.Property<long>("OpenedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("opened_at");
+
+                    b.HasKey("UserId", "DashboardId")
+                        .HasName("pk_dashboard_visits");
+
+                    b.HasIndex("UserId", "OpenedAt")
+                        .HasDatabaseName("ix_dashboard_visits_user_id_opened_at");
+
+                    b.ToTable("dashboard_visits", (string)null);
+                });
+
             modelBuilder.Entity("Analytics.Domain.Dashboards.Team", b =>
                 {
                     b.Property<string>("Id")
@@ -1541,6 +1566,10 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT")
                         .HasColumnName("grain");
+
+                    b.Property<long?>("HistoryScannedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("history_scanned_at");
 
                     b.Property<string>("Key")
                         .IsRequired()

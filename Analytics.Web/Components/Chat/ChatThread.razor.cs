@@ -85,6 +85,13 @@ public sealed partial class ChatThread : IAsyncDisposable
         catch (InvalidOperationException) { } // prerendering: no JS yet
     }
 
+    /// <summary>Asks <paramref name="question"/> as if typed and sent (a question handed over by another page).</summary>
+    public async Task AskQuestionAsync(string question)
+    {
+        State.Draft = question;
+        await InvokeAsync(() => AskAsync(question));
+    }
+
     private async Task AskAsync(string? question)
     {
         await State.AskAsync(question, () => InvokeAsync(StateHasChanged));

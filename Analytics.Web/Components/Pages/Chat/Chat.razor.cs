@@ -10,16 +10,19 @@ namespace Analytics.Web.Components.Pages.Chat;
 /// <summary>
 /// <c>/chat</c>: the conversations (open, rename, delete), bookmarked answers (open the conversation at that answer,
 /// remove), and the open conversation in <see cref="ChatThread"/>, the view the dashboards' side panel shares.
-/// <c>?conversation=&amp;message=</c> opens a conversation at a message.
+/// <c>?conversation=&amp;message=</c> opens a conversation at a message; <c>?ask=</c> asks that question in a new
+/// conversation once the page is live (Home's quick-ask box), then drops it from the address so a reload does not ask again.
 /// </summary>
 public sealed partial class Chat
 {
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required ChatService ChatService { get; init; }
     [Inject] public required ChatBookmarkService Bookmarks { get; init; }
+    [Inject] public required NavigationManager Nav { get; init; }
 
     [SupplyParameterFromQuery(Name = "conversation")] public string? ConversationParameter { get; set; }
     [SupplyParameterFromQuery(Name = "message")] public string? MessageParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "ask")] public string? AskParameter { get; set; }
 
     private Actor _actor = Actor.System;
     private ChatState? _state;
@@ -44,6 +47,14 @@ public sealed partial class Chat
                 State.Error = "That conversation no longer exists (deleted, or archived after 30 days).";
             }
         }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender || string.IsNullOrWhiteSpace(AskParameter) || _thread is null) return;
+        var question = AskParameter.Trim();
+        Nav.NavigateTo(Nav.GetUriWithQueryParameter("ask", (string?)null), replace: true);
+        await _thread.AskQuestionAsync(question);
     }
 
     private async Task LoadBookmarksAsync() => _bookmarks = await Bookmarks.ListAsync(_actor, CancellationToken.None);

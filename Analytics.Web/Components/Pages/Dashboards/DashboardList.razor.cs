@@ -66,6 +66,21 @@ public sealed partial class DashboardList
         await LoadAsync();
     }
 
+    private async Task ToggleFavoriteAsync(DashboardSummary dashboard)
+    {
+        try
+        {
+            await Dashboards.SetFavoriteAsync(_actor, dashboard.Id, !dashboard.Favorite, CancellationToken.None);
+            _error = null;
+            await LoadAsync();
+        }
+        catch (NotFoundException)
+        {
+            _error = $"\"{dashboard.Name}\" no longer exists or is no longer shared with you.";
+            await LoadAsync();
+        }
+    }
+
     private void Open(DashboardSummary? dashboard)
     {
         if (dashboard is not null) Nav.NavigateTo($"/dashboards/{dashboard.Id}");

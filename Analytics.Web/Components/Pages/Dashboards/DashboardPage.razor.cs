@@ -98,6 +98,8 @@ public sealed partial class DashboardPage : IDisposable
             _loadError = null;
             _actor = await CurrentActor.GetAsync();
             var view = await Dashboards.GetAsync(_actor, Id, CancellationToken.None);
+            // Once per open (the prerender is the same visit): Home lists the user's recent dashboards from these.
+            if (RendererInfo.IsInteractive) await Dashboards.RecordOpenAsync(_actor, Id, CancellationToken.None);
             _state = new DashboardViewState(view);
             _refreshSeconds = view.RefreshSeconds;
             _instances = (await Sources.ListAsync(_actor, new PageRequest(200, null), CancellationToken.None)).Items.Select(s => new Choice<string>(s.Id, s.Name)).ToList();

@@ -150,7 +150,7 @@ public sealed partial class Insights
     private static string Period(InsightView i) =>
         i.PeriodStart == i.PeriodEnd ? i.PeriodStart.ToString("ddd d MMM yyyy") : $"{i.PeriodStart:d MMM} – {i.PeriodEnd:d MMM yyyy}";
 
-    private static Color ColorFor(string priority) => priority switch
+    internal static Color ColorFor(string priority) => priority switch
     {
         "critical" => Color.Error,
         "high" => Color.Warning,
