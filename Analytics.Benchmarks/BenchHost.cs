@@ -95,4 +95,8 @@ internal static class BenchHost
             }
         }
     }
+
+    /// <summary>The one-minute load average (Linux), for the "machine" part of a benchmark's JSON: these machines are shared.</summary>
+    internal static double? LoadAverage() =>
+        File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var load) ? load : null;
 }

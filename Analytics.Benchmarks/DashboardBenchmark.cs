@@ -162,7 +162,7 @@ internal sealed class DashboardBenchmark : IBenchmark
                 },
                 liveUpdate = new { rounds = live.Count, ingestToScreenMs = Stats(live.Where(v => v >= 0).ToList()), missed = live.Count(v => v < 0) },
                 targets = new { serverDataP95Ms = 150, allRenderedMs = 1500, liveUpdateMs = 1000, fiftyWidgetsLongestTaskMs = 200 },
-                machine = new { cores = Environment.ProcessorCount, loadAverage = LoadAverage() },
+                machine = new { cores = Environment.ProcessorCount, loadAverage = BenchHost.LoadAverage() },
             };
         }
         finally
@@ -337,7 +337,6 @@ internal sealed class DashboardBenchmark : IBenchmark
         return new { p50 = Math.Round(At(0.5), 1), p95 = Math.Round(At(0.95), 1), max = Math.Round(sorted[^1], 1) };
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "";
 
     private static JsonObject Q(string[] metrics, string[] groupBy, string granularity, string? sort = null, int? limit = null)
     {

@@ -60,7 +60,7 @@ internal sealed class ExportBenchmark : IBenchmark
                     sizeBytes = bytes.Length,
                     pages = reader.PageCount,
                     targetMs = 1000,
-                    loadAverage = LoadAverage(),
+                    loadAverage = BenchHost.LoadAverage(),
                 },
                 underlyingRows = new { facts = seeded, path = "GET /api/v1/dashboards/{id}/export?rows=underlying: facts read 5,000 at a time from SQLite" },
                 xlsx,
@@ -139,7 +139,7 @@ internal sealed class ExportBenchmark : IBenchmark
             seconds = Math.Round(seconds, 2),
             // CPU time of the whole process: on a shared, loaded machine wall time also counts waiting for a core.
             cpuSeconds = Math.Round((self.TotalProcessorTime - cpuBefore).TotalSeconds, 2),
-            loadAverage = LoadAverage(),
+            loadAverage = BenchHost.LoadAverage(),
             rowsPerSecond = Math.Round(rows / seconds),
             sizeBytes = new FileInfo(output).Length,
             peakWorkingSetMb = Math.Round(self.PeakWorkingSet64 / 1048576.0, 1),
@@ -148,8 +148,4 @@ internal sealed class ExportBenchmark : IBenchmark
             process = "child",
         };
     }
-
-    /// <summary>The 1-minute load average (Linux), to read timings from a shared machine by.</summary>
-    internal static double? LoadAverage() =>
-        File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var load) ? load : null;
 }

@@ -45,7 +45,7 @@ internal sealed class StartupBenchmark : IBenchmark
                 phasesMsMedian = phaseNames.ToDictionary(p => p, p => Median(runs.Select(r => r.Phases.GetValueOrDefault(p)))),
                 firstStart = new { secondsToHealthy = first.SecondsToHealthy, note = "new database: migrations and the demo workspace" },
                 targetSeconds = 3,
-                machine = new { cores = Environment.ProcessorCount, loadAverage = ExportBenchmark.LoadAverage() },
+                machine = new { cores = Environment.ProcessorCount, loadAverage = BenchHost.LoadAverage() },
             };
         }
         finally

@@ -7,6 +7,7 @@ using Analytics.Data.Notifications;
 using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Insights;
+using Analytics.Domain.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -292,7 +293,7 @@ public static class InsightComposer
             ? i.PeriodStart.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)
             : $"{i.PeriodStart.ToString("d MMM", CultureInfo.InvariantCulture)} – {i.PeriodEnd.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}";
         body.AppendLine(indent + i.Text);
-        body.AppendLine($"{indent}{i.Type} · {instances} · {period} · change {i.Magnitude.ToString("+0.#%;−0.#%", CultureInfo.InvariantCulture)} · confidence {i.Confidence.ToString("0%", CultureInfo.InvariantCulture)}");
+        body.AppendLine($"{indent}{i.Type} · {instances} · {period} · change {MetricFormat.SignedPercent(i.Magnitude, decimals: 0)} · confidence {i.Confidence.ToString("0%", CultureInfo.InvariantCulture)}");
         body.AppendLine($"{indent}Chart: {InsightComposer.Link(baseUrl, i)}");
     }
 

@@ -1,5 +1,6 @@
 using Analytics.Data.Reports;
 using Analytics.Domain;
+using Analytics.Domain.Metrics;
 using Analytics.Web.Auth;
 using Analytics.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
@@ -135,11 +136,11 @@ public sealed partial class ExecutionDetail : IDisposable
 
     private static string Ms(long? ms) => ms is { } v ? v < 1000 ? $"{v} ms" : $"{v / 1000.0:0.0} s" : "—";
 
+    /// <summary>A raw result cell: numbers as the metric formatter writes a plain number, null as ∅ (a stored null, not a missing metric).</summary>
     private static string Cell(object? v) => v switch
     {
         null => "∅",
-        double d when d == Math.Floor(d) && Math.Abs(d) < 1e15 => d.ToString("N0"),
-        double d => d.ToString("N2"),
+        double or float or decimal or long or int => MetricFormat.Format(v, "number"),
         _ => v.ToString() ?? "",
     };
 }
