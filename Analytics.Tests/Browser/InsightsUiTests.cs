@@ -1,6 +1,11 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Analytics.Data.Identity;
 using Analytics.Data.Insights;
+using Analytics.Data.Notifications;
 using Analytics.Domain.Access;
 using Analytics.Tests.Infrastructure;
+using Analytics.Tests.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -95,5 +100,63 @@ public sealed class InsightSettingsUiTests(BrowserFixture fixture) : IClassFixtu
         await Assertions.Expect(page.Locator("[data-testid=insight-settings-save]")).ToBeVisibleAsync();
         await PhoneFit.AssertFitsAsync(page, "the insight notification settings");
         await page.Context.CloseAsync();
+    }
+}
+
+/// <summary>Sharing an insight from its card, and one shared with you arriving in the bell and opening (own app: the feed test counts cards).</summary>
+public sealed class InsightSharingUiTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [ChromiumFact]
+    public async Task An_insight_shared_from_its_card_reaches_the_colleague_and_one_shared_back_rings_the_bell_and_opens()
+    {
+        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+        await fixture.App.Services.GetRequiredService<InsightScanner>().SummarizeWeekAsync(Actor.System, yesterday, default);
+        using var admin = Client(AnalyticsWebFactory.BootstrapKey);
+        var created = await admin.PostAsJsonAsync("/api/v1/users", new { email = $"colleague-{Guid.NewGuid():N}@example.com", role = "viewer", instanceIds = new[] { "demo-northwind", "demo-contoso", "demo-fabrikam" } });
+        var colleagueId = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        var colleagueKey = (await (await admin.PostAsJsonAsync($"/api/v1/users/{colleagueId}/api-keys", new { name = "test" })).Content.ReadFromJsonAsync<JsonObject>())!["key"]!.GetValue<string>();
+        var colleague = (await fixture.App.Services.GetRequiredService<ActorResolver>().ResolveAsync(colleagueId, default))!;
+        var notifications = fixture.App.Services.GetRequiredService<NotificationService>();
+        var page = await fixture.SignedInPageAsync();
+        await BrowserFixture.GotoInteractiveAsync(page, "/insights");
+
+        var card = page.Locator("[data-testid=insight]").First;
+        var title = await card.Locator("h2").InnerTextAsync();
+        await card.Locator("[data-testid=share-insight]").ClickAsync();
+        await page.Locator("[data-testid=share-with-send]").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-input-helper-text.mud-input-error", new() { HasText = "Pick at least one colleague" })).ToBeVisibleAsync();
+        await page.Locator("[data-testid=share-with-people]").ClickAsync();
+        await page.GetByRole(AriaRole.Option).Filter(new() { HasText = colleague.DisplayName }).ClickAsync();
+        await page.Keyboard.PressAsync("Escape"); // closes the list, not the dialog
+        await Assertions.Expect(page.Locator("[data-testid=share-with-send]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Option)).ToHaveCountAsync(0);
+        await page.Locator("[data-testid=share-with-note]").FillAsync("Have a look");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "insight-share-dialog.png") });
+        await page.Locator("[data-testid=share-with-send]").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar", new() { HasText = "Sent to 1 colleague" })).ToBeVisibleAsync();
+        var received = (await notifications.ListAsync(colleague, 10, default)).Should().ContainSingle().Subject;
+        received.Title.Should().Contain(title);
+        received.Body.Should().Be("Have a look");
+
+        // The colleague shares another one back over the API: the open page's bell counts it at once, and its link opens it.
+        var other = (await fixture.App.Services.GetRequiredService<InsightFeed>().ListAsync(colleague, new InsightFilter(), new Analytics.Domain.PageRequest(50, null), default))
+            .Items.First(i => i.Title != title);
+        using var api = Client(colleagueKey);
+        var me = (await admin.GetFromJsonAsync<JsonObject>("/api/v1/me"))!["id"]!.GetValue<string>();
+        (await api.PostAsJsonAsync($"/api/v1/insights/{other.Id}/share", new { userIds = new[] { me } })).StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
+        await Assertions.Expect(page.Locator("[data-testid=bell-count]")).ToHaveTextAsync("1", new() { Timeout = 15_000 });
+        await page.Locator("[data-testid=bell-button]").ClickAsync();
+        await page.Locator(".bell-item", new() { HasText = other.Title }).ClickAsync();
+        await BrowserFixture.WaitForAddressAsync(page, new System.Text.RegularExpressions.Regex($"/insights\\?id={other.Id}$"));
+        var opened = page.Locator("[data-testid=insight]", new() { HasText = other.Title });
+        await Assertions.Expect(opened.Locator("[data-testid=insight-chart] canvas")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await page.Context.CloseAsync();
+    }
+
+    private HttpClient Client(string key)
+    {
+        var client = new HttpClient { BaseAddress = fixture.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return client;
     }
 }

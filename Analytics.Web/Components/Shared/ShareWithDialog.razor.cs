@@ -42,6 +42,14 @@ public sealed partial class ShareWithDialog
 
     private static Dictionary<string, object?> TestId(string id) => new() { ["data-testid"] = id };
 
+    private string NameOf(string? id) => _people.FirstOrDefault(p => p.Id == id) is { Id: not null } person ? person.Name : id ?? "";
+
+    private void Picked(IEnumerable<string>? ids)
+    {
+        _picked = ids?.ToList() ?? [];
+        _errors = _errors.Where(e => e.Key != "userIds").ToDictionary(e => e.Key, e => e.Value);
+    }
+
     private string? ErrorFor(string field) => _errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
     protected override async Task OnInitializedAsync()

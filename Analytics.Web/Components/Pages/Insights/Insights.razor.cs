@@ -39,6 +39,7 @@ public sealed partial class Insights
     private string? _error;
 
     private InsightFeedState? _state;
+    private string? _focused;
 
     private InsightPreferencesForm? _settings;
     private string? _timeZone;
@@ -58,7 +59,15 @@ public sealed partial class Insights
         _instances = (await Scanner.ScannableDatasetsAsync(_actor, CancellationToken.None))
             .Select(d => new Option<string>(d.SourceId, d.Name)).DistinctBy(o => o.Value).ToList();
         await State.LoadAsync();
-        if (FocusId is { } focus && State.Items.FirstOrDefault(i => i.Id == focus) is { } focused) await ToggleChartAsync(focused);
+    }
+
+    /// <summary>Opens the linked insight's chart, also when a link (the bell's) is followed while this page is open.</summary>
+    protected override async Task OnParametersSetAsync()
+    {
+        if (FocusId is not { } focus || focus == _focused) return;
+        _focused = focus;
+        if (State.Items.All(i => i.Id != focus)) await State.LoadAsync();
+        if (State.Items.FirstOrDefault(i => i.Id == focus) is { } focused && !_charts.ContainsKey(focus)) await ToggleChartAsync(focused);
     }
 
     private async Task ToggleSettingsAsync()
