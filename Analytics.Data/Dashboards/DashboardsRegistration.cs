@@ -15,6 +15,7 @@ internal static class DashboardsRegistration
         services.AddSingleton<UnderlyingRows>();
         services.AddSingleton<DashboardExportService>();
         services.AddSingleton<DashboardPortability>();
+        services.AddSingleton<TemplatePreviews>();
         services.AddSingleton<DashboardChangeNotifier>();
         return services;
     }

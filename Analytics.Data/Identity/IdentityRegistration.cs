@@ -22,7 +22,7 @@ public static class IdentityRegistration
             .AddDefaultTokenProviders();
         services.TryAddSingleton<IClientAddress, NoClientAddress>();
         services.AddSingleton<AuditLog>();
-        services.AddScoped<ActorResolver>();
+        services.AddSingleton<ActorResolver>();
         services.AddScoped<UserService>();
         services.AddScoped<ApiKeyService>();
         services.AddSingleton<UserPreferencesService>();

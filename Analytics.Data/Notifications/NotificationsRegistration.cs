@@ -9,6 +9,7 @@ internal static class NotificationsRegistration
     {
         services.AddSingleton<NotificationNotifier>();
         services.AddSingleton<NotificationService>();
+        services.AddSingleton<ContentSharing>();
         return services;
     }
 }

@@ -15,9 +15,9 @@ namespace Analytics.Data.Seeding;
 
 /// <summary>
 /// Seeds the demo workspace deterministically (fixed seed): the built-in metrics, three advertiser instances with two
-/// years of daily ad performance, the injected anomalies, a few operational time series and a sample dashboard.
-/// Idempotent and crash-safe: an instance counts as seeded once its dataset's data version is set, which happens
-/// after its facts are committed; a half-seeded instance is removed and seeded again.
+/// years of daily ad performance and weekly attribution and audience data, the injected anomalies, a few operational
+/// time series and a sample dashboard. Idempotent and crash-safe: a dataset counts as seeded once its data version is
+/// set, which happens after its facts are committed; a half-seeded dataset is removed and seeded again.
 /// </summary>
 public sealed class DemoWorkspaceSeeder(
     IDbContextFactory<AnalyticsDbContext> factory,
@@ -51,6 +51,7 @@ public sealed class DemoWorkspaceSeeder(
         foreach (var instance in DemoWorkspace.Instances)
         {
             total += await SeedInstanceAsync(instance, lastDay, ct);
+            foreach (var dataset in DemoJourneys.Datasets) total += await SeedJourneyDatasetAsync(instance, dataset, lastDay, ct);
         }
         await SeedOperationalSeriesAsync(ct);
         await SeedSampleDashboardAsync(ct);
@@ -68,12 +69,7 @@ public sealed class DemoWorkspaceSeeder(
             {
                 // Half seeded (an earlier start stopped midway): drop the dataset and its facts, keep the source and its grants.
                 logger.LogWarning("Demo instance {Source} was half seeded; seeding its data again", instance.SourceId);
-                await db.Facts.Where(f => f.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
-                await db.Set<FactRollup>().Where(r => r.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
-                await db.Set<FactProjectionRow>().Where(r => r.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
-                await db.Set<FactProjection>().Where(r => r.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
-                await db.SeededAnomalies.Where(a => a.DatasetId == dataset.Id).ExecuteDeleteAsync(ct);
-                await db.Datasets.Where(d => d.Id == dataset.Id).ExecuteDeleteAsync(ct);
+                await DropAsync(db, dataset.Id, ct);
             }
             sourceExists = await db.Sources.AnyAsync(s => s.Id == instance.SourceId, ct);
         }
@@ -119,6 +115,43 @@ public sealed class DemoWorkspaceSeeder(
 
         logger.LogInformation("Seeded demo instance {Source}: {Rows} fact rows in {Ms} ms", instance.SourceId, rows, stopwatch.ElapsedMilliseconds);
         return rows;
+    }
+
+    /// <summary>
+    /// One of an instance's attribution or audience datasets (<see cref="DemoJourneys"/>), seeded on its own after the ad
+    /// performance, so an install seeded before these existed gets them at its next start. Complete once its data
+    /// version is set, like the ad performance.
+    /// </summary>
+    private async Task<long> SeedJourneyDatasetAsync(DemoInstance instance, DemoDataset spec, DateOnly lastDay, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        Dataset created;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            var existing = await db.Datasets.AsNoTracking().FirstOrDefaultAsync(d => d.SourceId == instance.SourceId && d.Key == spec.Key, ct);
+            if (existing is { DataVersion: > 0 }) return 0;
+            if (existing is not null) await DropAsync(db, existing.Id, ct);
+            created = new Dataset
+            {
+                Key = spec.Key, Name = $"{spec.Name} · {instance.Name}", SourceId = instance.SourceId, Grain = DemoDataset.Grain,
+                Dimensions = [.. spec.Dimensions], Measures = [.. spec.Measures], CreatedAt = now, UpdatedAt = now,
+            };
+            db.Datasets.Add(created);
+            await db.SaveChangesAsync(ct);
+        }
+        var rows = spec.Rows(instance, lastDay).OrderBy(r => r.Ts).ThenBy(r => r.DimHash);
+        return (await store.WriteAsync(created, rows, FactWriteMode.Insert, ct)).Rows;
+    }
+
+    /// <summary>Removes a half-seeded dataset with its facts, rollups and anomalies (its source and grants stay).</summary>
+    private static async Task DropAsync(AnalyticsDbContext db, int datasetId, CancellationToken ct)
+    {
+        await db.Facts.Where(f => f.DatasetId == datasetId).ExecuteDeleteAsync(ct);
+        await db.Set<FactRollup>().Where(r => r.DatasetId == datasetId).ExecuteDeleteAsync(ct);
+        await db.Set<FactProjectionRow>().Where(r => r.DatasetId == datasetId).ExecuteDeleteAsync(ct);
+        await db.Set<FactProjection>().Where(r => r.DatasetId == datasetId).ExecuteDeleteAsync(ct);
+        await db.SeededAnomalies.Where(a => a.DatasetId == datasetId).ExecuteDeleteAsync(ct);
+        await db.Datasets.Where(d => d.Id == datasetId).ExecuteDeleteAsync(ct);
     }
 
     /// <summary>A week of one-minute points for a few series the app itself would record.</summary>

@@ -159,7 +159,7 @@ public sealed class AdPerformanceGenerator(AdPerformanceSpec spec)
         return list;
     }
 
-    private static double YearlyFactor(DateOnly day)
+    internal static double YearlyFactor(DateOnly day)
     {
         var factor = 1.0 + 0.12 * Math.Sin(2 * Math.PI * (day.DayOfYear - 80) / 365.0);
         if (day.Month == 11 && day.Day >= 20 || day.Month == 12 && day.Day <= 20) factor *= 1.45; // Q4 peak
@@ -168,7 +168,7 @@ public sealed class AdPerformanceGenerator(AdPerformanceSpec spec)
     }
 
     /// <summary>Multiplicative noise around 1 with roughly the given relative standard deviation (Box–Muller).</summary>
-    private static double Noise(Random rng, double sigma)
+    internal static double Noise(Random rng, double sigma)
     {
         var u1 = 1.0 - rng.NextDouble();
         var u2 = rng.NextDouble();

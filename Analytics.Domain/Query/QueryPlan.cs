@@ -44,7 +44,8 @@ public sealed record QueryPlan(
     IReadOnlyList<string> Warnings);
 
 /// <summary>
-/// Decides which datasets answer a query and how: datasets that have every asked measure and dimension, read "as one";
+/// Decides which datasets answer a query and how: datasets that have every asked measure and dimension, one per source,
+/// read "as one";
 /// refuses non-additive measures where they would be summed; picks the rollups that answer exactly: without statistics
 /// the coarsest, with them (<see cref="FactProjection"/>) the combination of full rollups, the smallest covering day
 /// projection and raw facts that reads the fewest rows.
@@ -103,6 +104,11 @@ public static class QueryPlanner
         var selected = candidates
             .Where(d => baseMeasures.All(m => d.Measure(m) is not null) && dimensions.All(x => d.Dimension(x) is not null))
             .OrderBy(d => d.SourceId, StringComparer.Ordinal).ThenBy(d => d.Id)
+            // The datasets of one source are views of the same activity (the ad performance, a report run on it, its paths
+            // to conversion all count its sales): each source answers from one of them, never their sum: the finest-grained,
+            // then the oldest. Naming a dataset picks another.
+            .GroupBy(d => d.SourceId, StringComparer.Ordinal)
+            .Select(g => g.OrderBy(d => GrainRank(d.Grain)).ThenBy(d => d.Id).First())
             .ToList();
         if (selected.Count == 0)
         {
@@ -175,11 +181,16 @@ public static class QueryPlanner
     }
 
     /// <summary>Count is summed like a sum when partial counts are combined.</summary>
+    private static int GrainRank(string grain) => Array.IndexOf(GrainOrder, grain) is var i and >= 0 ? i : GrainOrder.Length;
+
     private static Aggregation Combinable(Aggregation a) => a == Aggregation.Count ? Aggregation.Sum : a;
 
     /// <summary>
-    /// A non-additive measure (a distinct count such as reach) is only answered where no summing happens: one dataset,
-    /// every dimension grouped or pinned to one value, buckets no coarser than the dataset's grain, in UTC.
+    /// A non-additive measure (a distinct count such as reach) is only answered where no summing happens within a source:
+    /// every dimension grouped or pinned to one value, buckets no coarser than the dataset's grain, in UTC. Across
+    /// sources (one dataset each) the counts are combined as the measure aggregates; a summed distinct count gets a
+    /// warning, because nobody can tell whether two advertisers reached the same person (AMC's user ids differ per
+    /// instance), so adding them up is the only answer there is.
     /// </summary>
     private static void CheckAdditivity(NormalizedQuery query, List<Dataset> selected, List<string> baseMeasures, List<string> warnings)
     {
@@ -188,23 +199,23 @@ public static class QueryPlanner
         {
             var fields = selected.Select(d => (Dataset: d, Field: d.Measure(measure)!)).ToList();
             if (fields.All(f => f.Field.Additive)) continue;
-            if (selected.Count > 1)
+            var pinned = query.Filters.Where(f => f.Values.Count == 1).Select(f => f.Dimension).ToList();
+            foreach (var (dataset, _) in fields)
             {
-                errors.Add($"'{measure}' is not additive (a distinct count), so it cannot be summed across the {selected.Count} datasets that have it; choose one with 'dataset' or 'sourceIds'.");
-                continue;
+                var summedOver = dataset.Dimensions.Select(d => d.Name).Except(query.GroupBy.Concat(pinned), StringComparer.OrdinalIgnoreCase).ToList();
+                if (summedOver.Count > 0)
+                    errors.Add($"'{measure}' is not additive (a distinct count), so it cannot be summed across {string.Join(", ", summedOver)}; group by them or filter each to one value.");
+                var grain = Array.IndexOf(GrainOrder, dataset.Grain);
+                var asked = query.Granularity == Granularity.None ? int.MaxValue : Array.IndexOf(GrainOrder, query.Granularity.ToWire());
+                if (asked > grain)
+                    errors.Add($"'{measure}' is not additive (a distinct count) and was collected per {dataset.Grain}; it cannot be summed into {(query.Granularity == Granularity.None ? "one total over the range" : query.Granularity.ToWire() + " buckets")}. Ask for granularity {dataset.Grain}.");
+                else if (query.Zone != TimeZoneInfo.Utc && grain >= 1)
+                    errors.Add($"'{measure}' is not additive (a distinct count) and was collected per UTC {dataset.Grain}; buckets in {query.Zone.Id} would sum parts of two of them. Ask in UTC.");
             }
-            var dataset = selected[0];
-            var pinned = query.Filters.Where(f => f.Values.Count == 1).Select(f => f.Dimension);
-            var summedOver = dataset.Dimensions.Select(d => d.Name).Except(query.GroupBy.Concat(pinned), StringComparer.OrdinalIgnoreCase).ToList();
-            if (summedOver.Count > 0)
-                errors.Add($"'{measure}' is not additive (a distinct count), so it cannot be summed across {string.Join(", ", summedOver)}; group by them or filter each to one value.");
-            var grain = Array.IndexOf(GrainOrder, dataset.Grain);
-            var asked = query.Granularity == Granularity.None ? int.MaxValue : Array.IndexOf(GrainOrder, query.Granularity.ToWire());
-            if (asked > grain)
-                errors.Add($"'{measure}' is not additive (a distinct count) and was collected per {dataset.Grain}; it cannot be summed into {(query.Granularity == Granularity.None ? "one total over the range" : query.Granularity.ToWire() + " buckets")}. Ask for granularity {dataset.Grain}.");
-            else if (query.Zone != TimeZoneInfo.Utc && grain >= 1)
-                errors.Add($"'{measure}' is not additive (a distinct count) and was collected per UTC {dataset.Grain}; buckets in {query.Zone.Id} would sum parts of two of them. Ask in UTC.");
+            if (fields.Count > 1 && Combinable(fields[0].Field.Aggregation) == Aggregation.Sum)
+                warnings.Add($"'{measure}' is a distinct count per instance: across the {fields.Count} instances it is added up, so someone reached by two of them counts twice.");
         }
+        errors = errors.Distinct().ToList();
         if (errors.Count > 0) throw new ValidationException(new Dictionary<string, string[]> { ["metrics"] = errors.ToArray() });
 
         foreach (var dataset in selected)

@@ -192,6 +192,56 @@ public static class BuiltInTemplates
                 Grain = "week",
             }),
         }),
+        new("tpl-amc-attribution-touch", new TemplateInput
+        {
+            Name = "View-through and click-through conversions",
+            Category = "Attribution",
+            ReportType = "attribution",
+            Description = "Purchases and sales credited to a click on an ad against those that followed only seeing one.",
+            SourceKinds = ["amc"],
+            Sql = """
+                SELECT 'Click-through' AS touch, SUM(purchases_clicks) AS purchases, SUM(total_product_sales_clicks) AS sales
+                FROM amazon_attributed_events_by_conversion_time
+                WHERE conversion_event_subtype IN {{conversionTypes}}
+                UNION ALL
+                SELECT 'View-through' AS touch, SUM(purchases) - SUM(purchases_clicks) AS purchases,
+                       SUM(total_product_sales) - SUM(total_product_sales_clicks) AS sales
+                FROM amazon_attributed_events_by_conversion_time
+                WHERE conversion_event_subtype IN {{conversionTypes}}
+                """,
+            Parameters = [new("conversionTypes", ParameterType.StringList, Required: true, Default: J(new[] { "order" }))],
+            UiSchema = J(new Dictionary<string, object>
+            {
+                ["conversionTypes"] = new { label = "Conversion types", help = "e.g. order, detailPageView, addToCart.", widget = "tags" },
+            }),
+            ReportConfig = J(new ReportConfig { Dimensions = ["touch"], Measures = [new("purchases"), new("sales")], Grain = "week" }),
+        }),
+        new("tpl-amc-audience-segments", new TemplateInput
+        {
+            Name = "Reach by audience segment",
+            Category = "Audience",
+            ReportType = "reach",
+            Description = "Impressions, distinct users reached and frequency per audience segment. Reach is a distinct count: it is never summed.",
+            SourceKinds = ["amc"],
+            Sql = """
+                SELECT segment_name AS segment, SUM(impressions) AS impressions, COUNT(DISTINCT user_id) AS reach,
+                       SUM(impressions) / COUNT(DISTINCT user_id) AS avg_frequency
+                FROM dsp_impressions_by_user_segments
+                WHERE segment_marketplace_id = {{marketplace}}
+                GROUP BY segment_name
+                """,
+            Parameters = [new("marketplace", ParameterType.String, Required: true, Default: J("ATVPDKIKX0DER"))],
+            UiSchema = J(new Dictionary<string, object>
+            {
+                ["marketplace"] = new { label = "Marketplace id", help = "ATVPDKIKX0DER is amazon.com." },
+            }),
+            ReportConfig = J(new ReportConfig
+            {
+                Dimensions = ["segment"],
+                Measures = [new("impressions"), new("reach", Aggregation.Max, Additive: false), new("avg_frequency", Aggregation.Avg, Additive: false)],
+                Grain = "week",
+            }),
+        }),
         new("tpl-amc-campaign-comparison", new TemplateInput
         {
             Name = "AMC campaign comparison",

@@ -189,6 +189,35 @@ public sealed class DashboardsUiTests(BrowserFixture fixture) : IClassFixture<Br
     }
 
     [ChromiumFact]
+    public async Task A_template_shows_a_preview_with_the_demo_data_and_the_dashboard_it_makes_has_no_error_tile()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await BrowserFixture.GotoInteractiveAsync(page, "/dashboards");
+        await page.Locator("[data-testid=from-template]").First.ClickAsync();
+        var dialog = page.Locator("[data-testid=template-dialog]");
+        await dialog.Locator("[data-testid=template-attribution]").ClickAsync();
+        var tiles = dialog.Locator("[data-testid=preview-tile]");
+        await Assertions.Expect(tiles).ToHaveCountAsync(DashboardTemplates.Find("attribution")!.Widgets.Count, new() { Timeout = 15_000 });
+        await Assertions.Expect(dialog.Locator("[data-testid=preview-tile][data-state=error]")).ToHaveCountAsync(0);
+        await Assertions.Expect(dialog.Locator("[data-testid=preview-tile][data-type=donut] svg circle")).ToHaveCountAsync(2); // click- and view-through
+        await Assertions.Expect(dialog.Locator("[data-testid=preview-tile][data-type=table] li")).ToHaveCountAsync(3);
+        await page.ScreenshotAsync(new() { Path = Shot("template-preview.png") });
+
+        await dialog.Locator("[data-testid=template-audience]").ClickAsync();
+        await Assertions.Expect(tiles).ToHaveCountAsync(DashboardTemplates.Find("audience")!.Widgets.Count, new() { Timeout = 15_000 });
+        await Assertions.Expect(dialog.Locator("[data-testid=preview-tile][data-state=error]")).ToHaveCountAsync(0);
+        await PhoneFit.AssertFitsAsync(page, "the template dialog", "[data-testid=template-create]");
+        await page.ScreenshotAsync(new() { Path = Shot("template-preview-phone.png") });
+        await PhoneFit.BackToDesktopAsync(page);
+
+        await page.Locator("[data-testid=template-create]").ClickAsync();
+        await BrowserFixture.WaitForAddressAsync(page, new Regex("/dashboards/[0-9a-f]{32}$"));
+        await Assertions.Expect(page.Locator("[data-testid=widget][data-state=ok]")).ToHaveCountAsync(DashboardTemplates.Find("audience")!.Widgets.Count, new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("[data-testid=widget][data-state=error]")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [ChromiumFact]
     public async Task Export_as_json_then_import_opens_the_new_dashboard_and_a_bad_file_names_the_widget_at_fault()
     {
         var page = await fixture.SignedInPageAsync();

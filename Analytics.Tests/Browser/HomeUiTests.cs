@@ -54,7 +54,7 @@ public sealed class HomeUiTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await Assertions.Expect(page.Locator("[data-testid=home-favorite-item]")).ToContainTextAsync("Performance overview");
         await Assertions.Expect(page.Locator("[data-testid=home-recent-item]").First).ToContainTextAsync("Performance overview");
         await Assertions.Expect(page.Locator("[data-testid=home-jobs]")).ToBeVisibleAsync();
-        await page.SetViewportSizeAsync(1440, 900);
+        await PhoneFit.BackToDesktopAsync(page, 1440);
         await page.ScreenshotAsync(new() { Path = Shot("home-desktop.png"), FullPage = true });
 
         await PhoneFit.AssertFitsAsync(page, "home");

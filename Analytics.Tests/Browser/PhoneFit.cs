@@ -71,4 +71,22 @@ internal static class PhoneFit
         (await page.EvaluateAsync<int>("innerWidth")).Should().Be(Width, "the page is on a phone-sized viewport");
         (await ProblemsAsync(page)).Should().BeEmpty($"{what} fits a 390 px phone: no sideways scrolling and no control cut off");
     }
+    /// <summary>
+    /// Puts the page back on a desktop screen and waits until the layout has settled: the responsive drawer opens through a
+    /// circuit round trip and slides the content sideways, so a click aimed before it lands can hit the wrong spot.
+    /// </summary>
+    public static async Task BackToDesktopAsync(IPage page, int width = 1366, int height = 900)
+    {
+        await page.SetViewportSizeAsync(width, height);
+        await Assertions.Expect(page.Locator("main.app-main")).ToHaveAttributeAsync("data-sidebar", "expanded");
+        await page.WaitForFunctionAsync("""
+            () => new Promise(resolve => {
+              const main = document.querySelector('main.app-main');
+              const left = () => main.getBoundingClientRect().left;
+              let last = left(), still = 0;
+              const tick = () => { const now = left(); still = now === last ? still + 1 : 0; last = now; still >= 10 ? resolve(true) : requestAnimationFrame(tick); };
+              requestAnimationFrame(tick);
+            })
+            """);
+    }
 }

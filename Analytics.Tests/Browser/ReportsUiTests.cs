@@ -63,7 +63,7 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await form.Locator("[data-testid=tpl-name]").FillAsync(name);
         await page.ScreenshotAsync(new() { Path = Shot("template-form.png"), FullPage = true });
         await PhoneFit.AssertFitsAsync(page, page.Url, "[data-testid=tpl-name]");
-        await page.SetViewportSizeAsync(1366, 900);
+        await PhoneFit.BackToDesktopAsync(page);
         await page.ClickAsync("[data-testid=save-template]");
         await BrowserFixture.WaitForAddressAsync(page, new Regex("/reports$"));
         await Assertions.Expect(page.Locator("[data-testid=template-card]", new() { HasText = name })).ToBeVisibleAsync();
@@ -115,7 +115,7 @@ public sealed class ReportsUiTests(BrowserFixture fixture) : IClassFixture<Brows
         var firstRun = page.Url;
         await page.ScreenshotAsync(new() { Path = Shot("reports-execution.png"), FullPage = true });
         await PhoneFit.AssertFitsAsync(page, page.Url, "[data-testid=execution-status]");
-        await page.SetViewportSizeAsync(1366, 900);
+        await PhoneFit.BackToDesktopAsync(page);
 
         await page.ClickAsync("[data-testid=run-again]");
         await WaitForExecutionPageAsync(page, previous: firstRun);

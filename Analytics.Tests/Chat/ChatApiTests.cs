@@ -41,6 +41,35 @@ public sealed class ChatApiTests(ChatWebFactory factory) : IClassFixture<ChatWeb
     }
 
     [Fact]
+    public async Task A_shared_answer_rings_the_colleagues_bell_with_a_link_that_asks_the_question_again_as_them()
+    {
+        var (_, key) = await factory.CreateUserWithKeyAsync("analyst", ["demo-northwind", "demo-contoso"]);
+        var (colleagueId, colleagueKey) = await factory.CreateUserWithKeyAsync("viewer", ["demo-contoso"]);
+        using var client = factory.CreateApiClient(key);
+        using var colleague = factory.CreateApiClient(colleagueKey);
+        const string question = "What was our spend by campaign last month?";
+        var answer = (await (await client.PostAsJsonAsync("/api/v1/chat", new { message = question })).Content.ReadFromJsonAsync<JsonObject>())!;
+        var conversationId = answer["conversationId"]!.GetValue<string>();
+        var messages = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/conversations/{conversationId}"))!["messages"]!.AsArray();
+        var assistant = messages.Last(m => m!["role"]!.GetValue<string>() == "assistant")!["id"]!.GetValue<string>();
+        var user = messages.First(m => m!["role"]!.GetValue<string>() == "user")!["id"]!.GetValue<string>();
+
+        var shared = await client.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages/{assistant}/share", new { userIds = new[] { colleagueId } });
+        shared.StatusCode.Should().Be(HttpStatusCode.Accepted, await shared.Content.ReadAsStringAsync());
+        var notice = (await colleague.GetFromJsonAsync<JsonObject>("/api/v1/notifications"))!["items"]!.AsArray().Single(n => n!["category"]!.GetValue<string>() == "share")!;
+        notice["title"]!.GetValue<string>().Should().Contain("shared an answer").And.Contain(question);
+        notice["link"]!.GetValue<string>().Should().Be($"/chat?ask={Uri.EscapeDataString(question)}", "the colleague's own chat answers it from their instances");
+
+        (await client.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages/{user}/share", new { userIds = new[] { colleagueId } }))
+            .StatusCode.Should().Be(HttpStatusCode.NotFound, "a question is not an answer");
+        (await colleague.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages/{assistant}/share", new { userIds = new[] { colleagueId } }))
+            .StatusCode.Should().Be(HttpStatusCode.NotFound, "only the conversation's owner shares from it");
+        var unknown = await client.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages/{assistant}/share", new { userIds = new[] { "nobody" }, note = new string('x', 501) });
+        unknown.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await unknown.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).Should().Contain("note");
+    }
+
+    [Fact]
     public async Task Roas_by_campaign_last_month_answers_with_the_numbers_and_a_chart_and_the_month_before_keeps_context()
     {
         var (_, key) = await factory.CreateUserWithKeyAsync("analyst", ["demo-northwind", "demo-contoso", "demo-fabrikam"]);

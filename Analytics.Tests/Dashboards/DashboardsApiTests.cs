@@ -235,6 +235,45 @@ public sealed partial class DashboardsApiTests(AnalyticsWebFactory factory) : IC
             .StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
+    [Theory]
+    [InlineData("attribution")]
+    [InlineData("audience")]
+    [InlineData("campaign-comparison")]
+    public async Task Every_instance_template_shows_data_on_the_demo_instances_one_or_all(string template)
+    {
+        foreach (var sourceIds in new[] { new[] { "demo-contoso" }, Array.Empty<string>() })
+        {
+            var response = await Admin.PostAsJsonAsync($"/api/v1/dashboard-templates/{template}/instantiate", new { sourceIds });
+            response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+            var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+            var data = (await Admin.GetFromJsonAsync<JsonObject>($"/api/v1/dashboards/{id}/data?preset=last90days"))!;
+            var widgets = data["widgets"]!.AsArray();
+            widgets.Should().OnlyContain(w => w!["status"]!.GetValue<string>() == "ok", data.ToJsonString());
+            widgets.Should().OnlyContain(w => w!["result"]!["rows"]!.AsArray().Count > 0, $"every widget of {template} has data on [{string.Join(", ", sourceIds)}]");
+        }
+    }
+
+    [Fact]
+    public async Task Purchases_by_attribution_add_up_to_the_paths_own_week_totals_and_the_ad_performance_is_not_counted_twice()
+    {
+        var window = "\"timeRange\":{\"start\":\"2025-06-02T00:00:00Z\",\"end\":\"2025-06-30T00:00:00Z\"}";
+        async Task<double> TotalAsync(string query)
+        {
+            var response = await Admin.PostAsync("/api/v1/query", new StringContent(query, System.Text.Encoding.UTF8, "application/json"));
+            response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            var rows = (await response.Content.ReadFromJsonAsync<JsonObject>())!["rows"]!.AsArray();
+            return rows.Sum(r => r!.AsArray().Last()!.GetValue<double>());
+        }
+        // Contoso's sales with no breakdown come from its daily ad performance alone, not that plus its paths and touches.
+        var total = await TotalAsync($$"""{"metrics":["sales"],"sourceIds":["demo-contoso"],{{window}}}""");
+        var byCampaign = await TotalAsync($$"""{"metrics":["sales"],"groupBy":["campaign"],"sourceIds":["demo-contoso"],{{window}}}""");
+        total.Should().BeApproximately(byCampaign, 0.01);
+        var byTouch = await TotalAsync($$"""{"metrics":["sales"],"groupBy":["touch"],"sourceIds":["demo-contoso"],{{window}}}""");
+        byTouch.Should().BeGreaterThan(0).And.NotBeApproximately(total, 0.01, "touches are a dataset of their own");
+        var byTouchNamed = await TotalAsync($$"""{"metrics":["sales"],"dataset":"attribution_touch","sourceIds":["demo-contoso"],{{window}}}""");
+        byTouchNamed.Should().BeApproximately(byTouch, 0.01, "naming the dataset picks it");
+    }
+
     [Fact]
     public async Task Folders_shared_with_a_team_open_their_dashboards_and_mentions_notify()
     {

@@ -17,7 +17,8 @@ public abstract class SeedingTests : ProviderTests
     private static int SpendSlot => DemoWorkspace.Measures().Single(m => m.Name == "spend").Slot;
 
     /// <summary>What the seeder should write for one instance, computed from the generator directly.</summary>
-    private sealed record Expected(string SourceId, long Rows, double Spend, HashSet<(string Campaign, string Metric, long Ts)> Anomalies);
+    private sealed record Expected(string SourceId, long Rows, double Spend, HashSet<(string Campaign, string Metric, long Ts)> Anomalies,
+        IReadOnlyDictionary<string, long> JourneyRows);
 
     private static Expected ExpectedFor(DemoInstance instance, AnalyticsTestHost host)
     {
@@ -33,7 +34,8 @@ public abstract class SeedingTests : ProviderTests
         var anomalies = generator.Anomalies
             .Select(a => (a.Campaign, a.Metric, new DateTimeOffset(a.Day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds()))
             .ToHashSet();
-        return new Expected(instance.SourceId, rows, spend, anomalies);
+        var journeys = DemoJourneys.Datasets.ToDictionary(d => d.Key, d => d.Rows(instance, lastDay).LongCount());
+        return new Expected(instance.SourceId, rows, spend, anomalies, journeys);
     }
 
     private static async Task<Dataset> DemoDatasetAsync(AnalyticsDbContext db, string sourceId) =>
@@ -51,6 +53,12 @@ public abstract class SeedingTests : ProviderTests
         var anomalies = await db.SeededAnomalies.Where(a => a.SourceId == expected.SourceId).ToListAsync();
         anomalies.Should().OnlyContain(a => a.DatasetId == dataset.Id);
         anomalies.Select(a => (a.Campaign, a.Metric, a.Ts)).Should().BeEquivalentTo(expected.Anomalies);
+        foreach (var (key, rows) in expected.JourneyRows)
+        {
+            var journey = await db.Datasets.AsNoTracking().SingleAsync(d => d.SourceId == expected.SourceId && d.Key == key);
+            journey.DataVersion.Should().BeGreaterThan(0, $"{expected.SourceId}'s {key} is complete");
+            (await db.Facts.LongCountAsync(f => f.DatasetId == journey.Id)).Should().Be(rows, $"{expected.SourceId}'s {key} holds every weekly row once").And.BePositive();
+        }
     }
 
     /// <summary>Everything the initializer could change, to compare before and after a second run.</summary>
@@ -86,9 +94,9 @@ public abstract class SeedingTests : ProviderTests
         (await db.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
         (await db.Database.GetAppliedMigrationsAsync()).Should().NotBeEmpty();
         (await db.Sources.Select(s => s.Id).ToListAsync()).Should().BeEquivalentTo(DemoWorkspace.Instances.Select(i => i.SourceId));
-        (await db.Datasets.CountAsync()).Should().Be(3);
+        (await db.Datasets.CountAsync()).Should().Be(3 * (1 + DemoJourneys.Datasets.Count));
         (await db.Facts.Select(f => f.D1).Distinct().CountAsync()).Should().BeGreaterThanOrEqualTo(20, "the demo has at least 20 campaigns");
-        (await db.Facts.LongCountAsync()).Should().Be(expected.Sum(e => e.Rows));
+        (await db.Facts.LongCountAsync()).Should().Be(expected.Sum(e => e.Rows + e.JourneyRows.Values.Sum()));
         (await db.SeededAnomalies.CountAsync()).Should().Be(expected.Sum(e => e.Anomalies.Count)).And.BePositive();
         foreach (var instance in expected) await AssertInstanceSeededAsync(host, instance);
         (await db.MetricDefinitions.CountAsync(m => m.BuiltIn)).Should().BePositive();

@@ -11,10 +11,10 @@ public sealed class QueryPlannerTests
 
     private static long T(string iso) => DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds();
 
-    private static Dataset Ads(int id, string source) => new()
+    private static Dataset Ads(int id, string source, string key = "ads", string grain = "day", List<DimensionField>? dimensions = null) => new()
     {
-        Id = id, Key = "ads", Name = "Ads", SourceId = source, Grain = "day",
-        Dimensions = [new("campaign", "Campaign", 1), new("asin", "ASIN", 2)],
+        Id = id, Key = key, Name = "Ads", SourceId = source, Grain = grain,
+        Dimensions = dimensions ?? [new("campaign", "Campaign", 1), new("asin", "ASIN", 2)],
         Measures = [new("impressions", "Impressions", 1), new("clicks", "Clicks", 2), new("spend", "Spend", 3), new("sales", "Sales", 4), new("reach", "Reach", 5, Additive: false)],
     };
 
@@ -61,6 +61,22 @@ public sealed class QueryPlannerTests
     }
 
     [Fact]
+    public void One_source_answers_from_one_of_its_datasets_the_finest_grained_then_the_oldest_never_their_sum()
+    {
+        var weeklyReport = Ads(1, "a", "report_x", "week");
+        var daily = Ads(5, "a");
+        var laterDaily = Ads(9, "a", "report_y");
+        var other = Ads(3, "b");
+        var plan = Plan(Query("week", "spend"), weeklyReport, laterDaily, daily, other);
+        plan.Datasets.Select(d => d.Dataset.Id).Should().Equal(5, 3);
+
+        // Only a dataset that has the asked dimension answers for its source, whatever its grain or age.
+        var paths = Ads(2, "a", "paths", "week", [new("path", "Path", 1)]);
+        Plan(Query("week", "spend") with { GroupBy = ["path"] }, daily, paths).Datasets.Single().Dataset.Key.Should().Be("paths");
+        Plan(Query("week", "spend"), paths, daily).Datasets.Single().Dataset.Id.Should().Be(5);
+    }
+
+    [Fact]
     public void Unknown_metrics_dimensions_and_sort_columns_are_rejected_naming_the_field()
     {
         var query = Query("day", "roas", "nonsense") with { GroupBy = ["campaign", "planet"], Sort = [new QuerySort("clicks")] };
@@ -69,7 +85,7 @@ public sealed class QueryPlannerTests
     }
 
     [Fact]
-    public void A_non_additive_measure_is_refused_at_a_coarser_grain_across_segments_or_across_datasets()
+    public void A_non_additive_measure_is_refused_at_a_coarser_grain_or_across_segments_and_added_up_across_instances_with_a_warning()
     {
         var weekly = () => Plan(Query("week", "reach") with { GroupBy = ["campaign", "asin"] }, Ads(1, "a"));
         weekly.Should().Throw<ValidationException>().Which.Errors["metrics"].Single().Should().Contain("not additive").And.Contain("week");
@@ -77,8 +93,11 @@ public sealed class QueryPlannerTests
         var acrossAsins = () => Plan(Query("day", "reach") with { GroupBy = ["campaign"] }, Ads(1, "a"));
         acrossAsins.Should().Throw<ValidationException>().Which.Errors["metrics"].Single().Should().Contain("asin");
 
-        var acrossDatasets = () => Plan(Query("day", "reach") with { GroupBy = ["campaign", "asin"] }, Ads(1, "a"), Ads(2, "b"));
-        acrossDatasets.Should().Throw<ValidationException>().Which.Errors["metrics"].Single().Should().Contain("datasets");
+        var acrossInstances = Plan(Query("day", "reach") with { GroupBy = ["campaign", "asin"] }, Ads(1, "a"), Ads(2, "b"));
+        acrossInstances.Datasets.Should().HaveCount(2);
+        acrossInstances.Warnings.Should().ContainSingle(w => w.Contains("'reach' is a distinct count per instance") && w.Contains("2 instances"));
+        var acrossAsinsOfTwo = () => Plan(Query("day", "reach") with { GroupBy = ["campaign"] }, Ads(1, "a"), Ads(2, "b"));
+        acrossAsinsOfTwo.Should().Throw<ValidationException>().Which.Errors["metrics"].Single().Should().Contain("asin");
 
         var exact = Plan(Query("day", "reach") with { GroupBy = ["campaign"], Filters = new Dictionary<string, IReadOnlyList<string?>> { ["asin"] = ["B01"] } }, Ads(1, "a"));
         exact.Datasets.Single().Segments.Should().OnlyContain(s => s.Table == FactTable.Raw);

@@ -70,6 +70,40 @@ public sealed class InsightsApiTests(AnalyticsWebFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_insight_shared_with_a_colleague_who_may_read_it_rings_their_bell_and_one_who_may_not_is_refused_by_name()
+    {
+        await RunJobAsync("insights.insights-weekly-summary");
+        var summaries = (await Admin.GetFromJsonAsync<JsonObject>("/api/v1/insights?type=summary"))!["items"]!.AsArray();
+        var contoso = summaries.First(i => i!["sourceId"]!.GetValue<string>() == "demo-contoso" && i["dashboardId"] is null)!;
+        var id = contoso["id"]!.GetValue<string>();
+        var (readerId, readerKey) = await factory.CreateUserWithKeyAsync("viewer", ["demo-contoso"]);
+        var (outsiderId, outsiderKey) = await factory.CreateUserWithKeyAsync("viewer", ["demo-northwind"]);
+        using var reader = factory.CreateApiClient(readerKey);
+        using var outsider = factory.CreateApiClient(outsiderKey);
+
+        var refused = await Admin.PostAsJsonAsync($"/api/v1/insights/{id}/share", new { userIds = new[] { readerId, outsiderId }, note = "Look" });
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var problem = (await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["userIds"]!.AsArray().Single()!.GetValue<string>();
+        problem.Should().Contain("may not read");
+        (await reader.GetFromJsonAsync<JsonObject>("/api/v1/notifications"))!["items"]!.AsArray().Should().NotContain(n => n!["category"]!.GetValue<string>() == "share", "a refused share tells nobody");
+
+        var shared = await Admin.PostAsJsonAsync($"/api/v1/insights/{id}/share", new { userIds = new[] { readerId }, note = "Worth a look before Monday" });
+        shared.StatusCode.Should().Be(HttpStatusCode.Accepted, await shared.Content.ReadAsStringAsync());
+        (await shared.Content.ReadFromJsonAsync<JsonObject>())!["notified"]!.AsArray().Select(n => n!.GetValue<string>()).Should().Equal(readerId);
+        var notice = (await reader.GetFromJsonAsync<JsonObject>("/api/v1/notifications"))!["items"]!.AsArray().Single(n => n!["category"]!.GetValue<string>() == "share")!;
+        notice["title"]!.GetValue<string>().Should().Contain("shared an insight").And.Contain(contoso["title"]!.GetValue<string>());
+        notice["body"]!.GetValue<string>().Should().Be("Worth a look before Monday");
+        notice["link"]!.GetValue<string>().Should().Be($"/insights?id={id}");
+        (await reader.GetAsync($"/api/v1/insights/{id}")).StatusCode.Should().Be(HttpStatusCode.OK, "the link opens it for them");
+        (await outsider.GetFromJsonAsync<JsonObject>("/api/v1/notifications"))!["items"]!.AsArray().Should().BeEmpty();
+
+        (await outsider.PostAsJsonAsync($"/api/v1/insights/{id}/share", new { userIds = new[] { readerId } })).StatusCode.Should().Be(HttpStatusCode.NotFound, "nobody shares what they cannot see");
+        var empty = await Admin.PostAsJsonAsync($"/api/v1/insights/{id}/share", new { userIds = Array.Empty<string>() });
+        empty.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await empty.Content.ReadAsStringAsync()).Should().Contain("userIds");
+    }
+
+    [Fact]
     public async Task Notification_preferences_per_channel_are_read_and_written_over_http_and_bad_ones_name_the_field()
     {
         var (_, key) = await factory.CreateUserWithKeyAsync("viewer", ["demo-contoso"]);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Analytics.Data.Chat;
+using Analytics.Data.Notifications;
 using Analytics.Domain;
 using Analytics.Domain.Chat;
 using Analytics.Domain.Chat.Egress;
@@ -97,6 +98,11 @@ public static class ChatEndpoints
             return TypedResults.Created($"/api/v1/dashboards/{added.DashboardId}", added);
         })
             .WithSummary("Adds a chart or table of an answer to a dashboard as a widget.");
+        conversations.MapPost("/{id}/messages/{messageId}/share", async (HttpContext http, ContentSharing sharing, string id, string messageId,
+            ShareWithInput body, CancellationToken ct) =>
+            TypedResults.Accepted((string?)null, await sharing.ShareAnswerAsync(http.Actor(), id, messageId, body, ct)))
+            .WithSummary("Sends an answer to colleagues (userIds, note): a bell notification each whose link asks the question again as them, over the instances they may read.")
+            .ProducesValidationProblem();
         conversations.MapGet("/", async (HttpContext http, ChatService chat, int? limit, string? cursor, CancellationToken ct) =>
             PagedResponse<ConversationSummary>.From(await chat.ListAsync(http.Actor(), PageRequest.Parse(limit, cursor), ct)))
             .WithSummary("The caller's conversations, newest first, paged.");

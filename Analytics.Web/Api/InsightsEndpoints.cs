@@ -1,4 +1,5 @@
 using Analytics.Data.Insights;
+using Analytics.Data.Notifications;
 using Analytics.Domain;
 using Analytics.Domain.Insights;
 
@@ -31,6 +32,11 @@ public static class InsightsEndpoints
         insights.MapGet("/{id}", async (HttpContext http, InsightFeed service, string id, CancellationToken ct) =>
             await service.GetAsync(http.Actor(), id, ct))
             .WithSummary("One insight.");
+
+        insights.MapPost("/{id}/share", async (HttpContext http, ContentSharing sharing, string id, ShareWithInput body, CancellationToken ct) =>
+            TypedResults.Accepted((string?)null, await sharing.ShareInsightAsync(http.Actor(), id, body, ct)))
+            .WithSummary("Sends an insight to colleagues (userIds, note): a bell notification each, with a link that opens it; refused for anyone who may not read it.")
+            .ProducesValidationProblem();
 
         insights.MapPost("/{id}/{action}", async (HttpContext http, InsightFeed service, string id, string action, CancellationToken ct) =>
         {

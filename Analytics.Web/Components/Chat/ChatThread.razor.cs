@@ -1,10 +1,12 @@
 using System.Text;
 using Analytics.Data.Chat;
 using Analytics.Data.Dashboards;
+using Analytics.Data.Notifications;
 using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Chat;
 using Analytics.Web.Components.Pages.Chat;
+using Analytics.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.JSInterop;
@@ -26,6 +28,8 @@ public sealed partial class ChatThread : IAsyncDisposable
     [Inject] public required ChatDashboardService ChatDashboards { get; init; }
     [Inject] public required IJSRuntime JS { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
+    [Inject] public required ContentSharing Sharing { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
 
     [Parameter, EditorRequired] public required ChatState State { get; set; }
     [Parameter, EditorRequired] public required Actor Actor { get; set; }
@@ -213,4 +217,9 @@ public sealed partial class ChatThread : IAsyncDisposable
             catch (JSDisconnectedException) { }
         }
     }
+
+    private Task ShareAsync(string messageId) =>
+        ShareWithDialog.OpenAsync(Dialogs, Snackbar, "Share this answer",
+            "Each colleague gets a notification whose link asks this question again as them: they see the answer for the instances they may read, not yours.",
+            input => Sharing.ShareAnswerAsync(Actor, State.ConversationId!, messageId, input, CancellationToken.None));
 }

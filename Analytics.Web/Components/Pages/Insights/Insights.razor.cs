@@ -3,12 +3,14 @@ using System.Text.Json.Nodes;
 using Analytics.Data.Exports.Delivery;
 using Analytics.Data.Identity;
 using Analytics.Data.Insights;
+using Analytics.Data.Notifications;
 using Analytics.Data.Query;
 using Analytics.Domain.Access;
 using Analytics.Domain.Insights;
 using Analytics.Domain.Query;
 using Analytics.Web.Auth;
 using Analytics.Web.Components.Dashboards.Charts;
+using Analytics.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -22,6 +24,9 @@ public sealed partial class Insights
     [Inject] public required UserPreferencesService Preferences { get; init; }
     [Inject] public required FactQueryService Facts { get; init; }
     [Inject] public required ExportMailer Mailer { get; init; }
+    [Inject] public required ContentSharing Sharing { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
+    [Inject] public required ISnackbar Snackbar { get; init; }
 
     /// <summary>An insight to highlight with its chart open: the bell's notifications and insight e-mails link here with it.</summary>
     [SupplyParameterFromQuery(Name = "id")] public string? FocusId { get; set; }
@@ -161,4 +166,9 @@ public sealed partial class Insights
     private string CardClass(InsightView i) => "insight" + (i.Read ? " insight-read" : "") + (i.Id == FocusId ? " insight-focus" : "");
 
     private sealed record Option<T>(T Value, string Text);
+
+    private Task ShareAsync(InsightView insight) =>
+        ShareWithDialog.OpenAsync(Dialogs, Snackbar, "Share this insight",
+            $"“{insight.Title}” goes to each colleague's notifications, with a link that opens it. Only people who may read its instances can get it.",
+            input => Sharing.ShareInsightAsync(_actor, insight.Id, input, CancellationToken.None));
 }
