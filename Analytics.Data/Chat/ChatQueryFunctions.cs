@@ -168,13 +168,15 @@ public sealed class QueryFunction(FactQueryService engine) : IChatFunction
             "granularity": { "type": "string", "enum": ["none", "day", "week", "month", "quarter", "year"], "description": "Group by time buckets; none for totals." },
             "sort": { "type": "array", "items": { "type": "object", "properties": { "by": { "type": "string" }, "desc": { "type": "boolean" } }, "required": ["by"] } },
             "limit": { "type": "integer", "minimum": 1, "maximum": {{ChatQueries.MaxRows}} },
+            "having": { "type": "array", "description": "Keep only the rows whose metric values pass, after aggregation, e.g. [{\"metric\": \"roas\", \"op\": \"<\", \"value\": 2}] for the campaigns with ROAS below 2; the metric must be one of metrics.",
+              "items": { "type": "object", "properties": { "metric": { "type": "string" }, "op": { "type": "string", "enum": ["<", "<=", ">", ">=", "=", "!="] }, "value": { "type": "number" } }, "required": ["metric", "op", "value"] } },
             {{ChatQueries.FilterSchema}} },
           "required": ["metrics", "start", "end"], "additionalProperties": false }
         """;
 
     public async Task<ChatToolResult> InvokeAsync(ChatToolContext context, JsonElement arguments, CancellationToken ct)
     {
-        var args = new ChatArgs(arguments, "metrics", "groupBy", "start", "end", "granularity", "sort", "limit", "filters", "sourceIds");
+        var args = new ChatArgs(arguments, "metrics", "groupBy", "start", "end", "granularity", "sort", "limit", "filters", "sourceIds", "having");
         var metrics = args.Strings("metrics", required: true);
         var groupBy = args.Strings("groupBy", max: 3);
         var (start, end) = args.Range();
@@ -192,8 +194,24 @@ public sealed class QueryFunction(FactQueryService engine) : IChatFunction
                 sort.Add(new QuerySort(by.GetString(), item.TryGetProperty("desc", out var d) && d.ValueKind == JsonValueKind.True));
             }
         }
+        var having = new List<ValueFilter>();
+        if (arguments.ValueKind == JsonValueKind.Object && arguments.TryGetProperty("having", out var h))
+        {
+            if (h.ValueKind != JsonValueKind.Array) args.Fail("having", "having is a list of { metric, op, value }.");
+            else foreach (var item in h.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("metric", out var m) || m.ValueKind != JsonValueKind.String
+                    || !item.TryGetProperty("op", out var op) || op.ValueKind != JsonValueKind.String || !item.TryGetProperty("value", out var v) || v.ValueKind != JsonValueKind.Number)
+                {
+                    args.Fail("having", "having is a list of { metric, op, value }.");
+                    break;
+                }
+                having.Add(new ValueFilter(m.GetString(), op.GetString(), v.GetDouble()));
+            }
+        }
         args.ThrowIfInvalid();
-        var query = ChatQueries.Query(context, metrics, groupBy, filters, start, end, granularity is "none" ? null : granularity, sort, limit, sources);
+        var query = ChatQueries.Query(context, metrics, groupBy, filters, start, end, granularity is "none" ? null : granularity, sort, limit, sources)
+            with { Having = having.Count > 0 ? having : null };
         var result = await engine.ExecuteAsync(context.Actor, query, ct);
         return new ChatToolResult(ChatQueries.Payload(result), result.Rows.Count,
             new ChatVisualization(ChatQueries.VisualizationType(query), $"{string.Join(", ", metrics)}{(groupBy.Count > 0 ? " by " + string.Join(", ", groupBy) : "")}, {start:yyyy-MM-dd} – {end.AddDays(-1):yyyy-MM-dd}",

@@ -10,6 +10,12 @@ public sealed record ChatSortArgument(
     [property: JsonPropertyName("by"), Description("A metric or dimension name of the result.")] string By,
     [property: JsonPropertyName("desc"), Description("true: highest first.")] bool? Desc = null);
 
+/// <summary>A value filter of the query function, as the model fills it (the registry checks it).</summary>
+public sealed record ChatValueFilterArgument(
+    [property: JsonPropertyName("metric"), Description("One of the query's metrics.")] string Metric,
+    [property: JsonPropertyName("op"), Description("One of <, <=, >, >=, =, !=.")] string Op,
+    [property: JsonPropertyName("value"), Description("The number to compare with.")] double Value);
+
 /// <summary>
 /// The read-only query functions as one Semantic Kernel plugin: what the model is told (names, descriptions, typed
 /// parameters). It is a thin adapter and nothing more: every method hands the arguments exactly as the model sent them
@@ -63,6 +69,7 @@ public sealed class ChatQueryPlugin(ChatFunctionRegistry functions, ChatToolCont
         [Description("At most this many rows (1 to 500).")] int? limit = null,
         [Description(Filters)] Dictionary<string, string[]>? filters = null,
         [Description(SourceIds)] string[]? sourceIds = null,
+        [Description("Keep only the rows whose metric values pass, compared after aggregation, e.g. roas < 2 for the campaigns with ROAS below 2.")] ChatValueFilterArgument[]? having = null,
         CancellationToken ct = default) => Invoke("query", arguments, ct);
 
     [KernelFunction("top_n"), Description("The top (or bottom) N values of a dimension by a metric over a date range.")]

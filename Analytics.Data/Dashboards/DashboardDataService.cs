@@ -28,7 +28,13 @@ public sealed record WidgetResult(string WidgetId, string Type, string Status, Q
 {
     /// <summary>A line or area widget's forecast per metric, when its options ask for one (<see cref="WidgetConfig.ShowsForecast"/>).</summary>
     public IReadOnlyList<ForecastResult>? Forecasts { get; init; }
+
+    /// <summary>Set when the widget keeps its own time range (<see cref="WidgetOptions.TimeRange"/>): the range it was computed over.</summary>
+    public WidgetTimeRange? OwnTimeRange { get; init; }
 }
+
+/// <summary>A widget's own time range as computed: the preset, how it reads ("Last 7 days") and the instants (end exclusive).</summary>
+public sealed record WidgetTimeRange(string Preset, string Label, DateTimeOffset Start, DateTimeOffset End);
 
 public sealed record DashboardData(string DashboardId, DateTimeOffset Start, DateTimeOffset End, string? Preset, string TimeZone,
     IReadOnlyList<WidgetResult> Widgets, double Ms);
@@ -105,7 +111,20 @@ public sealed class DashboardDataService(
         return new WidgetContext(actor, filters, zone, await catalog.GetAsync(actor, ct), view.Settings.CompareToPrevious);
     }
 
+    /// <summary>
+    /// One widget's data in the page's context; a widget that keeps its own time range (<see cref="WidgetOptions.TimeRange"/>)
+    /// is computed over that range, resolved now in the viewer's zone, with the page's other filters (so on screen, in a
+    /// public link and in an export alike).
+    /// </summary>
     public async Task<WidgetResult> ComputeWidgetAsync(WidgetContext context, WidgetView widget, CancellationToken ct)
+    {
+        var filters = context.Filters.ForWidget(widget.Config.Options, clock.GetUtcNow(), context.Zone);
+        if (ReferenceEquals(filters, context.Filters)) return await ComputeInContextAsync(context, widget, ct);
+        var result = await ComputeInContextAsync(context with { Filters = filters }, widget, ct);
+        return result with { OwnTimeRange = new WidgetTimeRange(filters.Preset!, DateRangePresets.Label(filters.Preset!), filters.Start, filters.End) };
+    }
+
+    private async Task<WidgetResult> ComputeInContextAsync(WidgetContext context, WidgetView widget, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         double Ms() => Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -180,7 +180,8 @@ public sealed class DashboardExportService(
 
     private static ExportWidget ToExport(WidgetView widget, WidgetResult result)
     {
-        var title = TitleOf(widget);
+        // A widget that keeps its own time range says which, beside the document's range.
+        var title = TitleOf(widget) + (result.OwnTimeRange is { } own ? $" ({own.Label})" : "");
         var options = new ExportWidgetOptions(
             Stacked: widget.Config.Option("stacked"), Horizontal: widget.Config.Option("horizontal"),
             Min: Number(widget.Config.Options?["min"]), Max: Number(widget.Config.Options?["max"]));

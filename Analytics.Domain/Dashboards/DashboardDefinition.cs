@@ -102,6 +102,7 @@ public sealed record WidgetDefinition
             else if ((markdown?.GetValue<string>() ?? "").Length > 20_000) yield return ("config.options.markdown", "At most 20,000 characters.");
             yield break;
         }
+        foreach (var problem in WidgetOptions.Problems(kind, config.Options)) yield return problem;
         if (config.Query is null && config.Series is null)
         {
             yield return ("config.query", "Required: what the widget shows, as a /query body (or an operational metric as config.series).");
@@ -119,15 +120,21 @@ public sealed record WidgetDefinition
             yield break;
         }
         string? shapeError = null;
+        var valueFilterErrors = new List<(string, string)>();
         try
         {
             NormalizedQuery.From(config.Query! with { TimeRange = config.Query!.TimeRange ?? new QueryTimeRange(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1)) }, "UTC");
         }
         catch (ValidationException v)
         {
-            shapeError = string.Join(" ", v.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
+            // Value filters have fields of their own in the builder: their errors keep their keys (config.query.having[0].value).
+            valueFilterErrors.AddRange(v.Errors.Where(e => e.Key.StartsWith("having", StringComparison.Ordinal)).Select(e => ($"config.query.{e.Key}", string.Join(" ", e.Value))));
+            var rest = v.Errors.Where(e => !e.Key.StartsWith("having", StringComparison.Ordinal)).ToList();
+            if (rest.Count > 0) shapeError = string.Join(" ", rest.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
         }
+        foreach (var problem in valueFilterErrors) yield return problem;
         if (shapeError is not null) yield return ("config.query", shapeError);
+        else if (valueFilterErrors.Count > 0) yield break;
         else if (kind.Check(WidgetKinds.ShapeOf(config.Query!)) is { } problem) yield return ("config.query", problem);
     }
 }

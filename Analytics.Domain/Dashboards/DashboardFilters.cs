@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Analytics.Domain.Query;
 
 namespace Analytics.Domain.Dashboards;
@@ -33,6 +34,17 @@ public sealed record ResolvedFilters(DateTimeOffset Start, DateTimeOffset End, s
     IReadOnlyDictionary<string, IReadOnlyList<string?>> Dimensions)
 {
     public TimeSpan Length => End - Start;
+
+    /// <summary>
+    /// The filters a widget computes under: the same instances and dimension values, over the widget's own time range
+    /// (<see cref="WidgetOptions.TimeRange"/>, resolved now in <paramref name="zone"/>) when it keeps one, else these.
+    /// </summary>
+    public ResolvedFilters ForWidget(JsonObject? options, DateTimeOffset now, TimeZoneInfo zone)
+    {
+        if (WidgetOptions.OwnTimeRange(options) is not { } preset) return this;
+        var (start, end) = DateRangePresets.Resolve(preset, now, zone);
+        return this with { Start = start, End = end, Preset = preset };
+    }
 
     /// <summary>The period of the same length just before this one.</summary>
     public ResolvedFilters Previous() => this with { Start = Start - Length, End = Start, Preset = null };

@@ -20,6 +20,14 @@ public enum WidgetToggles
     Legend = 8,
     /// <summary>A min and max (a gauge's range).</summary>
     Range = 16,
+    /// <summary>The value axis: min, max, logarithmic, label format (<see cref="WidgetOptions"/>).</summary>
+    Axis = 32,
+    /// <summary>A colour per metric's series (<see cref="WidgetOptions.Colors"/>).</summary>
+    Colors = 64,
+    /// <summary>Coloured bands of a gauge (<see cref="WidgetOptions.Thresholds"/>).</summary>
+    Thresholds = 128,
+    /// <summary>Cell colours by value (<see cref="WidgetOptions.Rules"/>).</summary>
+    Rules = 256,
 }
 
 /// <summary>What a widget of a kind shows when first dropped on a dashboard (the demo workspace answers it).</summary>
@@ -115,19 +123,19 @@ public static class WidgetKinds
             s => s.ByTime ? null : "A line chart needs a time granularity (hour, day, week or month).")
         {
             Presentation = WidgetPresentation.Chart, NeedsTime = true, AcceptsSeries = true, CanForecast = true,
-            Toggles = WidgetToggles.Smooth | WidgetToggles.Legend, StarterSpec = new(["spend", "sales"], [], "day"),
+            Toggles = WidgetToggles.Smooth | WidgetToggles.Legend | WidgetToggles.Axis | WidgetToggles.Colors, StarterSpec = new(["spend", "sales"], [], "day"),
         },
         new("area", "Area", "area_chart", "Metrics over time, filled; stack them in the options.", WidgetData.Query, 6, 4, 2, 2,
             s => s.ByTime ? null : "An area chart needs a time granularity (hour, day, week or month).")
         {
             Presentation = WidgetPresentation.Chart, NeedsTime = true, AcceptsSeries = true, CanForecast = true,
-            Toggles = WidgetToggles.Stacked | WidgetToggles.Smooth | WidgetToggles.Legend, StarterSpec = new(["spend", "sales"], [], "day"),
+            Toggles = WidgetToggles.Stacked | WidgetToggles.Smooth | WidgetToggles.Legend | WidgetToggles.Axis | WidgetToggles.Colors, StarterSpec = new(["spend", "sales"], [], "day"),
         },
         new("bar", "Bar", "bar_chart", "Compare a metric across a dimension or over time; stacked or horizontal in the options.", WidgetData.Query, 6, 4, 2, 2,
             s => s.ByTime || s.GroupBy > 0 ? null : "A bar chart needs a dimension to group by or a time granularity.")
         {
             Presentation = WidgetPresentation.Chart, AcceptsSeries = true,
-            Toggles = WidgetToggles.Stacked | WidgetToggles.Horizontal | WidgetToggles.Legend, StarterSpec = new(["spend"], ["campaign"], "none", Limit: 10),
+            Toggles = WidgetToggles.Stacked | WidgetToggles.Horizontal | WidgetToggles.Legend | WidgetToggles.Axis | WidgetToggles.Colors, StarterSpec = new(["spend"], ["campaign"], "none", Limit: 10),
         },
         new("pie", "Pie", "pie_chart", "Shares of one metric across one dimension.", WidgetData.Query, 4, 4, 2, 2,
             s => s is { Metrics: 1, GroupBy: 1, ByTime: false } ? null : "A pie chart shows one metric by one dimension, without time buckets.")
@@ -151,7 +159,7 @@ public static class WidgetKinds
             s => s is { Metrics: 1, GroupBy: 0, ByTime: false } ? null : "A gauge shows one metric, without group-by or time buckets.")
         {
             Presentation = WidgetPresentation.Chart, MaxMetrics = 1, AllowsGroupBy = false, AllowsTime = false, AcceptsSeries = true, Compact = true,
-            Toggles = WidgetToggles.Range, StarterSpec = new(["roas"], [], "none", Options: """{"min":0,"max":8}"""),
+            Toggles = WidgetToggles.Range | WidgetToggles.Thresholds, StarterSpec = new(["roas"], [], "none", Options: """{"min":0,"max":8}"""),
         },
         new("kpi", "KPI card", "speed", "A metric's value, its change against the previous period and a sparkline.", WidgetData.Query, 3, 2, 2, 2,
             s => s is { Metrics: 1, GroupBy: 0, ByTime: false } ? null : "A KPI card shows one metric, without group-by or time buckets (the sparkline is added for you).")
@@ -162,7 +170,7 @@ public static class WidgetKinds
         new("table", "Table", "table_chart", "Rows of metrics by dimensions, sortable and paged, with conditional colours.", WidgetData.Query, 12, 4, 3, 2,
             _ => null)
         {
-            Presentation = WidgetPresentation.Table, AcceptsSeries = true,
+            Presentation = WidgetPresentation.Table, AcceptsSeries = true, Toggles = WidgetToggles.Rules,
             StarterSpec = new(["impressions", "clicks", "spend", "sales", "roas", "acos"], ["campaign"], "none"),
         },
         new("text", "Text", "notes", "Markdown: headings, notes, links.", WidgetData.Text, 4, 2, 1, 1,

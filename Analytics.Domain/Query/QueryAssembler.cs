@@ -224,8 +224,10 @@ public sealed class QueryAssembler(QueryPlan plan)
             foreach (var b in buckets) times[b] = DateTimeOffset.FromUnixTimeSeconds(_bucketStarts[b]).UtcDateTime;
         }
 
-        // Without a sort, the walk is already the output order: cells past the limit are only counted.
+        // Without a sort or value filters, the walk is already the output order: cells past the limit are only counted.
         var sorted = _q.Sort.Count > 0;
+        var having = (_q.Having ?? []).Select(h => (Filter: h, Metric: plan.Metrics.ToList().FindIndex(m => m.Name.Equals(h.Metric, StringComparison.OrdinalIgnoreCase)))).ToList();
+        var whole = sorted || having.Count > 0;
         var metrics = plan.Metrics.Count;
         var all = new QueryRows(timed, times, _combinationValues, _q.GroupBy.Count, metrics);
         var measureIndex = plan.BaseMeasures.Select((m, i) => (m, i)).ToDictionary(x => x.m, x => x.i, StringComparer.OrdinalIgnoreCase);
@@ -258,7 +260,7 @@ public sealed class QueryAssembler(QueryPlan plan)
                     cell = -1;
                 }
                 total++;
-                if (!sorted && all.Count >= _q.Limit) continue;
+                if (!whole && all.Count >= _q.Limit) continue;
                 cells[pending++] = cell;
                 all.Add(b, c);
                 if (all.Count % QueryRows.ChunkRows == 0) EvaluateBlock();
@@ -266,11 +268,17 @@ public sealed class QueryAssembler(QueryPlan plan)
         }
         EvaluateBlock();
         ReturnChunks();
-        if (!sorted) return (columns, all, total);
+        if (!whole) return (columns, all, total);
 
-        var order = new int[all.Count];
-        for (var r = 0; r < order.Length; r++) order[r] = r;
-        Array.Sort(order, Comparer(all));
+        // Value filters (HAVING) keep the rows whose metric values pass every condition; a null value passes none.
+        var kept = new List<int>(all.Count);
+        for (var r = 0; r < all.Count; r++)
+        {
+            if (having.TrueForAll(h => h.Metric >= 0 && all.Value(r, h.Metric) is var v && !double.IsNaN(v) && h.Filter.Passes(v))) kept.Add(r);
+        }
+        if (having.Count > 0) total = kept.Count;
+        var order = kept.ToArray();
+        if (sorted) Array.Sort(order, Comparer(all));
         var rows = new QueryRows(timed, times, _combinationValues, _q.GroupBy.Count, metrics);
         for (var r = 0; r < Math.Min(order.Length, _q.Limit); r++) all.CopyTo(order[r], rows);
         return (columns, rows, total);

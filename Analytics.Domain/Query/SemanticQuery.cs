@@ -20,6 +20,33 @@ public sealed record SemanticQuery
     public string? Dataset { get; init; }
     public string? TimeZone { get; init; }
     public bool? FillEmpty { get; init; }
+    /// <summary>Conditions on metric values, applied to the output rows after aggregation (SQL's HAVING): <c>[{ metric: "roas", op: "&lt;", value: 2 }]</c>.</summary>
+    public IReadOnlyList<ValueFilter>? Having { get; init; }
+}
+
+/// <summary>
+/// A condition on a metric's value in each output row: <c>roas &lt; 2</c> keeps the rows (campaigns, days) whose ROAS is
+/// below 2. The metric must be one of the query's metrics; a row whose value is null (no data, division by zero) never passes.
+/// </summary>
+/// <param name="Op">One of <see cref="Ops"/>.</param>
+public sealed record ValueFilter(string? Metric, string? Op, double? Value)
+{
+    public static readonly IReadOnlyList<string> Ops = ["<", "<=", ">", ">=", "=", "!="];
+
+    public const int MaxFilters = 20;
+
+    public bool Passes(double value) => Op switch
+    {
+        "<" => value < Value,
+        "<=" => value <= Value,
+        ">" => value > Value,
+        ">=" => value >= Value,
+        "=" => value == Value,
+        "!=" => value != Value,
+        _ => false,
+    };
+
+    public override string ToString() => $"{Metric} {Op} {Value?.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}";
 }
 
 public sealed record QueryTimeRange(DateTimeOffset? Start, DateTimeOffset? End);
@@ -40,7 +67,8 @@ public sealed record NormalizedQuery(
     bool LimitGiven,
     IReadOnlyList<string>? SourceIds,
     string? Dataset,
-    bool FillEmpty)
+    bool FillEmpty,
+    IReadOnlyList<ValueFilter>? Having = null)
 {
     public const int MaxLimit = 100_000;
     public const int DefaultLimit = 10_000;
@@ -64,6 +92,7 @@ public sealed record NormalizedQuery(
           .Append("|z=").Append(Zone.Id).Append("|s=").AppendJoin(',', Sort.Select(s => s.By + (s.Desc ? " desc" : "")))
           .Append("|l=").Append(Limit).Append("|src=").AppendJoin(',', SourceIds ?? ["*"]).Append("|d=").Append(Dataset)
           .Append("|e=").Append(FillEmpty);
+        if (Having is { Count: > 0 }) sb.Append("|h=").AppendJoin(',', Having.Select(h => h.ToString()));
         return sb.ToString();
     }
 
@@ -136,10 +165,27 @@ public sealed record NormalizedQuery(
         var sourceIds = query.SourceIds?.Select(x => (x ?? "").Trim()).Where(x => x.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
         if (query.SourceIds is { Count: > 0 } && sourceIds is { Count: 0 }) errors["sourceIds"] = ["Source ids cannot be empty."];
 
+        var having = new List<ValueFilter>();
+        if ((query.Having?.Count ?? 0) > ValueFilter.MaxFilters) errors["having"] = [$"At most {ValueFilter.MaxFilters} value filters."];
+        else
+        {
+            for (var i = 0; i < (query.Having?.Count ?? 0); i++)
+            {
+                var h = query.Having![i];
+                var metric = (h?.Metric ?? "").Trim().ToLowerInvariant();
+                if (metric.Length == 0) errors[$"having[{i}].metric"] = ["Name the metric to compare."];
+                else if (!metrics.Contains(metric)) errors[$"having[{i}].metric"] = [$"'{h!.Metric}' is not a metric of this query; compare one of {string.Join(", ", metrics)}."];
+                var op = (h?.Op ?? "").Trim();
+                if (!ValueFilter.Ops.Contains(op)) errors[$"having[{i}].op"] = [$"One of {string.Join(" ", ValueFilter.Ops)}."];
+                if (h?.Value is not { } value || !double.IsFinite(value)) errors[$"having[{i}].value"] = ["A number to compare with."];
+                if (h is not null) having.Add(new ValueFilter(metric, op, h.Value));
+            }
+        }
+
         if (errors.Count > 0) throw new ValidationException(errors);
         return new NormalizedQuery(metrics, groupBy, filters, start, end, granularity, zone, sort,
             query.Limit ?? DefaultLimit, query.Limit is not null, sourceIds is { Count: > 0 } ? sourceIds : null,
             string.IsNullOrWhiteSpace(query.Dataset) ? null : query.Dataset.Trim(),
-            granularity != Granularity.None && (query.FillEmpty ?? true));
+            granularity != Granularity.None && (query.FillEmpty ?? true), having.Count > 0 ? having : null);
     }
 }

@@ -46,6 +46,27 @@ public sealed class ChatServiceTests(SeededChatHost fixture) : IClassFixture<See
     }
 
     [Fact]
+    public async Task The_query_function_keeps_only_the_rows_whose_metric_passes_a_value_filter()
+    {
+        var context = new ChatToolContext(fixture.Admin, TimeZoneInfo.Utc, Today);
+        const string Range = "\"groupBy\":[\"campaign\"],\"start\":\"2026-02-01\",\"end\":\"2026-03-01\"";
+        var all = await Functions.InvokeAsync(context, "query", $$"""{"metrics":["roas"],{{Range}}}""", CancellationToken.None);
+        all.Outcome.Should().Be("ok");
+        var roas = all.Result!.Visualization!.Rows.Where(r => r[1] is not null).Select(r => Convert.ToDouble(r[1], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+        var cut = (roas[roas.Count / 2 - 1] + roas[roas.Count / 2]) / 2;
+
+        var below = await Functions.InvokeAsync(context, "query", $$"""{"metrics":["roas"],{{Range}},"having":[{"metric":"roas","op":"<","value":{{cut.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}}}]}""", CancellationToken.None);
+
+        below.Outcome.Should().Be("ok");
+        var kept = below.Result!.Visualization!.Rows.Select(r => Convert.ToDouble(r[1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        kept.Should().NotBeEmpty().And.OnlyContain(v => v < cut);
+        kept.Count.Should().Be(roas.Count(v => v < cut));
+        var refused = await Functions.InvokeAsync(context, "query", $$"""{"metrics":["spend"],{{Range}},"having":[{"metric":"roas","op":"<","value":2}]}""", CancellationToken.None);
+        refused.Outcome.Should().Be("invalid");
+        refused.Error.Should().Contain("'roas' is not a metric of this query");
+    }
+
+    [Fact]
     public async Task Functions_and_answers_only_reach_the_instances_granted()
     {
         var viewer = await fixture.ViewerAsync("demo-contoso");

@@ -43,11 +43,12 @@ public sealed class SemanticKernelChatTests() : FakeModelChatTests(maxToolRounds
         var parameters = query["parameters"]!;
         parameters["required"]!.AsArray().Select(r => r!.GetValue<string>()).Should().BeEquivalentTo(["metrics", "start", "end"]);
         var properties = parameters["properties"]!.AsObject();
-        properties.Select(p => p.Key).Should().BeEquivalentTo(["metrics", "start", "end", "groupBy", "granularity", "sort", "limit", "filters", "sourceIds"],
+        properties.Select(p => p.Key).Should().BeEquivalentTo(["metrics", "start", "end", "groupBy", "granularity", "sort", "limit", "filters", "sourceIds", "having"],
             "the arguments object and the cancellation token are not the model's to fill");
         properties["metrics"]!["type"]!.ToString().Should().Contain("array");
         properties["limit"]!["type"]!.ToString().Should().Contain("integer");
         properties["sort"]!["items"]!["properties"]!.AsObject().Select(p => p.Key).Should().BeEquivalentTo(["by", "desc"]);
+        properties["having"]!["items"]!["properties"]!.AsObject().Select(p => p.Key).Should().BeEquivalentTo(["metric", "op", "value"]);
         properties["start"]!["description"]!.GetValue<string>().Should().Contain("inclusive");
         Model.Rejected.Should().BeEmpty();
     }

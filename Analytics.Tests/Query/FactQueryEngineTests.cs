@@ -17,7 +17,7 @@ namespace Analytics.Tests.Query;
 /// The fact query engine end to end on a real database, over small datasets whose numbers the tests write themselves;
 /// every expectation is computed here from those rows (or by hand), never by the engine.
 /// </summary>
-public abstract class FactQueryEngineTests : ProviderTests
+public abstract partial class FactQueryEngineTests : ProviderTests
 {
     private const long Day = 86_400;
     private static readonly long Jan6 = T("2025-01-06T00:00:00Z"); // a Monday

@@ -68,6 +68,8 @@ export function formatValue(value, format, currency = 'USD', compact = false) {
         : nf('f2', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v * 100) + '%';
     case 'ratio':
       return nf('f2', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v);
+    case 'compact':
+      return nf('nc', { notation: 'compact', maximumFractionDigits: 1 }).format(v);
     default:
       return c ? nf('nc', { notation: 'compact', maximumFractionDigits: 1 }).format(v) : nf('n', { maximumFractionDigits: 2 }).format(v);
   }

@@ -84,8 +84,8 @@ public abstract class CartesianChartKind : IChartKind
             var axisFormat = formats[a];
             var axis = new JsonObject
             {
-                ["type"] = "value",
-                ["axisLabel"] = new JsonObject { ["formatter"] = ChartMarkers.Axis(axisFormat) },
+                ["type"] = a == 0 && options.LogScale ? "log" : "value",
+                ["axisLabel"] = new JsonObject { ["formatter"] = a == 0 && options.AxisFormat is { } chosen ? AxisFormatter(chosen) : ChartMarkers.Axis(axisFormat) },
                 ["splitLine"] = new JsonObject { ["show"] = a == 0 },
             };
             if (formats.Count > 1)
@@ -174,6 +174,7 @@ public abstract class CartesianChartKind : IChartKind
                     ["emphasis"] = new JsonObject { ["focus"] = "series" },
                 };
                 s[horizontal ? "xAxisIndex" : "yAxisIndex"] = axisIndex;
+                if (ColorOf(options, key, data.Column(metric).Name) is { } color) s["color"] = color;
                 if (options.Stacked) s["stack"] = "stack-" + axisIndex;
                 Decorate(s, request, count);
                 series.Add(s);
@@ -182,7 +183,7 @@ public abstract class CartesianChartKind : IChartKind
 
         if (DrawsForecast && timed && seriesDimension < 0 && !horizontal && !options.Stacked && options.ShowForecast && request.Forecasts is { Count: > 0 } forecasts)
         {
-            foreach (var forecast in forecasts) AddForecast(series, data, forecast, AxisOf);
+            foreach (var forecast in forecasts) AddForecast(series, data, forecast, AxisOf, options);
         }
 
         var option = new JsonObject
@@ -222,17 +223,28 @@ public abstract class CartesianChartKind : IChartKind
         return option;
     }
 
+    /// <summary>The colour chosen for a series: by its dimension value if split, else by its metric (<see cref="WidgetOptions.Colors"/>).</summary>
+    private static string? ColorOf(ChartWidgetOptions options, string? key, string metric) =>
+        key is not null ? options.Colors.GetValueOrDefault(key) : options.Colors.GetValueOrDefault(metric);
+
+    /// <summary>The value axis's labels as chosen: a full number, a percent, money or the compact form (1.2K) whatever the size.</summary>
+    private static string AxisFormatter(string format) => format switch
+    {
+        "number" => ChartMarkers.Value("number"),
+        _ => ChartMarkers.Axis(format),
+    };
+
     /// <summary>
     /// A metric's forecast after its last actual point: a dashed line from that point on (<c>forecast:</c> id), and the
     /// prediction interval as a band — a transparent line at the lower bound with the band's height stacked on it and
     /// filled (<c>forecast-lower:</c> and <c>forecast-band:</c>), all in the metric's colour. The band ignores the mouse.
     /// </summary>
-    private static void AddForecast(JsonArray series, ChartData data, ForecastResult forecast, Func<int, int> axisOf)
+    private static void AddForecast(JsonArray series, ChartData data, ForecastResult forecast, Func<int, int> axisOf, ChartWidgetOptions options)
     {
         var metric = data.Metrics.FindIndex(m => data.Column(m).Name.Equals(forecast.Metric, StringComparison.OrdinalIgnoreCase));
         if (metric < 0 || forecast.Points.Count == 0) return;
         var column = data.Metrics[metric];
-        var color = Palette[metric % Palette.Length];
+        var color = ColorOf(options, null, forecast.Metric) ?? Palette[metric % Palette.Length];
         var label = data.Label(column);
         var axis = Math.Max(0, axisOf(column));
         var line = new JsonArray();

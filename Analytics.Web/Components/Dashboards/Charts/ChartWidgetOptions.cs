@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Analytics.Domain.Dashboards;
 
 namespace Analytics.Web.Components.Dashboards.Charts;
 
@@ -30,6 +31,12 @@ public sealed record ChartWidgetOptions
     public string Currency { get; init; } = "USD";
     /// <summary>Line and area charts draw the forecast and its 80% band after the last actual point (<c>showForecast</c>).</summary>
     public bool ShowForecast { get; init; }
+    /// <summary>A logarithmic value axis (<c>logScale</c>).</summary>
+    public bool LogScale { get; init; }
+    /// <summary>The value axis's label format (<c>axisFormat</c>: number, percent, currency, compact); null: the metric's.</summary>
+    public string? AxisFormat { get; init; }
+    /// <summary>Series colours by metric name or series name (<c>colors</c>).</summary>
+    public IReadOnlyDictionary<string, string> Colors { get; init; } = new Dictionary<string, string>();
 
     public static ChartWidgetOptions Default { get; } = new();
 
@@ -58,6 +65,9 @@ public sealed record ChartWidgetOptions
             SliceLimit = Math.Clamp((int)(Number(options["sliceLimit"]) ?? 10), 1, 100),
             ShowForecast = Bool(options, Analytics.Domain.Dashboards.WidgetConfig.ShowForecastOption) ?? false,
             Currency = Text(options["currency"]) is { Length: 3 } currency ? currency.ToUpperInvariant() : "USD",
+            LogScale = Bool(options, WidgetOptions.LogScale) ?? false,
+            AxisFormat = Text(options[WidgetOptions.AxisFormat]) is { } format && WidgetOptions.AxisFormats.Contains(format) ? format : null,
+            Colors = WidgetOptions.SeriesColors(options),
         };
     }
 

@@ -37,7 +37,29 @@ public sealed class WidgetConfigForm
     public bool Legend { get; set; } = true;
     public double? Min { get; set; }
     public double? Max { get; set; }
+    /// <summary>The widget's own time range, a preset of <see cref="DateRangePresets"/>; <see cref="FollowDashboard"/> follows the dashboard's.</summary>
+    public string TimeRange { get; set; } = FollowDashboard;
+    /// <summary>The instances the widget reads (none: every instance the viewer may see, narrowed by the dashboard's instance filter).</summary>
+    public List<string> SourceIds { get; set; } = [];
+    /// <summary>Metric → colour of its series (absent: the chart's palette).</summary>
+    public Dictionary<string, string> Colors { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    public bool LogScale { get; set; }
+    /// <summary>One of <see cref="WidgetOptions.AxisFormats"/>, or null for the metric's own format.</summary>
+    public string? AxisFormat { get; set; }
+    public List<ThresholdRow> Thresholds { get; set; } = [];
+    public List<ColourRuleRow> Rules { get; set; } = [];
+    /// <summary>Conditions on metric values applied after aggregation (<see cref="SemanticQuery.Having"/>).</summary>
+    public List<ValueFilterRow> ValueFilters { get; set; } = [];
     private JsonObject _otherOptions = [];
+
+    public const string FollowDashboard = "dashboard";
+
+    /// <summary>The options this form edits; any other key of the widget's options is kept as it was.</summary>
+    private static readonly string[] EditedOptions =
+    [
+        "markdown", "stacked", "horizontal", "smooth", "legend", WidgetOptions.Min, WidgetOptions.Max, WidgetConfig.ShowForecastOption,
+        WidgetOptions.TimeRange, WidgetOptions.Colors, WidgetOptions.LogScale, WidgetOptions.AxisFormat, WidgetOptions.Thresholds, WidgetOptions.Rules,
+    ];
 
     public WidgetKind? KindInfo => WidgetKinds.Find(Kind);
 
@@ -68,6 +90,20 @@ public sealed class WidgetConfigForm
             Legend = config.Option("legend", true),
             Min = Number(config.Options?["min"]),
             Max = Number(config.Options?["max"]),
+            TimeRange = WidgetOptions.OwnTimeRange(config.Options) ?? FollowDashboard,
+            SourceIds = [.. q?.SourceIds ?? []],
+            Colors = new Dictionary<string, string>(WidgetOptions.SeriesColors(config.Options), StringComparer.OrdinalIgnoreCase),
+            LogScale = config.Option(WidgetOptions.LogScale),
+            AxisFormat = WidgetOptions.Text(config.Options?[WidgetOptions.AxisFormat]),
+            Thresholds = (config.Options?[WidgetOptions.Thresholds] as JsonArray ?? []).OfType<JsonObject>()
+                .Select(t => new ThresholdRow { Value = WidgetOptions.Number(t["value"]), Color = WidgetOptions.Text(t["color"]) ?? ThresholdRow.DefaultColor }).ToList(),
+            Rules = (config.Options?[WidgetOptions.Rules] as JsonArray ?? []).OfType<JsonObject>()
+                .Select(r => new ColourRuleRow
+                {
+                    Column = WidgetOptions.Text(r["column"]), Op = WidgetOptions.Text(r["op"]) ?? "lt", Value = WidgetOptions.Number(r["value"]),
+                    Value2 = WidgetOptions.Number(r["value2"]), Color = WidgetOptions.Text(r["color"]), Background = WidgetOptions.Text(r["background"]),
+                }).ToList(),
+            ValueFilters = (q?.Having ?? []).Select(h => new ValueFilterRow { Metric = h.Metric, Op = h.Op ?? "<", Value = h.Value }).ToList(),
         };
         if (q?.Filters is { Count: > 0 } filters)
         {
@@ -76,7 +112,7 @@ public sealed class WidgetConfigForm
             form.FilterValues = values.OfType<string>().ToList();
         }
         form._otherOptions = config.Options?.DeepClone().AsObject() ?? [];
-        foreach (var known in new[] { "markdown", "stacked", "horizontal", "smooth", "legend", "min", "max", WidgetConfig.ShowForecastOption }) form._otherOptions.Remove(known);
+        foreach (var known in EditedOptions) form._otherOptions.Remove(known);
         return form;
     }
 
@@ -116,8 +152,18 @@ public sealed class WidgetConfigForm
         if (Smooth) options["smooth"] = true;
         if (ShowForecast && KindInfo?.CanForecast == true) options[WidgetConfig.ShowForecastOption] = true;
         if (!Legend) options["legend"] = false;
-        if (Min is { } min) options["min"] = min;
-        if (Max is { } max) options["max"] = max;
+        if (Min is { } min) options[WidgetOptions.Min] = min;
+        if (Max is { } max) options[WidgetOptions.Max] = max;
+        var axis = Offers(WidgetToggles.Axis);
+        if (TimeRange != FollowDashboard) options[WidgetOptions.TimeRange] = TimeRange;
+        if (axis && LogScale) options[WidgetOptions.LogScale] = true;
+        if (axis && AxisFormat is { Length: > 0 } format) options[WidgetOptions.AxisFormat] = format;
+        var colors = Colors.Where(c => Metrics.Contains(c.Key, StringComparer.OrdinalIgnoreCase) && c.Value.Length > 0).ToList();
+        if (Offers(WidgetToggles.Colors) && colors.Count > 0) options[WidgetOptions.Colors] = new JsonObject(colors.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value)));
+        if (Offers(WidgetToggles.Thresholds) && Thresholds.Count > 0)
+            options[WidgetOptions.Thresholds] = new JsonArray(Thresholds.Select(t => (JsonNode)new JsonObject { ["value"] = t.Value, ["color"] = t.Color }).ToArray());
+        if (Offers(WidgetToggles.Rules) && Rules.Count > 0)
+            options[WidgetOptions.Rules] = new JsonArray(Rules.Select(r => (JsonNode)r.ToJson()).ToArray());
         if (SeriesMetric is { Length: > 0 } series)
             return new WidgetConfig { Title = Blank(Title), Series = new WidgetSeries(series, SeriesAggregation), Options = options.Count > 0 ? options : null };
         var sort = SortBy is { Length: > 0 } by ? new List<QuerySort> { new(by, SortDesc) } : null;
@@ -127,7 +173,12 @@ public sealed class WidgetConfigForm
         return new WidgetConfig
         {
             Title = Blank(Title),
-            Query = new SemanticQuery { Metrics = [.. Metrics], GroupBy = [.. GroupBy], Granularity = Granularity, Sort = sort, Limit = Limit, Filters = filters, Dataset = Dataset },
+            Query = new SemanticQuery
+            {
+                Metrics = [.. Metrics], GroupBy = [.. GroupBy], Granularity = Granularity, Sort = sort, Limit = Limit, Filters = filters, Dataset = Dataset,
+                SourceIds = SourceIds.Count > 0 ? [.. SourceIds] : null,
+                Having = ValueFilters.Count > 0 ? ValueFilters.Select(v => new ValueFilter(v.Metric, v.Op, v.Value)).ToList() : null,
+            },
             Options = options.Count > 0 ? options : null,
         };
     }
@@ -149,4 +200,40 @@ public sealed class WidgetConfigForm
     private static string? Blank(string s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     private static double? Number(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
+}
+
+/// <summary>A gauge band being edited: the arc up to <see cref="Value"/> takes <see cref="Color"/>.</summary>
+public sealed class ThresholdRow
+{
+    public const string DefaultColor = "#2e7d32";
+    public double? Value { get; set; }
+    public string Color { get; set; } = DefaultColor;
+}
+
+/// <summary>A table colour rule being edited (<see cref="WidgetOptions.Rules"/>).</summary>
+public sealed class ColourRuleRow
+{
+    public string? Column { get; set; }
+    public string Op { get; set; } = "lt";
+    public double? Value { get; set; }
+    public double? Value2 { get; set; }
+    public string? Color { get; set; } = "#b71c1c";
+    public string? Background { get; set; } = "#ffebee";
+
+    public JsonObject ToJson()
+    {
+        var rule = new JsonObject { ["column"] = Column, ["op"] = Op, ["value"] = Value };
+        if (Op == "between") rule["value2"] = Value2;
+        if (Color is { Length: > 0 }) rule["color"] = Color;
+        if (Background is { Length: > 0 }) rule["background"] = Background;
+        return rule;
+    }
+}
+
+/// <summary>A condition on a metric's value being edited (<see cref="ValueFilter"/>).</summary>
+public sealed class ValueFilterRow
+{
+    public string? Metric { get; set; }
+    public string Op { get; set; } = "<";
+    public double? Value { get; set; }
 }

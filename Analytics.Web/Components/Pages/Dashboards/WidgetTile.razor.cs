@@ -68,6 +68,8 @@ public sealed partial class WidgetTile
     private Type? Screen => WidgetScreens.Default.For(Widget.Type);
     /// <summary>Loading, or waiting for its first data (the skeleton).</summary>
     private bool Busy => _loading || (_result is null && _status == "idle" && Kind?.Data == WidgetData.Query);
+    /// <summary>"Last 7 days" when the widget keeps its own time range (<see cref="WidgetOptions.TimeRange"/>), else null.</summary>
+    private string? OwnTimeRange => Kind?.Data == WidgetData.Query && WidgetOptions.OwnTimeRange(Widget.Config.Options) is { } preset ? DateRangePresets.Label(preset) : null;
     private string Title => string.IsNullOrWhiteSpace(Widget.Config.Title) ? Kind?.Label ?? Widget.Type : Widget.Config.Title;
 
     protected override async Task OnParametersSetAsync()
