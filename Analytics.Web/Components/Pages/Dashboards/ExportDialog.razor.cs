@@ -44,6 +44,13 @@ public sealed partial class ExportDialog
 
     private void Cancel() => MudDialog.Cancel();
 
+    /// <summary>Edited recipients are checked again on sending; the old refusal no longer describes them.</summary>
+    private void ClearErrors()
+    {
+        _errors = new Dictionary<string, string[]>();
+        _error = null;
+    }
+
     private void Download()
     {
         Nav.NavigateTo(Form.DownloadLink(DashboardId, LinkFor), forceLoad: true);
