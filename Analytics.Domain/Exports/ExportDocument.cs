@@ -131,6 +131,7 @@ public static class ExportWidgetKinds
     public const string Kpi = "kpi";
     public const string Table = "table";
     public const string Text = "text";
+    public const string Alert = "alert";
 
     /// <summary>Every widget kind (<see cref="WidgetKinds"/>): an export draws what a dashboard shows.</summary>
     public static IReadOnlyList<string> All { get; } = [.. WidgetKinds.All.Select(k => k.Name)];
