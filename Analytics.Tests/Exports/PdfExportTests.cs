@@ -134,7 +134,7 @@ public class PdfExportTests
     [MemberData(nameof(Kinds))]
     public void Every_kind_draws_with_data_and_without(string kind)
     {
-        var sample = SampleExportDocument.Create().Widgets.First(w => w.Kind == kind);
+        var sample = SampleExportDocument.Create(widgetCount: 40).Widgets.First(w => w.Kind == kind); // every sample widget at least once
         var empty = sample with { Title = "Empty " + kind, Data = sample.Data is null ? null : sample.Data with { Rows = [] }, Kpi = null, Markdown = "" };
         var document = new ExportDocument { Title = kind, GeneratedAt = DateTimeOffset.UnixEpoch, Widgets = [sample, empty with { Position = sample.Position with { Y = 50 } }] };
         var text = ExportTestFiles.PdfText(Save(document, $"kind-{kind}.pdf"));
