@@ -22,6 +22,10 @@ public sealed record AlertRuleView(
 
 public sealed record AlertConditionView(string Op, double Threshold, string Window);
 
+/// <summary>One rule on an alert widget: its state, since when (its last fired/resolved event), the last value and the condition.</summary>
+public sealed record AlertBoardRow(
+    string RuleId, string Name, string State, DateTimeOffset? Since, double? LastValue, string Condition, DateTimeOffset? LastEvaluatedAt, string? LastError, bool Enabled);
+
 public sealed record AlertEventView(string Id, string RuleId, string RuleName, string Kind, double? Value, double Threshold, string Message, DateTimeOffset At, string? Delivery);
 
 /// <summary>Alert rules and their events. Analysts and admins create rules; everyone sees their own (admins all).</summary>
@@ -39,6 +43,37 @@ public sealed partial class AlertService(IDbContextFactory<AnalyticsDbContext> f
         if (!actor.IsAdmin) query = query.Where(r => r.OwnerId == actor.UserId);
         return (await query.ToListAsync(ct)).OrderBy(r => r.Name).Select(View).ToList();
     }
+
+    /// <summary>
+    /// The rules an alert widget shows to <paramref name="actor"/>: those named (or, with none named, all) that the actor
+    /// can see — their own, or every rule for an admin. Named rules the actor cannot see are left out, as if deleted.
+    /// Firing rules first, then pending, then by name.
+    /// </summary>
+    public async Task<IReadOnlyList<AlertBoardRow>> BoardAsync(Actor actor, IReadOnlyCollection<string>? ruleIds, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var query = db.AlertRules.AsNoTracking();
+        if (!actor.IsAdmin) query = query.Where(r => r.OwnerId == actor.UserId);
+        if (ruleIds is { Count: > 0 }) query = query.Where(r => ruleIds.Contains(r.Id));
+        var rules = await query.ToListAsync(ct);
+        var ids = rules.Select(r => r.Id).ToList();
+        var since = (await db.AlertEvents.AsNoTracking().Where(e => ids.Contains(e.RuleId)).Select(e => new { e.RuleId, e.At }).ToListAsync(ct))
+            .GroupBy(e => e.RuleId).ToDictionary(g => g.Key, g => g.Max(e => e.At));
+        return rules
+            .OrderBy(r => r.State switch { AlertState.Firing => 0, AlertState.Pending => 1, _ => 2 }).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(r => new AlertBoardRow(r.Id, r.Name, r.State.ToString().ToLowerInvariant(), since.TryGetValue(r.Id, out var at) ? at : null, r.LastValue,
+                Describe(r), r.LastEvaluatedAt, r.LastError, r.Enabled))
+            .ToList();
+    }
+
+    /// <summary>The condition in words, e.g. <c>roas &lt; 2 over 1d</c>.</summary>
+    public static string Describe(AlertRule rule) => rule.Op switch
+    {
+        AlertOp.Gt => $"{rule.Metric} > {rule.Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture)} over {rule.Window}",
+        AlertOp.Lt => $"{rule.Metric} < {rule.Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture)} over {rule.Window}",
+        AlertOp.ChangePct => $"{rule.Metric} changes {rule.Threshold.ToString("+0.##;-0.##", System.Globalization.CultureInfo.InvariantCulture)}% over {rule.Window}",
+        _ => $"{rule.Metric} has no data over {rule.Window}",
+    };
 
     public async Task<AlertRuleView> GetAsync(Actor actor, string id, CancellationToken ct)
     {

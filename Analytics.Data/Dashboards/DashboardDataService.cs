@@ -55,6 +55,7 @@ public sealed class DashboardDataService(
     MetricQueryService metrics,
     CatalogService catalog,
     ForecastService forecasts,
+    Analytics.Data.Alerts.AlertService alerts,
     TimeProvider clock)
 {
     /// <summary>Metrics of one widget that get a forecast (each is its own fit).</summary>
@@ -131,6 +132,7 @@ public sealed class DashboardDataService(
         var kind = WidgetKinds.Find(widget.Type);
         if (kind is null) return new WidgetResult(widget.Id, widget.Type, "error", null, null, null, null, $"Unknown widget type '{widget.Type}'.", 0);
         if (kind.Data == WidgetData.Text) return new WidgetResult(widget.Id, widget.Type, "text", null, null, null, null, null, 0);
+        if (kind.Data == WidgetData.Alerts) return new WidgetResult(widget.Id, widget.Type, "ok", await AlertBoardAsync(context, widget, ct), null, null, null, null, Ms());
         try
         {
             if (widget.Config.Series is { } series) return await SeriesWidgetAsync(context, widget, series, Ms, ct);
@@ -299,6 +301,26 @@ public sealed class DashboardDataService(
             return row;
         }).ToList();
         return new QueryResult(columns, rows, Meta(context, answer.Meta.Interval) with { Rollup = answer.Meta.Resolution, TotalRows = rows.Count });
+    }
+
+    /// <summary>An alert widget's rules as a table (so the tile, the PDF, the XLSX and the CSV all show the same rows).</summary>
+    private async Task<QueryResult> AlertBoardAsync(WidgetContext context, WidgetView widget, CancellationToken ct)
+    {
+        var ids = widget.Config.Options?[WidgetKinds.AlertRuleIds] is System.Text.Json.Nodes.JsonArray list
+            ? list.Select(i => i?.GetValue<string>()).OfType<string>().ToList()
+            : [];
+        var rows = await alerts.BoardAsync(context.Actor, ids, ct);
+        QueryColumn[] columns =
+        [
+            new("rule", "string", "dimension", "Rule"), new("state", "string", "dimension", "State"), new("since", "time", "time", "Since"),
+            new("last_value", "number", "metric", "Last value", "number"), new("condition", "string", "dimension", "Condition"),
+            new("checked", "time", "time", "Checked"),
+        ];
+        var data = rows.Select(r => new object?[]
+        {
+            r.Name, r.Enabled ? r.State : "paused", r.Since?.UtcDateTime, r.LastValue, r.Condition, r.LastEvaluatedAt?.UtcDateTime,
+        }).ToList();
+        return new QueryResult(columns, data, Meta(context, "none") with { TotalRows = data.Count });
     }
 
     private static QueryMeta Meta(WidgetContext context, string granularity) =>

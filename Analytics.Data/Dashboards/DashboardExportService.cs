@@ -79,6 +79,7 @@ public sealed class DashboardExportService(
                 record.Parameters = Parameters(format, view, request, (computed.Start, computed.End, computed.Preset));
                 file = await exports.RenderAsync(format, document, ct);
             }
+            record.Parameters.Recipients = origin.Recipients?.ToList();
             // The file is rendered to a temporary file (never to memory), so its length is the exact byte count sent.
             record.FileName = file.FileName;
             record.ContentType = file.ContentType;

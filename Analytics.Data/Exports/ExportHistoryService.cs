@@ -10,7 +10,8 @@ namespace Analytics.Data.Exports;
 
 /// <summary>The parameters an export was made with, as the API shows them (enums as lower-case words).</summary>
 public sealed record ExportParametersView(string Format, string? WidgetId, DateTimeOffset? Start, DateTimeOffset? End, string? Preset,
-    IReadOnlyDictionary<string, List<string?>> Filters, string Page, string Orientation, string Layout, bool Summary, bool Underlying);
+    IReadOnlyDictionary<string, List<string?>> Filters, string Page, string Orientation, string Layout, bool Summary, bool Underlying,
+    IReadOnlyList<string>? Recipients = null);
 
 /// <param name="Regenerates">True for a download: a re-download makes the file again from <see cref="Parameters"/> (the data may have changed since).</param>
 /// <param name="CanRedownload">The export worked and there is something to re-download (a subscription run's file may not have been kept).</param>
@@ -128,9 +129,9 @@ public sealed class ExportHistoryService(
             r.Id, r.UserId, userName, r.DashboardId, r.DashboardName, r.WidgetId, r.WidgetTitle, r.Format, r.Trigger, r.SubscriptionId,
             r.SubscriptionName, r.SubscriptionRunId, r.RedownloadOf,
             new ExportParametersView(p.Format, p.WidgetId, p.Start, p.End, p.Preset, p.Filters, p.PageSize.ToString().ToLowerInvariant(),
-                p.Orientation.ToString().ToLowerInvariant(), p.Layout.ToString().ToLowerInvariant(), p.Summary, p.Underlying),
+                p.Orientation.ToString().ToLowerInvariant(), p.Layout.ToString().ToLowerInvariant(), p.Summary, p.Underlying, p.Recipients),
             r.CreatedAt, r.DurationMs, r.FileName, r.ContentType, r.SizeBytes, r.Outcome, r.Error,
-            Regenerates: r.Trigger == ExportTriggers.Download, CanRedownload: canRedownload,
+            Regenerates: r.Trigger != ExportTriggers.Subscription, CanRedownload: canRedownload,
             DownloadUrl: canRedownload ? $"/api/v1/exports/{r.Id}/download" : null);
     }
 }

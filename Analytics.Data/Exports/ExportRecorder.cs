@@ -7,11 +7,14 @@ namespace Analytics.Data.Exports;
 
 /// <summary>How an export was asked for: a one-off download (perhaps re-making an earlier one) or a subscription's run.</summary>
 public sealed record ExportOrigin(string Trigger, string? SubscriptionId = null, string? SubscriptionName = null, string? SubscriptionRunId = null,
-    string? RedownloadOf = null)
+    string? RedownloadOf = null, IReadOnlyList<string>? Recipients = null)
 {
     public static ExportOrigin Download { get; } = new(ExportTriggers.Download);
 
     public static ExportOrigin Redownload(string recordId) => new(ExportTriggers.Download, RedownloadOf: recordId);
+
+    /// <summary>An "e-mail this now" to <paramref name="recipients"/>, recorded with them.</summary>
+    public static ExportOrigin Email(IReadOnlyList<string> recipients) => new(ExportTriggers.Email, Recipients: recipients);
 
     public static ExportOrigin Subscription(string subscriptionId, string subscriptionName, string runId) =>
         new(ExportTriggers.Subscription, subscriptionId, subscriptionName, runId);
@@ -39,6 +42,22 @@ public sealed class ExportRecorder(IDbContextFactory<AnalyticsDbContext> factory
         {
             logger.LogError(e, "Could not record export {Record} of dashboard {Dashboard}", record.Id, record.DashboardId);
             return null;
+        }
+    }
+
+    /// <summary>Marks a recorded export failed after the fact (its file was made, but the e-mail carrying it was not accepted).</summary>
+    public async Task MarkFailedAsync(string recordId, string error)
+    {
+        try
+        {
+            await using var db = await factory.CreateDbContextAsync(CancellationToken.None);
+            await db.ExportRecords.Where(r => r.Id == recordId).ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.Outcome, ExportOutcomes.Failed)
+                .SetProperty(r => r.Error, error.Length <= MaxErrorLength ? error : error[..MaxErrorLength]), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Could not mark export {Record} failed", recordId);
         }
     }
 

@@ -10,6 +10,7 @@ internal static class SubscriptionsRegistration
         services.AddSettings<SubscriptionOptions>(SubscriptionOptions.Section);
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<SubscriptionRunner>();
+        services.AddSingleton<DashboardEmailService>();
         return services;
     }
 }

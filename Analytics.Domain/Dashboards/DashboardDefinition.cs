@@ -95,6 +95,15 @@ public sealed record WidgetDefinition
             yield return ("position", $"Must fit the 12-column grid: x ≥ 0, y ≥ 0, x + w ≤ 12, w ≥ {kind.MinW}, {kind.MinH} ≤ h ≤ {MaxHeight} for a {kind.Label.ToLowerInvariant()} (got {p}).");
         var config = Config ?? new WidgetConfig();
         if ((config.Title ?? "").Length > 200) yield return ("config.title", "At most 200 characters.");
+        if (kind.Data == WidgetData.Alerts)
+        {
+            var ids = config.Options?[WidgetKinds.AlertRuleIds];
+            if (ids is not null && (ids is not JsonArray list || list.Any(i => i is not JsonValue v || v.GetValueKind() != JsonValueKind.String)))
+                yield return ($"config.options.{WidgetKinds.AlertRuleIds}", "A list of alert rule ids (empty: every rule the viewer can see).");
+            else if (ids is JsonArray { Count: > WidgetKinds.MaxAlertRules })
+                yield return ($"config.options.{WidgetKinds.AlertRuleIds}", $"At most {WidgetKinds.MaxAlertRules} rules.");
+            yield break;
+        }
         if (kind.Data == WidgetData.Text)
         {
             var markdown = config.Options?["markdown"];

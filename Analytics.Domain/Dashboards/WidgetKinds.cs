@@ -3,8 +3,11 @@ using Analytics.Domain.Query;
 
 namespace Analytics.Domain.Dashboards;
 
-/// <summary>What a widget reads: the semantic layer (<c>query</c>), the operational time series (<c>series</c>), or nothing (text).</summary>
-public enum WidgetData { Query, Text }
+/// <summary>
+/// What a widget reads: the semantic layer (<c>query</c>), the operational time series (<c>series</c>), nothing (text), or
+/// the state of alert rules (<c>options.ruleIds</c>; none named = every rule the viewer can see).
+/// </summary>
+public enum WidgetData { Query, Text, Alerts }
 
 /// <summary>How a widget kind shows its data: an ECharts chart, a value card, a table of rows, or markdown.</summary>
 public enum WidgetPresentation { Chart, Card, Table, Text }
@@ -180,7 +183,19 @@ public static class WidgetKinds
             StarterSpec = new([], [], "none", Title: "Notes",
                 Options: """{"markdown":"## Notes\n\nWrite **markdown** here: what this dashboard is for, where the data comes from."}"""),
         },
+        new("alert", "Alerts", "notifications_active", "Alert rules and their state: firing or ok, since when, the last value.", WidgetData.Alerts, 6, 3, 3, 2,
+            _ => null)
+        {
+            Presentation = WidgetPresentation.Table,
+            StarterSpec = new([], [], "none", Title: "Alerts", Options: """{"ruleIds":[]}"""),
+        },
     ];
+
+    /// <summary>The option of an <c>alert</c> widget naming the rules it shows (empty or missing: all the viewer can see).</summary>
+    public const string AlertRuleIds = "ruleIds";
+
+    /// <summary>At most this many rules named by one alert widget.</summary>
+    public const int MaxAlertRules = 50;
 
     private static readonly Dictionary<string, WidgetKind> ByName = All.ToDictionary(k => k.Name, StringComparer.Ordinal);
 

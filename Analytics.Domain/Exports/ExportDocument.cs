@@ -36,7 +36,28 @@ public enum ExportLayout { Grid, Flow }
 public sealed record ExportPageOptions(
     ExportPageSize Size = ExportPageSize.A4,
     ExportOrientation Orientation = ExportOrientation.Landscape,
-    ExportLayout Layout = ExportLayout.Grid);
+    ExportLayout Layout = ExportLayout.Grid)
+{
+    /// <summary>
+    /// <c>page=a4|letter</c>, <c>orientation=landscape|portrait</c>, <c>layout=grid|flow</c> (any case; blank keeps the
+    /// default). A value that is none of them adds an error keyed by its field to <paramref name="errors"/>.
+    /// </summary>
+    public static ExportPageOptions Parse(string? page, string? orientation, string? layout, IDictionary<string, string[]> errors)
+    {
+        T One<T>(string field, string? value, T fallback) where T : struct, Enum
+        {
+            if (string.IsNullOrWhiteSpace(value)) return fallback;
+            if (Enum.TryParse<T>(value.Trim(), ignoreCase: true, out var parsed) && !int.TryParse(value, out _)) return parsed;
+            errors[field] = [$"One of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}, not '{value}'."];
+            return fallback;
+        }
+        return new ExportPageOptions(One("page", page, ExportPageSize.A4), One("orientation", orientation, ExportOrientation.Landscape), One("layout", layout, ExportLayout.Grid));
+    }
+
+    /// <summary>The query string of these options, as the export endpoint reads them (<c>page=letter&amp;orientation=portrait&amp;layout=grid</c>).</summary>
+    public string ToQuery() =>
+        $"page={Size.ToString().ToLowerInvariant()}&orientation={Orientation.ToString().ToLowerInvariant()}&layout={Layout.ToString().ToLowerInvariant()}";
+}
 
 /// <summary>A label/value pair shown in the header and on the summary sheet.</summary>
 public sealed record ExportLabel(string Label, string Value);
@@ -110,6 +131,7 @@ public static class ExportWidgetKinds
     public const string Kpi = "kpi";
     public const string Table = "table";
     public const string Text = "text";
+    public const string Alert = "alert";
 
     /// <summary>Every widget kind (<see cref="WidgetKinds"/>): an export draws what a dashboard shows.</summary>
     public static IReadOnlyList<string> All { get; } = [.. WidgetKinds.All.Select(k => k.Name)];

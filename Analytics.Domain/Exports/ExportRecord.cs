@@ -1,10 +1,11 @@
 namespace Analytics.Domain.Exports;
 
-/// <summary>What started an export: a one-off download (page menu, widget menu, API) or a subscription's delivery.</summary>
+/// <summary>What started an export: a one-off download (page menu, widget menu, API), a subscription's delivery, or an "e-mail this now".</summary>
 public static class ExportTriggers
 {
     public const string Download = "download";
     public const string Subscription = "subscription";
+    public const string Email = "email";
 }
 
 public static class ExportOutcomes
@@ -34,6 +35,8 @@ public sealed class ExportParameters
     public bool Summary { get; set; }
     /// <summary>The dashboard's underlying rows rather than its widgets' results.</summary>
     public bool Underlying { get; set; }
+    /// <summary>Who an "e-mail this now" went to; null for downloads and subscriptions (those keep their recipients).</summary>
+    public List<string>? Recipients { get; set; }
 
     /// <summary>True when the range was resolved, i.e. the export can be made again with the same numbers' window.</summary>
     public bool CanRegenerate => Start is not null && End is not null && Format.Length > 0;

@@ -157,6 +157,13 @@ public static class SampleExportDocument
             [Time(), Dim("campaign", "Campaign"), Metric("impressions", "Impressions", "integer"), Metric("clicks", "Clicks", "integer"),
              Metric("spend", "Spend", "currency"), Metric("sales", "Sales", "currency"), Metric("purchases", "Purchases", "integer")],
             facts.OrderBy(f => f.Day).ThenBy(f => f.Campaign).Select(f => new object?[] { f.Day, f.Campaign, f.Impressions, f.Clicks, f.Spend, f.Sales, f.Purchases }));
+        var checkedAt = end.ToDateTime(new TimeOnly(23, 0), DateTimeKind.Utc);
+        yield return Chart(ExportWidgetKinds.Alert, "Alerts", new(0, 44, 6, 3),
+            [Dim("rule", "Rule"), Dim("state", "State"), new QueryColumn("since", "time", "time", "Since"), Metric("last_value", "Last value", "number"), Dim("condition", "Condition"), new QueryColumn("checked", "time", "time", "Checked")],
+            [
+                ["ROAS under 2", "firing", checkedAt.AddHours(-5), 1.74, "roas < 2 over 1d", checkedAt],
+                ["Daily spend over budget", "ok", checkedAt.AddDays(-3), 2950.0, "spend > 3500 over 1d", checkedAt],
+            ], granularity: "none");
     }
 
     private static ExportWidget Kpi(string title, string metric, string format, double value, double change, bool higherIsBetter, IEnumerable<double> series, GridPosition position)

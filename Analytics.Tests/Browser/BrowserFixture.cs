@@ -8,9 +8,14 @@ namespace Analytics.Tests.Browser;
 /// The app on a real loopback port and Debian's Chromium driven by Playwright (never a downloaded browser).
 /// Screenshots go to <c>TestResults/screenshots</c> as test artifacts.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
-    public AnalyticsWebFactory App { get; } = new();
+    public BrowserFixture() : this(new AnalyticsWebFactory()) { }
+
+    /// <summary>The browser on an app with its own settings (e.g. SMTP pointed at a fake server).</summary>
+    protected BrowserFixture(AnalyticsWebFactory app) => App = app;
+
+    public AnalyticsWebFactory App { get; }
     public Uri BaseAddress { get; private set; } = default!;
     public IBrowser Browser { get; private set; } = default!;
     private IPlaywright? _playwright;

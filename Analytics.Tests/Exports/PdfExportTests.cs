@@ -134,7 +134,7 @@ public class PdfExportTests
     [MemberData(nameof(Kinds))]
     public void Every_kind_draws_with_data_and_without(string kind)
     {
-        var sample = SampleExportDocument.Create().Widgets.First(w => w.Kind == kind);
+        var sample = SampleExportDocument.Create(widgetCount: 40).Widgets.First(w => w.Kind == kind); // every sample widget at least once
         var empty = sample with { Title = "Empty " + kind, Data = sample.Data is null ? null : sample.Data with { Rows = [] }, Kpi = null, Markdown = "" };
         var document = new ExportDocument { Title = kind, GeneratedAt = DateTimeOffset.UnixEpoch, Widgets = [sample, empty with { Position = sample.Position with { Y = 50 } }] };
         var text = ExportTestFiles.PdfText(Save(document, $"kind-{kind}.pdf"));
@@ -210,5 +210,33 @@ public class PdfExportTests
         File.Exists(ExportTestFiles.RenderPage(flow, 2)).Should().BeTrue();
         var summary = Save(SampleExportDocument.Create(), "look-summary.pdf");
         File.Exists(ExportTestFiles.RenderPage(summary, 1)).Should().BeTrue();
+    }
+}
+
+/// <summary>Grid tiles shrink on a portrait page; the small ones must still draw (a KPI with no room for its sparkline drops it).</summary>
+public class PdfPortraitGridTests
+{
+    [Theory]
+    [InlineData(ExportPageSize.A4)]
+    [InlineData(ExportPageSize.Letter)]
+    public void A_portrait_grid_with_two_row_kpi_tiles_and_a_summary_renders_every_kpi(ExportPageSize size)
+    {
+        var sample = SampleExportDocument.Create(widgetCount: 8);
+        var document = sample with
+        {
+            Page = new ExportPageOptions(size, ExportOrientation.Portrait, ExportLayout.Grid),
+            // Four KPIs of a row of twelve columns, two rows high, as the demo dashboard has them.
+            Widgets = sample.Widgets.Where(w => w.Kind == ExportWidgetKinds.Kpi).Select((w, i) => w with { Position = new GridPosition(i * 3 % 12, 0, 3, 2) })
+                .Concat(sample.Widgets.Where(w => w.Kind != ExportWidgetKinds.Kpi)).ToList(),
+        };
+        var path = ExportTestFiles.PathFor($"portrait-grid-kpis-{size}.pdf");
+        File.WriteAllBytes(path, ExportTestFiles.Pdf().Render(document));
+
+        ExportTestFiles.PageSize(path).Width.Should().BeLessThan(ExportTestFiles.PageSize(path).Height);
+        var text = ExportTestFiles.PdfText(path);
+        text.Should().Contain("Executive summary");
+        var formatter = ExportFormatter.For(document);
+        foreach (var kpi in document.Widgets.Where(w => w.Kind == ExportWidgetKinds.Kpi).Select(w => w.Kpi!))
+            text.Should().Contain(formatter.FormatNumber(kpi.Value, kpi.Format));
     }
 }

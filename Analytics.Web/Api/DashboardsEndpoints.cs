@@ -95,6 +95,22 @@ public static class DashboardsEndpoints
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv", "application/json", "application/zip")
             .ProducesValidationProblem();
 
+        // Sent at once through the subscriptions' SMTP delivery; answers when the mail server accepted it (or did not).
+        dashboards.MapPost("/{id}/email", async (HttpContext http, Analytics.Data.Subscriptions.DashboardEmailService service, string id,
+            Analytics.Data.Subscriptions.DashboardEmailInput body, CancellationToken ct) =>
+        {
+            var result = await service.SendAsync(http.Actor(), id, body, ct);
+            return result.Sent
+                ? Results.Ok(result)
+                : Results.Problem(title: "The e-mail was not delivered", detail: result.Error, statusCode: StatusCodes.Status502BadGateway,
+                    extensions: new Dictionary<string, object?> { ["exportId"] = result.ExportId, ["attempts"] = result.Attempts });
+        })
+            .WithSummary("E-mails the dashboard (or one widget) now, as an export file, to recipients at the allowed domains.")
+            .WithDescription("Body `{ recipients: [..], format: pdf|xlsx|csv, page?: a4|letter, orientation?: landscape|portrait, layout?: grid|flow, summary?, widget?, "
+                + "start?, end?, preset?, filters?: { dim: [values] } }` → 200 `{ exportId, recipients, sent, attempts, fileName }`; recorded in the export history "
+                + "with trigger `email`. 409 when e-mail delivery is not configured, 429 past the run-now rate, 502 when the mail server refused it.")
+            .ProducesValidationProblem();
+
         dashboards.MapGet("/{id}/shares", async (HttpContext http, DashboardSharing service, string id, CancellationToken ct) =>
             await service.ListSharesAsync(http.Actor(), id, ct))
             .WithSummary("The dashboard's shares and public link.");
@@ -277,17 +293,7 @@ public static class DashboardsEndpoints
     public static Analytics.Domain.Exports.ExportPageOptions ParsePage(string? layout, string? page, string? orientation)
     {
         var errors = new Dictionary<string, string[]>();
-        T Parse<T>(string field, string? value, T fallback) where T : struct, Enum
-        {
-            if (string.IsNullOrWhiteSpace(value)) return fallback;
-            if (Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && !int.TryParse(value, out _)) return parsed;
-            errors[field] = [$"One of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}."];
-            return fallback;
-        }
-        var result = new Analytics.Domain.Exports.ExportPageOptions(
-            Parse("page", page, Analytics.Domain.Exports.ExportPageSize.A4),
-            Parse("orientation", orientation, Analytics.Domain.Exports.ExportOrientation.Landscape),
-            Parse("layout", layout, Analytics.Domain.Exports.ExportLayout.Grid));
+        var result = Analytics.Domain.Exports.ExportPageOptions.Parse(page, orientation, layout, errors);
         if (errors.Count > 0) throw new ValidationException(errors);
         return result;
     }

@@ -45,7 +45,7 @@ public sealed class PdfWidgetRenderers
     [
         new Widgets.LineChartRenderer(), new Widgets.AreaChartRenderer(), new Widgets.BarChartRenderer(),
         new Widgets.PieChartRenderer(), new Widgets.DonutChartRenderer(), new Widgets.HeatmapRenderer(),
-        new Widgets.GaugeRenderer(), new Widgets.KpiRenderer(), new Widgets.TableRenderer(), new Widgets.TextRenderer(),
+        new Widgets.GaugeRenderer(), new Widgets.KpiRenderer(), new Widgets.TableRenderer(), new Widgets.TextRenderer(), new Widgets.AlertRenderer(),
     ]);
 
     public IReadOnlyCollection<string> Kinds => _byKind.Keys;

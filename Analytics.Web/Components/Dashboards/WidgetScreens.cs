@@ -32,6 +32,7 @@ public sealed class WidgetScreens
         ["kpi"] = typeof(KpiCard),
         ["table"] = typeof(TableWidget),
         ["text"] = typeof(TextWidget),
+        ["alert"] = typeof(AlertWidget),
     });
 
     public IReadOnlyCollection<string> Kinds => _byKind.Keys;

@@ -44,13 +44,15 @@ public sealed class KpiRenderer : ChartRenderer
             var line = $"{arrow} {ExportFormatter.FormatChange(change)}";
             PdfDraw.Text(g, line, c.Theme.SmallBold, good ? c.Theme.Good : c.Theme.Bad, new XRect(body.X, y, textWidth, 9), XStringFormats.TopLeft);
             var w = g.MeasureString(line, c.Theme.SmallBold).Width;
-            PdfDraw.Text(g, PdfDraw.Fit(g, " vs previous period", c.Theme.Small, textWidth - w), c.Theme.Small, c.Theme.Muted, new XRect(body.X + w, y, textWidth - w, 9), XStringFormats.TopLeft);
+            if (textWidth - w > 0)
+                PdfDraw.Text(g, PdfDraw.Fit(g, " vs previous period", c.Theme.Small, textWidth - w), c.Theme.Small, c.Theme.Muted, new XRect(body.X + w, y, textWidth - w, 9), XStringFormats.TopLeft);
             y += 12;
         }
         var points = kpi.Sparkline?.ToList() ?? [];
+        // A small card (a short grid tile on a portrait page) may have no room left under the figures: no sparkline then.
         var spark = beside
-            ? new XRect(body.X + body.Width * 0.64, top + 4, body.Width * 0.36, body.Bottom - top - 6)
-            : new XRect(body.X, y + 2, body.Width, body.Bottom - y - 2);
+            ? new XRect(body.X + body.Width * 0.64, top + 4, body.Width * 0.36, Math.Max(0, body.Bottom - top - 6))
+            : new XRect(body.X, y + 2, body.Width, Math.Max(0, body.Bottom - y - 2));
         if (points.Count < 2 || spark.Height < 8) return;
         var values = points.Where(p => p is not null).Select(p => p!.Value).ToList();
         if (values.Count < 2) return;

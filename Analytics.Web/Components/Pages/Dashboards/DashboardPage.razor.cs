@@ -73,6 +73,8 @@ public sealed partial class DashboardPage : IDisposable
 
     private static readonly IReadOnlyList<DownloadChoice> DownloadChoices =
     [
+        new(ExportChoice, "Export… (page size, orientation, summary)", Icons.Material.Filled.Tune),
+        new(EmailChoice, "E-mail this now…", Icons.Material.Filled.ForwardToInbox),
         new("pdf", "PDF (vector charts)", Icons.Material.Filled.PictureAsPdf),
         new("pdf-summary", "PDF with summary page", Icons.Material.Filled.Summarize),
         new("xlsx", "Excel (.xlsx)", Icons.Material.Filled.TableView),
@@ -296,14 +298,31 @@ public sealed partial class DashboardPage : IDisposable
     /// Downloads the dashboard as shown: the applied filters travel in the link; the server checks access again.
     /// <c>underlying-csv|xlsx</c> are the stored rows behind the widgets under the same filters.
     /// </summary>
-    private void Download(string choice) => Nav.NavigateTo(choice switch
+    private Task Download(string choice)
+    {
+        if (choice is ExportChoice or EmailChoice) return OpenExportAsync(choice == EmailChoice);
+        Nav.NavigateTo(DownloadAddress(choice), forceLoad: true);
+        return Task.CompletedTask;
+    }
+
+    private const string ExportChoice = "options";
+    private const string EmailChoice = "email";
+
+    /// <summary>The export dialog: a download with options, or "e-mail this now", of the dashboard as filtered on screen.</summary>
+    private Task OpenExportAsync(bool email) => _state is null ? Task.CompletedTask :
+        Dialogs.ShowAsync<ExportDialog>(email ? "E-mail this dashboard now" : "Export dashboard", new DialogParameters<ExportDialog>
+        {
+            { d => d.DashboardId, Id }, { d => d.Email, email }, { d => d.LinkFor, format => DownloadLink(format, null) }, { d => d.Data, _state.ToRequest() },
+        }, DialogLayout.Options(MaxWidth.Small));
+
+    private string DownloadAddress(string choice) => choice switch
     {
         "pdf-summary" => DownloadLink("pdf", null) + "&summary=true",
         // The dashboard itself, not its numbers: the filters applied on screen do not go into the file.
         "json" => $"/downloads/dashboards/{Uri.EscapeDataString(Id)}?format=json",
         _ when choice.StartsWith("underlying-", StringComparison.Ordinal) => DownloadLink(choice["underlying-".Length..], null) + "&rows=underlying",
         _ => DownloadLink(choice, null),
-    }, forceLoad: true);
+    };
 
     /// <summary>The download address of the dashboard, or of one widget, under the applied filters.</summary>
     private string DownloadLink(string format, string? widgetId)

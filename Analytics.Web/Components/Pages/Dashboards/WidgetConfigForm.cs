@@ -57,7 +57,7 @@ public sealed class WidgetConfigForm
     /// <summary>The options this form edits; any other key of the widget's options is kept as it was.</summary>
     private static readonly string[] EditedOptions =
     [
-        "markdown", "stacked", "horizontal", "smooth", "legend", WidgetOptions.Min, WidgetOptions.Max, WidgetConfig.ShowForecastOption,
+        WidgetKinds.AlertRuleIds, "markdown", "stacked", "horizontal", "smooth", "legend", WidgetOptions.Min, WidgetOptions.Max, WidgetConfig.ShowForecastOption,
         WidgetOptions.TimeRange, WidgetOptions.Colors, WidgetOptions.LogScale, WidgetOptions.AxisFormat, WidgetOptions.Thresholds, WidgetOptions.Rules,
     ];
 
@@ -111,6 +111,8 @@ public sealed class WidgetConfigForm
             form.FilterDimension = dimension;
             form.FilterValues = values.OfType<string>().ToList();
         }
+        if (config.Options?[WidgetKinds.AlertRuleIds] is JsonArray ruleIds)
+            form.AlertRuleIds = ruleIds.Select(i => i is JsonValue v && v.TryGetValue<string>(out var id) ? id : null).OfType<string>().ToList();
         form._otherOptions = config.Options?.DeepClone().AsObject() ?? [];
         foreach (var known in EditedOptions) form._otherOptions.Remove(known);
         return form;
@@ -122,7 +124,7 @@ public sealed class WidgetConfigForm
         var previous = Kind;
         Kind = kind;
         if (WidgetKinds.Find(kind) is not { } info) return;
-        if (info.Data == WidgetData.Text || WidgetKinds.Find(previous)?.Data == WidgetData.Text)
+        if (info.Data != WidgetData.Query || WidgetKinds.Find(previous) is { Data: not WidgetData.Query })
         {
             var starter = From(kind, info.Starter);
             Metrics = starter.Metrics;
@@ -139,9 +141,17 @@ public sealed class WidgetConfigForm
         if (info.NeedsGroupBy is { } dimension && GroupBy.Count == 0) GroupBy.Add(dimension);
     }
 
+    /// <summary>An alert widget's rules (empty: every rule the viewer can see).</summary>
+    public List<string> AlertRuleIds { get; set; } = [];
+
     public WidgetConfig ToConfig()
     {
         var options = _otherOptions.DeepClone().AsObject();
+        if (KindInfo?.Data == WidgetData.Alerts)
+        {
+            options[WidgetKinds.AlertRuleIds] = new JsonArray([.. AlertRuleIds.Select(id => (JsonNode)JsonValue.Create(id))]);
+            return new WidgetConfig { Title = Blank(Title), Options = options };
+        }
         if (KindInfo?.Data == WidgetData.Text)
         {
             options["markdown"] = Markdown;

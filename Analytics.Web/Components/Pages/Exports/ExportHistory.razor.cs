@@ -89,6 +89,7 @@ public static class ExportHistoryText
     public static string Trigger(ExportRecordView r) => r.Trigger switch
     {
         "subscription" => $"Subscription: {r.SubscriptionName ?? r.SubscriptionId}",
+        "email" => r.Parameters.Recipients is { Count: > 0 } to ? $"E-mailed to {string.Join(", ", to)}" : "E-mailed",
         _ when r.RedownloadOf is not null => "Download (re-download)",
         _ => "Download",
     };
