@@ -1,12 +1,16 @@
 using System.Net.Http.Json;
 using Analytics.Data.Identity;
+using Analytics.Data.Insights;
 using Analytics.Data.Notifications;
+using Analytics.Data.Exports.Delivery;
 using Analytics.Data.Outbound;
+using Analytics.Data.Subscriptions;
 using Analytics.Domain;
 using Analytics.Domain.Alerts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Analytics.Data.Alerts;
 
@@ -23,6 +27,9 @@ public sealed class AlertEvaluationService(
     IAlertMetricReader reader,
     NotificationService notifications,
     IHttpClientFactory http,
+    ExportMailer mailer,
+    SubscriptionSafeguards safeguards,
+    IOptions<InsightOptions> links,
     TimeProvider clock,
     ILogger<AlertEvaluationService> logger)
 {
@@ -110,6 +117,9 @@ public sealed class AlertEvaluationService(
                             alertEvent.Kind == "fired" ? $"Alert: {rule.Name}" : $"Resolved: {rule.Name}", alertEvent.Message, "/alerts", ct);
                         outcomes.Add("inapp: ok");
                         break;
+                    case AlertChannel.Email:
+                        outcomes.Add(await EmailAsync(rule, alertEvent, channel.Recipients ?? [], ct));
+                        break;
                     case AlertChannel.Webhook:
                         using (var response = await http.CreateClient(WebhookClient).PostAsJsonAsync(channel.Url, new
                         {
@@ -134,5 +144,23 @@ public sealed class AlertEvaluationService(
             }
         }
         return string.Join("; ", outcomes);
+    }
+
+    /// <summary>
+    /// The event by e-mail. The domains are checked again at delivery (an admin may have narrowed them since the rule
+    /// was saved); an address no longer allowed is skipped and named in the outcome.
+    /// </summary>
+    private async Task<string> EmailAsync(AlertRule rule, AlertEvent alertEvent, IReadOnlyList<string> recipients, CancellationToken ct)
+    {
+        var domains = await safeguards.RecipientDomainsAsync(ct);
+        var allowed = recipients.Where(domains.Allows).ToList();
+        var skipped = recipients.Except(allowed).ToList();
+        var note = skipped.Count > 0 ? $" ({skipped.Count} skipped: not at {domains.Describe()})" : "";
+        if (allowed.Count == 0) return $"email failed: no allowed recipient{note}";
+        var fired = alertEvent.Kind == "fired";
+        var subject = fired ? $"Alert: {rule.Name}" : $"Resolved: {rule.Name}";
+        var body = $"{subject}\n\n{alertEvent.Message}\n\nAt {alertEvent.At:yyyy-MM-dd HH:mm} UTC. The rule and its history: {links.Value.PublicBaseUrl?.TrimEnd('/')}/alerts";
+        var outcome = await mailer.SendAsync(new ExportEmail(allowed, subject, body), ct);
+        return outcome.Sent ? $"email: sent to {allowed.Count}{note}" : $"email failed: {outcome.Error}{note}";
     }
 }

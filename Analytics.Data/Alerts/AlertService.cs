@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using Analytics.Data.Exports.Delivery;
 using Analytics.Data.Outbound;
+using Analytics.Data.Subscriptions;
 using Analytics.Domain;
 using Analytics.Domain.Access;
 using Analytics.Domain.Alerts;
@@ -29,7 +31,7 @@ public sealed record AlertBoardRow(
 public sealed record AlertEventView(string Id, string RuleId, string RuleName, string Kind, double? Value, double Threshold, string Message, DateTimeOffset At, string? Delivery);
 
 /// <summary>Alert rules and their events. Analysts and admins create rules; everyone sees their own (admins all).</summary>
-public sealed partial class AlertService(IDbContextFactory<AnalyticsDbContext> factory, OutboundGuard outbound, TimeProvider clock)
+public sealed partial class AlertService(IDbContextFactory<AnalyticsDbContext> factory, OutboundGuard outbound, SubscriptionSafeguards safeguards, TimeProvider clock)
 {
     private static readonly string[] Aggregations = ["avg", "sum", "count", "min", "max", "p95", "p99"];
 
@@ -179,7 +181,22 @@ public sealed partial class AlertService(IDbContextFactory<AnalyticsDbContext> f
             {
                 if (outbound.UrlError(c.Url) is { } problem) errors[$"channels[{i}].url"] = [$"A webhook needs an absolute http(s) URL of a public address: {problem}"];
             }
-            else if (c.Type != AlertChannel.InApp) errors[$"channels[{i}].type"] = ["type must be inapp or webhook."];
+            else if (c.Type == AlertChannel.Email)
+            {
+                var recipients = (c.Recipients ?? []).Select(r => r?.Trim() ?? "").ToList();
+                if (recipients.Count is 0 or > AlertChannel.MaxRecipients)
+                    errors[$"channels[{i}].recipients"] = [$"An e-mail channel needs 1 to {AlertChannel.MaxRecipients} recipients."];
+                else
+                {
+                    try { ExportMailer.Recipients(recipients); }
+                    catch (ValidationException e) { errors[$"channels[{i}].recipients"] = e.Errors["recipients"]; }
+                    var outside = new Dictionary<string, string[]>();
+                    (await safeguards.RecipientDomainsAsync(ct)).Check(recipients, outside);
+                    foreach (var (key, message) in outside) errors[$"channels[{i}].{key}"] = message;
+                }
+                channels[i] = c with { Url = null, Recipients = recipients };
+            }
+            else if (c.Type != AlertChannel.InApp) errors[$"channels[{i}].type"] = ["type must be inapp, webhook or email."];
         }
 
         var sourceIds = input.SourceIds ?? [];

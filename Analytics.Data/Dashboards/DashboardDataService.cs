@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Analytics.Data.Forecasting;
 using Analytics.Data.Operational;
 using Analytics.Data.Query;
@@ -228,16 +229,19 @@ public sealed class DashboardDataService(
         return filters.ApplyTo(query, dimension => answering.Any(d => d.Dimensions.Any(x => x.Name.Equals(dimension, StringComparison.OrdinalIgnoreCase))));
     }
 
-    /// <summary>The visible datasets a widget's query can read: its dataset and instances if it names them, having its metrics and group-by dimensions.</summary>
+    /// <summary>
+    /// The visible datasets a widget's query reads: its dataset and instances if it names them, having its metrics and
+    /// group-by dimensions, one per source as the planner picks them (<see cref="QueryPlanner.OnePerSource"/>).
+    /// </summary>
     public static IReadOnlyList<CatalogDataset> AnsweringDatasets(WidgetContext context, SemanticQuery query)
     {
         var metricNames = (query.Metrics ?? []).Select(m => m.Trim().ToLowerInvariant()).ToList();
-        return context.Catalog.Datasets
+        var matching = context.Catalog.Datasets
             .Where(d => query.Dataset is null || d.Key.Equals(query.Dataset, StringComparison.OrdinalIgnoreCase) || d.Id == query.Dataset)
             .Where(d => query.SourceIds is null || query.SourceIds.Contains(d.SourceId))
             .Where(d => metricNames.All(m => context.Catalog.Metrics.FirstOrDefault(x => x.Name == m) is not { } metric || metric.Datasets.Contains(d.Id)))
-            .Where(d => (query.GroupBy ?? []).All(g => d.Dimensions.Any(x => x.Name.Equals(g, StringComparison.OrdinalIgnoreCase))))
-            .ToList();
+            .Where(d => (query.GroupBy ?? []).All(g => d.Dimensions.Any(x => x.Name.Equals(g, StringComparison.OrdinalIgnoreCase))));
+        return QueryPlanner.OnePerSource(matching, d => d.SourceId, d => d.Grain, d => int.Parse(d.Id, CultureInfo.InvariantCulture)).ToList();
     }
 
     private static KpiValue Kpi(WidgetContext context, string metricName, QueryResult current, QueryResult previous)

@@ -30,11 +30,16 @@ public enum AlertState
     Firing,
 }
 
-/// <summary>A notification channel: the in-app bell, or a webhook that receives the event as JSON.</summary>
-public sealed record AlertChannel(string Type, string? Url = null)
+/// <summary>
+/// A notification channel: the in-app bell, a webhook that receives the event as JSON, or e-mail to
+/// <see cref="Recipients"/> (at the domains deliveries may go to, like subscriptions).
+/// </summary>
+public sealed record AlertChannel(string Type, string? Url = null, IReadOnlyList<string>? Recipients = null)
 {
     public const string InApp = "inapp";
     public const string Webhook = "webhook";
+    public const string Email = "email";
+    public const int MaxRecipients = 20;
 }
 
 /// <summary>An alert rule. Evaluated by a job; fires and resolves with hysteresis (see <see cref="AlertEvaluator"/>).</summary>

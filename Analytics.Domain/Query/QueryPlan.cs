@@ -101,15 +101,10 @@ public static class QueryPlanner
 
         var baseMeasures = resolved.SelectMany(m => m.BaseMeasures).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var dimensions = query.GroupBy.Concat(query.Filters.Select(f => f.Dimension)).Distinct().ToList();
-        var selected = candidates
+        var matching = candidates
             .Where(d => baseMeasures.All(m => d.Measure(m) is not null) && dimensions.All(x => d.Dimension(x) is not null))
-            .OrderBy(d => d.SourceId, StringComparer.Ordinal).ThenBy(d => d.Id)
-            // The datasets of one source are views of the same activity (the ad performance, a report run on it, its paths
-            // to conversion all count its sales): each source answers from one of them, never their sum: the finest-grained,
-            // then the oldest. Naming a dataset picks another.
-            .GroupBy(d => d.SourceId, StringComparer.Ordinal)
-            .Select(g => g.OrderBy(d => GrainRank(d.Grain)).ThenBy(d => d.Id).First())
-            .ToList();
+            .OrderBy(d => d.SourceId, StringComparer.Ordinal).ThenBy(d => d.Id);
+        var selected = OnePerSource(matching, d => d.SourceId, d => d.Grain, d => d.Id).ToList();
         if (selected.Count == 0)
         {
             throw new ValidationException("metrics",
@@ -181,6 +176,14 @@ public static class QueryPlanner
     }
 
     /// <summary>Count is summed like a sum when partial counts are combined.</summary>
+    /// <summary>
+    /// The datasets of one source are views of the same activity (the ad performance, a report run on it, its paths to
+    /// conversion all count its sales): of those that could answer, each source answers from one, never their sum: the
+    /// finest-grained, then the oldest. Naming a dataset picks another. Keeps the order of <paramref name="matching"/>.
+    /// </summary>
+    public static IEnumerable<T> OnePerSource<T>(IEnumerable<T> matching, Func<T, string> source, Func<T, string> grain, Func<T, int> id) =>
+        matching.GroupBy(source, StringComparer.Ordinal).Select(g => g.OrderBy(d => GrainRank(grain(d))).ThenBy(id).First());
+
     private static int GrainRank(string grain) => Array.IndexOf(GrainOrder, grain) is var i and >= 0 ? i : GrainOrder.Length;
 
     private static Aggregation Combinable(Aggregation a) => a == Aggregation.Count ? Aggregation.Sum : a;

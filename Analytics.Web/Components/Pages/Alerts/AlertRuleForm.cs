@@ -20,6 +20,15 @@ public sealed class AlertRuleForm
     public double? Threshold { get; set; } = 2;
     public string Window { get; set; } = "7d";
     public string WebhookUrl { get; set; } = "";
+    /// <summary>Addresses to e-mail when the rule fires and resolves, separated by commas, semicolons or spaces.</summary>
+    public string EmailRecipients { get; set; } = "";
+
+    /// <summary>Where the e-mail channel lands in <see cref="ToInput"/>'s channels (the service keys its errors by that index).</summary>
+    public int EmailChannelIndex => string.IsNullOrWhiteSpace(WebhookUrl) ? 1 : 2;
+
+    /// <summary>The e-mail channel's messages: for the list as a whole and for each address.</summary>
+    public IEnumerable<string> EmailErrors(IReadOnlyDictionary<string, string[]> errors) =>
+        errors.Where(e => e.Key.StartsWith($"channels[{EmailChannelIndex}].recipients", StringComparison.Ordinal)).SelectMany(e => e.Value);
 
     /// <summary>"No data" has no threshold.</summary>
     public bool HasThreshold => Op != "noData";
@@ -32,6 +41,8 @@ public sealed class AlertRuleForm
     {
         var channels = new List<AlertChannel> { new(AlertChannel.InApp) };
         if (!string.IsNullOrWhiteSpace(WebhookUrl)) channels.Add(new AlertChannel(AlertChannel.Webhook, WebhookUrl.Trim()));
+        var recipients = EmailRecipients.Split([',', ';', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (recipients.Length > 0) channels.Add(new AlertChannel(AlertChannel.Email, Recipients: recipients));
         return new AlertRuleInput(Name, Metric, new AlertConditionInput(Op, Threshold, Window), channels, Kind: Kind, Aggregation: Aggregation);
     }
 }
