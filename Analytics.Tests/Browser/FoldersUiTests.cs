@@ -76,6 +76,7 @@ public sealed class FoldersUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await page.ClickAsync("[data-testid=dashboard-move]");
         var move = page.Locator("[data-testid=move-dialog]");
         await move.GetByRole(AriaRole.Radio, new() { Name = "Q3", Exact = true }).CheckAsync();
+        await Assertions.Expect(page.Locator("[data-testid=move-submit]")).ToBeEnabledAsync();
         await page.ScreenshotAsync(new() { Path = Shot("folders-move-dialog.png") });
         await page.Locator("[data-testid=move-submit]").ClickAsync();
         await Assertions.Expect(move).ToHaveCountAsync(0);
@@ -93,6 +94,7 @@ public sealed class FoldersUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(page.Locator("[data-testid=folder-path] [aria-current=page]")).ToHaveTextAsync("Q3 2025");
         await page.ScreenshotAsync(new() { Path = Shot("folders-open.png"), FullPage = true });
         await PhoneFit.AssertFitsAsync(page, "an open folder", "[data-testid=dashboard-link]");
+        await page.ScreenshotAsync(new() { Path = Shot("folders-phone.png"), FullPage = true });
         await page.SetViewportSizeAsync(1366, 900);
 
         // A folder that holds something is not deleted, and says why; an empty one is.
@@ -149,6 +151,7 @@ public sealed class FoldersUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await Assertions.Expect(card).ToContainTextAsync("1 member");
         await page.ScreenshotAsync(new() { Path = Shot("teams.png"), FullPage = true });
         await PhoneFit.AssertFitsAsync(page, "the teams page", $"[data-testid=team-card][data-team='{teamName}'] [data-testid=team-add]");
+        await page.ScreenshotAsync(new() { Path = Shot("teams-phone.png"), FullPage = true });
         await page.SetViewportSizeAsync(1366, 900);
 
         // Share the folder with the team from the folder's menu.
