@@ -75,6 +75,10 @@ public sealed class FoldersUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await row.Locator("[data-testid=dashboard-menu] button").ClickAsync();
         await page.ClickAsync("[data-testid=dashboard-move]");
         var move = page.Locator("[data-testid=move-dialog]");
+        await Assertions.Expect(move.GetByRole(AriaRole.Radio, new() { Name = "Q3", Exact = true })).ToBeVisibleAsync();
+        var top = await move.GetByRole(AriaRole.Radio, new() { Name = "Dashboards (top level)" }).BoundingBoxAsync();
+        var marketing = await move.GetByRole(AriaRole.Radio, new() { Name = parent }).BoundingBoxAsync();
+        marketing!.Y.Should().BeGreaterThan(top!.Y, "the folder tree lists one folder below another");
         await move.GetByRole(AriaRole.Radio, new() { Name = "Q3", Exact = true }).CheckAsync();
         await Assertions.Expect(page.Locator("[data-testid=move-submit]")).ToBeEnabledAsync();
         await page.ScreenshotAsync(new() { Path = Shot("folders-move-dialog.png") });
