@@ -45,6 +45,8 @@ internal sealed class DashboardFolderConfiguration : IEntityTypeConfiguration<Da
         b.Property(f => f.Id).HasMaxLength(64);
         b.Property(f => f.Name).HasMaxLength(200);
         b.Property(f => f.OwnerId).HasMaxLength(64);
+        b.Property(f => f.ParentId).HasMaxLength(64);
+        b.HasIndex(f => f.ParentId);
     }
 }
 

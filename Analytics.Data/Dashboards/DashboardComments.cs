@@ -45,12 +45,12 @@ public sealed partial class DashboardComments(
         if (handles.Count > 0)
         {
             var users = await db.Users.AsNoTracking().Where(u => !u.Disabled).Select(u => new { u.Id, u.Email, u.DisplayName, u.Role }).ToListAsync(ct);
-            var shares = await DashboardService.SharesForAsync(db, dashboard, ct);
+            var (shares, folders) = await DashboardService.SharesForAsync(db, dashboard, ct);
             foreach (var user in users.Where(u => u.Id != actor.UserId && (handles.Contains((u.Email ?? "").Split('@')[0].ToLowerInvariant())
                          || handles.Contains(u.DisplayName.Replace(" ", "").ToLowerInvariant()))))
             {
                 var mentioned = new Actor(user.Id, user.DisplayName, user.Role, new HashSet<string>());
-                if (mentioned.PermissionOf(dashboard, shares, await DashboardService.TeamsOfAsync(db, mentioned, ct)) is null) continue;
+                if (mentioned.PermissionOf(dashboard, shares, await DashboardService.TeamsOfAsync(db, mentioned, ct), folders) is null) continue;
                 await notifications.NotifyAsync(user.Id, "mention", $"{actor.DisplayName} mentioned you on {dashboard.Name}",
                     comment.Body.Length > 200 ? comment.Body[..200] + "…" : comment.Body, $"/dashboards/{id}", ct);
             }

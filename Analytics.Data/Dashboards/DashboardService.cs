@@ -41,7 +41,8 @@ public sealed record PublishedDashboard(DashboardView View, string OwnerId);
 
 public sealed record CommentView(string Id, string? WidgetId, string AuthorId, string AuthorName, string Body, DateTimeOffset CreatedAt);
 
-public sealed record FolderView(string Id, string Name, string OwnerId, int DashboardCount, bool CanManage);
+/// <param name="ParentId">The folder it sits in, when the caller sees that one too; null at (the caller's) top level.</param>
+public sealed record FolderView(string Id, string Name, string OwnerId, int DashboardCount, bool CanManage, string? ParentId = null);
 
 public sealed record TeamView(string Id, string Name, IReadOnlyList<string> MemberIds);
 
@@ -65,8 +66,9 @@ public sealed partial class DashboardService(
         await using var db = await factory.CreateDbContextAsync(ct);
         var teams = await TeamsOfAsync(db, actor, ct);
         var (rows, shares) = await VisibleAsync(db, actor.UserId, actor.IsAdmin, teams, ct);
+        var tree = await FolderTreeAsync(db, ct);
         var sharedDashboards = shares.Where(s => s.TargetKind == ShareTarget.Dashboard).Select(s => s.TargetId).ToList();
-        var sharedFolders = shares.Where(s => s.TargetKind == ShareTarget.Folder).Select(s => s.TargetId).ToList();
+        var sharedFolders = tree.Expand(shares.Where(s => s.TargetKind == ShareTarget.Folder).Select(s => s.TargetId));
         if (query.FolderId is { } folder) rows = rows.Where(d => d.FolderId == folder);
         var list = await rows.Select(d => new { Dashboard = d, Widgets = d.Widgets.Count }).ToListAsync(ct);
         var favorites = (await db.DashboardFavorites.AsNoTracking().Where(f => f.UserId == actor.UserId).Select(f => f.DashboardId).ToListAsync(ct)).ToHashSet();
@@ -81,7 +83,7 @@ public sealed partial class DashboardService(
             .Select(r =>
             {
                 var d = r.Dashboard;
-                var permission = actor.PermissionOf(d, shares, teams) ?? SharePermission.View;
+                var permission = actor.PermissionOf(d, shares, teams, tree.SelfAndAncestors(d.FolderId)) ?? SharePermission.View;
                 return new DashboardSummary(d.Id, d.Name, d.Description, d.OwnerId, OwnerName(d.OwnerId, owners), r.Widgets, d.UpdatedAt,
                     permission == SharePermission.Edit, permission.ToString().ToLowerInvariant(), favorites.Contains(d.Id),
                     allShared.Contains(d.Id) || d.PublicToken is not null, d.FolderId, d.FolderId is { } f && folders.TryGetValue(f, out var n) ? n : null);
@@ -221,8 +223,8 @@ public sealed partial class DashboardService(
     {
         var query = tracking ? db.Dashboards : db.Dashboards.AsNoTracking();
         var dashboard = await query.Include(d => d.Widgets).FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException("Dashboard", id);
-        var permission = actor.PermissionOf(dashboard, await SharesForAsync(db, dashboard, ct), await TeamsOfAsync(db, actor, ct))
-            ?? throw new NotFoundException("Dashboard", id);
+        var (shares, folders) = await SharesForAsync(db, dashboard, ct);
+        var permission = actor.PermissionOf(dashboard, shares, await TeamsOfAsync(db, actor, ct), folders) ?? throw new NotFoundException("Dashboard", id);
         return (dashboard, permission);
     }
 
@@ -247,7 +249,9 @@ public sealed partial class DashboardService(
         var rows = db.Dashboards.AsNoTracking();
         if (isAdmin) return (rows, shares);
         var sharedDashboards = shares.Where(s => s.TargetKind == ShareTarget.Dashboard).Select(s => s.TargetId).ToList();
-        var sharedFolders = shares.Where(s => s.TargetKind == ShareTarget.Folder).Select(s => s.TargetId).ToList();
+        var folderShares = shares.Where(s => s.TargetKind == ShareTarget.Folder).Select(s => s.TargetId).ToList();
+        // A folder's share opens the dashboards in it and in every folder below it.
+        var sharedFolders = folderShares.Count == 0 ? [] : (await FolderTreeAsync(db, ct)).Expand(folderShares).ToList();
         return (rows.Where(d => d.OwnerId == userId || d.OwnerId == DashboardAccess.WorkspaceOwner || sharedDashboards.Contains(d.Id)
             || (d.FolderId != null && sharedFolders.Contains(d.FolderId))), shares);
     }
@@ -265,18 +269,28 @@ public sealed partial class DashboardService(
         changes.Publish(new DashboardChange(dashboard.Id, dashboard.Version, actor.UserId, actor.DisplayName));
     }
 
-    internal static async Task<List<DashboardShare>> SharesForAsync(AnalyticsDbContext db, Dashboard dashboard, CancellationToken ct) =>
-        await db.DashboardShares.AsNoTracking()
-            .Where(s => (s.TargetKind == ShareTarget.Dashboard && s.TargetId == dashboard.Id) || (s.TargetKind == ShareTarget.Folder && s.TargetId == dashboard.FolderId))
+    /// <summary>The shares that reach a dashboard (its own, its folder's and those of the folders above), and those folders.</summary>
+    internal static async Task<(List<DashboardShare> Shares, IReadOnlyList<string> Folders)> SharesForAsync(AnalyticsDbContext db, Dashboard dashboard, CancellationToken ct)
+    {
+        IReadOnlyList<string> folders = dashboard.FolderId is null ? [] : (await FolderTreeAsync(db, ct)).SelfAndAncestors(dashboard.FolderId);
+        var shares = await db.DashboardShares.AsNoTracking()
+            .Where(s => (s.TargetKind == ShareTarget.Dashboard && s.TargetId == dashboard.Id) || (s.TargetKind == ShareTarget.Folder && folders.Contains(s.TargetId)))
             .ToListAsync(ct);
+        return (shares, folders);
+    }
+
+    /// <summary>Every folder's place (a small table: read whole).</summary>
+    internal static async Task<FolderTree> FolderTreeAsync(AnalyticsDbContext db, CancellationToken ct) =>
+        new((await db.DashboardFolders.AsNoTracking().Select(f => new { f.Id, f.ParentId }).ToListAsync(ct)).Select(f => (f.Id, f.ParentId)));
 
     internal static async Task<IReadOnlySet<string>> TeamsOfAsync(AnalyticsDbContext db, Actor actor, CancellationToken ct) =>
         (await db.TeamMembers.AsNoTracking().Where(m => m.UserId == actor.UserId).Select(m => m.TeamId).ToListAsync(ct)).ToHashSet();
 
-    private static async Task EnsureFolderUsableAsync(AnalyticsDbContext db, Actor actor, string folderId, CancellationToken ct)
+    /// <summary>A folder the actor may put things in: one of theirs (admins: any). A 400 on <paramref name="field"/> otherwise.</summary>
+    internal static async Task EnsureFolderUsableAsync(AnalyticsDbContext db, Actor actor, string folderId, CancellationToken ct, string field = "folderId")
     {
         var folder = await db.DashboardFolders.AsNoTracking().FirstOrDefaultAsync(f => f.Id == folderId, ct);
-        if (folder is null || !actor.CanEditOwnedBy(folder.OwnerId)) throw new ValidationException("folderId", $"No folder '{folderId}' of yours exists.");
+        if (folder is null || !actor.CanEditOwnedBy(folder.OwnerId)) throw new ValidationException(field, $"No folder '{folderId}' of yours exists.");
     }
 
     private async Task<DashboardView> ViewAsync(AnalyticsDbContext db, Actor actor, Dashboard dashboard, SharePermission permission, CancellationToken ct)

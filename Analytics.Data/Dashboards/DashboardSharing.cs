@@ -10,7 +10,8 @@ namespace Analytics.Data.Dashboards;
 
 /// <summary>
 /// Who else sees a dashboard: shares with users and teams (of a dashboard or a whole folder), the public link and what it
-/// shows, folders and teams. Only a dashboard's or folder's owner (or an admin) shares it; teams are an admin's to manage.
+/// shows. Only a dashboard's or folder's owner (or an admin) shares it. Folders themselves: <see cref="DashboardFolders"/>;
+/// teams: <see cref="TeamService"/>.
 /// </summary>
 public sealed class DashboardSharing(
     IDbContextFactory<AnalyticsDbContext> factory,
@@ -106,35 +107,9 @@ public sealed class DashboardSharing(
         changes.Publish(new DashboardChange(id, dashboard.Version, actor.UserId, actor.DisplayName));
     }
 
-    // ---- folders and teams ---------------------------------------------------------------------------------------
+    // ---- folders ---------------------------------------------------------------------------------------
 
-    public async Task<IReadOnlyList<FolderView>> ListFoldersAsync(Actor actor, CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var teams = await DashboardService.TeamsOfAsync(db, actor, ct);
-        var sharedFolders = await db.DashboardShares.AsNoTracking()
-            .Where(s => s.TargetKind == ShareTarget.Folder && ((s.PrincipalKind == SharePrincipal.User && s.PrincipalId == actor.UserId) || (s.PrincipalKind == SharePrincipal.Team && teams.Contains(s.PrincipalId))))
-            .Select(s => s.TargetId).ToListAsync(ct);
-        var folders = await db.DashboardFolders.AsNoTracking()
-            .Where(f => actor.IsAdmin || f.OwnerId == actor.UserId || sharedFolders.Contains(f.Id)).OrderBy(f => f.Name).ToListAsync(ct);
-        var ids = folders.Select(f => f.Id).ToList();
-        var counts = await db.Dashboards.AsNoTracking().Where(d => d.FolderId != null && ids.Contains(d.FolderId)).GroupBy(d => d.FolderId!)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        return folders.Select(f => new FolderView(f.Id, f.Name, f.OwnerId, counts.GetValueOrDefault(f.Id), actor.CanEditOwnedBy(f.OwnerId))).ToList();
-    }
-
-    public async Task<FolderView> CreateFolderAsync(Actor actor, string? name, CancellationToken ct)
-    {
-        actor.EnsureCanAuthor("create folders");
-        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200) throw new ValidationException("name", "Required: a folder name of at most 200 characters.");
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var folder = new DashboardFolder { Id = Ids.New(), Name = name.Trim(), OwnerId = actor.UserId, CreatedAt = clock.GetUtcNow() };
-        db.DashboardFolders.Add(folder);
-        await db.SaveChangesAsync(ct);
-        return new FolderView(folder.Id, folder.Name, folder.OwnerId, 0, true);
-    }
-
-    /// <summary>Shares a folder (every dashboard in it) with a user or a team.</summary>
+    /// <summary>Shares a folder (every dashboard in it and in the folders below it) with a user or a team.</summary>
     public async Task<IReadOnlyList<ShareView>> ShareFolderAsync(Actor actor, string folderId, ShareInput input, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -163,41 +138,6 @@ public sealed class DashboardSharing(
         db.DashboardShares.Remove(share);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(actor, AuditActions.ShareRevoked, "folder", folderId, await DescribeShareAsync(db, share, $"folder {folder.Name}", ct), ct);
-    }
-
-    public async Task<IReadOnlyList<TeamView>> ListTeamsAsync(Actor actor, CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var teams = await db.Teams.AsNoTracking().Include(t => t.Members).OrderBy(t => t.Name).ToListAsync(ct);
-        return teams.Select(t => new TeamView(t.Id, t.Name, t.Members.Select(m => m.UserId).Order().ToList())).ToList();
-    }
-
-    public async Task<TeamView> SaveTeamAsync(Actor actor, string? id, string? name, IReadOnlyList<string>? memberIds, CancellationToken ct)
-    {
-        actor.EnsureAdmin("manage teams");
-        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200) throw new ValidationException("name", "Required: a team name of at most 200 characters.");
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var members = (memberIds ?? []).Distinct().ToList();
-        var known = await db.Users.AsNoTracking().Where(u => members.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct);
-        var unknown = members.Except(known).ToList();
-        if (unknown.Count > 0) throw new ValidationException("memberIds", $"No user has the id {string.Join(", ", unknown)}.");
-        if (await db.Teams.AnyAsync(t => t.Name == name.Trim() && t.Id != id, ct)) throw new ConflictException($"A team named '{name.Trim()}' already exists.");
-        Team team;
-        if (id is null)
-        {
-            team = new Team { Id = Ids.New(), Name = name.Trim(), CreatedAt = clock.GetUtcNow() };
-            db.Teams.Add(team);
-        }
-        else
-        {
-            team = await db.Teams.Include(t => t.Members).FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException("Team", id);
-            team.Name = name.Trim();
-            db.TeamMembers.RemoveRange(team.Members);
-            team.Members.Clear();
-        }
-        foreach (var m in members) team.Members.Add(new TeamMember { TeamId = team.Id, UserId = m });
-        await db.SaveChangesAsync(ct);
-        return new TeamView(team.Id, team.Name, members.Order().ToList());
     }
 
     /// <summary>People a dashboard can be shared with or mentioned: every active user (names and e-mails only).</summary>

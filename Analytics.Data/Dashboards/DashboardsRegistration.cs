@@ -4,11 +4,13 @@ namespace Analytics.Data.Dashboards;
 
 internal static class DashboardsRegistration
 {
-    /// <summary>Dashboards: editing and sharing, their data, public links, underlying rows, exports and live changes.</summary>
+    /// <summary>Dashboards: editing and sharing, folders and teams, their data, public links, underlying rows, exports and live changes.</summary>
     public static IServiceCollection AddDashboards(this IServiceCollection services)
     {
         services.AddSingleton<DashboardService>();
         services.AddSingleton<DashboardSharing>();
+        services.AddSingleton<DashboardFolders>();
+        services.AddSingleton<TeamService>();
         services.AddSingleton<DashboardComments>();
         services.AddSingleton<DashboardDataService>();
         services.AddSingleton<PublicDashboardService>();

@@ -51,6 +51,10 @@ public static class AuditActions
     public const string PublicLinkRevoked = "publiclink.revoked";
     /// <summary>The owner (or an admin) updated what a public link shows to the dashboard's current version.</summary>
     public const string PublicLinkPublished = "publiclink.published";
+    /// <summary>An empty dashboard folder was deleted (with its shares).</summary>
+    public const string FolderDeleted = "folder.deleted";
+    /// <summary>A team was deleted (with its memberships and the shares made to it).</summary>
+    public const string TeamDeleted = "team.deleted";
 
     /// <summary>A report's owner (or an admin) accepted a newer version of its template: its runs use that SQL from now on.</summary>
     public const string TemplateVersionAccepted = "report.template.accepted";
@@ -66,7 +70,7 @@ public static class AuditActions
         UserCreated, UserRoleChanged, UserGrantsChanged, UserDisabled, UserEnabled,
         ApiKeyCreated, ApiKeyRevoked,
         SourceCreated, SourceUpdated, SourceDeleted,
-        ShareGranted, ShareRevoked, PublicLinkCreated, PublicLinkRevoked, PublicLinkPublished,
+        ShareGranted, ShareRevoked, PublicLinkCreated, PublicLinkRevoked, PublicLinkPublished, FolderDeleted, TeamDeleted,
         TemplateVersionAccepted,
         BackupCreated, BackupRestored, BackupDownloaded,
     ];

@@ -51,12 +51,17 @@ public sealed class Widget
     public string ConfigJson { get; set; } = "{}";
 }
 
-/// <summary>A folder of dashboards; sharing a folder shares every dashboard in it.</summary>
+/// <summary>
+/// A folder of dashboards, inside another folder or at the top (<see cref="ParentId"/> null); sharing a folder shares
+/// every dashboard in it and in its subfolders (<see cref="FolderTree"/>).
+/// </summary>
 public sealed class DashboardFolder
 {
     public required string Id { get; init; }
     public required string Name { get; set; }
     public required string OwnerId { get; init; }
+    /// <summary>The folder this one sits in; null at the top level.</summary>
+    public string? ParentId { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 }
 

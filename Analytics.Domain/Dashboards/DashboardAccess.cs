@@ -4,7 +4,7 @@ namespace Analytics.Domain.Dashboards;
 
 /// <summary>
 /// Who may view and edit a dashboard. Admins and the owner edit; the workspace's built-in dashboards are visible to
-/// everyone; shares grant view or edit to a user or a team, on the dashboard itself or on its folder, and the strongest
+/// everyone; shares grant view or edit to a user or a team, on the dashboard itself or on its folder or a folder above, and the strongest
 /// grant wins. Edit needs an author (analyst or admin): a viewer given edit still only views. Seeing a dashboard never
 /// reveals data: every widget query runs as the person looking and is filtered by their instance grants.
 /// </summary>
@@ -12,16 +12,22 @@ public static class DashboardAccess
 {
     public const string WorkspaceOwner = "system";
 
-    /// <param name="shares">Shares of this dashboard and of its folder (others are ignored).</param>
+    /// <param name="shares">Shares of this dashboard and of its folders (others are ignored).</param>
     /// <param name="teamIds">Teams the actor belongs to.</param>
-    public static SharePermission? PermissionOf(this Actor actor, Dashboard dashboard, IEnumerable<DashboardShare> shares, IReadOnlySet<string> teamIds)
+    /// <param name="folders">
+    /// The dashboard's folder and the folders it sits in (<see cref="FolderTree.SelfAndAncestors"/>): a share of any of
+    /// them applies. Without it, only its own folder's shares do.
+    /// </param>
+    public static SharePermission? PermissionOf(this Actor actor, Dashboard dashboard, IEnumerable<DashboardShare> shares, IReadOnlySet<string> teamIds,
+        IReadOnlyCollection<string>? folders = null)
     {
+        folders ??= dashboard.FolderId is { } own ? [own] : [];
         if (actor.IsAdmin) return SharePermission.Edit;
         if (dashboard.OwnerId == actor.UserId) return actor.CanAuthor ? SharePermission.Edit : SharePermission.View;
         SharePermission? best = dashboard.OwnerId == WorkspaceOwner ? SharePermission.View : null;
         foreach (var share in shares)
         {
-            var onTarget = share.TargetKind == ShareTarget.Dashboard ? share.TargetId == dashboard.Id : share.TargetId == dashboard.FolderId;
+            var onTarget = share.TargetKind == ShareTarget.Dashboard ? share.TargetId == dashboard.Id : folders.Contains(share.TargetId);
             var toActor = share.PrincipalKind == SharePrincipal.User ? share.PrincipalId == actor.UserId : teamIds.Contains(share.PrincipalId);
             if (onTarget && toActor && (best is null || share.Permission > best)) best = share.Permission;
         }

@@ -13,14 +13,19 @@ public sealed record CommentInput(string? WidgetId, string? Body);
 
 public sealed record InstantiateInput(string? Name, IReadOnlyList<string>? SourceIds);
 
-public sealed record FolderInput(string? Name);
+public sealed record FolderInput(string? Name, string? ParentId);
+
+public sealed record MoveInput(string? FolderId);
+
+public sealed record MemberInput(string? UserId);
 
 public sealed record TeamInput(string? Name, IReadOnlyList<string>? MemberIds);
 
 /// <summary>
 /// Dashboards over HTTP (CONTRACT.md, "Dashboards"): CRUD, each widget's data under the dashboard's filters (or the
 /// request's overrides), shares and the public link, favourites, comments, templates, folders and teams. The rules
-/// live in <see cref="DashboardService"/>, <see cref="DashboardSharing"/> and <see cref="DashboardComments"/>; this only maps HTTP onto them.
+/// live in <see cref="DashboardService"/>, <see cref="DashboardSharing"/>, <see cref="DashboardFolders"/>, <see cref="TeamService"/> and
+/// <see cref="DashboardComments"/>; this only maps HTTP onto them.
 /// </summary>
 public static class DashboardsEndpoints
 {
@@ -132,6 +137,15 @@ public static class DashboardsEndpoints
             .WithDescription("409 when the dashboard has no public link yet.")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
+        dashboards.MapPut("/{id}/folder", async (HttpContext http, DashboardFolders service, string id, MoveInput body, CancellationToken ct) =>
+        {
+            await service.MoveDashboardAsync(http.Actor(), id, body.FolderId, ct);
+            return TypedResults.NoContent();
+        })
+            .WithSummary("Moves a dashboard into a folder (`folderId`), or out of any folder (`folderId: null`).")
+            .WithDescription("The dashboard's owner or an admin moves it, into one of their folders (admins: any); 400 on `folderId` otherwise.")
+            .ProducesValidationProblem();
+
         dashboards.MapPut("/{id}/favorite", async (HttpContext http, DashboardService service, string id, FavoriteInput body, CancellationToken ct) =>
         {
             await service.SetFavoriteAsync(http.Actor(), id, body.Favorite, ct);
@@ -167,17 +181,34 @@ public static class DashboardsEndpoints
             .WithSummary("Creates a dashboard from a template, for chosen sources.");
 
         var folders = api.MapGroup("/folders").WithTags("Dashboards");
-        folders.MapGet("/", async (HttpContext http, DashboardSharing service, CancellationToken ct) => new { items = await service.ListFoldersAsync(http.Actor(), ct) })
-            .WithSummary("The dashboard folders the caller may see.");
-        folders.MapPost("/", async (HttpContext http, DashboardSharing service, FolderInput body, CancellationToken ct) =>
+        folders.MapGet("/", async (HttpContext http, DashboardFolders service, CancellationToken ct) => new { items = await service.ListAsync(http.Actor(), ct) })
+            .WithSummary("The dashboard folders the caller may see, by name.")
+            .WithDescription("Their own, those shared with them or their teams and every folder below those (admins: all). `parentId` is null for a folder "
+                + "at the caller's top level, including one whose parent they cannot see.");
+        folders.MapPost("/", async (HttpContext http, DashboardFolders service, FolderInput body, CancellationToken ct) =>
         {
-            var folder = await service.CreateFolderAsync(http.Actor(), body.Name, ct);
+            var folder = await service.CreateAsync(http.Actor(), body.Name, body.ParentId, ct);
             return TypedResults.Created($"/api/v1/folders/{folder.Id}", folder);
         })
-            .WithSummary("Creates a dashboard folder.");
+            .WithSummary("Creates a dashboard folder, at the top level or inside one of the caller's folders (`parentId`).")
+            .WithDescription($"Analysts and admins. Folders nest at most {FolderTree.MaxDepth} levels; one owner's folders side by side have different names (400 on `name`).")
+            .ProducesValidationProblem();
+        folders.MapPut("/{id}", async (HttpContext http, DashboardFolders service, string id, FolderInput body, CancellationToken ct) =>
+            await service.UpdateAsync(http.Actor(), id, body.Name, body.ParentId, ct))
+            .WithSummary("Renames a folder and places it: `parentId` is the folder it goes in, null for the top level.")
+            .WithDescription("The folder's owner or an admin. A folder cannot go inside itself or one of its subfolders (400 on `parentId`).")
+            .ProducesValidationProblem();
+        folders.MapDelete("/{id}", async (HttpContext http, DashboardFolders service, string id, CancellationToken ct) =>
+        {
+            await service.DeleteAsync(http.Actor(), id, ct);
+            return TypedResults.NoContent();
+        })
+            .WithSummary("Deletes an empty folder and its shares.")
+            .WithDescription("The folder's owner or an admin. A folder that still holds dashboards or folders is a 409 saying what is in it: move or delete them first.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         folders.MapPost("/{id}/shares", async (HttpContext http, DashboardSharing service, string id, ShareInput body, CancellationToken ct) =>
             new { items = await service.ShareFolderAsync(http.Actor(), id, body, ct) })
-            .WithSummary("Shares a folder (and the dashboards in it) with a user or team.");
+            .WithSummary("Shares a folder (the dashboards in it and in the folders below it) with a user or team.");
         folders.MapGet("/{id}/shares", async (HttpContext http, DashboardSharing service, string id, CancellationToken ct) =>
             new { items = await service.ListFolderSharesAsync(http.Actor(), id, ct) })
             .WithSummary("A folder's shares.");
@@ -189,19 +220,32 @@ public static class DashboardsEndpoints
             .WithSummary("Removes a folder share.");
 
         var teams = api.MapGroup("/teams").WithTags("Users");
-        teams.MapGet("/", async (HttpContext http, DashboardSharing service, CancellationToken ct) => new { items = await service.ListTeamsAsync(http.Actor(), ct) })
+        teams.MapGet("/", async (HttpContext http, TeamService service, CancellationToken ct) => new { items = await service.ListAsync(http.Actor(), ct) })
             .WithSummary("The teams (groups of users to share with).");
-        teams.MapPost("/", async (HttpContext http, DashboardSharing service, TeamInput body, CancellationToken ct) =>
+        teams.MapPost("/", async (HttpContext http, TeamService service, TeamInput body, CancellationToken ct) =>
         {
-            var team = await service.SaveTeamAsync(http.Actor(), null, body.Name, body.MemberIds, ct);
+            var team = await service.SaveAsync(http.Actor(), null, body.Name, body.MemberIds, ct);
             return TypedResults.Created($"/api/v1/teams/{team.Id}", team);
         })
-            .WithSummary("Creates a team.")
+            .WithSummary("Creates a team (admins).")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        teams.MapPut("/{id}", async (HttpContext http, DashboardSharing service, string id, TeamInput body, CancellationToken ct) =>
-            await service.SaveTeamAsync(http.Actor(), id, body.Name, body.MemberIds, ct))
-            .WithSummary("Renames a team or changes its members.")
+        teams.MapPut("/{id}", async (HttpContext http, TeamService service, string id, TeamInput body, CancellationToken ct) =>
+            await service.SaveAsync(http.Actor(), id, body.Name, body.MemberIds, ct))
+            .WithSummary("Renames a team and sets its members (admins).")
             .ProducesProblem(StatusCodes.Status409Conflict);
+        teams.MapDelete("/{id}", async (HttpContext http, TeamService service, string id, CancellationToken ct) =>
+        {
+            await service.DeleteAsync(http.Actor(), id, ct);
+            return TypedResults.NoContent();
+        })
+            .WithSummary("Deletes a team with its memberships and the shares made to it (admins).");
+        teams.MapPost("/{id}/members", async (HttpContext http, TeamService service, string id, MemberInput body, CancellationToken ct) =>
+            await service.AddMemberAsync(http.Actor(), id, body.UserId, ct))
+            .WithSummary("Adds a user to a team (admins); adding a member again changes nothing.")
+            .ProducesValidationProblem();
+        teams.MapDelete("/{id}/members/{userId}", async (HttpContext http, TeamService service, string id, string userId, CancellationToken ct) =>
+            await service.RemoveMemberAsync(http.Actor(), id, userId, ct))
+            .WithSummary("Takes a user out of a team (admins).");
         return api;
     }
 

@@ -12,7 +12,7 @@ namespace Analytics.Data.CompiledModels.Postgres
     public partial class PostgresAnalyticsDbContextModel
     {
         private PostgresAnalyticsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("88a4ce37-8d74-40e4-b9d1-bda9135942f5"), entityTypeCount: 54)
+            : base(skipDetectChanges: false, modelId: new Guid("82ef7cbf-ff16-4f4b-99d4-8a99d593d95a"), entityTypeCount: 54)
         {
         }
 

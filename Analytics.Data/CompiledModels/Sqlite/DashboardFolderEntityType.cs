@@ -19,7 +19,8 @@ namespace Analytics.Data.CompiledModels.Sqlite
                 "Analytics.Domain.Dashboards.DashboardFolder",
                 typeof(DashboardFolder),
                 baseEntityType,
-                propertyCount: 4,
+                propertyCount: 5,
+                unnamedIndexCount: 1,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -56,10 +57,23 @@ namespace Analytics.Data.CompiledModels.Sqlite
                 maxLength: 64);
             ownerId.AddAnnotation("Relational:ColumnName", "owner_id");
 
+            var parentId = runtimeEntityType.AddProperty(
+                "ParentId",
+                typeof(string),
+                propertyInfo: typeof(DashboardFolder).GetProperty("ParentId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(DashboardFolder).GetField("<ParentId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 64);
+            parentId.AddAnnotation("Relational:ColumnName", "parent_id");
+
             var key = runtimeEntityType.AddKey(
                 new[] { id });
             runtimeEntityType.SetPrimaryKey(key);
             key.AddAnnotation("Relational:Name", "pk_dashboard_folders");
+
+            var index = runtimeEntityType.AddIndex(
+                new[] { parentId });
+            index.AddAnnotation("Relational:Name", "ix_dashboard_folders_parent_id");
 
             return runtimeEntityType;
         }

@@ -11,7 +11,7 @@ namespace Analytics.Data.CompiledModels.Sqlite
     public partial class SqliteAnalyticsDbContextModel
     {
         private SqliteAnalyticsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0f7343d2-4195-4fc8-91a5-c80d66309f3a"), entityTypeCount: 54)
+            : base(skipDetectChanges: false, modelId: new Guid("df263d5d-bab6-47f5-95ca-614d7c9d2ca8"), entityTypeCount: 54)
         {
         }
 

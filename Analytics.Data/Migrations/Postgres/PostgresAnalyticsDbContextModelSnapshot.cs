@@ -1194,8 +1194,16 @@ namespace Analytics.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("owner_id");
 
+                    b.Property<string>("ParentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("parent_id");
+
                     b.HasKey("Id")
                         .HasName("pk_dashboard_folders");
+
+                    b.HasIndex("ParentId")
+                        .HasDatabaseName("ix_dashboard_folders_parent_id");
 
                     b.ToTable("dashboard_folders", (string)null);
                 });

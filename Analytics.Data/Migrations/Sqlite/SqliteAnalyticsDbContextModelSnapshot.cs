@@ -1187,8 +1187,16 @@ namespace Analytics.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("owner_id");
 
+                    b.Property<string>("ParentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parent_id");
+
                     b.HasKey("Id")
                         .HasName("pk_dashboard_folders");
+
+                    b.HasIndex("ParentId")
+                        .HasDatabaseName("ix_dashboard_folders_parent_id");
 
                     b.ToTable("dashboard_folders", (string)null);
                 });

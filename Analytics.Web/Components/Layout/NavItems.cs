@@ -23,6 +23,7 @@ public static class NavItems
         new("Export history", "/exports", Icons.Material.Filled.History),
         new("Jobs", "/admin/jobs", Icons.Material.Filled.Schedule, AdminOnly: true),
         new("Users", "/admin/users", Icons.Material.Filled.Group, AdminOnly: true),
+        new("Teams", "/admin/teams", Icons.Material.Filled.Groups, AdminOnly: true),
         new("Chat audit", "/admin/chat-audit", Icons.Material.Filled.ManageSearch, AdminOnly: true),
         new("Chat data sharing", "/admin/chat-egress", Icons.Material.Filled.Shield, AdminOnly: true),
         new("Audit trail", "/admin/audit", Icons.Material.Filled.Policy, AdminOnly: true),

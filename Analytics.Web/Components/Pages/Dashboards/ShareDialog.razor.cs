@@ -8,17 +8,21 @@ using MudBlazor;
 namespace Analytics.Web.Components.Pages.Dashboards;
 
 /// <summary>
-/// Sharing a dashboard: with a person or a team (view or edit; searched by name, e-mail or team), revoking, and the public
-/// link (create, publish the current version, revoke). The service decides who may; its refusals show in the dialog.
+/// Sharing a dashboard or a folder (<see cref="FolderId"/>: every dashboard in it and below it): with a person or a team
+/// (view or edit; searched by name, e-mail or team), revoking, and a dashboard's public link (create, publish the current
+/// version, revoke). The service decides who may; its refusals show in the dialog.
 /// </summary>
 public sealed partial class ShareDialog
 {
     [Inject] public required CurrentActor CurrentActor { get; init; }
     [Inject] public required DashboardSharing Dashboards { get; init; }
+    [Inject] public required TeamService Teams { get; init; }
     [Inject] public required NavigationManager Nav { get; init; }
 
     [CascadingParameter] public required IMudDialogInstance MudDialog { get; set; }
-    [Parameter, EditorRequired] public string DashboardId { get; set; } = "";
+    [Parameter] public string DashboardId { get; set; } = "";
+    /// <summary>Shares this folder instead of a dashboard (folders have no public link).</summary>
+    [Parameter] public string? FolderId { get; set; }
 
     private Actor _actor = Actor.System;
     private SharesView? _shares;
@@ -39,10 +43,10 @@ public sealed partial class ShareDialog
     {
         _actor = await CurrentActor.GetAsync();
         var people = await Dashboards.DirectoryAsync(_actor, CancellationToken.None);
-        var teams = await Dashboards.ListTeamsAsync(_actor, CancellationToken.None);
+        var teams = await Teams.ListAsync(_actor, CancellationToken.None);
         _principals = people.Where(p => p.Id != _actor.UserId).Select(p => new Choice("user:" + p.Id, $"{p.Name} ({p.Email})"))
             .Concat(teams.Select(t => new Choice("team:" + t.Id, $"Team {t.Name} ({t.MemberIds.Count})"))).ToList();
-        await Guard(async () => _shares = await Dashboards.ListSharesAsync(_actor, DashboardId, CancellationToken.None));
+        await Guard(async () => _shares = await ListAsync());
     }
 
     private Task<IEnumerable<string>> SearchPrincipals(string? text, CancellationToken ct) =>
@@ -59,7 +63,10 @@ public sealed partial class ShareDialog
     private Task ShareAsync() => Guard(async () =>
     {
         if (_principal?.Split(':', 2) is not [var kind, var id]) return;
-        _shares = await Dashboards.ShareAsync(_actor, DashboardId, new ShareInput(kind == "user" ? id : null, kind == "team" ? id : null, _permission, null), CancellationToken.None);
+        var input = new ShareInput(kind == "user" ? id : null, kind == "team" ? id : null, _permission, null);
+        _shares = FolderId is { } folder
+            ? new SharesView(await Dashboards.ShareFolderAsync(_actor, folder, input, CancellationToken.None), null)
+            : await Dashboards.ShareAsync(_actor, DashboardId, input, CancellationToken.None);
         _principal = null;
     });
 
@@ -69,9 +76,14 @@ public sealed partial class ShareDialog
 
     private Task RevokeAsync(string shareId) => Guard(async () =>
     {
-        await Dashboards.RevokeShareAsync(_actor, DashboardId, shareId, CancellationToken.None);
-        _shares = await Dashboards.ListSharesAsync(_actor, DashboardId, CancellationToken.None);
+        if (FolderId is { } folder) await Dashboards.RevokeFolderShareAsync(_actor, folder, shareId, CancellationToken.None);
+        else await Dashboards.RevokeShareAsync(_actor, DashboardId, shareId, CancellationToken.None);
+        _shares = await ListAsync();
     });
+
+    private async Task<SharesView> ListAsync() => FolderId is { } folder
+        ? new SharesView(await Dashboards.ListFolderSharesAsync(_actor, folder, CancellationToken.None), null)
+        : await Dashboards.ListSharesAsync(_actor, DashboardId, CancellationToken.None);
 
     /// <summary>Runs a change; a refusal keyed by the principal shows under "Share with", any other above the form.</summary>
     private async Task Guard(Func<Task> action)
