@@ -99,7 +99,7 @@ public sealed class FoldersUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await page.ScreenshotAsync(new() { Path = Shot("folders-open.png"), FullPage = true });
         await PhoneFit.AssertFitsAsync(page, "an open folder", "[data-testid=dashboard-link]");
         await page.ScreenshotAsync(new() { Path = Shot("folders-phone.png"), FullPage = true });
-        await page.SetViewportSizeAsync(1366, 900);
+        await PhoneFit.BackToDesktopAsync(page);
 
         // A folder that holds something is not deleted, and says why; an empty one is.
         await page.Locator("[data-testid=folder-crumb]").First.ClickAsync();
@@ -156,7 +156,7 @@ public sealed class FoldersUiTests(BrowserFixture fixture) : IClassFixture<Brows
         await page.ScreenshotAsync(new() { Path = Shot("teams.png"), FullPage = true });
         await PhoneFit.AssertFitsAsync(page, "the teams page", $"[data-testid=team-card][data-team='{teamName}'] [data-testid=team-add]");
         await page.ScreenshotAsync(new() { Path = Shot("teams-phone.png"), FullPage = true });
-        await page.SetViewportSizeAsync(1366, 900);
+        await PhoneFit.BackToDesktopAsync(page);
 
         // Share the folder with the team from the folder's menu.
         await BrowserFixture.GotoInteractiveAsync(page, "/dashboards");
