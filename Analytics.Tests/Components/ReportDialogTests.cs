@@ -111,7 +111,7 @@ public sealed class ReportDialogTests : AppComponentTests, IClassFixture<ReportD
         result!.Canceled.Should().BeFalse();
         var saved = result.Data.Should().BeOfType<ReportView>().Subject;
         (saved.Name, saved.SourceId).Should().Be((name, "demo-northwind"));
-        provider.FindAll("[data-testid=report-form]").Should().BeEmpty("the dialog closed");
+        provider.WaitForAssertion(() => provider.FindAll("[data-testid=report-form]").Should().BeEmpty("the dialog closed")); // its removal renders after the result
     }
 
     [Fact]
