@@ -114,6 +114,8 @@ public static class DashboardsEndpoints
             .WithDescription("Body `{ recipients: [..], format: pdf|xlsx|csv, page?: a4|letter, orientation?: landscape|portrait, layout?: grid|flow, summary?, widget?, "
                 + "start?, end?, preset?, filters?: { dim: [values] } }` → 200 `{ exportId, recipients, sent, attempts, fileName }`; recorded in the export history "
                 + "with trigger `email`. 409 when e-mail delivery is not configured, 429 past the run-now rate, 502 when the mail server refused it.")
+            .Produces<Analytics.Data.Subscriptions.DashboardEmailResult>()
+            .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesValidationProblem();
 
         dashboards.MapGet("/{id}/shares", async (HttpContext http, DashboardSharing service, string id, CancellationToken ct) =>
