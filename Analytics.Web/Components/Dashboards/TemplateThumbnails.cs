@@ -76,13 +76,7 @@ public static class TemplateThumbnails
         var v => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
     };
 
-    private static double Number(object? value) => value switch
-    {
-        null => 0,
-        double d when double.IsFinite(d) => d,
-        IConvertible c => c.ToDouble(CultureInfo.InvariantCulture) is var x && double.IsFinite(x) ? x : 0,
-        _ => 0,
-    };
+    private static double Number(object? value) => MetricFormat.ToDouble(value) is { } d && double.IsFinite(d) ? d : 0;
 
     private static string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
 

@@ -88,8 +88,8 @@ public sealed class WidgetConfigForm
             Smooth = config.Option("smooth"),
             ShowForecast = config.ShowsForecast,
             Legend = config.Option("legend", true),
-            Min = Number(config.Options?["min"]),
-            Max = Number(config.Options?["max"]),
+            Min = WidgetOptions.Number(config.Options?["min"]),
+            Max = WidgetOptions.Number(config.Options?["max"]),
             TimeRange = WidgetOptions.OwnTimeRange(config.Options) ?? FollowDashboard,
             SourceIds = [.. q?.SourceIds ?? []],
             Colors = new Dictionary<string, string>(WidgetOptions.SeriesColors(config.Options), StringComparer.OrdinalIgnoreCase),
@@ -209,7 +209,6 @@ public sealed class WidgetConfigForm
 
     private static string? Blank(string s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
-    private static double? Number(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
 }
 
 /// <summary>A gauge band being edited: the arc up to <see cref="Value"/> takes <see cref="Color"/>.</summary>
